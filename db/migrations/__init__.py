@@ -1,0 +1,14 @@
+"""The ladder of schema versions: step N turns a version N-1 database into version N.
+
+A released step is never edited; a schema change is a new step at the end. Each step is a list of SQL
+statements run inside one transaction together with the bump of ``PRAGMA user_version``.
+"""
+
+from db.migrations import v001_initial
+
+# Index i holds the step that produces version i + 1.
+STEPS: list[list[str]] = [
+    v001_initial.STATEMENTS,
+]
+
+LATEST_VERSION = len(STEPS)

@@ -1,0 +1,97 @@
+"""``vonxoay-cli``: the scriptable twin of the window, calling the same services (contract: CLI.md).
+
+Exit 0: done. Exit 2: refused — one Vietnamese line on stderr and nothing written. Exit 1: unexpected
+failure, with the path of the log file that holds the details.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from desktop import __version__
+from desktop.commands import REGISTRARS
+from desktop.commands.common import Outcome
+from desktop.errors import Refused
+from desktop.paths import resolve_data_dir
+
+
+class _Parser(argparse.ArgumentParser):
+    """Bad flags are a refusal like any other: one line on stderr, exit 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"Lỗi: tham số không hợp lệ ({self.prog}): {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="vonxoay-cli",
+        description="VốnXoay — sổ quỹ vốn luân chuyển của xã, dòng lệnh.",
+    )
+    parser.add_argument("--data-dir", metavar="DIR", help="thư mục dữ liệu (mặc định: VONXOAY_DATA_DIR hoặc "
+                                                          "thư mục dữ liệu người dùng)")
+    parser.add_argument("--json", action="store_true", help="in đúng một tài liệu JSON ra stdout")
+    parser.add_argument("--version", action="version", version=f"VốnXoay {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    common = _Parser(add_help=False)
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="in đúng một tài liệu JSON ra stdout")
+    for register in REGISTRARS:
+        register(commands, common)
+    return parser
+
+
+def _log_failure(data_dir_arg: str | None) -> Path | None:
+    """Write the traceback where support staff can find it; never fail while reporting a failure."""
+    candidates = []
+    try:
+        candidates.append(resolve_data_dir(data_dir_arg).logs)
+    except Exception:  # noqa: BLE001 - the data dir itself may be what is broken
+        pass
+    import tempfile
+
+    candidates.append(Path(tempfile.gettempdir()) / "vonxoay-logs")
+    for folder in candidates:
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / "vonxoay-cli.log"
+            with path.open("a", encoding="utf-8") as log:
+                log.write(f"--- {datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n")
+                log.write(traceback.format_exc())
+            return path
+        except OSError:
+            continue
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Callable[[argparse.Namespace], Outcome] = args.handler
+    try:
+        outcome = handler(args)
+    except Refused as refusal:
+        print(f"Lỗi: {refusal.message}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("Đã dừng theo yêu cầu; không có gì được ghi dở dang.", file=sys.stderr)
+        return 2
+    except Exception:  # noqa: BLE001 - last line of defence: log it and say where
+        log = _log_failure(getattr(args, "data_dir", None))
+        where = f" Chi tiết ghi ở {log}." if log else ""
+        print(f"Lỗi không mong đợi: {sys.exc_info()[1]!r}.{where}", file=sys.stderr)
+        return 1
+    if args.json:
+        json.dump(outcome.data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+        sys.stdout.write("\n")
+    else:
+        print(outcome.text)
+    return 0

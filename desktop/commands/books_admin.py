@@ -1,0 +1,103 @@
+"""Setting up and looking after the books: ``init``, ``settings``, ``check``, ``backup``, ``restore``, ``demo``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.books import Books
+from desktop.commands.common import Outcome, data_dir, open_books, positive_int
+from desktop.domain import Mode
+from desktop.services import backup, checks, settings
+
+
+def register(commands, common) -> None:
+    p = commands.add_parser("init", parents=[common], help="khởi tạo dữ liệu của xã (hoặc cấp trên)")
+    p.add_argument("--commune-code", required=True, help="mã xã 5 chữ số (chế độ upper: mã huyện/tỉnh)")
+    p.add_argument("--commune-name", required=True)
+    p.add_argument("--upper-code", default="")
+    p.add_argument("--upper-name", default="")
+    p.add_argument("--province-code", required=True)
+    p.add_argument("--province-name", required=True)
+    p.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.COMMUNE.value)
+    p.add_argument("--book", default="01", help="quyển phiếu thu đầu tiên (mặc định 01)")
+    p.set_defaults(handler=init)
+
+    p = commands.add_parser("settings", parents=[common], help="xem hoặc sửa cài đặt (người ký, QHNS, …)")
+    p.add_argument("--set", nargs=2, action="append", metavar=("KEY", "VALUE"), default=[],
+                   help=f"các mục: {', '.join(settings.KNOWN_SETTINGS)}")
+    p.set_defaults(handler=settings_cmd)
+
+    p = commands.add_parser("check", parents=[common], help="kiểm tra mọi ràng buộc của sổ sách")
+    p.set_defaults(handler=check)
+
+    p = commands.add_parser("backup", parents=[common], help="sao lưu khi đang chạy")
+    p.add_argument("--out", type=Path, help="tệp sao lưu (mặc định trong thư mục backups/)")
+    p.set_defaults(handler=backup_cmd)
+
+    p = commands.add_parser("restore", parents=[common], help="khôi phục từ bản sao lưu, sau khi kiểm tra")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=restore_cmd)
+
+    return
+    p = commands.add_parser("demo", parents=[common], help="tạo một xã mẫu với dữ liệu giả lập")
+    p.add_argument("--households", type=positive_int, default=3000)
+    p.add_argument("--projects", type=positive_int, default=6)
+    p.add_argument("--seed", type=int, default=1)
+    p.set_defaults(handler=demo_cmd)
+
+
+def init(args) -> Outcome:
+    setup = settings.CommuneSetup(
+        commune_code=args.commune_code, commune_name=args.commune_name, upper_code=args.upper_code,
+        upper_name=args.upper_name, province_code=args.province_code, province_name=args.province_name,
+        mode=Mode(args.mode), receipt_book=args.book,
+    )
+    books, fingerprint = settings.init_books(data_dir(args), setup)
+    with books:
+        code = books.setting("commune_code")
+        name = books.setting("commune_name")
+    data = {"commune_code": code, "mode": args.mode, "key_fingerprint": fingerprint,
+            "data_dir": str(books.data_dir.root)}
+    return Outcome(data, f"Đã khởi tạo {name} ({code}) ở {books.data_dir.root}.\n"
+                         f"Dấu vân tay khóa ký: {fingerprint}")
+
+
+def settings_cmd(args) -> Outcome:
+    with open_books(args) as books:
+        if args.set:
+            settings.update_settings(books, dict(args.set))
+        values = {k: v for k, v in books.settings().items()}
+    text = "\n".join(f"{settings.KNOWN_SETTINGS.get(k, k)}: {v}" for k, v in values.items())
+    return Outcome(values, text)
+
+
+def check(args) -> Outcome:
+    with open_books(args) as books:
+        problems = checks.check_books(books)
+    data = {"ok": not problems, "problems": problems}
+    text = "Sổ sách nhất quán: không có vấn đề." if not problems else "\n".join(
+        [f"Phát hiện {len(problems)} vấn đề:"] + [f"- {p['message']}" for p in problems])
+    return Outcome(data, text)
+
+
+def backup_cmd(args) -> Outcome:
+    with open_books(args) as books:
+        path = backup.backup_now(books, args.out)
+    return Outcome({"path": str(path)}, f"Đã sao lưu vào {path}.")
+
+
+def restore_cmd(args) -> Outcome:
+    result = backup.restore(data_dir(args), args.file)
+    text = f"Đã khôi phục từ {args.file}."
+    if result.get("replaced_copy"):
+        text += f" Dữ liệu cũ được giữ ở {result['replaced_copy']}."
+    return Outcome(result, text)
+
+
+def demo_cmd(args) -> Outcome:
+    target = data_dir(args)
+    result = demo.make_demo(target, households=args.households, projects=args.projects, seed=args.seed)
+    with Books.open(target) as books:
+        name = books.setting("commune_name")
+    return Outcome(result, f"Đã tạo xã mẫu {name}: {result['households']} hộ, {result['projects']} dự án, "
+                           f"{result['receipts']} phiếu thu.")

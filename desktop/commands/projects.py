@@ -1,0 +1,47 @@
+"""``project …`` commands."""
+
+from __future__ import annotations
+
+from desktop.commands.common import Outcome, amount_arg, date_arg, open_books, vnd
+from desktop.services import projects
+from desktop.services.projects import ProjectInput
+
+
+def register(commands, common) -> None:
+    project = commands.add_parser("project", help="dự án").add_subparsers(dest="action", required=True)
+    p = project.add_parser("add", parents=[common], help="đăng ký một dự án theo một quy định quỹ")
+    p.add_argument("--code", required=True, help="mã dự án, ví dụ DA01")
+    p.add_argument("--name", required=True)
+    p.add_argument("--programme", help="mã chương trình: GNBV, DTTS, MTQG-2026")
+    p.add_argument("--component", default="", help="dự án/tiểu dự án thành phần, ví dụ “Dự án 2”")
+    p.add_argument("--policy", help="default, mã quy định, hoặc đường dẫn tệp .toml")
+    p.add_argument("--approved-on", type=date_arg, help="ngày quyết định phê duyệt")
+    p.add_argument("--decision", default="", help="số quyết định phê duyệt")
+    p.add_argument("--authority", default="", help="cơ quan phê duyệt, ví dụ “UBND xã”")
+    p.add_argument("--budget-central", type=amount_arg, default=0)
+    p.add_argument("--budget-local", type=amount_arg, default=0)
+    p.add_argument("--budget-other", type=amount_arg, default=0)
+    p.add_argument("--budget-counterpart", type=amount_arg, default=0)
+    p.set_defaults(handler=project_add)
+    p = project.add_parser("list", parents=[common], help="danh sách dự án")
+    p.set_defaults(handler=project_list)
+
+
+def project_add(args) -> Outcome:
+    data = ProjectInput(
+        code=args.code, name=args.name, programme=args.programme, component=args.component, policy=args.policy,
+        decision_number=args.decision, decision_date=args.approved_on, decision_authority=args.authority,
+        budget_central=args.budget_central, budget_local=args.budget_local, budget_other=args.budget_other,
+        budget_counterpart=args.budget_counterpart,
+    )
+    with open_books(args) as books:
+        row = projects.add_project(books, data)
+    return Outcome(row, f"Đã đăng ký dự án {row['code']} theo quy định {row['policy']}.")
+
+
+def project_list(args) -> Outcome:
+    with open_books(args) as books:
+        rows = projects.list_projects(books)
+    lines = [f"{r['code']:<8} {r['name']:<40} {r['households']:>5} hộ  "
+             f"{vnd(r['budget_central'] + r['budget_local'] + r['budget_other'])}" for r in rows]
+    return Outcome({"projects": rows}, "\n".join(lines) or "Chưa có dự án nào.")

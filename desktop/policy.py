@@ -1,0 +1,108 @@
+"""Rotating-fund policies as data: a TOML file per province, and a frozen copy inside each project."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from desktop.domain import Category
+from desktop.errors import Refused
+from desktop.resources import resource_path
+
+DEFAULT_POLICY_CODE = "hai-duong-2019"
+
+
+@dataclass(frozen=True)
+class FundPolicy:
+    code: str
+    name: str
+    source: str
+    support: dict[str, int]
+    share_numerator: int
+    share_denominator: int
+    rounding_unit: int
+    installment_months: tuple[int, ...]
+    cap_per_project: int
+    min_target_share_percent: int
+    escaped_max_months: int
+    commune_bp: int
+    upper_bp: int
+    public_works_after_years: int
+
+    def support_for(self, category: Category) -> int:
+        return self.support[category.value]
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["installment_months"] = list(self.installment_months)
+        return json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> FundPolicy:
+        data = json.loads(text)
+        data["installment_months"] = tuple(data["installment_months"])
+        return cls(**data)
+
+
+def policy_files() -> list[Path]:
+    return sorted(resource_path("policies").glob("*.toml"))
+
+
+def load_policy(spec: str | Path | None = None) -> FundPolicy:
+    """``None`` or ``"default"``: the shipped default; a policy code; or the path of a TOML file."""
+    if spec in (None, "", "default"):
+        spec = DEFAULT_POLICY_CODE
+    path = Path(spec)
+    if path.suffix.lower() != ".toml":
+        path = resource_path("policies") / f"{spec}.toml"
+    if not path.is_file():
+        known = ", ".join(p.stem for p in policy_files())
+        raise Refused(f"Không tìm thấy quy định quỹ “{spec}”. Các quy định có sẵn: {known}.")
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise Refused(f"Tệp quy định {path.name} sai cú pháp TOML: {exc}.") from exc
+    return parse_policy(raw, path.name)
+
+
+def parse_policy(raw: dict, origin: str) -> FundPolicy:
+    """Validate every number a policy file gives; a typo must not become a wrong schedule."""
+    try:
+        support = {c.value: int(raw["support"][c.value]) for c in Category}
+        repayment, limits = raw["repayment"], raw["limits"]
+        policy = FundPolicy(
+            code=str(raw["code"]),
+            name=str(raw["name"]),
+            source=str(raw.get("source", "")),
+            support=support,
+            share_numerator=int(repayment["share_numerator"]),
+            share_denominator=int(repayment["share_denominator"]),
+            rounding_unit=int(repayment["rounding_unit"]),
+            installment_months=tuple(int(m) for m in repayment["installment_months"]),
+            cap_per_project=int(limits["cap_per_project"]),
+            min_target_share_percent=int(limits["min_target_share_percent"]),
+            escaped_max_months=int(limits["escaped_max_months"]),
+            commune_bp=int(raw["management_cost"]["commune_bp"]),
+            upper_bp=int(raw["management_cost"]["upper_bp"]),
+            public_works_after_years=int(raw["public_works"]["after_years"]),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise Refused(f"Tệp quy định {origin} thiếu hoặc sai mục {exc}.") from exc
+    problems = []
+    if any(v < 0 for v in policy.support.values()):
+        problems.append("mức hỗ trợ âm")
+    if not 0 <= policy.share_numerator <= policy.share_denominator or policy.share_denominator <= 0:
+        problems.append("tỷ lệ hoàn trả phải nằm trong khoảng 0–1")
+    if policy.rounding_unit < 1:
+        problems.append("đơn vị làm tròn phải ≥ 1 đồng")
+    months = policy.installment_months
+    if not months or any(m <= 0 for m in months) or list(months) != sorted(set(months)):
+        problems.append("các kỳ hoàn trả phải là số tháng dương, tăng dần")
+    if policy.cap_per_project < 0 or policy.commune_bp < 0 or policy.upper_bp < 0:
+        problems.append("mức trần và kinh phí quản lý không được âm")
+    if problems:
+        raise Refused(f"Tệp quy định {origin} không hợp lệ: {'; '.join(problems)}.")
+    return policy

@@ -1,0 +1,99 @@
+"""Backups with SQLite's online backup API, and a restore that verifies before it replaces anything."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+from db.connection import APPLICATION_ID, backup_copy, open_store
+from db.migrations import LATEST_VERSION
+from desktop.books import Books
+from desktop.errors import Refused
+from desktop.paths import DataDir
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def backup_now(books: Books, out: Path | None = None) -> Path:
+    """A consistent copy of the live books (other writers may go on meanwhile), checked after writing."""
+    target = Path(out) if out else books.data_dir.backups / f"vonxoay-{_stamp()}.sqlite"
+    if target.exists():
+        raise Refused(f"Tệp {target} đã có; không ghi đè lên một bản sao lưu.")
+    try:
+        backup_copy(books.conn, target)
+    except (OSError, sqlite3.Error) as exc:
+        raise Refused(f"Không ghi được bản sao lưu vào {target}: {exc}.") from exc
+    verify_backup(target)
+    return target
+
+
+def verify_backup(path: Path) -> dict:
+    """Open a backup read-only and prove it is whole, ours and not from the future."""
+    path = Path(path)
+    if not path.is_file():
+        raise Refused(f"Không tìm thấy tệp sao lưu {path}.")
+    with path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            raise Refused(f"Tệp {path.name} không phải bản sao lưu VốnXoay (không phải SQLite).")
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            settings = dict(conn.execute("SELECT key, value FROM settings")) if app_id == APPLICATION_ID else {}
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise Refused(f"Tệp {path.name} bị hỏng, không dùng để khôi phục được ({exc}).") from exc
+    if integrity != "ok":
+        raise Refused(f"Tệp {path.name} bị hỏng (kiểm tra toàn vẹn: {integrity}).")
+    if app_id != APPLICATION_ID:
+        raise Refused(f"Tệp {path.name} là cơ sở dữ liệu của chương trình khác, không phải VốnXoay.")
+    if version > LATEST_VERSION:
+        raise Refused(f"Bản sao lưu {path.name} do phiên bản mới hơn tạo ra (lược đồ {version}); "
+                      "hãy cập nhật chương trình trước.")
+    return {"schema_version": version, "commune_code": settings.get("commune_code", ""),
+            "commune_name": settings.get("commune_name", "")}
+
+
+def restore(data_dir: DataDir, source: Path) -> dict:
+    """Replace the books with a verified backup. The replaced file is kept in backups/ first, and a
+    backup of another commune is refused: restoring the wrong unit would mix two communes' money."""
+    info = verify_backup(source)
+    current = data_dir.database
+    replaced_copy = None
+    if current.exists():
+        live = open_store(current, backups_dir=data_dir.backups)
+        try:
+            code = live.execute("SELECT value FROM settings WHERE key = 'commune_code'").fetchone()
+            if code and code[0] != info["commune_code"]:
+                raise Refused(f"Bản sao lưu là của đơn vị {info['commune_code']} ({info['commune_name']}), "
+                              f"khác đơn vị đang dùng {code[0]}. Không khôi phục.")
+            replaced_copy = backup_copy(live, data_dir.backups / f"vonxoay-bi-thay-the-{_stamp()}.sqlite")
+            source_conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            try:
+                # Copying *into* the live connection keeps its WAL consistent; no file is swapped under it.
+                source_conn.backup(live)
+            finally:
+                source_conn.close()
+        finally:
+            live.close()
+    else:
+        data_dir.root.mkdir(parents=True, exist_ok=True)
+        source_conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        try:
+            target = sqlite3.connect(current)
+            try:
+                source_conn.backup(target)
+            finally:
+                target.close()
+        finally:
+            source_conn.close()
+    # Opening upgrades an older backup to the current schema (with its own copy aside).
+    open_store(current, backups_dir=data_dir.backups).close()
+    return {"path": str(current), "restored_from": str(source), "replaced_copy": str(replaced_copy or ""),
+            **info}

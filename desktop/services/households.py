@@ -1,0 +1,265 @@
+"""Member households: registering, editing, category changes and search that forgives missing diacritics."""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from desktop import audit
+from desktop.books import Books
+from desktop.dates import parse_date
+from desktop.domain import Category
+from desktop.errors import Refused
+from desktop.idnumbers import normalise_id_number
+from desktop.services.hamlets import require_hamlet
+from desktop.text import fold, nfc
+
+CODE_MAX = 20
+
+
+@dataclass(frozen=True)
+class HouseholdInput:
+    code: str
+    head_name: str
+    hamlet: str
+    category: Category
+    category_on: date | None = None  # when the category took effect (for "escaped": the date it escaped)
+    id_number: str | None = None
+    ethnic_minority: bool = False
+    female_head: bool = False
+    members: int | None = None
+    phone: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class HouseholdChanges:
+    """Fields to change; None leaves a field as it is."""
+
+    head_name: str | None = None
+    hamlet: str | None = None
+    id_number: str | None = None
+    ethnic_minority: bool | None = None
+    female_head: bool | None = None
+    members: int | None = None
+    phone: str | None = None
+    notes: str | None = None
+    extra: dict = field(default_factory=dict)
+
+
+def search_key(code: str, head_name: str, id_number: str | None, phone: str) -> str:
+    return fold(" ".join(p for p in (code, head_name, id_number or "", phone) if p))
+
+
+def _clean_code(code: str) -> str:
+    code = nfc(code).upper()
+    if not code:
+        raise Refused("Mã hộ không được để trống.")
+    if len(code) > CODE_MAX or " " in code:
+        raise Refused(f"Mã hộ “{code}” không hợp lệ: tối đa {CODE_MAX} ký tự, không có dấu cách.")
+    return code
+
+
+def _clean_members(members: int | None) -> int | None:
+    if members is not None and not 1 <= int(members) <= 99:
+        raise Refused(f"Số nhân khẩu {members} không hợp lệ (từ 1 đến 99).")
+    return None if members is None else int(members)
+
+
+def _check_id_unique(conn: sqlite3.Connection, id_number: str | None, own_id: int | None = None) -> None:
+    if id_number is None:
+        return
+    row = conn.execute("SELECT id, code, head_name FROM household WHERE id_number = ?", (id_number,)).fetchone()
+    if row is not None and row["id"] != own_id:
+        raise Refused(f"Số CCCD {id_number} đã thuộc hộ {row['code']} ({row['head_name']}).")
+
+
+def validate_household(conn: sqlite3.Connection, data: HouseholdInput, *, today: date | None = None) -> dict:
+    """Check one household as the form or an import row gives it; returns the row to insert."""
+    code = _clean_code(data.code)
+    head = nfc(data.head_name)
+    if not head:
+        raise Refused(f"Hộ {code}: chưa có họ tên chủ hộ.")
+    today = today or date.today()
+    id_number = normalise_id_number(data.id_number, today=today)
+    hamlet = require_hamlet(conn, data.hamlet)
+    if conn.execute("SELECT 1 FROM household WHERE code = ?", (code,)).fetchone():
+        raise Refused(f"Mã hộ {code} đã có. Mỗi hộ cần một mã riêng.")
+    _check_id_unique(conn, id_number)
+    category_on = data.category_on or today
+    if category_on > today:
+        raise Refused(f"Ngày xếp loại hộ {category_on:%d/%m/%Y} ở tương lai.")
+    phone = nfc(data.phone)
+    return {
+        "uuid": str(uuid.uuid4()), "code": code, "head_name": head, "id_number": id_number,
+        "hamlet_id": hamlet["id"], "ethnic_minority": int(bool(data.ethnic_minority)),
+        "female_head": int(bool(data.female_head)), "members": _clean_members(data.members),
+        "phone": phone, "notes": nfc(data.notes), "search_key": search_key(code, head, id_number, phone),
+        "category": Category(data.category).value, "category_on": category_on.isoformat(),
+    }
+
+
+_INSERT_HOUSEHOLD = """
+    INSERT INTO household (uuid, code, head_name, id_number, hamlet_id, ethnic_minority, female_head, members,
+                           phone, notes, search_key, created_at, updated_at)
+    VALUES (:uuid, :code, :head_name, :id_number, :hamlet_id, :ethnic_minority, :female_head, :members,
+            :phone, :notes, :search_key, :now, :now)
+"""
+_INSERT_CATEGORY = """
+    INSERT INTO household_category (uuid, household_id, category, effective_on, note, created_at)
+    VALUES (?, ?, ?, ?, ?, ?)
+"""
+
+
+def insert_household(conn: sqlite3.Connection, actor: str, row: dict, now: str) -> int:
+    """Write a validated household and its first category inside the caller's transaction."""
+    household_id = conn.execute(_INSERT_HOUSEHOLD, {**row, "now": now}).lastrowid
+    conn.execute(_INSERT_CATEGORY, (str(uuid.uuid4()), household_id, row["category"], row["category_on"],
+                                    "Đăng ký", now))
+    audit.record(conn, actor, "household", row["uuid"], "create", None, row, at=now)
+    return household_id
+
+
+def add_household(books: Books, data: HouseholdInput) -> dict:
+    row = validate_household(books.conn, data)
+    with books.transaction() as conn:
+        household_id = insert_household(conn, books.actor, row, audit.now_iso())
+    return {"id": household_id, "uuid": row["uuid"], "code": row["code"]}
+
+
+def require_household(conn: sqlite3.Connection, code: str) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM household WHERE code = ?", (nfc(code).upper(),)).fetchone()
+    if row is None:
+        raise Refused(f"Không có hộ mã “{code}”.")
+    return row
+
+
+def edit_household(books: Books, code: str, changes: HouseholdChanges) -> dict:
+    conn = books.conn
+    before = dict(require_household(conn, code))
+    after = dict(before)
+    if changes.head_name is not None:
+        after["head_name"] = nfc(changes.head_name)
+        if not after["head_name"]:
+            raise Refused("Họ tên chủ hộ không được để trống.")
+    if changes.hamlet is not None:
+        after["hamlet_id"] = require_hamlet(conn, changes.hamlet)["id"]
+    if changes.id_number is not None:
+        after["id_number"] = normalise_id_number(changes.id_number)
+        _check_id_unique(conn, after["id_number"], before["id"])
+    for flag in ("ethnic_minority", "female_head"):
+        if getattr(changes, flag) is not None:
+            after[flag] = int(bool(getattr(changes, flag)))
+    if changes.members is not None:
+        after["members"] = _clean_members(changes.members)
+    for text_field in ("phone", "notes"):
+        if getattr(changes, text_field) is not None:
+            after[text_field] = nfc(getattr(changes, text_field))
+    after["search_key"] = search_key(after["code"], after["head_name"], after["id_number"], after["phone"])
+    changed = {k: v for k, v in after.items() if before[k] != v}
+    if not changed:
+        return {"code": before["code"], "changed": []}
+    now = audit.now_iso()
+    with books.transaction() as tx:
+        assignments = ", ".join(f"{k} = :{k}" for k in changed)
+        tx.execute(f"UPDATE household SET {assignments}, updated_at = :now WHERE id = :id",
+                   {**changed, "now": now, "id": before["id"]})
+        audit.record(tx, books.actor, "household", before["uuid"], "update",
+                     {k: before[k] for k in changed}, changed, at=now)
+    return {"code": before["code"], "changed": sorted(changed)}
+
+
+def set_category(books: Books, code: str, category: Category, effective_on: date, note: str = "") -> dict:
+    """Record the outcome of a poverty review; earlier categories stay in the history."""
+    household = require_household(books.conn, code)
+    if effective_on > date.today():
+        raise Refused(f"Ngày hiệu lực {effective_on:%d/%m/%Y} ở tương lai.")
+    if books.conn.execute("SELECT 1 FROM household_category WHERE household_id = ? AND effective_on = ?",
+                          (household["id"], effective_on.isoformat())).fetchone():
+        raise Refused(f"Hộ {household['code']} đã có một lần xếp loại ngày {effective_on:%d/%m/%Y}.")
+    row = {"category": Category(category).value, "effective_on": effective_on.isoformat(), "note": nfc(note)}
+    now = audit.now_iso()
+    with books.transaction() as conn:
+        conn.execute(_INSERT_CATEGORY, (str(uuid.uuid4()), household["id"], row["category"],
+                                        row["effective_on"], row["note"], now))
+        audit.record(conn, books.actor, "household", household["uuid"], "category", None, row, at=now)
+    return {"code": household["code"], **row}
+
+
+def category_on(conn: sqlite3.Connection, household_id: int, on: date) -> tuple[Category, date] | None:
+    """The category in force on a date, with the date it took effect."""
+    row = conn.execute(
+        """SELECT category, effective_on FROM household_category
+           WHERE household_id = ? AND effective_on <= ? ORDER BY effective_on DESC LIMIT 1""",
+        (household_id, on.isoformat()),
+    ).fetchone()
+    return (Category(row[0]), date.fromisoformat(row[1])) if row else None
+
+
+def category_history(conn: sqlite3.Connection, household_id: int) -> list[dict]:
+    rows = conn.execute("SELECT category, effective_on, note FROM household_category WHERE household_id = ? "
+                        "ORDER BY effective_on", (household_id,))
+    return [dict(r) for r in rows]
+
+
+def _like_pattern(token: str) -> str:
+    escaped = token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class HouseholdQuery:
+    search: str = ""
+    hamlet: str | None = None
+    category: Category | None = None
+    as_of: date | None = None
+
+
+def _where(conn: sqlite3.Connection, query: HouseholdQuery) -> tuple[str, list]:
+    clauses, params = [], []
+    for token in fold(query.search or "").split():
+        clauses.append("h.search_key LIKE ? ESCAPE '\\'")
+        params.append(_like_pattern(token))
+    if query.hamlet:
+        clauses.append("h.hamlet_id = ?")
+        params.append(require_hamlet(conn, query.hamlet)["id"])
+    if query.category:
+        clauses.append(f"({_CURRENT_CATEGORY}) = ?")
+        params.extend([(query.as_of or date.today()).isoformat(), Category(query.category).value])
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+_CURRENT_CATEGORY = """SELECT c.category FROM household_category c WHERE c.household_id = h.id
+                       AND c.effective_on <= ? ORDER BY c.effective_on DESC LIMIT 1"""
+
+
+def count_households(books: Books, query: HouseholdQuery = HouseholdQuery()) -> int:
+    where, params = _where(books.conn, query)
+    return books.conn.execute(f"SELECT count(*) FROM household h{where}", params).fetchone()[0]
+
+
+def list_households(books: Books, query: HouseholdQuery = HouseholdQuery(), *, limit: int | None = None,
+                    offset: int = 0) -> list[dict]:
+    """Households in code order, with the category in force on ``as_of`` (default today)."""
+    where, params = _where(books.conn, query)
+    as_of = (query.as_of or date.today()).isoformat()
+    sql = f"""
+        SELECT h.id, h.uuid, h.code, h.head_name, h.id_number, hm.name AS hamlet, ({_CURRENT_CATEGORY}) AS category,
+               h.ethnic_minority, h.female_head, h.members, h.phone, h.notes
+        FROM household h JOIN hamlet hm ON hm.id = h.hamlet_id{where}
+        ORDER BY h.code LIMIT ? OFFSET ?"""
+    rows = books.conn.execute(sql, [as_of, *params, -1 if limit is None else limit, offset])
+    return [
+        {**dict(r), "ethnic_minority": bool(r["ethnic_minority"]), "female_head": bool(r["female_head"])}
+        for r in rows
+    ]
+
+
+def next_household_code(books: Books, prefix: str = "H") -> str:
+    """The next free code like H00042, for forms that do not want the clerk to invent one."""
+    rows = books.conn.execute("SELECT code FROM household WHERE code GLOB ?", (f"{prefix}[0-9]*",))
+    numbers = [int(c[len(prefix):]) for (c,) in rows if c[len(prefix):].isdigit()]
+    return f"{prefix}{(max(numbers, default=0) + 1):05d}"
+

@@ -1,0 +1,124 @@
+"""Setting up a commune (or an upper level) and changing its details and signatories."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from desktop import audit, signing
+from desktop.books import Books
+from desktop.domain import Mode
+from desktop.errors import Refused
+from desktop.paths import DataDir
+from desktop.text import nfc
+
+# Keys the program knows, with their Vietnamese label (the settings page and messages use them).
+KNOWN_SETTINGS = {
+    "commune_code": "Mã đơn vị",
+    "commune_name": "Tên đơn vị",
+    "upper_code": "Mã cấp trên",
+    "upper_name": "Tên cấp trên",
+    "province_code": "Mã tỉnh",
+    "province_name": "Tên tỉnh",
+    "mode": "Chế độ",
+    "unit_budget_code": "Mã QHNS",
+    "signer_chairman": "Chủ tịch UBND (thủ trưởng đơn vị)",
+    "signer_accountant": "Kế toán",
+    "signer_cashier": "Thủ quỹ",
+    "signer_clerk": "Người lập phiếu",
+    "receipt_book": "Quyển phiếu thu đang dùng",
+    "receipt_debit_account": "Tài khoản Nợ",
+    "receipt_credit_account": "Tài khoản Có",
+}
+
+
+@dataclass(frozen=True)
+class CommuneSetup:
+    commune_code: str
+    commune_name: str
+    upper_code: str = ""
+    upper_name: str = ""
+    province_code: str = ""
+    province_name: str = ""
+    mode: Mode = Mode.COMMUNE
+    receipt_book: str = "01"
+
+
+def _check_code(value: str, lengths: tuple[int, ...], label: str, *, optional: bool = False) -> str:
+    value = (value or "").strip()
+    if not value and optional:
+        return ""
+    if not re.fullmatch(r"\d+", value) or len(value) not in lengths:
+        want = " hoặc ".join(str(n) for n in lengths)
+        raise Refused(f"{label} “{value}” không hợp lệ: phải gồm {want} chữ số theo danh mục đơn vị hành chính.")
+    return value
+
+
+def validate_setup(setup: CommuneSetup) -> CommuneSetup:
+    if setup.mode is Mode.COMMUNE:
+        commune = _check_code(setup.commune_code, (5,), "Mã xã")
+        upper = _check_code(setup.upper_code, (2, 3), "Mã cấp trên (huyện hoặc tỉnh)")
+    else:
+        commune = _check_code(setup.commune_code, (2, 3), "Mã đơn vị tổng hợp (huyện hoặc tỉnh)")
+        upper = _check_code(setup.upper_code, (2, 3), "Mã cấp trên", optional=True)
+    province = _check_code(setup.province_code, (2,), "Mã tỉnh")
+    names = {
+        "commune_name": nfc(setup.commune_name), "upper_name": nfc(setup.upper_name),
+        "province_name": nfc(setup.province_name),
+    }
+    if not names["commune_name"]:
+        raise Refused("Chưa nhập tên đơn vị (ví dụ “Xã Đức Chính”).")
+    if upper and not names["upper_name"]:
+        raise Refused("Chưa nhập tên cấp trên (ví dụ “Huyện Cẩm Giàng” hoặc “Tỉnh Hải Dương”).")
+    if not names["province_name"]:
+        raise Refused("Chưa nhập tên tỉnh.")
+    book = nfc(setup.receipt_book) or "01"
+    return CommuneSetup(commune, names["commune_name"], upper, names["upper_name"], province,
+                        names["province_name"], setup.mode, book)
+
+
+def init_books(data_dir: DataDir, setup: CommuneSetup, *, actor: str | None = None) -> tuple[Books, str]:
+    """Create the database, its settings and the signing key. Returns the open books and the key's
+    fingerprint. An existing database is never touched."""
+    setup = validate_setup(setup)
+    if data_dir.database.exists():
+        raise Refused(f"Thư mục {data_dir.root} đã có dữ liệu. Không khởi tạo lại để tránh ghi đè.")
+    books = Books.open(data_dir, create=True, actor=actor)
+    try:
+        with books.transaction() as conn:
+            values = {
+                "commune_code": setup.commune_code, "commune_name": setup.commune_name,
+                "upper_code": setup.upper_code, "upper_name": setup.upper_name,
+                "province_code": setup.province_code, "province_name": setup.province_name,
+                "mode": setup.mode.value, "receipt_book": setup.receipt_book,
+                "created_at": audit.now_iso(),
+            }
+            conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?)", values.items())
+            fingerprint = signing.create_key(conn)
+            audit.record(conn, books.actor, "settings", setup.commune_code, "init", None, values)
+    except BaseException:
+        books.close()
+        # A half-made database would block the next attempt; remove what this call just created.
+        for suffix in ("", "-wal", "-shm"):
+            data_dir.database.with_name(data_dir.database.name + suffix).unlink(missing_ok=True)
+        raise
+    return books, fingerprint
+
+
+def update_settings(books: Books, changes: dict[str, str]) -> dict[str, str]:
+    """Change commune details, signatories or receipt options; identity codes are fixed at set-up."""
+    frozen = {"commune_code", "mode"}
+    unknown = set(changes) - set(KNOWN_SETTINGS)
+    if unknown:
+        raise Refused(f"Không có mục cài đặt: {', '.join(sorted(unknown))}.")
+    if frozen & set(changes):
+        raise Refused("Mã đơn vị và chế độ được đặt khi khởi tạo và không thể đổi.")
+    cleaned = {key: nfc(str(value)) for key, value in changes.items()}
+    with books.transaction() as conn:
+        before = {k: books.setting(k, "") for k in cleaned}
+        conn.executemany(
+            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            cleaned.items(),
+        )
+        audit.record(conn, books.actor, "settings", books.setting("commune_code", ""), "update", before, cleaned)
+    return cleaned

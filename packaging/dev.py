@@ -1,0 +1,336 @@
+"""Set up VốnXoay's development environment, then start the program or run the tests.
+
+    python3 packaging/dev.py run [ARGS...]    # venv + runtime lock + system libraries, then `python -m ui ARGS`
+    python3 packaging/dev.py test [ARGS...]   # venv + test lock + system libraries, then lint-imports, ruff, pytest ARGS
+
+Standard library only, so it runs before anything is installed. Linux and Windows (`py -3.11 packaging/dev.py ...`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+# Kept free of 3.11-only syntax so an older interpreter reaches this check and says why it stops.
+if sys.version_info < (3, 11):
+    sys.exit(
+        f"VốnXoay needs Python 3.11 or newer; this is {sys.version.split()[0]} ({sys.executable}).\n"
+        "Run it with python3.11 (Windows: py -3.11 packaging/dev.py ...)."
+    )
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGING = os.path.join(REPO, "packaging")
+VENV = os.path.join(REPO, ".venv")
+WINDOWS = os.name == "nt"
+BIN = os.path.join(VENV, "Scripts" if WINDOWS else "bin")
+VENV_PYTHON = os.path.join(BIN, "python.exe" if WINDOWS else "python")
+# One file inside .venv, so deleting or recreating the venv also forgets what was installed into it.
+STAMP = os.path.join(VENV, "vonxoay-deps.json")
+
+RUNTIME_LOCK = os.path.join(PACKAGING, "requirements.lock")
+TEST_LOCK = os.path.join(PACKAGING, "requirements-test.lock")
+LOCKS = {"run": RUNTIME_LOCK, "test": TEST_LOCK}
+
+# Debian/Ubuntu packages, found by running `ldd`/`readelf -d` on PySide6's Qt/lib and Qt/plugins (6.12.0)
+# and mapping each needed library with `dpkg -S`. The C/C++ runtime, zlib and zstd are left out: every
+# Debian system has them. Their own dependencies (Mesa, libxcb-dri*, ...) come in through apt.
+APT_PACKAGES = (
+    # QtCore/QtGui, needed even with QT_QPA_PLATFORM=offscreen: GLib event loop, D-Bus (QtGui links
+    # QtDBus), OpenGL/EGL and X11 (linked by QtGui and the offscreen plugin), fonts, keyboard maps.
+    "libglib2.0-0",
+    "libdbus-1-3",
+    "libegl1",
+    "libgl1",
+    "libx11-6",
+    "libfontconfig1",
+    "libfreetype6",
+    "libxkbcommon0",
+    # Qt ships no fonts; DejaVu covers Vietnamese, so text is not drawn as empty boxes.
+    "fonts-dejavu-core",
+    # QtNetwork (Kerberos, brotli): loaded by anything that imports PySide6.QtNetwork.
+    "libgssapi-krb5-2",
+    "libbrotli1",
+    # The xcb platform plugin, for a real window with `run` on an X11 or XWayland desktop.
+    "libx11-xcb1",
+    "libxcb1",
+    "libxcb-cursor0",
+    "libxcb-glx0",
+    "libxcb-icccm4",
+    "libxcb-image0",
+    "libxcb-keysyms1",
+    "libxcb-randr0",
+    "libxcb-render0",
+    "libxcb-render-util0",
+    "libxcb-shape0",
+    "libxcb-shm0",
+    "libxcb-sync1",
+    "libxcb-util1",
+    "libxcb-xfixes0",
+    "libxcb-xkb1",
+    "libxkbcommon-x11-0",
+    # Qt's CUPS print-support plugin: without it the print dialog lists no printers.
+    "libcups2",
+    # pdftoppm/pdftotext: the tests read back the PDF reports the program writes.
+    "poppler-utils",
+)
+
+
+def say(message: str) -> None:
+    """One progress line; flushed so it lands before the output of the tool that follows."""
+    print(f"==> {message}", flush=True)
+
+
+# --------------------------------------------------------------------------- system packages
+
+
+def debian_venv_package() -> str | None:
+    """Debian splits ensurepip out of python3.X; without it `python -m venv` cannot install pip."""
+    import importlib.util
+
+    if importlib.util.find_spec("ensurepip") is not None:
+        return None
+    return f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
+
+
+def installed_debian_packages(names: list[str]) -> set[str]:
+    """Names among `names` that dpkg reports as installed (one dpkg-query call: this is the fast path)."""
+    # Ubuntu 24.04 renamed many libraries with a "t64" suffix; asking for both spellings keeps the
+    # fast path there instead of calling apt on every run.
+    query = names + [n + "t64" for n in names if n.startswith("lib")]
+    result = subprocess.run(
+        ["dpkg-query", "-W", "-f=${Package} ${Status}\n", *query],
+        capture_output=True,
+        text=True,
+    )  # exits 1 when some name is unknown; the lines it prints for the others are still right
+    installed = set()
+    for line in result.stdout.splitlines():
+        package, _, status = line.partition(" ")
+        if status.strip() == "install ok installed":
+            installed.add(package.removesuffix("t64"))
+    return installed
+
+
+def ensure_debian_packages() -> None:
+    """Install the missing APT_PACKAGES (and the venv module if needed); do nothing when all are present."""
+    if WINDOWS or not os.path.exists("/etc/debian_version"):
+        return
+    wanted = list(APT_PACKAGES)
+    venv_package = debian_venv_package()
+    if venv_package:
+        wanted.append(venv_package)
+    missing = [name for name in wanted if name not in installed_debian_packages(wanted)]
+    if not missing:
+        return
+
+    say(f"installing Debian packages: {' '.join(missing)}")
+    update = ["apt-get", "update"]
+    install = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if os.geteuid() == 0:
+        prefix: list[str] = []
+    elif shutil.which("sudo"):
+        # sudo drops most of the environment, so the variable goes on its command line; -n makes it
+        # fail at once instead of waiting for a password nobody can type (CI has no stdin).
+        prefix = ["sudo"] + ([] if sys.stdin and sys.stdin.isatty() else ["-n"])
+        prefix += ["DEBIAN_FRONTEND=noninteractive"]
+    else:
+        manual_apt_instructions(update, install)
+    for command in (update, install):
+        if subprocess.run(prefix + command, env=env).returncode != 0:
+            manual_apt_instructions(update, install)
+
+
+def manual_apt_instructions(update: list[str], install: list[str]) -> None:
+    """Stop with the exact commands for someone with root rights to run."""
+    sys.exit(
+        "Could not install the system packages VốnXoay needs. As root, run:\n"
+        f"  {' '.join(update)} && DEBIAN_FRONTEND=noninteractive {' '.join(install)}\n"
+        "then run this command again."
+    )
+
+
+# --------------------------------------------------------------------------- virtual environment
+
+
+def venv_works() -> bool:
+    """True when .venv has a Python that starts and has pip (a half-made or moved venv does not)."""
+    if not (os.path.isfile(os.path.join(VENV, "pyvenv.cfg")) and os.path.isfile(VENV_PYTHON)):
+        return False
+    probe = "import importlib.util, sys; sys.exit(sys.version_info < (3, 11) or not importlib.util.find_spec('pip'))"
+    try:
+        return subprocess.run([VENV_PYTHON, "-c", probe], capture_output=True).returncode == 0
+    except OSError:  # e.g. the interpreter it was made from has been removed
+        return False
+
+
+def ensure_venv() -> None:
+    """Create .venv with the running interpreter when it is missing or broken."""
+    if venv_works():
+        return
+    say(f"creating {os.path.relpath(VENV, REPO)} with Python {sys.version.split()[0]}")
+    # --clear empties a broken venv in place; a fresh one also forgets the stamp, so pip runs again.
+    result = subprocess.run([sys.executable, "-m", "venv", "--clear", VENV])
+    if result.returncode != 0 or not venv_works():
+        sys.exit(f"Could not create a working virtual environment in {VENV}.")
+
+
+def dependencies_digest(mode: str) -> str:
+    """SHA-256 of everything that decides what `mode` installs: its lock file(s) and pyproject.toml."""
+    digest = hashlib.sha256()
+    # The test lock includes the runtime lock with -r, so a change to either must reinstall.
+    files = [LOCKS[mode], RUNTIME_LOCK, os.path.join(REPO, "pyproject.toml")]
+    for path in dict.fromkeys(files):
+        with open(path, "rb") as handle:
+            digest.update(path.encode() + b"\0" + handle.read() + b"\0")
+    return digest.hexdigest()
+
+
+def read_stamp() -> dict[str, str]:
+    try:
+        with open(STAMP, encoding="utf-8") as handle:
+            return json.load(handle)
+    except (OSError, ValueError):
+        return {}
+
+
+def write_stamp(stamp: dict[str, str]) -> None:
+    # Written only after pip succeeded, through a temporary file, so a failed install is retried.
+    temporary = STAMP + ".tmp"
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(stamp, handle, indent=1, sort_keys=True)
+    os.replace(temporary, STAMP)
+
+
+def pip(*arguments: str) -> None:
+    command = [VENV_PYTHON, "-m", "pip", "--disable-pip-version-check", "--no-input", *arguments]
+    if subprocess.run(command, cwd=REPO).returncode != 0:
+        sys.exit(f"pip failed: {' '.join(arguments)}")
+
+
+def ensure_dependencies(mode: str) -> None:
+    """Install the lock file for `mode` and the project itself, unless the stamp says it is done."""
+    stamp = read_stamp()
+    wanted = {mode: dependencies_digest(mode)}
+    if mode == "test":
+        # The test lock holds the runtime lock, so a test install also satisfies `run`.
+        wanted["run"] = dependencies_digest("run")
+    if all(stamp.get(key) == value for key, value in wanted.items()):
+        return
+
+    lock = LOCKS[mode]
+    say(f"installing {os.path.relpath(lock, REPO)}")
+    # Every pinned package ships wheels; refusing source builds fails fast with a clear message
+    # instead of trying to compile (e.g. cryptography needs Rust) on a machine with no compilers.
+    pip("install", "--only-binary=:all:", "-r", lock)
+    say("installing the project itself (editable, no dependencies)")
+    # The dependencies are already pinned above; --no-deps keeps pip from resolving them again.
+    pip("install", "--no-deps", "-e", REPO)
+    stamp.update(wanted)
+    write_stamp(stamp)
+
+
+def set_up(mode: str) -> None:
+    # System packages first: on a fresh Debian they include the venv module itself.
+    ensure_debian_packages()
+    ensure_venv()
+    ensure_dependencies(mode)
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def venv_tool(name: str) -> str:
+    return os.path.join(BIN, name + (".exe" if WINDOWS else ""))
+
+
+def venv_environment() -> dict[str, str]:
+    """The environment of an activated .venv, so tools and tests that start programs find the venv's."""
+    env = dict(os.environ, VIRTUAL_ENV=VENV)
+    env["PATH"] = BIN + os.pathsep + env.get("PATH", "")
+    env.pop("PYTHONHOME", None)
+    return env
+
+
+def command_run(arguments: list[str]) -> int:
+    set_up("run")
+    command = [VENV_PYTHON, "-m", "ui", *arguments]
+    env = venv_environment()
+    os.chdir(REPO)
+    if WINDOWS:
+        # os.execv on Windows starts a new process and returns at once, which breaks the console and
+        # the exit code; wait for the program instead and hand its exit code on.
+        try:
+            return subprocess.run(command, env=env).returncode
+        except KeyboardInterrupt:
+            return 130
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execve(VENV_PYTHON, command, env)  # the program replaces this process: its signals, its exit code
+    return 0  # not reached
+
+
+def command_test(arguments: list[str]) -> int:
+    set_up("test")
+    env = venv_environment()
+    # The tests never open a window: Qt draws into memory, so they run on CI and over SSH.
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    steps = [
+        ("lint-imports (import contracts from pyproject.toml)", [venv_tool("lint-imports")]),
+        ("ruff check .", [venv_tool("ruff"), "check", "."]),
+        ("python -m pytest " + " ".join(arguments), [VENV_PYTHON, "-m", "pytest", *arguments]),
+    ]
+    for title, command in steps:
+        say(title.strip())
+        status = subprocess.run(command, cwd=REPO, env=env).returncode
+        if status != 0:
+            return status
+    return 0
+
+
+COMMANDS = {"run": command_run, "test": command_test}
+
+
+def parse_command_line(argv: list[str]) -> tuple[str, list[str]]:
+    """Split off the command; everything after it goes untouched to the program or to pytest."""
+    if argv and argv[0] in COMMANDS:
+        return argv[0], argv[1:]
+    parser = argparse.ArgumentParser(
+        prog="python3 packaging/dev.py",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Chuẩn bị môi trường phát triển VốnXoay (.venv, gói đã ghim, thư viện hệ thống), rồi chạy lệnh.\n"
+            "Set up VốnXoay's development environment (.venv, pinned packages, system libraries), "
+            "then run the command."
+        ),
+        epilog="Windows: py -3.11 packaging/dev.py run | test",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="{run,test} [ARGS...]")
+    commands.add_parser(
+        "run", help="Cài đặt rồi mở chương trình (python -m ui ARGS). / Set up, then start the program."
+    )
+    commands.add_parser(
+        "test",
+        help="Cài đặt rồi chạy toàn bộ kiểm thử (lint-imports, ruff, pytest ARGS). / "
+        "Set up, then run the whole test suite.",
+    )
+    parser.parse_args(argv)  # prints help or an error and exits for anything but a command
+    parser.print_help()
+    sys.exit(2)
+
+
+def main(argv: list[str]) -> int:
+    # A Windows console or a pipe may not speak UTF-8; never crash on a Vietnamese message.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
+    command, arguments = parse_command_line(argv)
+    return COMMANDS[command](arguments)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

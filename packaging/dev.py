@@ -1,9 +1,11 @@
 """Set up VốnXoay's development environment, then start the program or run the tests.
 
-    python3 packaging/dev.py run [ARGS...]    # venv + runtime lock + system libraries, then `python -m ui ARGS`
-    python3 packaging/dev.py test [ARGS...]   # venv + test lock + system libraries, then lint-imports, ruff, pytest ARGS
+    python3 packaging/dev.py run [ARGS...]   # set up, then `python -m ui ARGS`
+    python3 packaging/dev.py test [ARGS...]  # set up, then lint-imports, ruff check, pytest ARGS
 
-Standard library only, so it runs before anything is installed. Linux and Windows (`py -3.11 packaging/dev.py ...`).
+"Set up" means: .venv, the pinned packages of packaging/*.lock, the project installed editable, and on
+Debian/Ubuntu the system libraries Qt needs. Standard library only, so it runs before anything is
+installed. Linux and Windows (there: `py -3.11 packaging/dev.py ...`).
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ import os
 import shutil
 import subprocess
 import sys
+from typing import NoReturn
 
 # Kept free of 3.11-only syntax so an older interpreter reaches this check and says why it stops.
-if sys.version_info < (3, 11):
+if sys.version_info < (3, 11):  # noqa: UP036 - ruff assumes 3.11, but the point is to catch older ones
     sys.exit(
         f"VốnXoay needs Python 3.11 or newer; this is {sys.version.split()[0]} ({sys.executable}).\n"
         "Run it with python3.11 (Windows: py -3.11 packaging/dev.py ...)."
@@ -123,7 +126,8 @@ def ensure_debian_packages() -> None:
     venv_package = debian_venv_package()
     if venv_package:
         wanted.append(venv_package)
-    missing = [name for name in wanted if name not in installed_debian_packages(wanted)]
+    installed = installed_debian_packages(wanted)
+    missing = [name for name in wanted if name not in installed]
     if not missing:
         return
 
@@ -145,7 +149,7 @@ def ensure_debian_packages() -> None:
             manual_apt_instructions(update, install)
 
 
-def manual_apt_instructions(update: list[str], install: list[str]) -> None:
+def manual_apt_instructions(update: list[str], install: list[str]) -> NoReturn:
     """Stop with the exact commands for someone with root rights to run."""
     sys.exit(
         "Could not install the system packages VốnXoay needs. As root, run:\n"
@@ -161,7 +165,10 @@ def venv_works() -> bool:
     """True when .venv has a Python that starts and has pip (a half-made or moved venv does not)."""
     if not (os.path.isfile(os.path.join(VENV, "pyvenv.cfg")) and os.path.isfile(VENV_PYTHON)):
         return False
-    probe = "import importlib.util, sys; sys.exit(sys.version_info < (3, 11) or not importlib.util.find_spec('pip'))"
+    probe = (
+        "import importlib.util, sys;"
+        "sys.exit(sys.version_info < (3, 11) or not importlib.util.find_spec('pip'))"
+    )
     try:
         return subprocess.run([VENV_PYTHON, "-c", probe], capture_output=True).returncode == 0
     except OSError:  # e.g. the interpreter it was made from has been removed
@@ -294,6 +301,17 @@ def command_test(arguments: list[str]) -> int:
 
 COMMANDS = {"run": command_run, "test": command_test}
 
+HELP = """\
+commands / lệnh:
+  run  [ARGS...]   Cài đặt rồi mở chương trình (python -m ui ARGS).
+                   Set up, then start the program (python -m ui ARGS).
+  test [ARGS...]   Cài đặt rồi chạy toàn bộ kiểm thử (lint-imports, ruff check, pytest ARGS).
+                   Set up, then run the whole test suite (lint-imports, ruff check, pytest ARGS).
+
+Cài đặt = .venv, các gói đã ghim trong packaging/*.lock, thư viện hệ thống (Debian/Ubuntu).
+Set up  = .venv, the pinned packages of packaging/*.lock, system libraries (Debian/Ubuntu).
+Windows: py -3.11 packaging/dev.py run | test"""
+
 
 def parse_command_line(argv: list[str]) -> tuple[str, list[str]]:
     """Split off the command; everything after it goes untouched to the program or to pytest."""
@@ -301,25 +319,13 @@ def parse_command_line(argv: list[str]) -> tuple[str, list[str]]:
         return argv[0], argv[1:]
     parser = argparse.ArgumentParser(
         prog="python3 packaging/dev.py",
+        usage="%(prog)s {run,test} [ARGS...]",
         formatter_class=argparse.RawDescriptionHelpFormatter,
-        description=(
-            "Chuẩn bị môi trường phát triển VốnXoay (.venv, gói đã ghim, thư viện hệ thống), rồi chạy lệnh.\n"
-            "Set up VốnXoay's development environment (.venv, pinned packages, system libraries), "
-            "then run the command."
-        ),
-        epilog="Windows: py -3.11 packaging/dev.py run | test",
+        description=HELP,
     )
-    commands = parser.add_subparsers(title="commands", metavar="{run,test} [ARGS...]")
-    commands.add_parser(
-        "run", help="Cài đặt rồi mở chương trình (python -m ui ARGS). / Set up, then start the program."
-    )
-    commands.add_parser(
-        "test",
-        help="Cài đặt rồi chạy toàn bộ kiểm thử (lint-imports, ruff, pytest ARGS). / "
-        "Set up, then run the whole test suite.",
-    )
-    parser.parse_args(argv)  # prints help or an error and exits for anything but a command
-    parser.print_help()
+    parser.add_argument("command", choices=sorted(COMMANDS), help=argparse.SUPPRESS)
+    parser.parse_args(argv)  # prints the help, or an error with exit status 2
+    parser.print_help()  # not reached: a valid command was handled above
     sys.exit(2)
 
 

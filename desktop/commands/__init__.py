@@ -1,9 +1,10 @@
 """The command groups of ``vonxoay-cli``; each module adds its sub-commands to the parser."""
 
-from desktop.commands import books_admin, households, projects
+from desktop.commands import books_admin, fund, households, projects
 
 REGISTRARS = [
     books_admin.register,
     households.register,
     projects.register,
+    fund.register,
 ]

@@ -7,7 +7,7 @@ from pathlib import Path
 from desktop.books import Books
 from desktop.commands.common import Outcome, data_dir, open_books, positive_int
 from desktop.domain import Mode
-from desktop.services import backup, checks, settings
+from desktop.services import backup, checks, demo, settings
 
 
 def register(commands, common) -> None:
@@ -38,10 +38,9 @@ def register(commands, common) -> None:
     p.add_argument("file", type=Path)
     p.set_defaults(handler=restore_cmd)
 
-    return
     p = commands.add_parser("demo", parents=[common], help="tạo một xã mẫu với dữ liệu giả lập")
     p.add_argument("--households", type=positive_int, default=3000)
-    p.add_argument("--projects", type=positive_int, default=6)
+    p.add_argument("--projects", type=positive_int, help="mặc định: theo số hộ (ít nhất 6)")
     p.add_argument("--seed", type=int, default=1)
     p.set_defaults(handler=demo_cmd)
 

@@ -54,6 +54,28 @@ _CHECKS: list[tuple[str, str, str]] = [
                              AND m.household_id = r.household_id AND m.supported_on <= r.issued_on)""",
         "Phiếu thu quyển {book} số {number}/{year} của hộ {household} lập trước khi hộ nhận hỗ trợ.",
     ),
+    (
+        "fund_negative",
+        """SELECT p.code AS project,
+                  (SELECT coalesce(sum(a.amount), 0) FROM allocation a JOIN receipt r ON r.id = a.receipt_id
+                   WHERE r.project_id = p.id AND r.voided_at IS NULL)
+                  - (SELECT coalesce(sum(support_amount), 0) FROM membership
+                     WHERE project_id = p.id AND source = 'fund')
+                  - (SELECT coalesce(sum(amount), 0) FROM fund_transfer WHERE project_id = p.id) AS balance
+           FROM project p
+           WHERE balance < 0""",
+        "Quỹ luân chuyển của dự án {project} âm ({balance:vnd} đ): đã cho vay lại hoặc chuyển nhiều hơn số thu hồi.",
+    ),
+    (
+        "fund_lineage",
+        """SELECT p.code AS project, h.code AS household, m.support_amount, coalesce(sum(d.amount), 0) AS drawn
+           FROM membership m JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
+           LEFT JOIN fund_draw d ON d.membership_id = m.id
+           GROUP BY m.id
+           HAVING (m.source = 'fund' AND drawn != m.support_amount) OR (m.source != 'fund' AND drawn != 0)""",
+        "Khoản hỗ trợ hộ {household} (dự án {project}): nguồn vốn thu hồi ghi nhận {drawn:vnd} đ, "
+        "khác số cho vay {support_amount:vnd} đ.",
+    ),
 ]
 
 

@@ -1,0 +1,137 @@
+"""The rotating fund on the command line: ``support add``, ``pay``, ``receipt void``, ``schedule``,
+``report due``, ``report fund`` and ``fund public-works``."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from desktop.commands.common import Outcome, amount_arg, date_arg, open_books, positive_int, vnd
+from desktop.dates import format_date
+from desktop.domain import FundingSource
+from desktop.services import payments, schedules, support
+
+
+def register(commands, common) -> None:
+    p = commands.add_parser("support", help="hỗ trợ cho hộ").add_subparsers(dest="action", required=True)
+    p = p.add_parser("add", parents=[common], help="ghi khoản hỗ trợ và lập lịch hoàn trả")
+    p.add_argument("--project", required=True)
+    p.add_argument("--household", required=True)
+    p.add_argument("--amount", type=amount_arg, help="mặc định: mức của quy định theo phân loại hộ")
+    p.add_argument("--on", type=date_arg, required=True, help="ngày hỗ trợ")
+    p.add_argument("--in-kind", default="", help="hỗ trợ bằng hiện vật, ví dụ “1 con bò cái”")
+    p.add_argument("--from-fund", action="store_true", help="cho vay lại từ vốn đã thu hồi (vòng 2, 3, …)")
+    p.add_argument("--source", choices=[s.value for s in FundingSource if s is not FundingSource.FUND],
+                   default=FundingSource.CENTRAL.value, help="nguồn ngân sách (vòng 1)")
+    p.add_argument("--counterpart", type=amount_arg, default=0, help="vốn đối ứng của hộ")
+    p.set_defaults(handler=support_add)
+
+    p = commands.add_parser("pay", parents=[common], help="thu tiền hoàn trả, cấp số phiếu thu tiếp theo")
+    p.add_argument("--project", required=True)
+    p.add_argument("--household", required=True)
+    p.add_argument("--amount", type=amount_arg, required=True)
+    p.add_argument("--on", type=date_arg, required=True)
+    p.add_argument("--payer", default="", help="người nộp (mặc định: chủ hộ)")
+    p.add_argument("--in-kind", default="", help="thu bằng hiện vật theo giá thỏa thuận, mô tả hiện vật")
+    p.add_argument("--book", default="", help="quyển phiếu thu (mặc định: quyển đang dùng)")
+    p.set_defaults(handler=pay)
+
+    receipt = commands.add_parser("receipt", help="phiếu thu").add_subparsers(dest="action", required=True)
+    p = receipt.add_parser("void", parents=[common], help="hủy phiếu thu; số phiếu vẫn giữ")
+    p.add_argument("--book", required=True)
+    p.add_argument("--number", type=positive_int, required=True)
+    p.add_argument("--year", type=positive_int)
+    p.add_argument("--reason", required=True)
+    p.set_defaults(handler=receipt_void)
+
+    p = commands.add_parser("schedule", parents=[common], help="lịch hoàn trả, đã trả, còn nợ")
+    p.add_argument("--project", required=True)
+    p.add_argument("--household")
+    p.add_argument("--as-of", type=date_arg)
+    p.set_defaults(handler=schedule)
+
+    report = commands.add_parser("report", help="báo cáo").add_subparsers(dest="action", required=True)
+    p = report.add_parser("due", parents=[common], help="đến hạn và quá hạn, theo thôn")
+    p.add_argument("--as-of", type=date_arg, required=True)
+    p.add_argument("--within", type=positive_int, default=30, help="số ngày tới tính là sắp đến hạn")
+    p.add_argument("--format", choices=["json"], default="json")
+    p.set_defaults(handler=report_due)
+    p = report.add_parser("fund", parents=[common], help="quỹ luân chuyển của một dự án")
+    p.add_argument("--project", required=True)
+    p.set_defaults(handler=report_fund)
+
+    fund = commands.add_parser("fund", help="quỹ luân chuyển").add_subparsers(dest="action", required=True)
+    p = fund.add_parser("public-works", parents=[common], help="chuyển số dư quỹ sang công trình công ích")
+    p.add_argument("--project", required=True)
+    p.add_argument("--on", type=date_arg, required=True, help="ngày quyết định")
+    p.add_argument("--decision", required=True, help="số quyết định của xã")
+    p.add_argument("--note", default="")
+    p.set_defaults(handler=public_works)
+
+
+def support_add(args) -> Outcome:
+    data = support.SupportInput(
+        project=args.project, household=args.household, supported_on=args.on, amount=args.amount,
+        in_kind=args.in_kind, from_fund=args.from_fund, source=FundingSource(args.source),
+        counterpart=args.counterpart,
+    )
+    with open_books(args) as books:
+        result = support.record_support(books, data)
+    lines = [f"Đã ghi hỗ trợ {vnd(result['support_amount'])} (vòng {result['round']}); phải hoàn trả "
+             f"{vnd(result['to_return'])}:"]
+    lines += [f"  Kỳ {i['seq']}: {vnd(i['amount'])} — hạn {format_date(i['due_on'])}" for i in result["schedule"]]
+    lines += [f"Cảnh báo: {w['message']}" for w in result["warnings"]]
+    return Outcome(result, "\n".join(lines))
+
+
+def pay(args) -> Outcome:
+    data = payments.PaymentInput(project=args.project, household=args.household, amount=args.amount,
+                                 paid_on=args.on, payer=args.payer, in_kind=args.in_kind, book=args.book)
+    with open_books(args) as books:
+        result = payments.record_payment(books, data)
+    receipt = result["receipt"]
+    return Outcome(result, f"Phiếu thu quyển {receipt['book']} số {receipt['number']}: {vnd(receipt['amount'])} "
+                           f"({receipt['amount_in_words']}). Còn phải trả {vnd(result['outstanding'])}.")
+
+
+def receipt_void(args) -> Outcome:
+    with open_books(args) as books:
+        result = payments.void_receipt(books, args.book, args.number, args.reason, year=args.year)
+    return Outcome(result, f"Đã hủy phiếu thu quyển {result['book']} số {result['number']}/{result['year']}; "
+                           "số phiếu vẫn được giữ.")
+
+
+def schedule(args) -> Outcome:
+    with open_books(args) as books:
+        rows = schedules.schedule(books, args.project, args.household, as_of=args.as_of)
+    lines = [f"{r['household']:<8} kỳ {r['seq']} hạn {format_date(r['due_on'])}: {vnd(r['amount'])}, đã trả "
+             f"{vnd(r['paid'])}, còn {vnd(r['outstanding'])}" for r in rows]
+    return Outcome({"rows": rows}, "\n".join(lines) or "Chưa có lịch hoàn trả.")
+
+
+def report_due(args) -> Outcome:
+    with open_books(args) as books:
+        result = schedules.due_list(books, args.as_of or date.today(), within_days=args.within)
+    text = (f"Tính đến {format_date(result['as_of'])}: {len(result['rows'])} kỳ đến hạn/quá hạn, còn phải thu "
+            f"{vnd(result['total_outstanding'])}, trong đó quá hạn {vnd(result['total_overdue'])}.")
+    return Outcome(result, text)
+
+
+def report_fund(args) -> Outcome:
+    with open_books(args) as books:
+        result = schedules.fund_report(books, args.project)
+    text = "\n".join([
+        f"Dự án {result['project']}:",
+        f"  Đã hỗ trợ: {vnd(result['disbursed'])} (ngân sách {vnd(result['from_budget'])}, "
+        f"cho vay lại {vnd(result['relent'])})",
+        f"  Phải hoàn trả: {vnd(result['to_return'])}; đã thu hồi: {vnd(result['recovered'])}",
+        f"  Chuyển công trình công ích: {vnd(result['public_works'])}",
+        f"  Số dư quỹ: {vnd(result['balance'])}",
+    ])
+    return Outcome(result, text)
+
+
+def public_works(args) -> Outcome:
+    with open_books(args) as books:
+        result = schedules.transfer_to_public_works(books, args.project, args.on, args.decision, args.note)
+    return Outcome(result, f"Đã chuyển {result['amount_text']} của dự án {result['project']} sang công trình "
+                           "công ích.")

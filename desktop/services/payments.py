@@ -1,0 +1,129 @@
+"""Repayments and receipts: each payment gets the next number of its book, is split over the oldest
+unpaid installments, and can only ever be voided (kept, marked, its allocations no longer counting).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from dataclasses import dataclass
+from datetime import date
+
+from desktop import audit
+from desktop.books import Books
+from desktop.errors import Refused
+from desktop.fund import allocate
+from desktop.money import amount_in_words, format_vnd
+from desktop.services.fundbook import fund_balance, open_installments
+from desktop.services.households import require_household
+from desktop.services.projects import require_project
+from desktop.text import nfc
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    project: str
+    household: str
+    amount: int
+    paid_on: date
+    payer: str = ""
+    in_kind: str = ""
+    book: str = ""
+
+
+def next_receipt_number(conn: sqlite3.Connection, book: str, year: int) -> int:
+    """Gapless within (book, year): safe because it runs inside the IMMEDIATE write transaction."""
+    return conn.execute("SELECT coalesce(max(number), 0) + 1 FROM receipt WHERE book = ? AND year = ?",
+                        (book, year)).fetchone()[0]
+
+
+def _reason(project_code: str, seqs: list[int]) -> str:
+    seq_text = ", ".join(str(s) for s in sorted(set(seqs)))
+    return f"Hoàn trả vốn luân chuyển dự án {project_code} — kỳ {seq_text}"
+
+
+def record_payment(books: Books, data: PaymentInput, *, today: date | None = None) -> dict:
+    conn = books.conn
+    project = require_project(conn, data.project)
+    household = require_household(conn, data.household)
+    if not isinstance(data.amount, int) or data.amount <= 0:
+        raise Refused("Số tiền nộp phải là số đồng lớn hơn 0.")
+    if data.paid_on > (today or date.today()):
+        raise Refused(f"Ngày thu {data.paid_on:%d/%m/%Y} ở tương lai.")
+    first_support = conn.execute("SELECT min(supported_on) FROM membership WHERE project_id = ? AND household_id = ?",
+                                 (project["id"], household["id"])).fetchone()[0]
+    if first_support is None:
+        raise Refused(f"Hộ {household['code']} chưa nhận hỗ trợ trong dự án {project['code']}: không có gì phải trả.")
+    if data.paid_on.isoformat() < first_support:
+        raise Refused(f"Ngày thu {data.paid_on:%d/%m/%Y} trước ngày hộ nhận hỗ trợ "
+                      f"({date.fromisoformat(first_support):%d/%m/%Y}).")
+    book = nfc(data.book) or books.setting("receipt_book", "01")
+    payer = nfc(data.payer) or household["head_name"]
+    in_kind = nfc(data.in_kind)
+    now = audit.now_iso()
+    with books.transaction() as tx:
+        installments = open_installments(tx, project["id"], household["id"])
+        allocations = allocate(data.amount, installments)
+        number = next_receipt_number(tx, book, data.paid_on.year)
+        row = {
+            "uuid": str(uuid.uuid4()), "book": book, "year": data.paid_on.year, "number": number,
+            "issued_on": data.paid_on.isoformat(), "project_id": project["id"], "household_id": household["id"],
+            "amount": data.amount, "method": "in_kind" if in_kind else "cash", "in_kind": in_kind, "payer": payer,
+            "reason": _reason(project["code"], [a.seq for a in allocations]), "created_at": now,
+            "created_by": books.actor,
+        }
+        receipt_id = tx.execute(
+            f"INSERT INTO receipt ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row).lastrowid
+        tx.executemany("INSERT INTO allocation (uuid, receipt_id, installment_id, amount) VALUES (?, ?, ?, ?)",
+                       [(str(uuid.uuid4()), receipt_id, a.installment_id, a.amount) for a in allocations])
+        audit.record(tx, books.actor, "receipt", row["uuid"], "create", None,
+                     {**row, "allocations": [(a.seq, a.amount) for a in allocations]}, at=now)
+        outstanding = sum(i.outstanding for i in installments) - data.amount
+    return {
+        "receipt": {"id": receipt_id, "uuid": row["uuid"], "book": book, "year": row["year"], "number": number,
+                    "issued_on": row["issued_on"], "amount": data.amount,
+                    "amount_in_words": amount_in_words(data.amount), "method": row["method"], "payer": payer,
+                    "reason": row["reason"]},
+        "allocations": [{"seq": a.seq, "amount": a.amount} for a in allocations],
+        "outstanding": outstanding,
+    }
+
+
+def find_receipt(conn: sqlite3.Connection, book: str, number: int, year: int | None = None) -> sqlite3.Row:
+    """A receipt by book and number; the year is needed only when the book has that number in several years."""
+    book = nfc(book)
+    sql, params = "SELECT * FROM receipt WHERE book = ? AND number = ?", [book, number]
+    if year is not None:
+        sql += " AND year = ?"
+        params.append(year)
+    rows = conn.execute(sql + " ORDER BY year DESC", params).fetchall()
+    if not rows:
+        when = f" năm {year}" if year else ""
+        raise Refused(f"Không có phiếu thu quyển {book} số {number}{when}.")
+    if len(rows) > 1:
+        years = ", ".join(str(r["year"]) for r in rows)
+        raise Refused(f"Quyển {book} có phiếu số {number} ở nhiều năm ({years}); hãy ghi rõ năm (--year).")
+    return rows[0]
+
+
+def void_receipt(books: Books, book: str, number: int, reason: str, *, year: int | None = None) -> dict:
+    """Void keeps the receipt and its number; its money stops counting, so the household owes it again."""
+    reason = nfc(reason)
+    if not reason:
+        raise Refused("Phải ghi lý do hủy phiếu thu.")
+    receipt = find_receipt(books.conn, book, number, year)
+    if receipt["voided_at"]:
+        raise Refused(f"Phiếu thu quyển {receipt['book']} số {number}/{receipt['year']} đã bị hủy trước đó "
+                      f"(lý do: {receipt['void_reason']}).")
+    now = audit.now_iso()
+    with books.transaction() as tx:
+        balance = fund_balance(tx, receipt["project_id"])
+        if balance - receipt["amount"] < 0:
+            raise Refused(f"Không hủy được: số tiền của phiếu ({format_vnd(receipt['amount'])} đ) đã được cho vay "
+                          f"quay vòng; quỹ chỉ còn {format_vnd(balance)} đ.")
+        tx.execute("UPDATE receipt SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?",
+                   (now, books.actor, reason, receipt["id"]))
+        audit.record(tx, books.actor, "receipt", receipt["uuid"], "void", {"voided_at": None},
+                     {"voided_at": now, "void_reason": reason}, at=now)
+    return {"book": receipt["book"], "year": receipt["year"], "number": receipt["number"], "voided": True,
+            "reason": reason, "amount": receipt["amount"]}

@@ -1,0 +1,84 @@
+"""Shared test fixtures: a fresh data folder, an initialised commune, and the CLI run in-process."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import sqlite3
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+# Qt tests run without a display; set before anything imports Qt.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("VONXOAY_USER", "kiểm thử")
+
+from desktop.books import Books  # noqa: E402
+from desktop.cli import main as cli_main  # noqa: E402
+from desktop.domain import Mode  # noqa: E402
+from desktop.paths import DataDir  # noqa: E402
+from desktop.services.settings import CommuneSetup, init_books  # noqa: E402
+
+COMMUNE = CommuneSetup(
+    commune_code="10507", commune_name="Xã Đức Chính", upper_code="290", upper_name="Huyện Cẩm Giàng",
+    province_code="30", province_name="Tỉnh Hải Dương", mode=Mode.COMMUNE,
+)
+INIT_ARGS = ["init", "--commune-code", "10507", "--commune-name", "Xã Đức Chính", "--upper-code", "290",
+             "--upper-name", "Huyện Cẩm Giàng", "--province-code", "30", "--province-name", "Tỉnh Hải Dương"]
+
+
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self):
+        return json.loads(self.stdout)
+
+
+@pytest.fixture
+def data_dir(tmp_path) -> DataDir:
+    return DataDir(tmp_path / "data")
+
+
+@pytest.fixture
+def books(data_dir) -> Books:
+    """An initialised commune with two hamlets, open for the test and closed after it."""
+    opened, _ = init_books(data_dir, COMMUNE)
+    from desktop.services.hamlets import add_hamlet
+
+    add_hamlet(opened, "Thôn Đông")
+    add_hamlet(opened, "Thôn Tây")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def cli(data_dir):
+    """Run ``vonxoay-cli --data-dir <tmp> ...`` in-process and capture what it prints."""
+
+    def run(*args: str) -> CliResult:
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                code = cli_main(["--data-dir", str(data_dir.root), *args])
+            except SystemExit as exit_:  # argparse refusals
+                code = exit_.code if isinstance(exit_.code, int) else 1
+        return CliResult(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+def books_digest(path: Path) -> str:
+    """A digest of every row in the database, to prove that a refused command wrote nothing."""
+    conn = sqlite3.connect(path)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()

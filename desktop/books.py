@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from db.connection import open_store, refusal_for, transaction
-from desktop.catalogue import refresh_catalogue
+from desktop.catalogue import catalogue_outdated, refresh_catalogue
 from desktop.errors import Refused
 from desktop.paths import DataDir
 
@@ -37,8 +37,9 @@ class Books:
         conn = open_store(data_dir.database, create=create, backups_dir=data_dir.backups)
         books = cls(conn, data_dir, actor or default_actor())
         try:
-            with books.transaction():
-                refresh_catalogue(conn)
+            if catalogue_outdated(conn):
+                with books.transaction():
+                    refresh_catalogue(conn)
         except BaseException:
             conn.close()
             raise

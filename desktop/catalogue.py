@@ -15,13 +15,18 @@ def shipped_catalogue() -> dict:
         return tomllib.load(handle)
 
 
+def catalogue_outdated(conn: sqlite3.Connection) -> bool:
+    """Read-only test, so that opening the books takes no write lock when nothing is to be done."""
+    row = conn.execute("SELECT value FROM settings WHERE key = ?", (CATALOGUE_SETTING,)).fetchone()
+    return row is None or int(row[0]) < shipped_catalogue()["version"]
+
+
 def refresh_catalogue(conn: sqlite3.Connection) -> bool:
     """Add or rename programmes and components when the shipped list is newer; never removes any,
     because projects refer to them. Runs inside the caller's transaction. Returns whether it changed."""
-    catalogue = shipped_catalogue()
-    row = conn.execute("SELECT value FROM settings WHERE key = ?", (CATALOGUE_SETTING,)).fetchone()
-    if row is not None and int(row[0]) >= catalogue["version"]:
+    if not catalogue_outdated(conn):
         return False
+    catalogue = shipped_catalogue()
     for programme in catalogue["programme"]:
         conn.execute(
             """INSERT INTO programme (code, name, period, decision, structure) VALUES (?, ?, ?, ?, ?)

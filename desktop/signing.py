@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from typing import TYPE_CHECKING
 
 from desktop.audit import now_iso
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+# cryptography is imported inside the functions: it costs ~20 ms, and most commands never sign.
 
 
 def fingerprint(public_raw: bytes) -> str:
@@ -19,6 +22,9 @@ def fingerprint(public_raw: bytes) -> str:
 
 def create_key(conn: sqlite3.Connection) -> str:
     """Make the commune's key inside the caller's transaction; returns its fingerprint."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     key = Ed25519PrivateKey.generate()
     pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
                             serialization.NoEncryption()).decode("ascii")
@@ -29,6 +35,9 @@ def create_key(conn: sqlite3.Connection) -> str:
 
 
 def load_private_key(conn: sqlite3.Connection) -> Ed25519PrivateKey:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
     row = conn.execute("SELECT private_pem FROM signing_key WHERE id = 1").fetchone()
     key = serialization.load_pem_private_key(row[0].encode("ascii"), password=None)
     assert isinstance(key, Ed25519PrivateKey)
@@ -46,4 +55,6 @@ def key_fingerprint(conn: sqlite3.Connection) -> str | None:
 
 
 def public_key_from_hex(hexkey: str) -> Ed25519PublicKey:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     return Ed25519PublicKey.from_public_bytes(bytes.fromhex(hexkey))

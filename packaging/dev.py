@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -39,48 +40,51 @@ RUNTIME_LOCK = os.path.join(PACKAGING, "requirements.lock")
 TEST_LOCK = os.path.join(PACKAGING, "requirements-test.lock")
 LOCKS = {"run": RUNTIME_LOCK, "test": TEST_LOCK}
 
-# Debian/Ubuntu packages, found by running `ldd`/`readelf -d` on PySide6's Qt/lib and Qt/plugins (6.12.0)
-# and mapping each needed library with `dpkg -S`. The C/C++ runtime, zlib and zstd are left out: every
-# Debian system has them. Their own dependencies (Mesa, libxcb-dri*, ...) come in through apt.
-APT_PACKAGES = (
+# Debian/Ubuntu packages by group, found by running `ldd`/`readelf -d` on PySide6 6.12.0's Qt/lib and
+# Qt/plugins and mapping each needed library to its package with `dpkg -S`. The C/C++ runtime, zlib and
+# zstd are left out: every Debian system has them. Their own dependencies (Mesa, ...) come in through apt.
+APT_PACKAGES = {
     # QtCore/QtGui, needed even with QT_QPA_PLATFORM=offscreen: GLib event loop, D-Bus (QtGui links
     # QtDBus), OpenGL/EGL and X11 (linked by QtGui and the offscreen plugin), fonts, keyboard maps.
-    "libglib2.0-0",
-    "libdbus-1-3",
-    "libegl1",
-    "libgl1",
-    "libx11-6",
-    "libfontconfig1",
-    "libfreetype6",
-    "libxkbcommon0",
+    "qt": (
+        "libglib2.0-0",
+        "libdbus-1-3",
+        "libegl1",
+        "libgl1",
+        "libx11-6",
+        "libfontconfig1",
+        "libfreetype6",
+        "libxkbcommon0",
+    ),
     # Qt ships no fonts; DejaVu covers Vietnamese, so text is not drawn as empty boxes.
-    "fonts-dejavu-core",
+    "fonts": ("fonts-dejavu-core",),
     # QtNetwork (Kerberos, brotli): loaded by anything that imports PySide6.QtNetwork.
-    "libgssapi-krb5-2",
-    "libbrotli1",
+    "qt-network": ("libgssapi-krb5-2", "libbrotli1"),
     # The xcb platform plugin, for a real window with `run` on an X11 or XWayland desktop.
-    "libx11-xcb1",
-    "libxcb1",
-    "libxcb-cursor0",
-    "libxcb-glx0",
-    "libxcb-icccm4",
-    "libxcb-image0",
-    "libxcb-keysyms1",
-    "libxcb-randr0",
-    "libxcb-render0",
-    "libxcb-render-util0",
-    "libxcb-shape0",
-    "libxcb-shm0",
-    "libxcb-sync1",
-    "libxcb-util1",
-    "libxcb-xfixes0",
-    "libxcb-xkb1",
-    "libxkbcommon-x11-0",
+    "qt-xcb": (
+        "libx11-xcb1",
+        "libxcb1",
+        "libxcb-cursor0",
+        "libxcb-glx0",
+        "libxcb-icccm4",
+        "libxcb-image0",
+        "libxcb-keysyms1",
+        "libxcb-randr0",
+        "libxcb-render0",
+        "libxcb-render-util0",
+        "libxcb-shape0",
+        "libxcb-shm0",
+        "libxcb-sync1",
+        "libxcb-util1",
+        "libxcb-xfixes0",
+        "libxcb-xkb1",
+        "libxkbcommon-x11-0",
+    ),
     # Qt's CUPS print-support plugin: without it the print dialog lists no printers.
-    "libcups2",
-    # pdftoppm/pdftotext: the tests read back the PDF reports the program writes.
-    "poppler-utils",
-)
+    "qt-print": ("libcups2",),
+    # pdftoppm/pdftotext: the tests read back the PDF reports the program writes. Only `test` needs it.
+    "tests": ("poppler-utils",),
+}
 
 
 def say(message: str) -> None:
@@ -93,8 +97,6 @@ def say(message: str) -> None:
 
 def debian_venv_package() -> str | None:
     """Debian splits ensurepip out of python3.X; without it `python -m venv` cannot install pip."""
-    import importlib.util
-
     if importlib.util.find_spec("ensurepip") is not None:
         return None
     return f"python{sys.version_info.major}.{sys.version_info.minor}-venv"
@@ -118,11 +120,12 @@ def installed_debian_packages(names: list[str]) -> set[str]:
     return installed
 
 
-def ensure_debian_packages() -> None:
+def ensure_debian_packages(mode: str) -> None:
     """Install the missing APT_PACKAGES (and the venv module if needed); do nothing when all are present."""
     if WINDOWS or not os.path.exists("/etc/debian_version"):
         return
-    wanted = list(APT_PACKAGES)
+    groups = [group for group in APT_PACKAGES if group != "tests" or mode == "test"]
+    wanted = [name for group in groups for name in APT_PACKAGES[group]]
     venv_package = debian_venv_package()
     if venv_package:
         wanted.append(venv_package)
@@ -131,7 +134,7 @@ def ensure_debian_packages() -> None:
     if not missing:
         return
 
-    say(f"installing Debian packages: {' '.join(missing)}")
+    say(f"installing missing Debian packages: {' '.join(missing)}")
     update = ["apt-get", "update"]
     install = ["apt-get", "install", "-y", "--no-install-recommends", *missing]
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
@@ -161,9 +164,27 @@ def manual_apt_instructions(update: list[str], install: list[str]) -> NoReturn:
 # --------------------------------------------------------------------------- virtual environment
 
 
+def venv_moved() -> bool:
+    """True when .venv was made at another path (the repo was moved or renamed).
+
+    Console scripts (pip, lint-imports, ruff) hard-code the venv's path in their first line and fail
+    with "bad interpreter" after a move, so such a venv has to be made again.
+    """
+    if WINDOWS:  # the .exe launchers embed the path too, but in a form not worth parsing here
+        return False
+    try:
+        with open(os.path.join(BIN, "pip"), "rb") as script:
+            head = script.read(512)
+    except OSError:
+        return False
+    return os.fsencode(BIN + os.sep) not in head
+
+
 def venv_works() -> bool:
     """True when .venv has a Python that starts and has pip (a half-made or moved venv does not)."""
     if not (os.path.isfile(os.path.join(VENV, "pyvenv.cfg")) and os.path.isfile(VENV_PYTHON)):
+        return False
+    if venv_moved():
         return False
     probe = (
         "import importlib.util, sys;"
@@ -243,7 +264,7 @@ def ensure_dependencies(mode: str) -> None:
 
 def set_up(mode: str) -> None:
     # System packages first: on a fresh Debian they include the venv module itself.
-    ensure_debian_packages()
+    ensure_debian_packages(mode)
     ensure_venv()
     ensure_dependencies(mode)
 
@@ -267,14 +288,11 @@ def command_run(arguments: list[str]) -> int:
     set_up("run")
     command = [VENV_PYTHON, "-m", "ui", *arguments]
     env = venv_environment()
-    os.chdir(REPO)
+    # No chdir: file names given as arguments stay relative to where the user is.
     if WINDOWS:
         # os.execv on Windows starts a new process and returns at once, which breaks the console and
         # the exit code; wait for the program instead and hand its exit code on.
-        try:
-            return subprocess.run(command, env=env).returncode
-        except KeyboardInterrupt:
-            return 130
+        return subprocess.run(command, env=env).returncode
     sys.stdout.flush()
     sys.stderr.flush()
     os.execve(VENV_PYTHON, command, env)  # the program replaces this process: its signals, its exit code
@@ -335,7 +353,10 @@ def main(argv: list[str]) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     command, arguments = parse_command_line(argv)
-    return COMMANDS[command](arguments)
+    try:
+        return COMMANDS[command](arguments)
+    except KeyboardInterrupt:  # Ctrl-C during pip or a test step: the child has reported it already
+        return 130
 
 
 if __name__ == "__main__":

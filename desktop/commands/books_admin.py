@@ -7,7 +7,7 @@ from pathlib import Path
 from desktop.books import Books
 from desktop.commands.common import Outcome, data_dir, open_books, positive_int
 from desktop.domain import Mode
-from desktop.services import backup, checks, demo, settings
+from desktop.services import backup, checks, settings
 
 
 def register(commands, common) -> None:
@@ -94,6 +94,8 @@ def restore_cmd(args) -> Outcome:
 
 
 def demo_cmd(args) -> Outcome:
+    from desktop.services import demo  # the name lists and generator are only needed here
+
     target = data_dir(args)
     result = demo.make_demo(target, households=args.households, projects=args.projects, seed=args.seed)
     with Books.open(target) as books:

@@ -138,7 +138,9 @@ def household_edit(args) -> Outcome:
     )
     with open_books(args) as books:
         result = households.edit_household(books, args.code, changes)
-    text = f"Đã sửa hộ {result['code']}: {', '.join(result['changed'])}." if result["changed"] else "Không có gì thay đổi."
+    if not result["changed"]:
+        return Outcome(result, "Không có gì thay đổi.")
+    text = f"Đã sửa hộ {result['code']}: {', '.join(result['changed'])}."
     return Outcome(result, text)
 
 

@@ -13,7 +13,8 @@ _CHECKS: list[tuple[str, str, str]] = [
            FROM membership m JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
            LEFT JOIN installment i ON i.membership_id = m.id
            GROUP BY m.id HAVING total != m.to_return""",
-        "Lịch trả của hộ {household} ở dự án {project} cộng lại {total:vnd} đ, khác số phải hoàn trả {to_return:vnd} đ.",
+        "Lịch trả của hộ {household} ở dự án {project} cộng lại {total:vnd} đ, "
+        "khác số phải hoàn trả {to_return:vnd} đ.",
     ),
     (
         "receipt_allocations",

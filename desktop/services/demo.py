@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from desktop import audit
-from desktop.books import Books
 from desktop.dates import add_months
 from desktop.domain import Category, Mode
 from desktop.fund import OpenInstallment, allocate, plan_schedule

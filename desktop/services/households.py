@@ -9,7 +9,6 @@ from datetime import date
 
 from desktop import audit
 from desktop.books import Books
-from desktop.dates import parse_date
 from desktop.domain import Category
 from desktop.errors import Refused
 from desktop.idnumbers import normalise_id_number

@@ -81,8 +81,9 @@ def rule_warnings(conn, project, household, category: Category, category_since: 
                LIMIT 1""", (household["id"], project["programme_code"], project["id"])).fetchone()
         if other:
             warnings.append(_warning(
-                "duplicate_support", f"Hộ {household['code']} đang được hỗ trợ trong dự án {other[0]} cùng chương trình "
-                                     f"{project['programme_code']} (nguyên tắc không hỗ trợ trùng lặp)."))
+                "duplicate_support",
+                f"Hộ {household['code']} đang được hỗ trợ trong dự án {other[0]} cùng chương trình "
+                f"{project['programme_code']} (nguyên tắc không hỗ trợ trùng lặp)."))
     if category is Category.ESCAPED:
         months = months_between(category_since, data.supported_on)
         if months > policy.escaped_max_months:

@@ -1,0 +1,204 @@
+"""The benchmark table: each figure beside a floor measured in the same run on the same data.
+
+    python tests/perf/bench.py [--households 100000] [--payments 100000] [--only NAME ...]
+
+Floors are what the same rows cost with nothing of ours in the way (raw SQLite statements), so the ratio
+says what the program's own layers add. Figures are printed, never asserted: wall time depends on the
+machine; the ratio much less so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import resource
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from desktop.books import Books  # noqa: E402
+from desktop.paths import DataDir  # noqa: E402
+from desktop.services import payments, schedules  # noqa: E402
+from desktop.services.demo import make_demo  # noqa: E402
+from desktop.services.households import HouseholdQuery, list_households  # noqa: E402
+
+AS_OF = date(2026, 6, 30)
+RESULTS: list[tuple[str, str, str, str]] = []
+
+
+def timed(fn: Callable[[], object], repeat: int = 1) -> float:
+    """Best of ``repeat`` runs, in seconds: the least disturbed by whatever else the machine does."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def report(name: str, figure: float, floor: float | None, unit: str = "s", floor_name: str = "") -> None:
+    def show(value: float) -> str:
+        return f"{value * 1000:.1f} ms" if unit == "s" and value < 1 else f"{value:.2f} {unit}"
+
+    ratio = f"{figure / floor:.2f}×" if floor else "—"
+    RESULTS.append((name, show(figure), f"{show(floor)} ({floor_name})" if floor else "—", ratio))
+    print(f"  {name}: {show(figure)}; floor {floor_name}: {show(floor) if floor else '—'}; ratio {ratio}",
+          flush=True)
+
+
+def bench_demo(root: Path, households: int) -> DataDir:
+    data_dir = DataDir(root / "demo")
+    figure = timed(lambda: make_demo(data_dir, households=households, seed=1, as_of=AS_OF))
+    # Floor: the household rows alone, inserted with one raw executemany into an empty copy of the table.
+    with Books.open(data_dir) as books:
+        rows = books.conn.execute("SELECT * FROM household").fetchall()
+        schema = books.conn.execute("SELECT sql FROM sqlite_schema WHERE name = 'household'").fetchone()[0]
+    floor_db = sqlite3.connect(root / "floor-demo.sqlite", isolation_level=None)
+    floor_db.execute(schema.replace("REFERENCES hamlet(id)", ""))
+
+    def raw():
+        floor_db.execute("BEGIN")
+        floor_db.executemany(f"INSERT INTO household VALUES ({','.join('?' * len(rows[0]))})", rows)
+        floor_db.execute("COMMIT")
+
+    report(f"demo commune, {households:,} households (all tables)", figure, timed(raw),
+           floor_name="raw executemany of the household rows")
+    return data_dir
+
+
+def bench_search(data_dir: DataDir) -> None:
+    with Books.open(data_dir) as books:
+        target = books.conn.execute("SELECT head_name FROM household ORDER BY id LIMIT 1 OFFSET 777").fetchone()[0]
+        from desktop.text import fold
+
+        folded = fold(target)
+        found = []
+        figure = timed(lambda: found.append(list_households(books, HouseholdQuery(search=folded))), repeat=5)
+        floor = timed(lambda: books.conn.execute(
+            "SELECT id FROM household WHERE search_key LIKE ?", (f"%{folded}%",)).fetchall(), repeat=5)
+    report(f"search “{folded}” ({len(found[-1])} found)", figure, floor, floor_name="bare LIKE scan")
+
+
+def bench_search_cli(data_dir: DataDir) -> None:
+    """What the clerk's script sees: a whole ``vonxoay-cli household list --search`` process, against a
+    bare Python process running the same LIKE query with the sqlite3 module."""
+    import subprocess
+
+    with Books.open(data_dir) as books:
+        name = books.conn.execute("SELECT head_name FROM household ORDER BY id LIMIT 1 OFFSET 4242").fetchone()[0]
+    from desktop.text import fold
+
+    folded = fold(name)
+    command = [sys.executable, "-m", "desktop", "--data-dir", str(data_dir.root), "household", "list",
+               "--search", folded, "--json"]
+    bare = [sys.executable, "-c", "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); "
+            "print(len(c.execute('SELECT * FROM household WHERE search_key LIKE ?', ('%' + sys.argv[2] + '%',))"
+            ".fetchall()))", str(data_dir.database), folded]
+    root = Path(__file__).resolve().parents[2]
+    figure = timed(lambda: subprocess.run(command, check=True, capture_output=True, cwd=root), repeat=3)
+    floor = timed(lambda: subprocess.run(bare, check=True, capture_output=True), repeat=3)
+    report(f"`household list --search “{folded}” --json` as a process", figure, floor,
+           floor_name="bare python + sqlite3 process")
+
+
+def bench_due(data_dir: DataDir) -> None:
+    with Books.open(data_dir) as books:
+        result = []
+        figure = timed(lambda: result.append(schedules.due_list(books, AS_OF)), repeat=3)
+        floor = timed(lambda: books.conn.execute(
+            """SELECT i.id, i.amount - coalesce(sum(a.amount), 0) FROM installment i
+               LEFT JOIN allocation a ON a.installment_id = i.id
+               LEFT JOIN receipt r ON r.id = a.receipt_id AND r.voided_at IS NULL AND r.issued_on <= ?
+               WHERE i.due_on <= ? GROUP BY i.id""", (AS_OF.isoformat(), AS_OF.isoformat())).fetchall(), repeat=3)
+    report(f"due/overdue list as of {AS_OF:%d/%m/%Y} ({len(result[-1]['rows']):,} rows)", figure, floor,
+           floor_name="raw aggregate query")
+
+
+def bench_payments(data_dir: DataDir, count: int) -> None:
+    """``count`` payments of 1 000 đ through the service (one transaction each, as the clerk records
+    them), against raw inserts of the same receipt and allocation rows, one transaction each."""
+    with Books.open(data_dir) as books:
+        debtors = books.conn.execute(
+            """SELECT p.code, h.code, sum(i.amount) - coalesce(sum(paid.amount), 0) AS owed
+               FROM installment i JOIN membership m ON m.id = i.membership_id
+               JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
+               LEFT JOIN (SELECT a.installment_id, sum(a.amount) AS amount FROM allocation a
+                          JOIN receipt r ON r.id = a.receipt_id AND r.voided_at IS NULL
+                          GROUP BY a.installment_id) paid ON paid.installment_id = i.id
+               GROUP BY m.project_id, m.household_id HAVING owed >= 1000""").fetchall()
+        # Spread the payments over every debtor, never more than one owes.
+        capacity = {(p, h): owed // 1000 for p, h, owed in debtors}
+        plan = []
+        while len(plan) < count and capacity:
+            for key in list(capacity):
+                if len(plan) == count:
+                    break
+                plan.append(key)
+                capacity[key] -= 1
+                if capacity[key] == 0:
+                    del capacity[key]
+        today = date.today()
+        start = time.perf_counter()
+        for project, household in plan:
+            payments.record_payment(books, payments.PaymentInput(project, household, 1000, today, book="BM"))
+        figure = time.perf_counter() - start
+        receipts = books.conn.execute(
+            """SELECT r.*, a.installment_id, a.amount AS allocated FROM receipt r
+               JOIN allocation a ON a.receipt_id = r.id WHERE r.book = 'BM' ORDER BY r.id""").fetchall()
+        conn = books.conn
+        start = time.perf_counter()
+        for row in receipts:
+            conn.execute("BEGIN IMMEDIATE")
+            rid = conn.execute(
+                """INSERT INTO receipt (uuid, book, year, number, issued_on, project_id, household_id, amount,
+                   method, in_kind, payer, reason, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (str(uuid.uuid4()), "FL", row["year"], row["number"], row["issued_on"], row["project_id"],
+                 row["household_id"], row["amount"], row["method"], row["in_kind"], row["payer"], row["reason"],
+                 row["created_at"], row["created_by"])).lastrowid
+            conn.execute("INSERT INTO allocation (uuid, receipt_id, installment_id, amount) VALUES (?,?,?,?)",
+                         (str(uuid.uuid4()), rid, row["installment_id"], row["allocated"]))
+            conn.execute("COMMIT")
+        floor = time.perf_counter() - start
+    count = len(plan)
+    per = figure / count * 1e6
+    report(f"{count:,} payments through the service ({per:.0f} µs each)", figure, floor,
+           floor_name="raw INSERTs, one transaction each")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=100_000)
+    parser.add_argument("--payments", type=int, default=100_000)
+    parser.add_argument("--only", nargs="*", default=[], choices=["search", "due", "payments"])
+    args = parser.parse_args()
+    print(f"VốnXoay benchmark — {platform.node()}, {platform.processor() or platform.machine()}, "
+          f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}", flush=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = bench_demo(Path(tmp), args.households)
+        wanted = set(args.only) or {"search", "due", "payments"}
+        if "search" in wanted:
+            bench_search(data_dir)
+            bench_search_cli(data_dir)
+        if "due" in wanted:
+            bench_due(data_dir)
+        if "payments" in wanted:
+            bench_payments(data_dir, args.payments)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print()
+    print("| measure | figure | floor (same run) | ratio |")
+    print("|---|---|---|---|")
+    for row in RESULTS:
+        print("| " + " | ".join(row) + " |")
+    print(f"\nPeak memory (max RSS) of the whole run: {peak_mb:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,50 @@
+"""A read-only table model over a short list of dicts (projects, schedules): columns are (key, title, kind)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+
+from desktop.dates import format_date
+from desktop.money import format_vnd
+
+
+class RecordTableModel(QAbstractTableModel):
+    """``kind`` is "text", "money" (7.000.000, right-aligned) or "date" (dd/mm/yyyy)."""
+
+    def __init__(self, columns: list[tuple[str, str, str]], parent=None):
+        super().__init__(parent)
+        self._columns = columns
+        self._rows: list[dict] = []
+
+    def set_rows(self, rows: list[dict]) -> None:
+        self.beginResetModel()
+        self._rows = rows
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        key, _, kind = self._columns[index.column()]
+        value = self._rows[index.row()].get(key)
+        if role == Qt.ItemDataRole.DisplayRole:
+            if value is None:
+                return ""
+            if kind == "money":
+                return format_vnd(int(value))
+            if kind == "date":
+                return format_date(value)
+            return str(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and kind == "money":
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section][1]
+        return None

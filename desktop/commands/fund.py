@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from desktop.commands.common import Outcome, amount_arg, date_arg, open_books, positive_int, vnd
 from desktop.dates import format_date
 from desktop.domain import FundingSource
-from desktop.services import payments, schedules, support
+from desktop.errors import Refused
+from desktop.services import payments, receipts, schedules, support
 
 
 def register(commands, common) -> None:
@@ -42,6 +44,18 @@ def register(commands, common) -> None:
     p.add_argument("--year", type=positive_int)
     p.add_argument("--reason", required=True)
     p.set_defaults(handler=receipt_void)
+
+    p = receipt.add_parser("pdf", parents=[common], help="in phiếu thu ra PDF (một phiếu hoặc cả loạt)")
+    p.add_argument("--book")
+    p.add_argument("--number", type=positive_int)
+    p.add_argument("--year", type=positive_int)
+    p.add_argument("--project", help="in cả loạt phiếu của một dự án")
+    p.add_argument("--from", dest="date_from", type=date_arg)
+    p.add_argument("--to", dest="date_to", type=date_arg)
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--copy", action="store_true", help="in bản sao (BẢN SAO)")
+    p.add_argument("--two-up", action="store_true", help="hai liên trên một tờ A4")
+    p.set_defaults(handler=receipt_pdf)
 
     p = commands.add_parser("schedule", parents=[common], help="lịch hoàn trả, đã trả, còn nợ")
     p.add_argument("--project", required=True)
@@ -98,6 +112,24 @@ def receipt_void(args) -> Outcome:
         result = payments.void_receipt(books, args.book, args.number, args.reason, year=args.year)
     return Outcome(result, f"Đã hủy phiếu thu quyển {result['book']} số {result['number']}/{result['year']}; "
                            "số phiếu vẫn được giữ.")
+
+
+def receipt_pdf(args) -> Outcome:
+    with open_books(args) as books:
+        if args.number is not None:
+            if not args.book:
+                raise Refused("Hãy ghi quyển phiếu thu (--book) cùng với số phiếu.")
+            views = [receipts.receipt_view(books, args.book, args.number, args.year)]
+        elif args.project or args.date_from or args.date_to or args.book:
+            views = receipts.receipt_views(books, project=args.project, date_from=args.date_from,
+                                           date_to=args.date_to, book=args.book)
+        else:
+            raise Refused("Hãy chọn một phiếu (--book và --number) hoặc một loạt (--project, --from, --to).")
+        result = receipts.print_receipts(books, views, args.out, force_copy=args.copy, two_up=args.two_up)
+    kind = "bản sao" if result["originals"] == 0 else "bản chính"
+    text = (f"Đã ghi {result['receipts']} phiếu thu vào {result['path']}."
+            if result["receipts"] > 1 else f"Đã ghi phiếu thu ({kind}) vào {result['path']}.")
+    return Outcome(result, text)
 
 
 def schedule(args) -> Outcome:

@@ -17,6 +17,7 @@ from desktop.money import amount_in_words, format_vnd
 from desktop.services.fundbook import fund_balance, open_installments
 from desktop.services.households import require_household
 from desktop.services.projects import require_project
+from desktop.services.settings import words_options
 from desktop.text import nfc
 
 
@@ -82,7 +83,7 @@ def record_payment(books: Books, data: PaymentInput, *, today: date | None = Non
     return {
         "receipt": {"id": receipt_id, "uuid": row["uuid"], "book": book, "year": row["year"], "number": number,
                     "issued_on": row["issued_on"], "amount": data.amount,
-                    "amount_in_words": amount_in_words(data.amount), "method": row["method"], "payer": payer,
+                    "amount_in_words": amount_in_words(data.amount, **words_options(books)), "method": row["method"], "payer": payer,
                     "reason": row["reason"]},
         "allocations": [{"seq": a.seq, "amount": a.amount} for a in allocations],
         "outstanding": outstanding,

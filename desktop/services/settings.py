@@ -29,7 +29,23 @@ KNOWN_SETTINGS = {
     "receipt_book": "Quyển phiếu thu đang dùng",
     "receipt_debit_account": "Tài khoản Nợ",
     "receipt_credit_account": "Tài khoản Có",
+    "receipt_reason_label": "Nhãn dòng nội dung trên phiếu thu (“Lý do nộp” hoặc “Nội dung”)",
+    "receipt_attachments": "Số chứng từ gốc kèm theo phiếu thu",
+    "words_zero_tens": "Đọc số 0 hàng chục: linh hoặc lẻ",
+    "words_thousand": "Đọc hàng nghìn: nghìn hoặc ngàn",
+    "words_even": "Thêm “chẵn” sau “đồng” (1) hay không (0)",
 }
+
+# What an unset option means; these are the national forms' usual choices.
+DEFAULTS = {
+    "receipt_reason_label": "Lý do nộp",
+    "receipt_attachments": "",
+    "words_zero_tens": "linh",
+    "words_thousand": "nghìn",
+    "words_even": "0",
+}
+
+_CHOICES = {"words_zero_tens": ("linh", "lẻ"), "words_thousand": ("nghìn", "ngàn"), "words_even": ("0", "1")}
 
 
 @dataclass(frozen=True)
@@ -114,6 +130,9 @@ def update_settings(books: Books, changes: dict[str, str]) -> dict[str, str]:
     if frozen & set(changes):
         raise Refused("Mã đơn vị và chế độ được đặt khi khởi tạo và không thể đổi.")
     cleaned = {key: nfc(str(value)) for key, value in changes.items()}
+    for key, value in cleaned.items():
+        if key in _CHOICES and value not in _CHOICES[key]:
+            raise Refused(f"Cài đặt {key} chỉ nhận: {', '.join(_CHOICES[key])}.")
     with books.transaction() as conn:
         before = {k: books.setting(k, "") for k in cleaned}
         conn.executemany(
@@ -122,3 +141,12 @@ def update_settings(books: Books, changes: dict[str, str]) -> dict[str, str]:
         )
         audit.record(conn, books.actor, "settings", books.setting("commune_code", ""), "update", before, cleaned)
     return cleaned
+
+
+def words_options(books: Books) -> dict:
+    """How this commune writes amounts in words (linh/lẻ, nghìn/ngàn, "chẵn")."""
+    def get(key: str) -> str:
+        return books.setting(key) or DEFAULTS[key]
+
+    return {"zero_tens": get("words_zero_tens"), "thousand": get("words_thousand"),
+            "even": get("words_even") == "1"}

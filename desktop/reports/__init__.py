@@ -1,0 +1,1 @@
+"""Documents the office prints or sends: PDF with reportlab, XLSX with openpyxl; one module per document."""

@@ -1,0 +1,77 @@
+"""Small drawing helpers shared by the PDF documents: wrapping text in a width, and writing a file
+atomically so that a failed or cancelled export never leaves half a PDF behind."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from desktop.errors import Refused
+from desktop.reports.fonts import register_fonts
+
+
+def wrap(text: str, font: str, size: float, width: float, first_width: float | None = None,
+         max_lines: int | None = None) -> list[str]:
+    """Greedy word wrap; a word longer than a line is cut; beyond ``max_lines`` the last line ends in "…"."""
+    lines: list[str] = []
+    current = ""
+    limit = first_width if first_width is not None else width
+    for word in text.split():
+        candidate = f"{current} {word}" if current else word
+        if stringWidth(candidate, font, size) <= limit:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+            limit = width
+        while stringWidth(word, font, size) > limit:
+            cut = len(word)
+            while cut > 1 and stringWidth(word[:cut], font, size) > limit:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+            limit = width
+        current = word
+    if current or not lines:
+        lines.append(current)
+    if max_lines is not None and len(lines) > max_lines:
+        lines = lines[:max_lines]
+        last = lines[-1]
+        while last and stringWidth(last + "…", font, size) > (width if max_lines > 1 else limit):
+            last = last[:-1]
+        lines[-1] = last.rstrip() + "…"
+    return lines
+
+
+def write_pdf(path: Path, draw: Callable[[Canvas], None], *, title: str, pagesize) -> Path:
+    """Draw into a temporary file beside ``path`` and rename it into place when complete."""
+    register_fonts()
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise Refused(f"Thư mục {folder} không tồn tại; hãy chọn nơi lưu khác.")
+    try:
+        handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".part", dir=folder)
+    except OSError as exc:
+        raise Refused(f"Không ghi được vào {folder}: {exc.strerror or exc}. Hãy chọn nơi lưu khác.") from exc
+    os.close(handle)
+    try:
+        canvas = Canvas(temp_name, pagesize=pagesize, pageCompression=1)
+        canvas.setTitle(title)
+        canvas.setAuthor("VốnXoay")
+        canvas.setCreator("VốnXoay")
+        draw(canvas)
+        canvas.save()
+        os.replace(temp_name, path)
+    except OSError as exc:
+        Path(temp_name).unlink(missing_ok=True)
+        raise Refused(f"Không ghi được tệp {path}: {exc.strerror or exc}.") from exc
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return path

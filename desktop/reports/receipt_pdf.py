@@ -1,0 +1,231 @@
+"""The cash receipt (phiếu thu, after Mẫu C40-BB) on an A5 page, or two copies (liên 1, liên 2) on A4.
+
+Besides the form's own lines it shows what a clerk needs at the counter: the household code, the
+project, what is still owed after this payment and the next due date, and a QR code the upper level
+can check against the data it imported. A voided receipt prints crossed "ĐÃ HỦY"; any print after the
+first is stamped "BẢN SAO".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reportlab.graphics import renderPDF
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib.colors import Color, black
+from reportlab.lib.pagesizes import A4, A5, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from desktop.dates import format_date
+from desktop.money import format_vnd
+from desktop.reports.fonts import SERIF, SERIF_BOLD, SERIF_BOLD_ITALIC, SERIF_ITALIC
+from desktop.reports.pdfkit import wrap, write_pdf
+from desktop.services.receipts import ReceiptView
+
+RED = Color(0.78, 0.05, 0.05)
+GREY = Color(0.45, 0.45, 0.45)
+FORM_NOTE = "(Ban hành kèm theo Thông tư số 107/2017/TT-BTC ngày 10/10/2017 của Bộ Tài chính)"
+COPY_LABELS = {1: "Liên 1: Lưu tại đơn vị", 2: "Liên 2: Giao người nộp tiền"}
+
+
+@dataclass(frozen=True)
+class PrintMark:
+    """How this print is marked: a copy after the first print, and which liên it is (0 = none)."""
+
+    copy: bool = False
+    lien: int = 0
+
+
+def _date_words(value) -> str:
+    return f"Ngày {value.day:02d} tháng {value.month:02d} năm {value.year}"
+
+
+class _Pen:
+    """Draws lines of text downwards from a top edge inside a column."""
+
+    def __init__(self, canvas: Canvas, x: float, top: float, width: float, size: float = 10.5):
+        self.c, self.x, self.y, self.width, self.size = canvas, x, top, width, size
+        self.leading = size * 1.32
+
+    def field(self, label: str, value: str, *, max_lines: int = 3, value_font: str = SERIF) -> None:
+        """A bold label and its value on the same line, the value wrapping under it."""
+        label = f"{label}: "
+        label_width = stringWidth(label, SERIF_BOLD, self.size)
+        lines = wrap(value, value_font, self.size, self.width, self.width - label_width, max_lines=max_lines)
+        self.y -= self.leading
+        self.c.setFont(SERIF_BOLD, self.size)
+        self.c.drawString(self.x, self.y, label)
+        self.c.setFont(value_font, self.size)
+        self.c.drawString(self.x + label_width, self.y, lines[0])
+        for line in lines[1:]:
+            self.y -= self.leading
+            self.c.drawString(self.x, self.y, line)
+
+    def centered(self, text: str, font: str, size: float, *, color=black) -> None:
+        self.y -= size * 1.3
+        self.c.setFillColor(color)
+        self.c.setFont(font, size)
+        self.c.drawCentredString(self.x + self.width / 2, self.y, text)
+        self.c.setFillColor(black)
+
+
+def _signatures(pen: _Pen, columns: Sequence[tuple[str, str, str]], gap: float) -> None:
+    """Titles, the "(Ký, họ tên)" hint, room to sign, then the printed name, in equal columns."""
+    c, size = pen.c, pen.size - 1
+    col = pen.width / len(columns)
+    top = pen.y
+    for i, (title, hint, name) in enumerate(columns):
+        centre = pen.x + col * (i + 0.5)
+        c.setFont(SERIF_BOLD, size)
+        for j, line in enumerate(wrap(title, SERIF_BOLD, size, col - 2 * mm)):
+            c.drawCentredString(centre, top - size * 1.25 * (j + 1), line)
+        c.setFont(SERIF_ITALIC, size - 1.5)
+        c.drawCentredString(centre, top - size * 1.25 * 2 - 2, hint)
+        if name:
+            c.setFont(SERIF_BOLD, size)
+            for j, line in enumerate(wrap(name, SERIF_BOLD, size, col - 2 * mm, max_lines=2)):
+                c.drawCentredString(centre, top - size * 2.6 - gap - size * 1.2 * j, line)
+    pen.y = top - size * 2.6 - gap - size * 2.4
+
+
+def _qr(canvas: Canvas, payload: str, x: float, y: float, side: float) -> None:
+    widget = QrCodeWidget(payload, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(side, side, transform=[side / (x1 - x0), 0, 0, side / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, x, y)
+
+
+def draw_receipt(canvas: Canvas, view: ReceiptView, x: float, y: float, width: float, height: float,
+                 mark: PrintMark = PrintMark()) -> None:
+    """One receipt inside the box (x, y) – (x + width, y + height), in points."""
+    margin = 9 * mm
+    left, inner = x + margin, width - 2 * margin
+    top = y + height - margin
+    c = canvas
+    # Header: the unit on the left, the form number on the right.
+    head = _Pen(c, left, top, inner * 0.52, size=9.5)
+    head.field("Đơn vị", view.unit_name, max_lines=2)
+    head.field("Mã QHNS", view.unit_budget_code or "……………", max_lines=1)
+    right_x, right_w = left + inner * 0.56, inner * 0.44
+    c.setFont(SERIF_BOLD, 9.5)
+    c.drawCentredString(right_x + right_w / 2, top - 9.5 * 1.3, "Mẫu số C40-BB")
+    c.setFont(SERIF_ITALIC, 7.5)
+    for i, line in enumerate(wrap(FORM_NOTE, SERIF_ITALIC, 7.5, right_w)):
+        c.drawCentredString(right_x + right_w / 2, top - 9.5 * 1.3 - 9.5 * (i + 1), line)
+    # Title, date and the book/number/accounts box.
+    title = _Pen(c, left, min(head.y, top - 34) - 4, inner * 0.70)
+    title.centered("PHIẾU THU", SERIF_BOLD, 17)
+    title.centered(_date_words(view.issued_on), SERIF_ITALIC, 10)
+    if mark.lien:
+        title.centered(COPY_LABELS[mark.lien], SERIF_ITALIC, 9, color=GREY)
+    box_x = left + inner * 0.72
+    c.setFont(SERIF, 9.5)
+    for i, (label, value) in enumerate((("Quyển số", view.book), ("Số", str(view.number)),
+                                        ("Nợ", view.debit_account), ("Có", view.credit_account))):
+        line_y = title.y + 17 * 1.3 + 10 - 12.5 * (i + 1) + 6
+        c.setFont(SERIF_BOLD, 9.5)
+        c.drawString(box_x, line_y, f"{label}: ")
+        c.setFont(SERIF, 9.5)
+        c.drawString(box_x + stringWidth(f"{label}: ", SERIF_BOLD, 9.5), line_y, value or "……")
+    # The form's body.
+    body = _Pen(c, left, title.y - 6, inner)
+    body.field("Họ và tên người nộp tiền", view.payer, max_lines=2)
+    body.field("Địa chỉ", view.address, max_lines=2)
+    body.field(view.reason_label, view.reason, max_lines=3)
+    body.field("Số tiền", f"{format_vnd(view.amount)} đồng (loại tiền: VNĐ)", value_font=SERIF_BOLD)
+    body.field("(Viết bằng chữ)", view.amount_words, max_lines=3, value_font=SERIF_ITALIC)
+    body.field("Kèm theo", f"{view.attachments or '………'} chứng từ gốc.", max_lines=1)
+    # What the paper form lacks and the clerk needs, with the QR code beside it.
+    qr_side = 22 * mm
+    info_top = body.y - 5
+    info = _Pen(c, left + 2 * mm, info_top, inner - qr_side - 6 * mm, size=9)
+    info.field("Mã hộ", f"{view.household_code} — {view.household_head}", max_lines=1)
+    info.field("Dự án", f"{view.project_code} — {view.project_name}", max_lines=2)
+    info.field("Còn phải trả sau phiếu này", f"{format_vnd(view.outstanding_after)} đ", max_lines=1)
+    due = (f"{format_date(view.next_due_on)} ({format_vnd(view.next_due_amount)} đ)" if view.next_due_on
+           else "đã trả hết")
+    info.field("Kỳ trả tiếp theo", due, max_lines=1)
+    info_bottom = min(info.y - 4, info_top - qr_side - 4)
+    c.setStrokeColor(GREY)
+    c.setLineWidth(0.5)
+    c.rect(left, info_bottom, inner, info_top - info_bottom, stroke=1, fill=0)
+    _qr(c, view.qr_payload, left + inner - qr_side - 1 * mm, info_bottom + (info_top - info_bottom - qr_side) / 2,
+        qr_side)
+    c.setStrokeColor(black)
+    # First signature block, dated.
+    sign = _Pen(c, left, info_bottom - 4, inner, size=10)
+    c.setFont(SERIF_ITALIC, 9.5)
+    c.drawRightString(left + inner, sign.y - 10, _date_words(view.issued_on))
+    sign.y -= 12
+    _signatures(sign, [("THỦ TRƯỞNG ĐƠN VỊ", "(Ký, họ tên, đóng dấu)", view.chairman),
+                       ("KẾ TOÁN TRƯỞNG", "(Ký, họ tên)", view.accountant),
+                       ("NGƯỜI LẬP", "(Ký, họ tên)", view.clerk)], gap=15 * mm)
+    # The received line and the second block.
+    got = _Pen(c, left, sign.y, inner, size=9.5)
+    got.field("Đã nhận đủ số tiền", f"Bằng số: {format_vnd(view.amount)} đồng", max_lines=1)
+    got.field("Bằng chữ", view.amount_words, max_lines=2, value_font=SERIF_ITALIC)
+    got.y -= 2
+    _signatures(got, [("NGƯỜI NỘP", "(Ký, họ tên)", view.payer), ("THỦ QUỸ", "(Ký, họ tên)", view.cashier)],
+                gap=13 * mm)
+    _marks(c, view, mark, x, y, width, height)
+
+
+def _marks(c: Canvas, view: ReceiptView, mark: PrintMark, x: float, y: float, width: float, height: float) -> None:
+    if mark.copy:
+        # Left of the title, where the form has nothing: a reprint must be recognisable at a glance.
+        c.saveState()
+        c.setStrokeColor(RED)
+        c.setFillColor(RED)
+        c.setLineWidth(1.2)
+        box_x, box_y = x + 9 * mm, y + height - 34 * mm
+        c.roundRect(box_x, box_y, 24 * mm, 8 * mm, 2 * mm)
+        c.setFont(SERIF_BOLD, 12)
+        c.drawCentredString(box_x + 12 * mm, box_y + 2.5 * mm, "BẢN SAO")
+        c.restoreState()
+    if view.voided:
+        c.saveState()
+        c.setFillColor(Color(0.78, 0.05, 0.05, alpha=0.55))
+        c.translate(x + width / 2, y + height / 2)
+        c.rotate(35)
+        c.setFont(SERIF_BOLD, 58)
+        c.drawCentredString(0, -20, "ĐÃ HỦY")
+        c.restoreState()
+        c.saveState()
+        c.setFillColor(RED)
+        c.setFont(SERIF_BOLD_ITALIC, 9.5)
+        lines = wrap(f"ĐÃ HỦY — lý do: {view.void_reason}", SERIF_BOLD_ITALIC, 9.5, width - 18 * mm, max_lines=2)
+        for i, line in enumerate(lines):
+            c.drawString(x + 9 * mm, y + 4 * mm + 11 * (len(lines) - 1 - i), line)
+        c.restoreState()
+
+
+def write_receipts(path: Path, views: Sequence[ReceiptView], copies: dict[int, bool], *,
+                   two_up: bool = False) -> Path:
+    """One receipt per A5 page, or with ``two_up`` liên 1 and liên 2 side by side on each A4 sheet."""
+    def draw(canvas: Canvas) -> None:
+        for view in views:
+            mark_copy = copies.get(view.id, False)
+            if two_up:
+                page_w, page_h = landscape(A4)
+                for lien in (1, 2):
+                    draw_receipt(canvas, view, (lien - 1) * page_w / 2, 0, page_w / 2, page_h,
+                                 PrintMark(copy=mark_copy, lien=lien))
+                canvas.saveState()
+                canvas.setDash(4, 3)
+                canvas.setStrokeColor(GREY)
+                canvas.line(page_w / 2, 8 * mm, page_w / 2, page_h - 8 * mm)
+                canvas.restoreState()
+            else:
+                draw_receipt(canvas, view, 0, 0, *A5, PrintMark(copy=mark_copy))
+            canvas.showPage()
+
+    first = views[0]
+    title = f"Phiếu thu quyển {first.book} số {first.number}/{first.year}" if len(views) == 1 else (
+        f"Phiếu thu ({len(views)} phiếu)")
+    return write_pdf(path, draw, title=title, pagesize=landscape(A4) if two_up else A5)

@@ -1,0 +1,186 @@
+"""Everything a printed receipt shows, gathered from the books; and the print log that makes every
+print after the first a marked copy (BẢN SAO), never a second original."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from desktop.audit import now_iso
+from desktop.books import Books
+from desktop.errors import Refused
+from desktop.money import amount_in_words
+from desktop.services.payments import find_receipt
+from desktop.services.settings import DEFAULTS, words_options
+
+QR_FORMAT = "VXR1"
+
+
+@dataclass(frozen=True)
+class ReceiptView:
+    id: int
+    uuid: str
+    unit_name: str
+    unit_budget_code: str
+    commune_code: str
+    book: str
+    year: int
+    number: int
+    issued_on: date
+    debit_account: str
+    credit_account: str
+    payer: str
+    address: str
+    reason_label: str
+    reason: str
+    amount: int
+    amount_words: str
+    method: str
+    in_kind: str
+    attachments: str
+    household_code: str
+    household_head: str
+    project_code: str
+    project_name: str
+    outstanding_after: int
+    next_due_on: date | None
+    next_due_amount: int
+    chairman: str
+    accountant: str
+    clerk: str
+    cashier: str
+    voided: bool
+    void_reason: str
+    voided_at: str
+    short_hash: str
+
+    @property
+    def qr_payload(self) -> str:
+        """Commune, book, year, number, date, amount and a hash over them and the receipt's UUID: the
+        upper level recomputes the hash from the data it imported to check a paper receipt."""
+        return "|".join([QR_FORMAT, self.commune_code, self.book, str(self.year), str(self.number),
+                         self.issued_on.isoformat(), str(self.amount), self.short_hash])
+
+
+def receipt_hash(commune_code: str, book: str, year: int, number: int, issued_on: str, amount: int,
+                 receipt_uuid: str) -> str:
+    text = "|".join([commune_code, book, str(year), str(number), issued_on, str(amount), receipt_uuid])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10].upper()
+
+
+def _paid_through(conn: sqlite3.Connection, receipt: sqlite3.Row) -> int:
+    """Live money this household paid in this project up to and including this receipt."""
+    return conn.execute(
+        """SELECT coalesce(sum(amount), 0) FROM receipt
+           WHERE project_id = ? AND household_id = ? AND voided_at IS NULL
+             AND (issued_on < ? OR (issued_on = ? AND id <= ?))""",
+        (receipt["project_id"], receipt["household_id"], receipt["issued_on"], receipt["issued_on"], receipt["id"]),
+    ).fetchone()[0]
+
+
+def _next_due(conn: sqlite3.Connection, receipt: sqlite3.Row, paid: int) -> tuple[int, date | None, int]:
+    """Outstanding after this receipt, and the next installment still (partly) unpaid, oldest first."""
+    installments = conn.execute(
+        """SELECT i.due_on, i.amount FROM installment i JOIN membership m ON m.id = i.membership_id
+           WHERE m.project_id = ? AND m.household_id = ? ORDER BY i.due_on, i.id""",
+        (receipt["project_id"], receipt["household_id"]),
+    ).fetchall()
+    total = sum(amount for _, amount in installments)
+    left = paid
+    for due_on, amount in installments:
+        if left >= amount:
+            left -= amount
+            continue
+        return total - paid, date.fromisoformat(due_on), amount - left
+    return total - paid, None, 0
+
+
+def _view(books: Books, receipt: sqlite3.Row) -> ReceiptView:
+    conn = books.conn
+    settings = books.settings()
+    household = conn.execute(
+        "SELECT h.code, h.head_name, hm.name AS hamlet FROM household h JOIN hamlet hm ON hm.id = h.hamlet_id "
+        "WHERE h.id = ?", (receipt["household_id"],)).fetchone()
+    project = conn.execute("SELECT code, name FROM project WHERE id = ?", (receipt["project_id"],)).fetchone()
+    paid = _paid_through(conn, receipt)
+    outstanding, next_due_on, next_due_amount = _next_due(conn, receipt, paid)
+    commune = settings.get("commune_name", "")
+    return ReceiptView(
+        id=receipt["id"], uuid=receipt["uuid"], unit_name=f"UBND {commune}".strip(),
+        unit_budget_code=settings.get("unit_budget_code", ""), commune_code=settings.get("commune_code", ""),
+        book=receipt["book"], year=receipt["year"], number=receipt["number"],
+        issued_on=date.fromisoformat(receipt["issued_on"]),
+        debit_account=settings.get("receipt_debit_account", ""),
+        credit_account=settings.get("receipt_credit_account", ""),
+        payer=receipt["payer"], address=", ".join(p for p in (household["hamlet"], commune,
+                                                               settings.get("province_name", "")) if p),
+        reason_label=settings.get("receipt_reason_label") or DEFAULTS["receipt_reason_label"],
+        reason=receipt["reason"] + (f" (bằng hiện vật: {receipt['in_kind']})" if receipt["in_kind"] else ""),
+        amount=receipt["amount"], amount_words=amount_in_words(receipt["amount"], **words_options(books)),
+        method=receipt["method"], in_kind=receipt["in_kind"], attachments=settings.get("receipt_attachments", ""),
+        household_code=household["code"], household_head=household["head_name"], project_code=project["code"],
+        project_name=project["name"], outstanding_after=outstanding, next_due_on=next_due_on,
+        next_due_amount=next_due_amount, chairman=settings.get("signer_chairman", ""),
+        accountant=settings.get("signer_accountant", ""), clerk=settings.get("signer_clerk", ""),
+        cashier=settings.get("signer_cashier", ""), voided=receipt["voided_at"] is not None,
+        void_reason=receipt["void_reason"] or "", voided_at=receipt["voided_at"] or "",
+        short_hash=receipt_hash(settings.get("commune_code", ""), receipt["book"], receipt["year"],
+                                receipt["number"], receipt["issued_on"], receipt["amount"], receipt["uuid"]),
+    )
+
+
+def receipt_view(books: Books, book: str, number: int, year: int | None = None) -> ReceiptView:
+    return _view(books, find_receipt(books.conn, book, number, year))
+
+
+def receipt_views(books: Books, *, project: str | None = None, date_from: date | None = None,
+                  date_to: date | None = None, book: str | None = None) -> list[ReceiptView]:
+    """Receipts for a batch print, in book and number order."""
+    clauses, params = [], []
+    if project:
+        from desktop.services.projects import require_project
+
+        clauses.append("project_id = ?")
+        params.append(require_project(books.conn, project)["id"])
+    if date_from:
+        clauses.append("issued_on >= ?")
+        params.append(date_from.isoformat())
+    if date_to:
+        clauses.append("issued_on <= ?")
+        params.append(date_to.isoformat())
+    if book:
+        clauses.append("book = ?")
+        params.append(book)
+    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = books.conn.execute(f"SELECT * FROM receipt{where} ORDER BY year, book, number", params).fetchall()
+    if not rows:
+        raise Refused("Không có phiếu thu nào khớp điều kiện đã chọn.")
+    return [_view(books, row) for row in rows]
+
+
+def original_printed(books: Books, receipt_id: int) -> bool:
+    return books.conn.execute("SELECT 1 FROM receipt_print WHERE receipt_id = ? AND is_copy = 0",
+                              (receipt_id,)).fetchone() is not None
+
+
+def record_prints(books: Books, receipt_ids: list[int], copies: dict[int, bool]) -> None:
+    """Log prints after the file was written; the unique index refuses a second original outright."""
+    now = now_iso()
+    with books.transaction() as conn:
+        conn.executemany("INSERT INTO receipt_print (receipt_id, printed_at, printed_by, is_copy) VALUES (?,?,?,?)",
+                         [(rid, now, books.actor, int(copies[rid])) for rid in receipt_ids])
+
+
+def print_receipts(books: Books, views: list[ReceiptView], out, *, force_copy: bool = False,
+                   two_up: bool = False) -> dict:
+    """Write the receipts to a PDF and log the prints: the first print of a receipt is its original,
+    every later one (or any with ``force_copy``) is stamped BẢN SAO."""
+    from desktop.reports.receipt_pdf import write_receipts
+
+    copies = {v.id: force_copy or original_printed(books, v.id) for v in views}
+    path = write_receipts(out, views, copies, two_up=two_up)
+    record_prints(books, [v.id for v in views], copies)
+    return {"path": str(path), "receipts": len(views),
+            "copies": sum(copies.values()), "originals": len(views) - sum(copies.values())}

@@ -83,8 +83,8 @@ def record_payment(books: Books, data: PaymentInput, *, today: date | None = Non
     return {
         "receipt": {"id": receipt_id, "uuid": row["uuid"], "book": book, "year": row["year"], "number": number,
                     "issued_on": row["issued_on"], "amount": data.amount,
-                    "amount_in_words": amount_in_words(data.amount, **words_options(books)), "method": row["method"], "payer": payer,
-                    "reason": row["reason"]},
+                    "amount_in_words": amount_in_words(data.amount, **words_options(books)),
+                    "method": row["method"], "payer": payer, "reason": row["reason"]},
         "allocations": [{"seq": a.seq, "amount": a.amount} for a in allocations],
         "outstanding": outstanding,
     }

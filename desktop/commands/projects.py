@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from pathlib import Path
+
 from desktop.commands.common import Outcome, amount_arg, date_arg, open_books, vnd
 from desktop.services import projects
 from desktop.services.projects import ProjectInput
@@ -25,6 +28,16 @@ def register(commands, common) -> None:
     p.set_defaults(handler=project_add)
     p = project.add_parser("list", parents=[common], help="danh sách dự án")
     p.set_defaults(handler=project_list)
+    p = project.add_parser("support-list", parents=[common], help="in bảng kê hỗ trợ hộ gia đình (PDF, A4)")
+    p.add_argument("--project", required=True)
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=support_list)
+    p = project.add_parser("notice", parents=[common], help="in danh sách công khai hộ được hỗ trợ (PDF, A4)")
+    p.add_argument("--project", required=True)
+    p.add_argument("--from", dest="posted_from", type=date_arg, help="ngày bắt đầu niêm yết (mặc định hôm nay)")
+    p.add_argument("--days", type=int, default=10, help="số ngày niêm yết (mặc định 10)")
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=notice)
 
 
 def project_add(args) -> Outcome:
@@ -45,3 +58,23 @@ def project_list(args) -> Outcome:
     lines = [f"{r['code']:<8} {r['name']:<40} {r['households']:>5} hộ  "
              f"{vnd(r['budget_central'] + r['budget_local'] + r['budget_other'])}" for r in rows]
     return Outcome({"projects": rows}, "\n".join(lines) or "Chưa có dự án nào.")
+
+
+def support_list(args) -> Outcome:
+    from desktop.reports.lists_pdf import support_list as write
+
+    with open_books(args) as books:
+        project, members = projects.project_members(books, args.project)
+        path = write(args.out, books.settings(), project, members)
+    return Outcome({"path": str(path), "rows": len(members)}, f"Đã ghi bảng kê ({len(members)} hộ) vào {path}.")
+
+
+def notice(args) -> Outcome:
+    from desktop.reports.lists_pdf import public_notice as write
+
+    start = args.posted_from or date.today()
+    with open_books(args) as books:
+        project, members = projects.project_members(books, args.project)
+        path = write(args.out, books.settings(), project, members, posted_from=start,
+                     posted_to=start + timedelta(days=args.days))
+    return Outcome({"path": str(path), "rows": len(members)}, f"Đã ghi danh sách công khai vào {path}.")

@@ -48,9 +48,8 @@ def wrap(text: str, font: str, size: float, width: float, first_width: float | N
     return lines
 
 
-def write_pdf(path: Path, draw: Callable[[Canvas], None], *, title: str, pagesize) -> Path:
-    """Draw into a temporary file beside ``path`` and rename it into place when complete."""
-    register_fonts()
+def write_atomic(path: Path, produce: Callable[[str], None]) -> Path:
+    """Let ``produce`` write a temporary file beside ``path``, then rename it into place when complete."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -61,12 +60,7 @@ def write_pdf(path: Path, draw: Callable[[Canvas], None], *, title: str, pagesiz
         raise Refused(f"Không ghi được vào {folder}: {exc.strerror or exc}. Hãy chọn nơi lưu khác.") from exc
     os.close(handle)
     try:
-        canvas = Canvas(temp_name, pagesize=pagesize, pageCompression=1)
-        canvas.setTitle(title)
-        canvas.setAuthor("VốnXoay")
-        canvas.setCreator("VốnXoay")
-        draw(canvas)
-        canvas.save()
+        produce(temp_name)
         os.replace(temp_name, path)
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)
@@ -75,3 +69,39 @@ def write_pdf(path: Path, draw: Callable[[Canvas], None], *, title: str, pagesiz
         Path(temp_name).unlink(missing_ok=True)
         raise
     return path
+
+
+def write_pdf(path: Path, draw: Callable[[Canvas], None], *, title: str, pagesize) -> Path:
+    """Draw on a canvas and write the PDF atomically."""
+    register_fonts()
+
+    def produce(temp_name: str) -> None:
+        canvas = Canvas(temp_name, pagesize=pagesize, pageCompression=1)
+        canvas.setTitle(title)
+        canvas.setAuthor("VốnXoay")
+        canvas.setCreator("VốnXoay")
+        draw(canvas)
+        canvas.save()
+
+    return write_atomic(path, produce)
+
+
+def write_story(path: Path, story: list, *, title: str, pagesize, margin: float) -> Path:
+    """Lay out flowables (tables split across pages, header rows repeated) with page numbers."""
+    from reportlab.platypus import SimpleDocTemplate
+
+    from desktop.reports.fonts import SERIF_ITALIC
+
+    register_fonts()
+
+    def number(canvas: Canvas, doc) -> None:
+        canvas.setFont(SERIF_ITALIC, 8.5)
+        canvas.drawRightString(pagesize[0] - margin, margin * 0.6, f"Trang {doc.page}")
+
+    def produce(temp_name: str) -> None:
+        doc = SimpleDocTemplate(temp_name, pagesize=pagesize, leftMargin=margin, rightMargin=margin,
+                                topMargin=margin, bottomMargin=margin, title=title, author="VốnXoay",
+                                creator="VốnXoay")
+        doc.build(story, onFirstPage=number, onLaterPages=number)
+
+    return write_atomic(path, produce)

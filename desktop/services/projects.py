@@ -145,3 +145,14 @@ def list_projects(books: Books) -> list[dict]:
            FROM project p ORDER BY p.code"""
     )
     return [dict(r) for r in rows]
+
+
+def project_members(books: Books, code: str) -> tuple[dict, list[dict]]:
+    """A project and every support it gave, in the order given, for lists and notices."""
+    project = require_project(books.conn, code)
+    rows = books.conn.execute(
+        """SELECT h.code, h.head_name, h.id_number, hm.name AS hamlet, m.category_at_entry, m.support_amount,
+                  m.in_kind, m.round, m.supported_on, m.source
+           FROM membership m JOIN household h ON h.id = m.household_id JOIN hamlet hm ON hm.id = h.hamlet_id
+           WHERE m.project_id = ? ORDER BY m.supported_on, m.id""", (project["id"],))
+    return dict(project), [dict(r) for r in rows]

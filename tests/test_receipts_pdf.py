@@ -167,3 +167,29 @@ def test_support_list_and_public_notice(books, paid, tmp_path):
     notice = pdftext(tmp_path / "pn.pdf")
     assert "DANH SÁCH CÔNG KHAI" in notice and "Đặng Thị Hoa" in notice and "11/03/2022" in notice
     assert "030185001234" not in notice  # no ID numbers on a public wall
+
+
+def test_qr_drawing_matches_the_encoded_matrix(tmp_path):
+    """Rasterise the vector QR code and read each module back at its centre."""
+    from PIL import Image
+    from reportlab.graphics.barcode import qrencoder
+    from reportlab.pdfgen.canvas import Canvas
+
+    from desktop.reports.receipt_pdf import _qr
+
+    payload = "VXR1|10507|01|2023|1|2023-03-01|1666000|ABCDEF0123"
+    canvas = Canvas(str(tmp_path / "qr.pdf"), pagesize=(200, 200))
+    _qr(canvas, payload, 0, 0, 200)
+    canvas.save()
+    subprocess.run(["pdftoppm", "-r", "144", "-gray", "-png", "-singlefile", str(tmp_path / "qr.pdf"),
+                    str(tmp_path / "qr")], check=True)
+    image = Image.open(tmp_path / "qr.png").convert("L")
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(payload)
+    code.make()
+    count = code.getModuleCount()
+    module = image.width / (count + 4)
+    for row in range(count):
+        for col in range(count):
+            pixel = image.getpixel((int((col + 2.5) * module), int((row + 2.5) * module)))
+            assert (pixel < 128) == code.isDark(row, col), (row, col)

@@ -172,22 +172,62 @@ def bench_payments(data_dir: DataDir, count: int) -> None:
            floor_name="raw INSERTs, one transaction each")
 
 
+def bench_receipts(data_dir: DataDir, root: Path, count: int = 1000) -> None:
+    """``count`` receipts into one PDF through the receipt module, against reportlab drawing the same
+    strings and QR code with bare canvas calls at fixed places (no wrapping, no layout)."""
+    from reportlab.lib.pagesizes import A5
+    from reportlab.pdfgen.canvas import Canvas
+
+    from desktop.reports.fonts import SERIF, SERIF_BOLD, register_fonts
+    from desktop.reports.receipt_pdf import _qr, write_receipts
+    from desktop.services.receipts import receipt_views
+
+    register_fonts()
+    with Books.open(data_dir) as books:
+        views = receipt_views(books)[:count]
+    figure = timed(lambda: write_receipts(root / "receipts.pdf", views, {}))
+
+    def bare() -> None:
+        canvas = Canvas(str(root / "floor-receipts.pdf"), pagesize=A5, pageCompression=1)
+        for v in views:
+            y = 560.0
+            canvas.setFont(SERIF_BOLD, 17)
+            canvas.drawCentredString(210, y, "PHIẾU THU")
+            canvas.setFont(SERIF, 10.5)
+            for line in (v.unit_name, v.unit_budget_code, "Mẫu số C40-BB", f"Quyển số: {v.book}", f"Số: {v.number}",
+                         v.payer, v.address, v.reason, f"{v.amount}", v.amount_words, v.household_code,
+                         v.project_name, f"{v.outstanding_after}", str(v.next_due_on), v.chairman, v.accountant,
+                         v.clerk, v.payer, v.cashier, v.amount_words):
+                y -= 14
+                canvas.drawString(30, y, line)
+            _qr(canvas, v.qr_payload, 330, 300, 62)
+            canvas.showPage()
+        canvas.save()
+
+    floor = timed(bare)
+    size_kb = (root / "receipts.pdf").stat().st_size / 1024
+    report(f"{len(views):,} receipts into one PDF ({size_kb:.0f} KB)", figure, floor,
+           floor_name="bare reportlab canvas, same strings and QR")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--households", type=int, default=100_000)
     parser.add_argument("--payments", type=int, default=100_000)
-    parser.add_argument("--only", nargs="*", default=[], choices=["search", "due", "payments"])
+    parser.add_argument("--only", nargs="*", default=[], choices=["search", "due", "payments", "receipts"])
     args = parser.parse_args()
     print(f"VốnXoay benchmark — {platform.node()}, {platform.processor() or platform.machine()}, "
           f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = bench_demo(Path(tmp), args.households)
-        wanted = set(args.only) or {"search", "due", "payments"}
+        wanted = set(args.only) or {"search", "due", "payments", "receipts"}
         if "search" in wanted:
             bench_search(data_dir)
             bench_search_cli(data_dir)
         if "due" in wanted:
             bench_due(data_dir)
+        if "receipts" in wanted:
+            bench_receipts(data_dir, Path(tmp))
         if "payments" in wanted:
             bench_payments(data_dir, args.payments)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

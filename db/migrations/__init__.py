@@ -4,13 +4,14 @@ A released step is never edited; a schema change is a new step at the end. Each 
 statements run inside one transaction together with the bump of ``PRAGMA user_version``.
 """
 
-from db.migrations import v001_initial, v002_fund_lineage, v003_receipt_prints
+from db.migrations import v001_initial, v002_fund_lineage, v003_receipt_prints, v004_sync_upper
 
 # Index i holds the step that produces version i + 1.
 STEPS: list[list[str]] = [
     v001_initial.STATEMENTS,
     v002_fund_lineage.STATEMENTS,
     v003_receipt_prints.STATEMENTS,
+    v004_sync_upper.STATEMENTS,
 ]
 
 LATEST_VERSION = len(STEPS)

@@ -1,0 +1,87 @@
+"""Sync on the command line: ``sync export`` at the commune; ``upper import``, ``upper report``,
+``upper duplicates`` and ``upper communes`` at the upper level."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from desktop.commands.common import Outcome, date_arg, open_books
+from desktop.errors import Refused
+
+
+def register(commands, common) -> None:
+    sync = commands.add_parser("sync", help="gói đồng bộ gửi cấp trên").add_subparsers(dest="action", required=True)
+    p = sync.add_parser("export", parents=[common], help="xuất gói dữ liệu đã ký của xã")
+    p.add_argument("--out", type=Path, help="thư mục ghi gói (mặc định: exports/ trong thư mục dữ liệu)")
+    p.add_argument("--as-of", type=date_arg, help="dữ liệu tính đến ngày (mặc định: hôm nay)")
+    p.set_defaults(handler=sync_export)
+    p = sync.add_parser("history", parents=[common], help="các gói đã xuất")
+    p.set_defaults(handler=sync_history)
+
+    upper = commands.add_parser("upper", help="cấp trên: nhập và tổng hợp gói của các xã").add_subparsers(
+        dest="action", required=True)
+    p = upper.add_parser("import", parents=[common], help="kiểm tra và nhập gói của xã")
+    p.add_argument("packages", nargs="+", type=Path, metavar="PKG")
+    p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và cho biết sẽ làm gì, không ghi gì")
+    p.add_argument("--reregister", action="store_true",
+                   help="chấp nhận khóa mới của xã (sau khi đã đối chiếu vân tay với xã)")
+    p.set_defaults(handler=upper_import)
+    p = upper.add_parser("communes", parents=[common], help="các xã đã đăng ký, vân tay khóa, gói mới nhất")
+    p.set_defaults(handler=upper_communes)
+    p = upper.add_parser("duplicates", parents=[common], help="một người được hỗ trợ ở nhiều xã hoặc nhiều dự án")
+    p.set_defaults(handler=upper_duplicates)
+
+
+def sync_export(args) -> Outcome:
+    from desktop.sync.export import export_package
+
+    with open_books(args) as books:
+        result = export_package(books, args.out, as_of=args.as_of)
+    data = {"path": str(result.path), "seq": result.seq, "sha256": result.sha256, "bytes": result.bytes,
+            "rows": result.rows}
+    return Outcome(data, f"Đã xuất gói số {result.seq}: {result.path} ({result.bytes / 1024:,.0f} KB, "
+                         f"{sum(result.rows.values()):,} dòng).\nSHA-256: {result.sha256}")
+
+
+def sync_history(args) -> Outcome:
+    from desktop.sync.export import export_history
+
+    with open_books(args) as books:
+        rows = export_history(books)
+    text = "\n".join(f"Gói {r['seq']}: {r['file_name']} ({r['as_of']})"
+                     + (f", cấp trên đã nhận {r['acked_at']}" if r["acked_at"] else "") for r in rows)
+    return Outcome({"exports": rows}, text or "Chưa xuất gói nào.")
+
+
+def upper_import(args) -> Outcome:
+    from desktop.sync.upper import ImportStatus, import_packages
+
+    with open_books(args) as books:
+        results = import_packages(books, args.packages, dry_run=args.dry_run, reregister=args.reregister)
+    if all(r.status is ImportStatus.REJECTED for r in results):
+        # Nothing was written: this is a refusal like any other (exit 2, the reasons on stderr).
+        raise Refused(results[0].reason if len(results) == 1
+                      else "Không nhận gói nào: " + " | ".join(r.reason for r in results))
+    data = {"results": [r.to_json() for r in results], "dry_run": args.dry_run}
+    prefix = "(Chạy thử, không ghi gì) " if args.dry_run else ""
+    lines = [f"{prefix}{r.package}: {r.status.label}" + (f" — {r.reason}" if r.reason else "") for r in results]
+    return Outcome(data, "\n".join(lines))
+
+
+def upper_communes(args) -> Outcome:
+    from desktop.sync.upper import communes
+
+    with open_books(args) as books:
+        rows = communes(books)
+    text = "\n".join(f"{r['code']} {r['name']}: gói số {r['last_seq']} ({r['last_as_of']}), {r['households']:,} hộ, "
+                     f"vân tay {r['fingerprint']}" for r in rows)
+    return Outcome({"communes": rows}, text or "Chưa nhập gói của xã nào.")
+
+
+def upper_duplicates(args) -> Outcome:
+    from desktop.sync.duplicates import describe, find_duplicates
+
+    with open_books(args) as books:
+        found = find_duplicates(books)
+    text = "\n".join(describe(d) for d in found) or "Không phát hiện hỗ trợ trùng giữa các xã hoặc dự án."
+    return Outcome({"duplicates": found}, text)

@@ -1,0 +1,157 @@
+"""``sync export``: the commune's complete current data as one signed package file.
+
+Everything is read inside one read transaction, so the package is a consistent snapshot even while the
+clerk (or another program) keeps writing: WAL lets the reader see the database as it was when it began.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from db.migrations import LATEST_VERSION
+from desktop import __version__, signing
+from desktop.audit import now_iso
+from desktop.books import Books
+from desktop.domain import Mode
+from desktop.errors import Refused
+from desktop.sync import format as fmt
+
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    seq: int
+    sha256: str
+    bytes: int
+    rows: dict[str, int]
+
+
+def export_package(books: Books, out_dir: Path | None = None, *, as_of: date | None = None,
+                   progress: Progress | None = None) -> ExportResult:
+    """Write ``<province>-<upper>-<commune>_<seq>_<yyyymmdd>.vxp`` into ``out_dir`` (default: exports/)."""
+    settings = books.settings()
+    if settings.get("mode") == Mode.UPPER.value:
+        raise Refused("Đây là dữ liệu cấp trên (chế độ tổng hợp): chỉ xã mới xuất gói đồng bộ.")
+    for key in ("commune_code", "upper_code", "province_code"):
+        if not settings.get(key):
+            raise Refused(f"Chưa có {key} trong cài đặt: hãy khởi tạo xã đầy đủ trước khi xuất gói.")
+    if signing.public_key_hex(books.conn) is None:
+        raise Refused("Dữ liệu chưa có khóa ký của xã; không thể ký gói đồng bộ.")
+    as_of = as_of or date.today()
+    out_dir = Path(out_dir) if out_dir else books.data_dir.exports
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Refused(f"Không tạo được thư mục {out_dir}: {exc.strerror or exc}.") from exc
+
+    # The number is taken in its own small transaction: two exports never share one, and a failed export
+    # only leaves a gap (the upper level needs the sequence to grow, not to be dense).
+    created_at = now_iso()
+    with books.transaction() as conn:
+        seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM sync_export").fetchone()[0]
+        name = fmt.package_name(settings["province_code"], settings["upper_code"], settings["commune_code"],
+                                seq, as_of)
+        conn.execute("INSERT INTO sync_export (seq, file_name, as_of, created_at, created_by) VALUES (?,?,?,?,?)",
+                     (seq, name, as_of.isoformat(), created_at, books.actor))
+
+    target = out_dir / name
+    partial = target.with_name(target.name + ".part")
+    try:
+        rows = _write_zip(books, partial, seq, as_of, created_at, progress)
+        with partial.open("rb") as handle:
+            os.fsync(handle.fileno())
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise Refused(f"Không ghi được gói vào {out_dir}: {exc.strerror or exc}. Dữ liệu của xã không đổi.") from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    digest = file_sha256(target)
+    size = target.stat().st_size
+    with books.transaction() as conn:
+        conn.execute("UPDATE sync_export SET sha256 = ?, bytes = ? WHERE seq = ?", (digest, size, seq))
+    return ExportResult(target, seq, digest, size, rows)
+
+
+def _write_zip(books: Books, path: Path, seq: int, as_of: date, created_at: str,
+               progress: Progress | None) -> dict[str, int]:
+    conn = books.conn
+    stamp = datetime.fromisoformat(created_at).timetuple()[:6]
+    parts, counts = [], {}
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        # BEGIN (deferred) + the first SELECT fix the snapshot every later SELECT of this export sees.
+        conn.execute("BEGIN")
+        try:
+            settings = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+            for index, (table, columns) in enumerate(fmt.PART_COLUMNS.items()):
+                key = "key" if table == "settings" else "id"
+                info = zipfile.ZipInfo(fmt.part_path(table), date_time=stamp)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                digest, count, size = hashlib.sha256(), 0, 0
+                with archive.open(info, "w", force_zip64=True) as out:
+                    line = fmt.encode_line(columns)
+                    digest.update(line)
+                    out.write(line)
+                    size += len(line)
+                    cursor = conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {key}")
+                    while batch := cursor.fetchmany(5000):
+                        chunk = b"".join(fmt.encode_line(row) for row in batch)
+                        digest.update(chunk)
+                        out.write(chunk)
+                        size += len(chunk)
+                        count += len(batch)
+                parts.append({"table": table, "path": fmt.part_path(table), "rows": count, "bytes": size,
+                              "sha256": digest.hexdigest()})
+                counts[table] = count
+                if progress:
+                    progress(index + 1, len(fmt.PART_COLUMNS), table)
+            public_hex = conn.execute("SELECT public_hex FROM signing_key WHERE id = 1").fetchone()[0]
+            key = signing.load_private_key(conn)
+        finally:
+            conn.execute("COMMIT")
+        manifest = {
+            "format": fmt.FORMAT_NAME,
+            "format_version": fmt.FORMAT_VERSION,
+            "program": "VốnXoay",
+            "program_version": __version__,
+            "schema_version": LATEST_VERSION,
+            "commune": {"code": settings["commune_code"], "name": settings.get("commune_name", "")},
+            "upper": {"code": settings["upper_code"], "name": settings.get("upper_name", "")},
+            "province": {"code": settings["province_code"], "name": settings.get("province_name", "")},
+            "seq": seq,
+            "created_at": created_at,
+            "as_of": as_of.isoformat(),
+            "public_key": public_hex,
+            "key_fingerprint": signing.fingerprint(bytes.fromhex(public_hex)),
+            "parts": parts,
+        }
+        manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
+        archive.writestr(zipfile.ZipInfo(fmt.MANIFEST, date_time=stamp), manifest_bytes,
+                         compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr(zipfile.ZipInfo(fmt.SIGNATURE, date_time=stamp), key.sign(manifest_bytes),
+                         compress_type=zipfile.ZIP_STORED)
+    return counts
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def export_history(books: Books) -> list[dict]:
+    return [dict(r) for r in books.conn.execute(
+        "SELECT seq, file_name, as_of, created_at, created_by, sha256, bytes, acked_at, acked_by "
+        "FROM sync_export ORDER BY seq")]

@@ -1,0 +1,57 @@
+"""The package format in one place: names, version, the parts and their columns, the limits a reader keeps.
+
+A package is a zip (deflate) of ``manifest.json``, ``manifest.sig`` (the 64-byte Ed25519 signature of the
+manifest's exact bytes) and one JSON-lines part per table under ``data/``. docs/sync-format.md describes it
+for anyone writing another reader.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from db.migrations.v004_sync_upper import MIRRORED
+
+FORMAT_NAME = "vonxoay-sync"
+FORMAT_VERSION = 1
+SUFFIX = ".vxp"
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+
+# Format 1 carries exactly the tables and columns the upper store mirrors, parents before children.
+PARTS: dict[str, list[tuple[str, str]]] = MIRRORED
+PART_COLUMNS: dict[str, list[str]] = {table: [name for name, _ in columns] for table, columns in PARTS.items()}
+
+
+def part_path(table: str) -> str:
+    return f"data/{table}.jsonl"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What a reader accepts before it looks inside; a package over them is refused, never unpacked."""
+
+    max_file_bytes: int = 512 * 1024 * 1024
+    max_entries: int = 64
+    max_manifest_bytes: int = 1024 * 1024
+    max_entry_bytes: int = 1024 * 1024 * 1024
+    max_total_bytes: int = 2 * 1024 * 1024 * 1024
+    # Deflate of JSON lines is rarely better than 20:1; far beyond it is a bomb, not data.
+    max_ratio: int = 200
+    chunk_bytes: int = 1024 * 1024
+
+
+DEFAULT_LIMITS = Limits()
+
+_FILE_NAME = re.compile(r"^(\d{2})-(\d{2,3})-(\d{5})_(\d{6,})_(\d{8})\.vxp$")
+
+
+def package_name(province_code: str, upper_code: str, commune_code: str, seq: int, as_of: date) -> str:
+    """``30-290-10507_000012_20261122.vxp``: sorts by commune, then by sequence."""
+    return f"{province_code}-{upper_code}-{commune_code}_{seq:06d}_{as_of:%Y%m%d}{SUFFIX}"
+
+
+def encode_line(values) -> bytes:
+    return json.dumps(list(values), ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"

@@ -1,0 +1,203 @@
+"""The upper level's store: register each commune's key, import its packages, keep its latest snapshot.
+
+Each package is verified completely (``verify.verify_package``) before its commune's data is replaced in one
+transaction. The same package twice is "unchanged", an older sequence is "older": neither writes anything,
+and neither does a refused package, so the store stays byte-for-byte as it was. Every attempt, whatever its
+result, is appended to ``logs/upper-import.log`` in the data folder; imports that changed the store are also
+in the ``upper_import`` table.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from pathlib import Path
+
+from desktop.audit import now_iso
+from desktop.books import Books
+from desktop.domain import Mode
+from desktop.errors import Refused
+from desktop.sync import format as fmt
+from desktop.sync.verify import VerifiedPackage, verify_package
+
+
+class ImportStatus(StrEnum):
+    IMPORTED = "imported"
+    UNCHANGED = "unchanged"
+    OLDER = "older"
+    REJECTED = "rejected"
+
+    @property
+    def label(self) -> str:
+        return {"imported": "Đã nhập", "unchanged": "Không đổi (đã nhận gói này)", "older": "Cũ hơn, bỏ qua",
+                "rejected": "Bị từ chối"}[self.value]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    package: str
+    status: ImportStatus
+    reason: str = ""
+    commune_code: str = ""
+    commune_name: str = ""
+    seq: int | None = None
+    as_of: str = ""
+    fingerprint: str = ""
+    file_sha256: str = ""
+    rows: int = 0
+    new_key: bool = False
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["status"] = self.status.value
+        return data
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def require_upper(books: Books) -> None:
+    if books.setting("mode") != Mode.UPPER.value:
+        raise Refused("Dữ liệu này là của một xã. Chỉ đơn vị cấp trên (khởi tạo với --mode upper) mới nhập và "
+                      "tổng hợp gói của các xã.")
+
+
+def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = False, reregister: bool = False,
+                    limits: fmt.Limits = fmt.DEFAULT_LIMITS, progress: Progress | None = None) -> list[ImportResult]:
+    """Verify and import each package in turn; one transaction per imported package."""
+    require_upper(books)
+    paths = [Path(p) for p in paths]
+    results = []
+    for index, path in enumerate(paths):
+        try:
+            with verify_package(path, limits) as package:
+                result = _decide(books, package, reregister)
+                if result.status is ImportStatus.IMPORTED and not dry_run:
+                    _replace(books, package, result)
+        except Refused as refusal:
+            result = ImportResult(path.name, ImportStatus.REJECTED, refusal.message)
+        results.append(result)
+        if not dry_run:
+            _log(books, path, result)
+        if progress:
+            progress(index + 1, len(paths), path.name)
+    return results
+
+
+def _decide(books: Books, package: VerifiedPackage, reregister: bool) -> ImportResult:
+    manifest = package.manifest
+    own = books.setting("commune_code", "")
+    if own not in (manifest["upper"]["code"], manifest["province"]["code"]):
+        raise Refused(f"Gói {package.path.name} là của xã {manifest['commune']['name']} thuộc "
+                      f"{manifest['upper']['name']} ({manifest['upper']['code']}), không thuộc đơn vị này ({own}).")
+    base = dict(package=package.path.name, commune_code=package.commune_code,
+                commune_name=manifest["commune"]["name"], seq=package.seq, as_of=manifest["as_of"],
+                fingerprint=package.fingerprint, file_sha256=package.file_sha256, rows=sum(package.rows.values()))
+    known = books.conn.execute("SELECT * FROM upper_commune WHERE code = ?", (package.commune_code,)).fetchone()
+    if known is None:
+        return ImportResult(status=ImportStatus.IMPORTED, new_key=True,
+                            reason=f"Xã mới: đăng ký khóa có vân tay {package.fingerprint}; hãy đối chiếu với "
+                                   "vân tay hiển thị ở máy của xã.", **base)
+    if known["public_hex"] != package.public_hex:
+        if not reregister:
+            raise Refused(f"Gói {package.path.name} của xã {manifest['commune']['name']} được ký bằng khóa khác "
+                          f"(vân tay {package.fingerprint}) với khóa đã đăng ký ({known['fingerprint']}). Nếu xã "
+                          "đã cài lại máy, hãy gọi điện đối chiếu vân tay rồi nhập lại với --reregister.")
+        # A commune that lost its computer starts its sequence again with its new key.
+        return ImportResult(status=ImportStatus.IMPORTED, new_key=True,
+                            reason=f"Đăng ký lại khóa của xã: vân tay mới {package.fingerprint} thay cho "
+                                   f"{known['fingerprint']}.", **base)
+    if package.seq == known["last_seq"]:
+        if package.file_sha256 == known["last_sha256"]:
+            return ImportResult(status=ImportStatus.UNCHANGED, reason="Gói này đã được nhập trước đây.", **base)
+        raise Refused(f"Gói số {package.seq} của xã {manifest['commune']['name']} đã được nhận trước đây với nội "
+                      "dung khác. Hãy yêu cầu xã xuất gói mới.")
+    if package.seq < known["last_seq"]:
+        return ImportResult(status=ImportStatus.OLDER,
+                            reason=f"Đã có gói mới hơn (số {known['last_seq']}); gói số {package.seq} bị bỏ qua.",
+                            **base)
+    return ImportResult(status=ImportStatus.IMPORTED, reason=f"Thay dữ liệu gói số {known['last_seq']}.", **base)
+
+
+def _replace(books: Books, package: VerifiedPackage, result: ImportResult) -> None:
+    """Swap the commune's snapshot for the package's, all in one transaction."""
+    manifest = package.manifest
+    conn = books.conn
+    now = now_iso()
+    conn.execute("ATTACH DATABASE ? AS stage", (str(package.staging),))
+    try:
+        with books.transaction():
+            known = conn.execute("SELECT id, public_hex FROM upper_commune WHERE code = ?",
+                                 (package.commune_code,)).fetchone()
+            details = (manifest["commune"]["name"], manifest["upper"]["code"], manifest["upper"]["name"],
+                       manifest["province"]["code"], manifest["province"]["name"], package.public_hex,
+                       package.fingerprint, package.seq, package.file_sha256, manifest["as_of"],
+                       manifest["created_at"], now, books.actor)
+            if known is None:
+                commune_id = conn.execute(
+                    """INSERT INTO upper_commune (name, upper_code, upper_name, province_code, province_name,
+                       public_hex, fingerprint, last_seq, last_sha256, last_as_of, last_created_at, imported_at,
+                       imported_by, code) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
+                    (*details, package.commune_code)).lastrowid
+            else:
+                commune_id = known["id"]
+                conn.execute(
+                    """UPDATE upper_commune SET name = ?, upper_code = ?, upper_name = ?, province_code = ?,
+                       province_name = ?, public_hex = ?, fingerprint = ?, last_seq = ?, last_sha256 = ?,
+                       last_as_of = ?, last_created_at = ?, imported_at = ?, imported_by = ? WHERE id = ?""",
+                    (*details, commune_id))
+                for table in reversed(fmt.PARTS):
+                    conn.execute(f"DELETE FROM upper_{table} WHERE commune_id = ?", (commune_id,))
+            if result.new_key:
+                conn.execute(
+                    """INSERT INTO upper_commune_key (commune_id, public_hex, fingerprint, registered_at,
+                       registered_by, how) VALUES (?,?,?,?,?,?)""",
+                    (commune_id, package.public_hex, package.fingerprint, now, books.actor,
+                     "first" if known is None else "reregister"))
+            for table, columns in fmt.PART_COLUMNS.items():
+                names = ", ".join(columns)
+                conn.execute(f"INSERT INTO upper_{table} (commune_id, {names}) SELECT ?, {names} FROM stage.{table}",
+                             (commune_id,))
+            conn.execute(
+                """INSERT INTO upper_import (at, actor, commune_id, file_name, file_sha256, seq, as_of, status, rows)
+                   VALUES (?,?,?,?,?,?,?,?,?)""",
+                (now, books.actor, commune_id, package.path.name, package.file_sha256, package.seq,
+                 manifest["as_of"], "imported", result.rows))
+    finally:
+        conn.execute("DETACH DATABASE stage")
+
+
+def _log(books: Books, path: Path, result: ImportResult) -> None:
+    """Append the attempt to the import log file; a log that cannot be written never undoes an import."""
+    entry = {"at": now_iso(), "actor": books.actor, "file": str(path), **result.to_json()}
+    try:
+        books.data_dir.logs.mkdir(parents=True, exist_ok=True)
+        with (books.data_dir.logs / "upper-import.log").open("a", encoding="utf-8") as log:
+            log.write(json.dumps(entry, ensure_ascii=False) + "\n")
+    except OSError:
+        pass
+
+
+def communes(books: Books) -> list[dict]:
+    """The registry: every commune imported, its key's fingerprint and its latest package."""
+    require_upper(books)
+    rows = books.conn.execute(
+        """SELECT c.code, c.name, c.upper_code, c.upper_name, c.province_code, c.province_name, c.fingerprint,
+                  c.last_seq, c.last_as_of, c.last_created_at, c.imported_at, c.imported_by,
+                  (SELECT count(*) FROM upper_household h WHERE h.commune_id = c.id) AS households,
+                  (SELECT count(*) FROM upper_commune_key k WHERE k.commune_id = c.id) AS keys
+           FROM upper_commune c ORDER BY c.code""").fetchall()
+    return [dict(r) for r in rows]
+
+
+def import_log(books: Books) -> list[dict]:
+    return [dict(r) for r in books.conn.execute(
+        """SELECT i.at, i.actor, c.code AS commune_code, i.file_name, i.file_sha256, i.seq, i.as_of, i.status,
+                  i.rows FROM upper_import i JOIN upper_commune c ON c.id = i.commune_id ORDER BY i.id""")]
+
+
+def commune_ids(conn: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    return [(r[0], r[1], r[2]) for r in conn.execute("SELECT id, code, name FROM upper_commune ORDER BY code")]

@@ -1,0 +1,364 @@
+"""Verifying a package completely before anything is written: the container, the manifest and signature,
+every part's hash, and every row — types first, then the commune schema's own CHECKs, UNIQUEs and references.
+
+The rows are loaded into a throw-away SQLite file built by the same migration ladder as a commune's own
+database, so the upper level accepts exactly what a commune's books could hold. That file is also what the
+import copies from, in one ``INSERT … SELECT`` per table.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import sqlite3
+import tempfile
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from db.connection import upgrade
+from db.migrations import LATEST_VERSION
+from desktop import signing
+from desktop.errors import Refused
+from desktop.sync import format as fmt
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_ALLOWED_TYPES = {"INTEGER": (int, type(None)), "TEXT": (str, type(None))}
+_PARENT_LABELS = {
+    "household": "hộ", "hamlet": "thôn", "project": "dự án", "membership": "lượt hỗ trợ",
+    "installment": "kỳ trả", "receipt": "phiếu thu", "programme": "chương trình",
+}
+
+
+@dataclass
+class VerifiedPackage:
+    """A package that passed every check. ``staging`` holds its rows; ``close()`` removes it."""
+
+    path: Path
+    file_sha256: str
+    manifest: dict
+    rows: dict[str, int]
+    staging: Path
+    _workdir: Path = field(repr=False)
+
+    @property
+    def commune_code(self) -> str:
+        return self.manifest["commune"]["code"]
+
+    @property
+    def seq(self) -> int:
+        return self.manifest["seq"]
+
+    @property
+    def public_hex(self) -> str:
+        return self.manifest["public_key"]
+
+    @property
+    def fingerprint(self) -> str:
+        return signing.fingerprint(bytes.fromhex(self.public_hex))
+
+    def close(self) -> None:
+        shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def __enter__(self) -> VerifiedPackage:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS) -> VerifiedPackage:
+    """Check everything about the file at ``path``; refuse with the first reason found."""
+    path = Path(path)
+    name = path.name
+    if not path.is_file():
+        raise Refused(f"Không tìm thấy tệp gói {path}.")
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        raise Refused(f"Tệp {name} quá lớn ({size:,} byte) so với giới hạn của một gói đồng bộ.")
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    if head != b"PK\x03\x04":
+        raise Refused(f"Tệp {name} không phải gói đồng bộ VốnXoay (không phải tệp nén zip).")
+    file_digest = _sha256_file(path)
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise Refused(f"Tệp {name} bị hỏng hoặc bị cắt cụt (không đọc được mục lục zip: {exc}).") from exc
+    with archive:
+        infos = _check_entries(archive, name, limits)
+        budget = [limits.max_total_bytes]
+        manifest_bytes = _read_entry(archive, infos, fmt.MANIFEST, name, limits, budget,
+                                     cap=limits.max_manifest_bytes)
+        signature = _read_entry(archive, infos, fmt.SIGNATURE, name, limits, budget, cap=64)
+        manifest = _parse_manifest(manifest_bytes, name)
+        _check_signature(manifest, manifest_bytes, signature, name)
+        _check_parts_listed(manifest, infos, name)
+        parsed: dict[str, list[list]] = {}
+        for part in manifest["parts"]:
+            data = _read_entry(archive, infos, part["path"], name, limits, budget)
+            if len(data) != part["bytes"] or hashlib.sha256(data).hexdigest() != part["sha256"]:
+                raise Refused(f"Gói {name}: phần “{part['table']}” không khớp mã băm SHA-256 trong bản kê "
+                              "(tệp đã bị sửa hoặc hỏng).")
+            parsed[part["table"]] = _parse_part(part, data, name)
+    workdir = Path(tempfile.mkdtemp(prefix="vonxoay-goi-"))
+    try:
+        staging = workdir / "goi.sqlite"
+        _stage(staging, parsed, manifest, name)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+    rows = {table: len(values) for table, values in parsed.items()}
+    return VerifiedPackage(path, file_digest, manifest, rows, staging, workdir)
+
+
+# -- the container -----------------------------------------------------------------------------------
+
+def _check_entries(archive: zipfile.ZipFile, name: str, limits: fmt.Limits) -> dict[str, zipfile.ZipInfo]:
+    infos = archive.infolist()
+    if len(infos) > limits.max_entries:
+        raise Refused(f"Gói {name} có {len(infos)} mục, nhiều hơn mức cho phép ({limits.max_entries}).")
+    seen: dict[str, zipfile.ZipInfo] = {}
+    declared = 0
+    for info in infos:
+        entry = info.filename
+        parts = entry.split("/")
+        if (entry.startswith("/") or "\\" in entry or ":" in entry or "\x00" in entry or ".." in parts
+                or "" in parts or "." in parts):
+            raise Refused(f"Gói {name} chứa đường dẫn không an toàn “{entry}” (tuyệt đối, có “..” hoặc “\\”).")
+        if entry in seen:
+            raise Refused(f"Gói {name} chứa hai mục cùng tên “{entry}”.")
+        seen[entry] = info
+        if info.flag_bits & 0x1:
+            raise Refused(f"Gói {name}: mục “{entry}” bị mã hóa; gói VốnXoay không dùng mật khẩu.")
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise Refused(f"Gói {name}: mục “{entry}” dùng kiểu nén không được hỗ trợ.")
+        if info.file_size > limits.max_entry_bytes:
+            raise Refused(f"Gói {name}: mục “{entry}” khai báo {info.file_size:,} byte khi giải nén, vượt giới "
+                          "hạn (có thể là “bom zip”).")
+        if info.compress_size and info.file_size > info.compress_size * limits.max_ratio:
+            raise Refused(f"Gói {name}: mục “{entry}” có tỉ lệ nén bất thường (có thể là “bom zip”).")
+        declared += info.file_size
+    if declared > limits.max_total_bytes:
+        raise Refused(f"Gói {name} khai báo tổng cộng {declared:,} byte khi giải nén, vượt giới hạn "
+                      "(có thể là “bom zip”).")
+    return seen
+
+
+def _read_entry(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], entry: str, name: str,
+                limits: fmt.Limits, budget: list[int], cap: int | None = None) -> bytes:
+    """Read one entry in bounded chunks: never more than it declared, nor than the limits allow."""
+    info = infos.get(entry)
+    if info is None:
+        raise Refused(f"Gói {name} thiếu phần “{entry}”.")
+    cap = min(cap or limits.max_entry_bytes, limits.max_entry_bytes, info.file_size)
+    if info.file_size > cap:
+        raise Refused(f"Gói {name}: mục “{entry}” lớn hơn mức cho phép.")
+    out = bytearray()
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(limits.chunk_bytes):
+                out += chunk
+                budget[0] -= len(chunk)
+                if len(out) > cap or budget[0] < 0:
+                    raise Refused(f"Gói {name}: mục “{entry}” giải nén ra nhiều hơn khai báo (có thể là “bom zip”).")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        raise Refused(f"Gói {name}: mục “{entry}” bị hỏng hoặc bị cắt cụt ({exc}).") from exc
+    if len(out) != info.file_size:
+        raise Refused(f"Gói {name}: mục “{entry}” có kích thước khác với khai báo.")
+    return bytes(out)
+
+
+# -- manifest and signature --------------------------------------------------------------------------
+
+def _parse_manifest(data: bytes, name: str) -> dict:
+    try:
+        manifest = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise Refused(f"Gói {name}: bản kê manifest.json không phải JSON hợp lệ ({exc}).") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != fmt.FORMAT_NAME:
+        raise Refused(f"Tệp {name} không phải gói đồng bộ VốnXoay (bản kê không đúng định dạng).")
+    version = manifest.get("format_version")
+    if type(version) is not int or version < 1:
+        raise Refused(f"Gói {name}: phiên bản định dạng không hợp lệ.")
+    if version > fmt.FORMAT_VERSION:
+        raise Refused(f"Gói {name} dùng định dạng phiên bản {version}, mới hơn phiên bản chương trình này hiểu "
+                      f"({fmt.FORMAT_VERSION}). Hãy cập nhật VốnXoay rồi nhập lại.")
+    schema = manifest.get("schema_version")
+    if type(schema) is not int or schema < 1:
+        raise Refused(f"Gói {name}: phiên bản lược đồ dữ liệu không hợp lệ.")
+    if schema > LATEST_VERSION:
+        raise Refused(f"Gói {name} được tạo từ dữ liệu lược đồ {schema}, mới hơn chương trình này "
+                      f"({LATEST_VERSION}). Hãy cập nhật VốnXoay rồi nhập lại.")
+    problems = []
+    for unit, pattern in (("commune", r"\d{5}"), ("upper", r"\d{2,3}"), ("province", r"\d{2}")):
+        value = manifest.get(unit)
+        if not (isinstance(value, dict) and isinstance(value.get("code"), str)
+                and re.fullmatch(pattern, value["code"]) and isinstance(value.get("name"), str)):
+            problems.append(unit)
+    seq = manifest.get("seq")
+    if type(seq) is not int or seq < 1:
+        problems.append("seq")
+    for key in ("created_at", "program_version"):
+        if not isinstance(manifest.get(key), str):
+            problems.append(key)
+    try:
+        date.fromisoformat(manifest.get("as_of"))
+    except (TypeError, ValueError):
+        problems.append("as_of")
+    if not (isinstance(manifest.get("public_key"), str) and _HEX64.match(manifest["public_key"])):
+        problems.append("public_key")
+    if not isinstance(manifest.get("parts"), list):
+        problems.append("parts")
+    if problems:
+        raise Refused(f"Gói {name}: bản kê thiếu hoặc sai các mục: {', '.join(problems)}.")
+    return manifest
+
+
+def _check_signature(manifest: dict, manifest_bytes: bytes, signature: bytes, name: str) -> None:
+    from cryptography.exceptions import InvalidSignature
+
+    if len(signature) != 64:
+        raise Refused(f"Gói {name}: chữ ký không hợp lệ (phải dài 64 byte).")
+    try:
+        signing.public_key_from_hex(manifest["public_key"]).verify(signature, manifest_bytes)
+    except (InvalidSignature, ValueError) as exc:
+        raise Refused(f"Gói {name}: chữ ký số không đúng — bản kê đã bị sửa hoặc không do khóa của xã "
+                      f"{manifest['commune']['code']} ký.") from exc
+
+
+def _check_parts_listed(manifest: dict, infos: dict[str, zipfile.ZipInfo], name: str) -> None:
+    parts = manifest["parts"]
+    for part in parts:
+        if not (isinstance(part, dict) and isinstance(part.get("table"), str) and isinstance(part.get("path"), str)
+                and type(part.get("rows")) is int and type(part.get("bytes")) is int
+                and isinstance(part.get("sha256"), str)):
+            raise Refused(f"Gói {name}: bản kê có một phần mô tả không đúng định dạng.")
+    listed = [part["table"] for part in parts]
+    missing = [t for t in fmt.PARTS if t not in listed]
+    extra = [t for t in listed if t not in fmt.PARTS]
+    if missing:
+        raise Refused(f"Gói {name} thiếu phần dữ liệu: {', '.join(missing)}.")
+    if extra or len(listed) != len(set(listed)):
+        raise Refused(f"Gói {name} có phần dữ liệu thừa hoặc lặp: {', '.join(extra) or 'lặp'}.")
+    for part in parts:
+        if part["path"] != fmt.part_path(part["table"]):
+            raise Refused(f"Gói {name}: phần “{part['table']}” đặt sai chỗ ({part['path']}).")
+    expected = {fmt.MANIFEST, fmt.SIGNATURE, *(fmt.part_path(t) for t in fmt.PARTS)}
+    absent = sorted(expected - set(infos))
+    if absent:
+        raise Refused(f"Gói {name} thiếu phần: {', '.join(absent)}.")
+    surplus = sorted(set(infos) - expected)
+    if surplus:
+        raise Refused(f"Gói {name} có phần thừa không được kê khai: {', '.join(surplus)}.")
+
+
+# -- rows --------------------------------------------------------------------------------------------
+
+def _parse_part(part: dict, data: bytes, name: str) -> list[list]:
+    table = part["table"]
+    label = f"Gói {name}, phần “{table}”"
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise Refused(f"{label}: không phải văn bản UTF-8.") from exc
+    if not text.endswith("\n"):
+        raise Refused(f"{label}: dòng cuối không kết thúc bằng xuống dòng (phần bị cắt cụt).")
+    lines = text.count("\n")
+    # A JSON-lines file whose newlines become commas is one JSON array: one parse instead of one per line.
+    # Raw newlines cannot occur inside JSON strings, so the line numbers stay exact.
+    try:
+        parsed = json.loads("[" + text[:-1].replace("\n", ",") + "]")
+    except json.JSONDecodeError as exc:
+        line = text.count("\n", 0, max(0, exc.pos - 1)) + 1
+        raise Refused(f"{label}, dòng {line}: JSON hỏng ({exc.msg}).") from exc
+    if len(parsed) != lines:
+        raise Refused(f"{label}: JSON hỏng (số giá trị khác số dòng).")
+    columns = fmt.PARTS[table]
+    if parsed[0] != [column for column, _ in columns]:
+        raise Refused(f"{label}: dòng tiêu đề không đúng danh sách cột của định dạng {fmt.FORMAT_VERSION}.")
+    rows = parsed[1:]
+    if len(rows) != part["rows"]:
+        raise Refused(f"{label}: có {len(rows)} dòng nhưng bản kê ghi {part['rows']}.")
+    width = len(columns)
+    for index, row in enumerate(rows):
+        if type(row) is not list or len(row) != width:
+            raise Refused(f"{label}, dòng {index + 2}: phải là một mảng JSON {width} giá trị.")
+    for position, (column, kind) in enumerate(columns):
+        allowed = _ALLOWED_TYPES[kind]
+        if not {type(row[position]) for row in rows} <= set(allowed):
+            index = next(i for i, row in enumerate(rows) if type(row[position]) not in allowed)
+            want = "số nguyên" if kind == "INTEGER" else "chuỗi"
+            raise Refused(f"{label}, dòng {index + 2}: cột {column} phải là {want}, không phải "
+                          f"{json.dumps(rows[index][position], ensure_ascii=False)}.")
+    return rows
+
+
+def _stage(path: Path, parsed: dict[str, list[list]], manifest: dict, name: str) -> None:
+    """Load the rows into a fresh database with the commune schema: every CHECK, UNIQUE and reference of the
+    commune's own books applies. Nothing of the upper store is touched."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("PRAGMA synchronous = OFF")
+        upgrade(conn)
+        # References are checked all at once afterwards, so the message can name the row.
+        conn.execute("PRAGMA foreign_keys = OFF")
+        conn.execute("BEGIN")
+        for table, rows in parsed.items():
+            columns = fmt.PART_COLUMNS[table]
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+            try:
+                conn.executemany(sql, rows)
+            except (sqlite3.IntegrityError, OverflowError) as exc:
+                index = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                raise Refused(f"Gói {name}, phần “{table}”, dòng {index + 2}: "
+                              f"{_explain(exc, columns, rows[index] if index < len(rows) else None)}.") from exc
+        conn.execute("COMMIT")
+        broken = conn.execute("PRAGMA foreign_key_check").fetchone()
+        if broken:
+            table, rowid, parent = broken[0], broken[1], broken[2]
+            ids = [row[0] for row in parsed.get(table, [])]
+            line = ids.index(rowid) + 2 if rowid in ids else "?"
+            raise Refused(f"Gói {name}, phần “{table}”, dòng {line}: tham chiếu tới "
+                          f"{_PARENT_LABELS.get(parent, parent)} không có trong gói.")
+        settings = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+        for unit in ("commune", "upper", "province"):
+            if settings.get(f"{unit}_code") != manifest[unit]["code"]:
+                raise Refused(f"Gói {name}: mã {unit} trong dữ liệu ({settings.get(f'{unit}_code')}) khác bản kê "
+                              f"({manifest[unit]['code']}).")
+        if settings.get("mode") != "commune":
+            raise Refused(f"Gói {name} không phải dữ liệu của một xã (chế độ {settings.get('mode')}).")
+    finally:
+        conn.close()
+
+
+def _explain(exc: Exception, columns: list[str], row: list | None) -> str:
+    text = str(exc)
+    if isinstance(exc, OverflowError):
+        return "có số quá lớn"
+    if text.startswith("NOT NULL constraint failed: "):
+        return f"thiếu giá trị cột {text.rsplit('.', 1)[-1]}"
+    if text.startswith("UNIQUE constraint failed: "):
+        return f"trùng giá trị ({text.split(': ', 1)[1]})"
+    if text.startswith("CHECK constraint failed: "):
+        rule = text.split(": ", 1)[1]
+        if row is not None:
+            negative = [c for c, v in zip(columns, row, strict=True)
+                        if type(v) is int and v < 0 and re.search(rf"\b{c}\b", rule)]
+            if negative:
+                return f"số âm không hợp lệ ở cột {negative[0]} ({row[columns.index(negative[0])]:,})"
+        return f"giá trị không hợp lệ (vi phạm điều kiện {rule})"
+    return text
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            digest.update(chunk)
+    return digest.hexdigest()

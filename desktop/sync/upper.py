@@ -91,7 +91,7 @@ def _decide(books: Books, package: VerifiedPackage, reregister: bool) -> ImportR
     manifest = package.manifest
     own = books.setting("commune_code", "")
     if own not in (manifest["upper"]["code"], manifest["province"]["code"]):
-        raise Refused(f"Gói {package.path.name} là của xã {manifest['commune']['name']} thuộc "
+        raise Refused(f"Gói {package.path.name} là của {manifest['commune']['name']} thuộc "
                       f"{manifest['upper']['name']} ({manifest['upper']['code']}), không thuộc đơn vị này ({own}).")
     base = dict(package=package.path.name, commune_code=package.commune_code,
                 commune_name=manifest["commune"]["name"], seq=package.seq, as_of=manifest["as_of"],
@@ -103,7 +103,7 @@ def _decide(books: Books, package: VerifiedPackage, reregister: bool) -> ImportR
                                    "vân tay hiển thị ở máy của xã.", **base)
     if known["public_hex"] != package.public_hex:
         if not reregister:
-            raise Refused(f"Gói {package.path.name} của xã {manifest['commune']['name']} được ký bằng khóa khác "
+            raise Refused(f"Gói {package.path.name} của {manifest['commune']['name']} được ký bằng khóa khác "
                           f"(vân tay {package.fingerprint}) với khóa đã đăng ký ({known['fingerprint']}). Nếu xã "
                           "đã cài lại máy, hãy gọi điện đối chiếu vân tay rồi nhập lại với --reregister.")
         # A commune that lost its computer starts its sequence again with its new key.
@@ -113,7 +113,7 @@ def _decide(books: Books, package: VerifiedPackage, reregister: bool) -> ImportR
     if package.seq == known["last_seq"]:
         if package.file_sha256 == known["last_sha256"]:
             return ImportResult(status=ImportStatus.UNCHANGED, reason="Gói này đã được nhập trước đây.", **base)
-        raise Refused(f"Gói số {package.seq} của xã {manifest['commune']['name']} đã được nhận trước đây với nội "
+        raise Refused(f"Gói số {package.seq} của {manifest['commune']['name']} đã được nhận trước đây với nội "
                       "dung khác. Hãy yêu cầu xã xuất gói mới.")
     if package.seq < known["last_seq"]:
         return ImportResult(status=ImportStatus.OLDER,

@@ -24,6 +24,7 @@ from db.connection import upgrade
 from db.migrations import LATEST_VERSION
 from desktop import signing
 from desktop.errors import Refused
+from desktop.money import format_vnd
 from desktop.sync import format as fmt
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -79,7 +80,7 @@ def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS) -> Verif
         raise Refused(f"Không tìm thấy tệp gói {path}.")
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        raise Refused(f"Tệp {name} quá lớn ({size:,} byte) so với giới hạn của một gói đồng bộ.")
+        raise Refused(f"Tệp {name} quá lớn ({format_vnd(size)} byte) so với giới hạn của một gói đồng bộ.")
     with path.open("rb") as handle:
         head = handle.read(4)
     if head != b"PK\x03\x04":
@@ -91,6 +92,8 @@ def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS) -> Verif
         raise Refused(f"Tệp {name} bị hỏng hoặc bị cắt cụt (không đọc được mục lục zip: {exc}).") from exc
     with archive:
         infos = _check_entries(archive, name, limits)
+        if fmt.MANIFEST not in infos:
+            raise Refused(f"Tệp {name} không phải gói đồng bộ VốnXoay (là tệp zip nhưng không có {fmt.MANIFEST}).")
         budget = [limits.max_total_bytes]
         manifest_bytes = _read_entry(archive, infos, fmt.MANIFEST, name, limits, budget,
                                      cap=limits.max_manifest_bytes)
@@ -138,13 +141,13 @@ def _check_entries(archive: zipfile.ZipFile, name: str, limits: fmt.Limits) -> d
         if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise Refused(f"Gói {name}: mục “{entry}” dùng kiểu nén không được hỗ trợ.")
         if info.file_size > limits.max_entry_bytes:
-            raise Refused(f"Gói {name}: mục “{entry}” khai báo {info.file_size:,} byte khi giải nén, vượt giới "
-                          "hạn (có thể là “bom zip”).")
+            raise Refused(f"Gói {name}: mục “{entry}” khai báo {format_vnd(info.file_size)} byte khi giải nén, "
+                          "vượt giới hạn (có thể là “bom zip”).")
         if info.compress_size and info.file_size > info.compress_size * limits.max_ratio:
             raise Refused(f"Gói {name}: mục “{entry}” có tỉ lệ nén bất thường (có thể là “bom zip”).")
         declared += info.file_size
     if declared > limits.max_total_bytes:
-        raise Refused(f"Gói {name} khai báo tổng cộng {declared:,} byte khi giải nén, vượt giới hạn "
+        raise Refused(f"Gói {name} khai báo tổng cộng {format_vnd(declared)} byte khi giải nén, vượt giới hạn "
                       "(có thể là “bom zip”).")
     return seen
 
@@ -167,7 +170,8 @@ def _read_entry(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], ent
                 if len(out) > cap or budget[0] < 0:
                     raise Refused(f"Gói {name}: mục “{entry}” giải nén ra nhiều hơn khai báo (có thể là “bom zip”).")
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
-        raise Refused(f"Gói {name}: mục “{entry}” bị hỏng hoặc bị cắt cụt ({exc}).") from exc
+        why = "sai mã kiểm tra CRC" if "CRC" in str(exc) else "dữ liệu nén không giải được"
+        raise Refused(f"Gói {name}: mục “{entry}” bị hỏng hoặc bị cắt cụt ({why}).") from exc
     if len(out) != info.file_size:
         raise Refused(f"Gói {name}: mục “{entry}” có kích thước khác với khai báo.")
     return bytes(out)
@@ -270,13 +274,18 @@ def _parse_part(part: dict, data: bytes, name: str) -> list[list]:
         raise Refused(f"{label}: dòng cuối không kết thúc bằng xuống dòng (phần bị cắt cụt).")
     lines = text.count("\n")
     # A JSON-lines file whose newlines become commas is one JSON array: one parse instead of one per line.
-    # Raw newlines cannot occur inside JSON strings, so the line numbers stay exact.
+    # Raw newlines cannot occur inside JSON strings, so a line can only hide another by breaking the count.
     try:
         parsed = json.loads("[" + text[:-1].replace("\n", ",") + "]")
-    except json.JSONDecodeError as exc:
-        line = text.count("\n", 0, max(0, exc.pos - 1)) + 1
-        raise Refused(f"{label}, dòng {line}: JSON hỏng ({exc.msg}).") from exc
-    if len(parsed) != lines:
+    except json.JSONDecodeError:
+        parsed = None
+    if parsed is None or len(parsed) != lines:
+        # Only on the way to a refusal: parse line by line to name the first bad one.
+        for number, line in enumerate(text[:-1].split("\n"), start=1):
+            try:
+                json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise Refused(f"{label}, dòng {number}: JSON hỏng ({exc.msg}).") from exc
         raise Refused(f"{label}: JSON hỏng (số giá trị khác số dòng).")
     columns = fmt.PARTS[table]
     if parsed[0] != [column for column, _ in columns]:
@@ -351,7 +360,13 @@ def _explain(exc: Exception, columns: list[str], row: list | None) -> str:
             negative = [c for c, v in zip(columns, row, strict=True)
                         if type(v) is int and v < 0 and re.search(rf"\b{c}\b", rule)]
             if negative:
-                return f"số âm không hợp lệ ở cột {negative[0]} ({row[columns.index(negative[0])]:,})"
+                return f"số âm không hợp lệ ở cột {negative[0]} ({format_vnd(row[columns.index(negative[0])])})"
+            value = dict(zip(columns, row, strict=True))
+            if (found := re.search(r"date\((\w+)\) IS \1", rule)) and found[1] in value:
+                return f"ngày không hợp lệ ở cột {found[1]} (“{value[found[1]]}”, cần dạng YYYY-MM-DD)"
+            if (found := re.fullmatch(r"(\w+) IN \((.*)\)", rule)) and found[1] in value:
+                allowed = found[2].replace("'", "")
+                return f"cột {found[1]} có giá trị “{value[found[1]]}” không nằm trong danh sách cho phép ({allowed})"
         return f"giá trị không hợp lệ (vi phạm điều kiện {rule})"
     return text
 

@@ -1,0 +1,79 @@
+"""Helpers shared by the sync tests: small demo communes with their own codes, an upper level, the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from contextlib import redirect_stderr, redirect_stdout
+from datetime import date
+from pathlib import Path
+
+from conftest import CliResult, books_digest
+
+from desktop.books import Books
+from desktop.cli import main as cli_main
+from desktop.domain import Mode
+from desktop.paths import DataDir
+from desktop.services.demo import make_demo
+from desktop.services.settings import CommuneSetup, init_books
+
+AS_OF = date(2026, 6, 30)
+UPPER = CommuneSetup(commune_code="290", commune_name="Huyện Cẩm Giàng", upper_code="30",
+                     upper_name="Tỉnh Hải Dương", province_code="30", province_name="Tỉnh Hải Dương",
+                     mode=Mode.UPPER)
+
+
+def run(data_dir: DataDir, *args: str) -> CliResult:
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = cli_main(["--data-dir", str(data_dir.root), *args])
+        except SystemExit as exit_:
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+def make_commune(root: Path, code: str = "10507", *, seed: int = 1, households: int = 30,
+                 projects: int = 2) -> DataDir:
+    """A small demo commune renamed to ``code`` (the demo generator always makes Xã Đức Chính)."""
+    data_dir = DataDir(root / f"xa-{code}-{seed}")
+    make_demo(data_dir, households=households, projects=projects, seed=seed, as_of=AS_OF)
+    if code != "10507":
+        with Books.open(data_dir) as books, books.transaction() as conn:
+            conn.execute("UPDATE settings SET value = ? WHERE key = 'commune_code'", (code,))
+            conn.execute("UPDATE settings SET value = ? WHERE key = 'commune_name'", (f"Xã Thử {code}",))
+    return data_dir
+
+
+def make_upper(root: Path) -> DataDir:
+    data_dir = DataDir(root / "cap-tren")
+    books, _ = init_books(data_dir, UPPER)
+    books.close()
+    return data_dir
+
+
+def export(data_dir: DataDir, out: Path) -> Path:
+    result = run(data_dir, "--json", "sync", "export", "--out", str(out), "--as-of", AS_OF.isoformat())
+    assert result.code == 0, result.stderr
+    return Path(result.json["path"])
+
+
+def store_state(data_dir: DataDir) -> tuple[str, str]:
+    """Every row (books_digest) and every byte of the store's file."""
+    raw = hashlib.sha256(data_dir.database.read_bytes()).hexdigest()
+    return books_digest(data_dir.database), raw
+
+
+def zip_entries(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def build_zip(entries: list[tuple[str, bytes]] | dict[str, bytes]) -> bytes:
+    items = entries.items() if isinstance(entries, dict) else entries
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in items:
+            archive.writestr(name, data)
+    return buffer.getvalue()

@@ -9,6 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
+import uuid
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,38 +55,36 @@ def export_package(books: Books, out_dir: Path | None = None, *, as_of: date | N
     except OSError as exc:
         raise Refused(f"Không tạo được thư mục {out_dir}: {exc.strerror or exc}.") from exc
 
-    # The number is taken in its own small transaction: two exports never share one, and a failed export
-    # only leaves a gap (the upper level needs the sequence to grow, not to be dense).
+    # The sequence number comes from the same snapshot as the data, and is recorded only once the file is
+    # written: the export never holds the write lock while it reads, so the clerk can keep working.
     created_at = now_iso()
-    with books.transaction() as conn:
-        seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM sync_export").fetchone()[0]
-        name = fmt.package_name(settings["province_code"], settings["upper_code"], settings["commune_code"],
-                                seq, as_of)
-        conn.execute("INSERT INTO sync_export (seq, file_name, as_of, created_at, created_by) VALUES (?,?,?,?,?)",
-                     (seq, name, as_of.isoformat(), created_at, books.actor))
-
-    target = out_dir / name
-    partial = target.with_name(target.name + ".part")
+    partial = out_dir / f".vonxoay-export-{uuid.uuid4().hex}.part"
     try:
-        rows = _write_zip(books, partial, seq, as_of, created_at, progress)
+        seq, rows = _write_zip(books, partial, as_of, created_at, progress)
         with partial.open("rb") as handle:
             os.fsync(handle.fileno())
+        name = fmt.package_name(settings["province_code"], settings["upper_code"], settings["commune_code"],
+                                seq, as_of)
+        digest = file_sha256(partial)
+        size = partial.stat().st_size
+        try:
+            with books.transaction() as conn:
+                conn.execute(
+                    """INSERT INTO sync_export (seq, file_name, as_of, created_at, created_by, sha256, bytes)
+                       VALUES (?,?,?,?,?,?,?)""", (seq, name, as_of.isoformat(), created_at, books.actor, digest, size))
+        except sqlite3.IntegrityError as exc:
+            raise Refused("Một lần xuất gói khác vừa dùng cùng số thứ tự; hãy xuất lại.") from exc
+        target = out_dir / name
         partial.replace(target)
     except OSError as exc:
-        partial.unlink(missing_ok=True)
         raise Refused(f"Không ghi được gói vào {out_dir}: {exc.strerror or exc}. Dữ liệu của xã không đổi.") from exc
-    except BaseException:
+    finally:
         partial.unlink(missing_ok=True)
-        raise
-    digest = file_sha256(target)
-    size = target.stat().st_size
-    with books.transaction() as conn:
-        conn.execute("UPDATE sync_export SET sha256 = ?, bytes = ? WHERE seq = ?", (digest, size, seq))
     return ExportResult(target, seq, digest, size, rows)
 
 
-def _write_zip(books: Books, path: Path, seq: int, as_of: date, created_at: str,
-               progress: Progress | None) -> dict[str, int]:
+def _write_zip(books: Books, path: Path, as_of: date, created_at: str,
+               progress: Progress | None) -> tuple[int, dict[str, int]]:
     conn = books.conn
     stamp = datetime.fromisoformat(created_at).timetuple()[:6]
     parts, counts = [], {}
@@ -93,6 +93,7 @@ def _write_zip(books: Books, path: Path, seq: int, as_of: date, created_at: str,
         conn.execute("BEGIN")
         try:
             settings = dict(conn.execute("SELECT key, value FROM settings").fetchall())
+            seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM sync_export").fetchone()[0]
             for index, (table, columns) in enumerate(fmt.PART_COLUMNS.items()):
                 key = "key" if table == "settings" else "id"
                 info = zipfile.ZipInfo(fmt.part_path(table), date_time=stamp)
@@ -140,7 +141,7 @@ def _write_zip(books: Books, path: Path, seq: int, as_of: date, created_at: str,
                          compress_type=zipfile.ZIP_DEFLATED)
         archive.writestr(zipfile.ZipInfo(fmt.SIGNATURE, date_time=stamp), key.sign(manifest_bytes),
                          compress_type=zipfile.ZIP_STORED)
-    return counts
+    return seq, counts
 
 
 def file_sha256(path: Path) -> str:

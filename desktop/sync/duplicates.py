@@ -1,5 +1,6 @@
-"""The cross-commune duplicate check: one person (ID number) supported in more than one commune, or in more
-than one project of the same programme — the "no duplicate support" rule no single commune can check alone."""
+"""The cross-commune duplicate check: one person (ID number) supported in more than one commune ("communes"),
+or in more than one project of the same programme ("projects") — the "no duplicate support" rule. The first is
+something no commune can see alone; the second is listed too, so the upper level sees every case in one place."""
 
 from __future__ import annotations
 
@@ -19,8 +20,8 @@ _SUPPORTED = """
     SELECT * FROM supported WHERE id_number IN (
         SELECT id_number FROM supported GROUP BY id_number HAVING count(DISTINCT commune_code) > 1
         UNION
-        SELECT id_number FROM supported GROUP BY id_number, programme
-        HAVING count(DISTINCT commune_code || '/' || project) > 1
+        SELECT id_number FROM supported GROUP BY id_number, commune_code, programme
+        HAVING count(DISTINCT project) > 1
     )
     ORDER BY id_number, commune_code, project
 """
@@ -35,10 +36,10 @@ def find_duplicates(books: Books) -> list[dict]:
     duplicates = []
     for id_number, supports in grouped.items():
         communes = sorted({s["commune_code"] for s in supports})
-        programmes = {}
+        projects_by: dict[tuple[str, str], set[str]] = {}
         for s in supports:
-            programmes.setdefault(s["programme"], set()).add((s["commune_code"], s["project"]))
-        repeated = sorted(code for code, projects in programmes.items() if len(projects) > 1)
+            projects_by.setdefault((s["commune_code"], s["programme"]), set()).add(s["project"])
+        repeated = sorted({programme for (_, programme), projects in projects_by.items() if len(projects) > 1})
         kinds = (["communes"] if len(communes) > 1 else []) + (["projects"] if repeated else [])
         duplicates.append({
             "id_number": id_number, "kinds": kinds, "communes": communes, "programmes": repeated,

@@ -1,0 +1,170 @@
+"""The upper level: thirty communes imported, re-imported and an older package; key registry; dry run;
+replacement by a newer snapshot; the import log; the cross-commune duplicate check."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sync_helpers import export, make_commune, make_upper, run, store_state
+
+from desktop.books import Books
+from desktop.sync import format as fmt
+
+
+@pytest.fixture(scope="module")
+def thirty(tmp_path_factory):
+    """Thirty small demo communes, each with two packages (the first older than the second)."""
+    root = tmp_path_factory.mktemp("thirty")
+    communes, first, second = [], [], []
+    for index in range(30):
+        commune = make_commune(root, f"{10600 + index:05d}", seed=100 + index, households=25)
+        first.append(export(commune, root / "out"))
+        second.append(export(commune, root / "out"))
+        communes.append(commune)
+    return root, communes, first, second
+
+
+def test_thirty_communes_import_reimport_and_older(thirty, tmp_path):
+    root, communes, first, second = thirty
+    upper = make_upper(tmp_path)
+    imported = run(upper, "--json", "upper", "import", *map(str, second))
+    assert imported.code == 0, imported.stderr
+    assert [r["status"] for r in imported.json["results"]] == ["imported"] * 30
+    after_import = store_state(upper)
+
+    again = run(upper, "--json", "upper", "import", *map(str, second))
+    assert [r["status"] for r in again.json["results"]] == ["unchanged"] * 30
+    older = run(upper, "--json", "upper", "import", str(first[4]))
+    assert older.json["results"][0]["status"] == "older"
+    assert "số 2" in older.json["results"][0]["reason"]
+    assert store_state(upper) == after_import
+
+    # Every commune's rows are in the store, table by table, exactly as many as in its own books.
+    with Books.open(upper) as books:
+        for commune in communes[:5]:
+            with Books.open(commune) as own:
+                code = own.setting("commune_code")
+                for table in fmt.PARTS:
+                    expected = own.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                    got = books.conn.execute(
+                        f"SELECT count(*) FROM upper_{table} t JOIN upper_commune c ON c.id = t.commune_id "
+                        "WHERE c.code = ?", (code,)).fetchone()[0]
+                    assert got == expected, (code, table)
+    listed = run(upper, "--json", "upper", "communes").json["communes"]
+    assert len(listed) == 30 and {c["last_seq"] for c in listed} == {2}
+    assert all(c["households"] == 25 for c in listed)
+
+
+def test_first_import_registers_the_key_the_commune_shows(tmp_path):
+    commune = make_commune(tmp_path, seed=5)
+    shown = run(commune, "--json", "settings")
+    assert shown.code == 0
+    with Books.open(commune) as books:
+        from desktop import signing
+
+        fingerprint = signing.key_fingerprint(books.conn)
+    upper = make_upper(tmp_path)
+    result = run(upper, "--json", "upper", "import", str(export(commune, tmp_path / "out"))).json["results"][0]
+    assert result["status"] == "imported" and result["new_key"] is True
+    assert result["fingerprint"] == fingerprint and fingerprint in result["reason"]
+    assert run(upper, "--json", "upper", "communes").json["communes"][0]["fingerprint"] == fingerprint
+
+
+def test_a_new_key_needs_explicit_reregistration(tmp_path):
+    """A commune that re-installed (new database, new key, sequence from 1 again) is refused until the
+    operator re-registers it; then its fresh package replaces the old data."""
+    old = make_commune(tmp_path / "old", seed=11, households=20)
+    upper = make_upper(tmp_path)
+    for _ in range(3):
+        package = export(old, tmp_path / "out-old")
+    assert run(upper, "upper", "import", str(package)).code == 0
+    fresh = make_commune(tmp_path / "new", seed=12, households=22)
+    new_package = export(fresh, tmp_path / "out-new")
+    before = store_state(upper)
+    refused = run(upper, "upper", "import", str(new_package))
+    assert refused.code == 2 and "khóa khác" in refused.stderr and "--reregister" in refused.stderr
+    assert store_state(upper) == before
+    accepted = run(upper, "--json", "upper", "import", "--reregister", str(new_package))
+    assert accepted.json["results"][0]["status"] == "imported"
+    listed = run(upper, "--json", "upper", "communes").json["communes"]
+    assert listed[0]["households"] == 22 and listed[0]["keys"] == 2 and listed[0]["last_seq"] == 1
+
+
+def test_dry_run_says_what_would_happen_and_writes_nothing(tmp_path):
+    commune = make_commune(tmp_path, seed=21)
+    upper = make_upper(tmp_path)
+    package = export(commune, tmp_path / "out")
+    before = store_state(upper)
+    result = run(upper, "--json", "upper", "import", "--dry-run", str(package))
+    assert result.code == 0 and result.json["dry_run"] is True
+    assert result.json["results"][0]["status"] == "imported"
+    assert store_state(upper) == before
+    assert not (upper.logs / "upper-import.log").exists()
+
+
+def test_newer_package_replaces_the_commune_data_and_every_attempt_is_logged(tmp_path):
+    commune = make_commune(tmp_path, seed=31, households=20)
+    upper = make_upper(tmp_path)
+    first = export(commune, tmp_path / "out")
+    assert run(upper, "upper", "import", str(first)).code == 0
+    with Books.open(commune) as books:
+        hamlet = books.conn.execute("SELECT name FROM hamlet LIMIT 1").fetchone()[0]
+    added = run(commune, "household", "add", "--code", "HMOI", "--head", "Lò Thị Mới", "--hamlet", hamlet,
+                "--category", "poor")
+    assert added.code == 0, added.stderr
+    second = export(commune, tmp_path / "out")
+    result = run(upper, "--json", "upper", "import", str(second), str(first))
+    assert [r["status"] for r in result.json["results"]] == ["imported", "older"]
+    with Books.open(upper) as books:
+        heads = [r[0] for r in books.conn.execute("SELECT head_name FROM upper_household")]
+        log = [dict(r) for r in books.conn.execute("SELECT actor, file_name, seq, status FROM upper_import")]
+    assert len(heads) == 21 and "Lò Thị Mới" in heads
+    assert log == [{"actor": "kiểm thử", "file_name": first.name, "seq": 1, "status": "imported"},
+                   {"actor": "kiểm thử", "file_name": second.name, "seq": 2, "status": "imported"}]
+    lines = [json.loads(line) for line in (upper.logs / "upper-import.log").read_text().splitlines()]
+    assert [(entry["status"], entry["seq"]) for entry in lines] == [("imported", 1), ("imported", 2), ("older", 1)]
+    assert all(entry["actor"] == "kiểm thử" and len(entry["file_sha256"]) == 64 for entry in lines)
+
+
+def test_package_of_a_commune_under_another_upper_level_is_refused(tmp_path):
+    commune = make_commune(tmp_path, seed=41)
+    with Books.open(commune) as books, books.transaction() as conn:
+        conn.execute("UPDATE settings SET value = '291' WHERE key = 'upper_code'")
+    package = export(commune, tmp_path / "out")
+    upper = make_upper(tmp_path)
+    refused = run(upper, "upper", "import", str(package))
+    assert refused.code == 2 and "không thuộc đơn vị này (290)" in refused.stderr
+
+
+def test_duplicates_across_communes_and_projects_of_one_programme(tmp_path):
+    """The same ID number supported in two communes, and in two projects of one programme in a third:
+    both found; people supported once are not."""
+    upper = make_upper(tmp_path)
+    communes = [make_commune(tmp_path, code, seed=seed, households=20)
+                for code, seed in (("10701", 51), ("10702", 52), ("10703", 53))]
+
+    def supported(commune, code, id_number, projects):
+        with Books.open(commune) as books:
+            hamlet = books.conn.execute("SELECT name FROM hamlet LIMIT 1").fetchone()[0]
+        assert run(commune, "household", "add", "--code", code, "--head", "Nguyễn Văn Trùng", "--hamlet", hamlet,
+                   "--category", "poor", "--id-number", id_number).code == 0
+        for project in projects:
+            result = run(commune, "support", "add", "--project", project, "--household", code,
+                         "--on", "2026-03-01")
+            assert result.code == 0, result.stderr
+
+    supported(communes[0], "T1", "030080001111", ["DA01"])
+    supported(communes[1], "T2", "030080001111", ["DA02"])
+    supported(communes[2], "T3", "030080002222", ["DA01", "DA02"])
+    supported(communes[2], "T4", "030080003333", ["DA01"])
+    packages = [export(c, tmp_path / "out") for c in communes]
+    assert run(upper, "upper", "import", *map(str, packages)).code == 0
+    found = {d["id_number"]: d for d in run(upper, "--json", "upper", "duplicates").json["duplicates"]}
+    assert found["030080001111"]["kinds"] == ["communes"]
+    assert found["030080001111"]["communes"] == ["10701", "10702"]
+    assert found["030080002222"]["kinds"] == ["projects"]
+    assert found["030080002222"]["programmes"] == ["GNBV"]
+    assert "030080003333" not in found
+    text = run(upper, "upper", "duplicates").stdout
+    assert "030080001111: được hỗ trợ ở 2 xã" in text

@@ -314,7 +314,13 @@ def _stage(path: Path, parsed: dict[str, list[list]], manifest: dict, name: str)
     try:
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+        conn.execute("PRAGMA cache_size = -65536")
         upgrade(conn)
+        # Plain indexes only speed up the commune's own queries; the UNIQUE ones are the rules to check.
+        for (index,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+                                     "AND sql NOT LIKE 'CREATE UNIQUE%'").fetchall():
+            conn.execute(f"DROP INDEX {index}")
         # References are checked all at once afterwards, so the message can name the row.
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("BEGIN")

@@ -1,11 +1,12 @@
 """The command groups of ``vonxoay-cli``; each module adds its sub-commands to the parser."""
 
-from desktop.commands import books_admin, fund, households, projects, sync
+from desktop.commands import books_admin, fund, households, projects, reports, sync
 
 REGISTRARS = [
     books_admin.register,
     households.register,
     projects.register,
     fund.register,
+    reports.register,
     sync.register,
 ]

@@ -1,9 +1,8 @@
-"""The rotating fund on the command line: ``support add``, ``pay``, ``receipt void``, ``schedule``,
-``report due``, ``report fund`` and ``fund public-works``."""
+"""The rotating fund on the command line: ``support add``, ``pay``, ``receipt void``, ``schedule`` and
+``fund public-works`` (the ``report`` group lives in ``reports.py``)."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from desktop.commands.common import Outcome, amount_arg, date_arg, open_books, positive_int, vnd
@@ -62,16 +61,6 @@ def register(commands, common) -> None:
     p.add_argument("--household")
     p.add_argument("--as-of", type=date_arg)
     p.set_defaults(handler=schedule)
-
-    report = commands.add_parser("report", help="báo cáo").add_subparsers(dest="action", required=True)
-    p = report.add_parser("due", parents=[common], help="đến hạn và quá hạn, theo thôn")
-    p.add_argument("--as-of", type=date_arg, required=True)
-    p.add_argument("--within", type=positive_int, default=30, help="số ngày tới tính là sắp đến hạn")
-    p.add_argument("--format", choices=["json"], default="json")
-    p.set_defaults(handler=report_due)
-    p = report.add_parser("fund", parents=[common], help="quỹ luân chuyển của một dự án")
-    p.add_argument("--project", required=True)
-    p.set_defaults(handler=report_fund)
 
     fund = commands.add_parser("fund", help="quỹ luân chuyển").add_subparsers(dest="action", required=True)
     p = fund.add_parser("public-works", parents=[common], help="chuyển số dư quỹ sang công trình công ích")
@@ -138,28 +127,6 @@ def schedule(args) -> Outcome:
     lines = [f"{r['household']:<8} kỳ {r['seq']} hạn {format_date(r['due_on'])}: {vnd(r['amount'])}, đã trả "
              f"{vnd(r['paid'])}, còn {vnd(r['outstanding'])}" for r in rows]
     return Outcome({"rows": rows}, "\n".join(lines) or "Chưa có lịch hoàn trả.")
-
-
-def report_due(args) -> Outcome:
-    with open_books(args) as books:
-        result = schedules.due_list(books, args.as_of or date.today(), within_days=args.within)
-    text = (f"Tính đến {format_date(result['as_of'])}: {len(result['rows'])} kỳ đến hạn/quá hạn, còn phải thu "
-            f"{vnd(result['total_outstanding'])}, trong đó quá hạn {vnd(result['total_overdue'])}.")
-    return Outcome(result, text)
-
-
-def report_fund(args) -> Outcome:
-    with open_books(args) as books:
-        result = schedules.fund_report(books, args.project)
-    text = "\n".join([
-        f"Dự án {result['project']}:",
-        f"  Đã hỗ trợ: {vnd(result['disbursed'])} (ngân sách {vnd(result['from_budget'])}, "
-        f"cho vay lại {vnd(result['relent'])})",
-        f"  Phải hoàn trả: {vnd(result['to_return'])}; đã thu hồi: {vnd(result['recovered'])}",
-        f"  Chuyển công trình công ích: {vnd(result['public_works'])}",
-        f"  Số dư quỹ: {vnd(result['balance'])}",
-    ])
-    return Outcome(result, text)
 
 
 def public_works(args) -> Outcome:

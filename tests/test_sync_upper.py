@@ -55,6 +55,29 @@ def test_thirty_communes_import_reimport_and_older(thirty, tmp_path):
     assert len(listed) == 30 and {c["last_seq"] for c in listed} == {2}
     assert all(c["households"] == 25 for c in listed)
 
+    # The consolidated totals are the sum of each commune's own `report period` totals, field by field.
+    period = ("--from", "2025-07-01", "--to", "2026-06-30")
+    own = {}
+    for commune in communes:
+        result = run(commune, "--json", "report", "period", *period)
+        assert result.code == 0, result.stderr
+        own[result.json["commune_code"]] = result.json["totals"]
+    consolidated = run(upper, "--json", "upper", "report", *period)
+    assert consolidated.code == 0, consolidated.stderr
+    report = consolidated.json
+    numbers = [key for key, value in report["totals"].items() if key not in ("communes", "households_distinct")]
+    assert "recovered_in_period" in numbers and "fund_balance" in numbers
+    for key in numbers:
+        assert report["totals"][key] == sum(totals[key] for totals in own.values()), key
+    assert report["totals"]["recovered_in_period"] > 0 and report["totals"]["communes"] == 30
+    for row in report["communes"]:
+        assert {key: row[key] for key in numbers} == {key: own[row["commune_code"]][key] for key in numbers}
+    # Drilling down to one commune shows its projects, as the commune's own report does.
+    code = report["communes"][3]["commune_code"]
+    drill = run(upper, "--json", "upper", "report", *period, "--commune", code).json
+    assert len(drill["communes"]) == 1 and drill["commune"]["commune_code"] == code
+    assert [p["code"] for p in drill["commune"]["projects"]] == ["DA01", "DA02"]
+
 
 def test_first_import_registers_the_key_the_commune_shows(tmp_path):
     commune = make_commune(tmp_path, seed=5)
@@ -168,3 +191,40 @@ def test_duplicates_across_communes_and_projects_of_one_programme(tmp_path):
     assert "030080003333" not in found
     text = run(upper, "upper", "duplicates").stdout
     assert "030080001111: được hỗ trợ ở 2 xã" in text
+
+
+def test_consolidated_report_as_xlsx_and_pdf(thirty, tmp_path):
+    from openpyxl import load_workbook
+    from pypdf import PdfReader
+
+    root, communes, first, second = thirty
+    upper = make_upper(tmp_path)
+    assert run(upper, "upper", "import", *map(str, second[:6])).code == 0
+    period = ("--from", "2025-07-01", "--to", "2026-06-30")
+    totals = run(upper, "--json", "upper", "report", *period).json["totals"]
+    xlsx = run(upper, "--json", "upper", "report", *period, "--format", "xlsx", "--out", str(tmp_path / "th.xlsx"))
+    assert xlsx.code == 0, xlsx.stderr
+    sheet = load_workbook(xlsx.json["path"])["Tổng hợp"]
+    rows = list(sheet.iter_rows(values_only=True))
+    header, last = rows[3], rows[-1]
+    assert last[2] == "Tổng cộng" and len(rows) == 4 + 6 + 1
+    assert last[header.index("Thu hồi trong kỳ")] == totals["recovered_in_period"]
+    assert last[header.index("Số dư quỹ")] == totals["fund_balance"]
+    detail = list(load_workbook(xlsx.json["path"])["Theo dự án"].iter_rows(values_only=True))
+    assert len(detail) == 1 + 6 * 2
+    pdf = run(upper, "--json", "upper", "report", *period, "--format", "pdf", "--out", str(tmp_path / "th.pdf"))
+    assert pdf.code == 0, pdf.stderr
+    text = "".join(page.extract_text() for page in PdfReader(pdf.json["path"]).pages)
+    assert "BÁO CÁO TỔNG HỢP" in text and "Tổng cộng" in text and "Xã Thử 10600" in text
+    from desktop.money import format_vnd
+
+    assert format_vnd(totals["recovered_in_period"]) in text
+
+
+def test_upper_report_refuses_an_unknown_commune_and_a_commune_database(thirty, tmp_path):
+    root, communes, first, second = thirty
+    upper = make_upper(tmp_path)
+    refused = run(upper, "upper", "report", "--commune", "99999")
+    assert refused.code == 2 and "99999" in refused.stderr
+    refused = run(communes[0], "upper", "report")
+    assert refused.code == 2 and "--mode upper" in refused.stderr

@@ -26,6 +26,13 @@ def register(commands, common) -> None:
     p.add_argument("--reregister", action="store_true",
                    help="chấp nhận khóa mới của xã (sau khi đã đối chiếu vân tay với xã)")
     p.set_defaults(handler=upper_import)
+    p = upper.add_parser("report", parents=[common], help="báo cáo tổng hợp: mỗi xã một dòng và tổng cộng")
+    p.add_argument("--from", dest="date_from", type=date_arg, help="mặc định: ngày 1/1 năm nay")
+    p.add_argument("--to", dest="date_to", type=date_arg, help="mặc định: hôm nay")
+    p.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
+    p.add_argument("--out", type=Path, help="tệp kết quả (mặc định với xlsx/pdf: trong thư mục exports/)")
+    p.add_argument("--commune", help="xem chi tiết từng dự án của một xã (mã xã)")
+    p.set_defaults(handler=upper_report)
     p = upper.add_parser("communes", parents=[common], help="các xã đã đăng ký, vân tay khóa, gói mới nhất")
     p.set_defaults(handler=upper_communes)
     p = upper.add_parser("duplicates", parents=[common], help="một người được hỗ trợ ở nhiều xã hoặc nhiều dự án")
@@ -65,6 +72,54 @@ def upper_import(args) -> Outcome:
     data = {"results": [r.to_json() for r in results], "dry_run": args.dry_run}
     prefix = "(Chạy thử, không ghi gì) " if args.dry_run else ""
     lines = [f"{prefix}{r.package}: {r.status.label}" + (f" — {r.reason}" if r.reason else "") for r in results]
+    return Outcome(data, "\n".join(lines))
+
+
+def upper_report(args) -> Outcome:
+    import json
+    from datetime import date
+
+    from desktop.commands.common import vnd
+    from desktop.dates import format_date
+    from desktop.sync.consolidate import consolidate
+
+    end = args.date_to or date.today()
+    start = args.date_from or date(end.year, 1, 1)
+    with open_books(args) as books:
+        report = consolidate(books, start, end, only=args.commune)
+        exports = books.data_dir.exports
+    data = report.to_dict(drill_down=args.commune)
+    path = args.out
+    if args.format != "json" and path is None:
+        exports.mkdir(parents=True, exist_ok=True)
+        path = exports / f"bao-cao-tong-hop_{start:%Y%m%d}_{end:%Y%m%d}.{args.format}"
+    if path is not None:
+        if args.format == "xlsx":
+            from desktop.reports.consolidated import write_xlsx
+
+            write_xlsx(path, report)
+        elif args.format == "pdf":
+            from desktop.reports.consolidated import write_pdf
+
+            write_pdf(path, report)
+        else:
+            from desktop.reports.pdfkit import write_atomic
+
+            def produce(temp_name: str) -> None:
+                with open(temp_name, "w", encoding="utf-8") as handle:
+                    json.dump(data, handle, ensure_ascii=False, indent=1)
+
+            write_atomic(path, produce)
+        data["path"] = str(path)
+    t = report.totals
+    lines = [f"Tổng hợp {len(report.communes)} xã, từ {format_date(start)} đến {format_date(end)}:",
+             *(f"  {c.code} {c.name}: hỗ trợ trong kỳ {vnd(c.report.totals.disbursed_in_period)}, thu hồi "
+               f"{vnd(c.report.totals.recovered_in_period)}, số dư quỹ {vnd(c.report.totals.fund_balance)}"
+               for c in report.communes),
+             f"  Tổng cộng: hỗ trợ trong kỳ {vnd(t.disbursed_in_period)}, thu hồi {vnd(t.recovered_in_period)}, "
+             f"còn phải thu {vnd(t.outstanding)}, quá hạn {vnd(t.overdue)}, số dư quỹ {vnd(t.fund_balance)}"]
+    if path is not None:
+        lines.append(f"Đã ghi {path}.")
     return Outcome(data, "\n".join(lines))
 
 

@@ -1,0 +1,128 @@
+"""The consolidated periodic report: the commune-level ``period_report`` run over each imported commune's
+snapshot, a row per commune and their sum.
+
+Each commune's rows are copied out of the upper store into a private in-memory database built by the
+commune's own migration ladder, so the report reads exactly the schema it reads at the commune: the totals
+the upper level sees are, by construction, the ones each commune's own ``report period`` prints.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from db.connection import upgrade
+from desktop.books import Books
+from desktop.errors import Refused
+from desktop.reports.period import NUMBER_FIELDS, PeriodReport, ProjectPeriod, period_report, sum_rows
+from desktop.sync import format as fmt
+from desktop.sync.upper import require_upper
+
+
+@dataclass(frozen=True)
+class CommuneLine:
+    code: str
+    name: str
+    seq: int
+    as_of: str
+    report: PeriodReport
+
+
+@dataclass(frozen=True)
+class Consolidated:
+    start: date
+    end: date
+    unit_code: str
+    unit_name: str
+    province_name: str
+    communes: tuple[CommuneLine, ...]
+    totals: ProjectPeriod
+    households_distinct: int
+
+    def to_dict(self, *, drill_down: str | None = None) -> dict:
+        def numbers(row: ProjectPeriod) -> dict:
+            return {key: getattr(row, key) for key in NUMBER_FIELDS}
+
+        data = {
+            "from": self.start.isoformat(), "to": self.end.isoformat(),
+            "unit": {"code": self.unit_code, "name": self.unit_name},
+            "communes": [{"commune_code": c.code, "commune_name": c.name, "seq": c.seq, "as_of": c.as_of,
+                          "projects": len(c.report.projects), "households_distinct": c.report.households_distinct,
+                          **numbers(c.report.totals)} for c in self.communes],
+            "totals": {"communes": len(self.communes), "households_distinct": self.households_distinct,
+                       **numbers(self.totals)},
+        }
+        if drill_down:
+            line = next(c for c in self.communes if c.code == drill_down)
+            data["commune"] = line.report.to_dict()
+        return data
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def consolidate(books: Books, start: date, end: date, *, only: str | None = None,
+                progress: Progress | None = None) -> Consolidated:
+    """Run the period report over every imported commune (or only the commune coded ``only``)."""
+    require_upper(books)
+    if start > end:
+        raise Refused(f"Kỳ báo cáo không hợp lệ: từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}.")
+    communes = books.conn.execute(
+        "SELECT id, code, name, last_seq, last_as_of FROM upper_commune ORDER BY code").fetchall()
+    if only is not None:
+        communes = [c for c in communes if c["code"] == only]
+        if not communes:
+            raise Refused(f"Chưa nhập gói nào của xã có mã {only}.")
+    template = _template()
+    lines = []
+    try:
+        for index, commune in enumerate(communes):
+            conn = commune_database(books, commune["id"], template)
+            try:
+                report = period_report(conn, start, end)
+            finally:
+                conn.close()
+            lines.append(CommuneLine(commune["code"], commune["name"], commune["last_seq"], commune["last_as_of"],
+                                     report))
+            if progress:
+                progress(index + 1, len(communes), commune["code"])
+    finally:
+        template.close()
+    settings = books.settings()
+    return Consolidated(start, end, settings.get("commune_code", ""), settings.get("commune_name", ""),
+                        settings.get("province_name", ""), tuple(lines),
+                        sum_rows([line.report.totals for line in lines]),
+                        sum(line.report.households_distinct for line in lines))
+
+
+def _template() -> sqlite3.Connection:
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    upgrade(conn)
+    return conn
+
+
+def commune_database(books: Books, commune_id: int, template: sqlite3.Connection | None = None
+                     ) -> sqlite3.Connection:
+    """A private in-memory database with the commune schema holding one commune's latest snapshot."""
+    own_template = template is None
+    template = template or _template()
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        template.backup(conn)
+        conn.execute("ATTACH DATABASE ? AS up", (str(books.data_dir.database),))
+        conn.execute("BEGIN")
+        for table, columns in fmt.PART_COLUMNS.items():
+            names = ", ".join(columns)
+            conn.execute(f"INSERT INTO main.{table} ({names}) SELECT {names} FROM up.upper_{table} "
+                         "WHERE commune_id = ?", (commune_id,))
+        conn.execute("COMMIT")
+        conn.execute("DETACH DATABASE up")
+    except BaseException:
+        conn.close()
+        raise
+    finally:
+        if own_template:
+            template.close()
+    return conn

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
+import sqlite3
 import zipfile
 from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-
-from conftest import CliResult, books_digest
 
 from desktop.books import Books
 from desktop.cli import main as cli_main
@@ -22,6 +23,26 @@ AS_OF = date(2026, 6, 30)
 UPPER = CommuneSetup(commune_code="290", commune_name="Huyện Cẩm Giàng", upper_code="30",
                      upper_name="Tỉnh Hải Dương", province_code="30", province_name="Tỉnh Hải Dương",
                      mode=Mode.UPPER)
+
+
+# Like tests/conftest.py's, kept here because "conftest" is ambiguous as a module name across test folders.
+@dataclass
+class CliResult:
+    code: int
+    stdout: str
+    stderr: str
+
+    @property
+    def json(self):
+        return json.loads(self.stdout)
+
+
+def books_digest(path: Path) -> str:
+    conn = sqlite3.connect(path)
+    try:
+        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
+    finally:
+        conn.close()
 
 
 def run(data_dir: DataDir, *args: str) -> CliResult:

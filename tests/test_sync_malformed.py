@@ -162,6 +162,10 @@ CASES = {
         format_version=fmt.FORMAT_VERSION + 1)), "mới hơn"),
     "newer schema version": (lambda good, key: _resign(good, key, manifest_change=lambda m: m.update(
         schema_version=999)), "mới hơn"),
+    "same sequence, other content": (lambda good, key: _resign(good, key, manifest_change=lambda m: m.update(
+        seq=1)), "với nội dung khác"),
+    "a commune database instead": (lambda good, key: good.parent.parent.joinpath(
+        "xa-10507-7", "vonxoay.sqlite").read_bytes(), "không phải tệp nén zip"),
     "a .docx renamed": (lambda good, key: _docx(), "không phải gói đồng bộ"),
     "a text file renamed": (lambda good, key: "Báo cáo quý III".encode(), "không phải tệp nén zip"),
     "empty file": (lambda good, key: b"", "không phải"),

@@ -228,3 +228,32 @@ def test_upper_report_refuses_an_unknown_commune_and_a_commune_database(thirty, 
     assert refused.code == 2 and "99999" in refused.stderr
     refused = run(communes[0], "upper", "report")
     assert refused.code == 2 and "--mode upper" in refused.stderr
+
+
+def test_acknowledgement_round_trip(tmp_path):
+    """The upper level acknowledges the latest package; the commune shows it against that package, and
+    refuses an acknowledgement that was altered or that names a package it never made."""
+    commune = make_commune(tmp_path, seed=61)
+    upper = make_upper(tmp_path)
+    package = export(commune, tmp_path / "out")
+    assert run(upper, "upper", "import", str(package)).code == 0
+    made = run(upper, "--json", "upper", "ack", "--commune", "10507", "--out", str(tmp_path / "acks"))
+    assert made.code == 0, made.stderr
+    ack = made.json["path"]
+    accepted = run(commune, "--json", "sync", "ack", ack)
+    assert accepted.code == 0, accepted.stderr
+    assert accepted.json["seq"] == 1 and accepted.json["acked_by"] == "Huyện Cẩm Giàng (290)"
+    history = run(commune, "--json", "sync", "history").json["exports"]
+    assert history[0]["acked_at"] == accepted.json["acked_at"]
+
+    document = json.loads(open(ack, encoding="utf-8").read())
+    document["ack"]["seq"] = 7
+    forged = tmp_path / "forged.vxa"
+    forged.write_text(json.dumps(document), encoding="utf-8")
+    before = store_state(commune)
+    refused = run(commune, "sync", "ack", str(forged))
+    assert refused.code == 2 and "chữ ký không đúng" in refused.stderr
+    other = make_commune(tmp_path / "other", seed=62)
+    refused = run(other, "sync", "ack", ack)
+    assert refused.code == 2 and "không khớp gói số 1" in refused.stderr
+    assert store_state(commune) == before

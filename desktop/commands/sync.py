@@ -17,6 +17,9 @@ def register(commands, common) -> None:
     p.set_defaults(handler=sync_export)
     p = sync.add_parser("history", parents=[common], help="các gói đã xuất")
     p.set_defaults(handler=sync_history)
+    p = sync.add_parser("ack", parents=[common], help="nhận tệp xác nhận của cấp trên cho một gói đã gửi")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=sync_ack)
 
     upper = commands.add_parser("upper", help="cấp trên: nhập và tổng hợp gói của các xã").add_subparsers(
         dest="action", required=True)
@@ -33,6 +36,10 @@ def register(commands, common) -> None:
     p.add_argument("--out", type=Path, help="tệp kết quả (mặc định với xlsx/pdf: trong thư mục exports/)")
     p.add_argument("--commune", help="xem chi tiết từng dự án của một xã (mã xã)")
     p.set_defaults(handler=upper_report)
+    p = upper.add_parser("ack", parents=[common], help="lập tệp xác nhận đã nhận gói mới nhất của một xã")
+    p.add_argument("--commune", required=True, help="mã xã")
+    p.add_argument("--out", type=Path, help="thư mục ghi (mặc định: exports/)")
+    p.set_defaults(handler=upper_ack)
     p = upper.add_parser("communes", parents=[common], help="các xã đã đăng ký, vân tay khóa, gói mới nhất")
     p.set_defaults(handler=upper_communes)
     p = upper.add_parser("duplicates", parents=[common], help="một người được hỗ trợ ở nhiều xã hoặc nhiều dự án")
@@ -58,6 +65,24 @@ def sync_history(args) -> Outcome:
     text = "\n".join(f"Gói {r['seq']}: {r['file_name']} ({r['as_of']})"
                      + (f", cấp trên đã nhận {r['acked_at']}" if r["acked_at"] else "") for r in rows)
     return Outcome({"exports": rows}, text or "Chưa xuất gói nào.")
+
+
+def sync_ack(args) -> Outcome:
+    from desktop.sync.ack import accept_ack
+
+    with open_books(args) as books:
+        result = accept_ack(books, args.file)
+    return Outcome(result, f"Gói số {result['seq']} ({result['file_name']}) đã được {result['acked_by']} nhận "
+                           f"lúc {result['acked_at']}.")
+
+
+def upper_ack(args) -> Outcome:
+    from desktop.sync.ack import make_ack
+
+    with open_books(args) as books:
+        path, body = make_ack(books, args.commune, args.out)
+    return Outcome({"path": str(path), "commune_code": body["commune"]["code"], "seq": body["seq"]},
+                   f"Đã lập tệp xác nhận gói số {body['seq']} của {body['commune']['name']}: {path}")
 
 
 def upper_import(args) -> Outcome:

@@ -7,6 +7,15 @@ from pathlib import Path
 
 from desktop.commands.common import Outcome, date_arg, open_books
 from desktop.errors import Refused
+from desktop.money import format_vnd
+
+
+def _vn_date(iso: str) -> str:
+    from datetime import date
+
+    from desktop.dates import format_date
+
+    return format_date(date.fromisoformat(iso))
 
 
 def register(commands, common) -> None:
@@ -52,9 +61,10 @@ def sync_export(args) -> Outcome:
     with open_books(args) as books:
         result = export_package(books, args.out, as_of=args.as_of)
     data = {"path": str(result.path), "seq": result.seq, "sha256": result.sha256, "bytes": result.bytes,
-            "rows": result.rows}
-    return Outcome(data, f"Đã xuất gói số {result.seq}: {result.path} ({result.bytes / 1024:,.0f} KB, "
-                         f"{sum(result.rows.values()):,} dòng).\nSHA-256: {result.sha256}")
+            "rows": result.rows, "key_fingerprint": result.key_fingerprint}
+    return Outcome(data, f"Đã xuất gói số {result.seq}: {result.path} ({format_vnd(round(result.bytes / 1024))} KB, "
+                         f"{format_vnd(sum(result.rows.values()))} dòng).\nSHA-256: {result.sha256}\n"
+                         f"Vân tay khóa ký của xã (để cấp trên đối chiếu): {result.key_fingerprint}")
 
 
 def sync_history(args) -> Outcome:
@@ -62,7 +72,7 @@ def sync_history(args) -> Outcome:
 
     with open_books(args) as books:
         rows = export_history(books)
-    text = "\n".join(f"Gói {r['seq']}: {r['file_name']} ({r['as_of']})"
+    text = "\n".join(f"Gói {r['seq']}: {r['file_name']} (số liệu đến {_vn_date(r['as_of'])})"
                      + (f", cấp trên đã nhận {r['acked_at']}" if r["acked_at"] else "") for r in rows)
     return Outcome({"exports": rows}, text or "Chưa xuất gói nào.")
 
@@ -153,8 +163,8 @@ def upper_communes(args) -> Outcome:
 
     with open_books(args) as books:
         rows = communes(books)
-    text = "\n".join(f"{r['code']} {r['name']}: gói số {r['last_seq']} ({r['last_as_of']}), {r['households']:,} hộ, "
-                     f"vân tay {r['fingerprint']}" for r in rows)
+    text = "\n".join(f"{r['code']} {r['name']}: gói số {r['last_seq']} (số liệu đến {_vn_date(r['last_as_of'])}), "
+                     f"{format_vnd(r['households'])} hộ, vân tay {r['fingerprint']}" for r in rows)
     return Outcome({"communes": rows}, text or "Chưa nhập gói của xã nào.")
 
 

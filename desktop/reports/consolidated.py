@@ -135,7 +135,7 @@ def write_pdf(path: Path, report: Consolidated) -> Path:
         Paragraph(_esc(f"{report.unit_name}".upper()), _HEAD), Spacer(1, 4 * mm),
         Paragraph(_esc(_title(report).split(" từ ngày")[0]), _TITLE),
         Paragraph(f"Từ ngày {format_date(report.start)} đến ngày {format_date(report.end)} — "
-                  f"{len(report.communes)} xã, {report.households_distinct:,} hộ tham gia".replace(",", "."), _SUB),
+                  f"{len(report.communes)} xã, {format_vnd(report.households_distinct)} hộ tham gia", _SUB),
         Paragraph("Đơn vị tiền: đồng", _SUB), Spacer(1, 4 * mm), table,
     ]
     return write_story(path, story, title="Báo cáo tổng hợp", pagesize=landscape(A4), margin=10 * mm)

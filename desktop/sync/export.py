@@ -35,6 +35,7 @@ class ExportResult:
     sha256: str
     bytes: int
     rows: dict[str, int]
+    key_fingerprint: str
 
 
 def export_package(books: Books, out_dir: Path | None = None, *, as_of: date | None = None,
@@ -80,7 +81,7 @@ def export_package(books: Books, out_dir: Path | None = None, *, as_of: date | N
         raise Refused(f"Không ghi được gói vào {out_dir}: {exc.strerror or exc}. Dữ liệu của xã không đổi.") from exc
     finally:
         partial.unlink(missing_ok=True)
-    return ExportResult(target, seq, digest, size, rows)
+    return ExportResult(target, seq, digest, size, rows, signing.key_fingerprint(books.conn) or "")
 
 
 def _write_zip(books: Books, path: Path, as_of: date, created_at: str,

@@ -66,12 +66,16 @@ def require_upper(books: Books) -> None:
 
 
 def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = False, reregister: bool = False,
-                    limits: fmt.Limits = fmt.DEFAULT_LIMITS, progress: Progress | None = None) -> list[ImportResult]:
-    """Verify and import each package in turn; one transaction per imported package."""
+                    limits: fmt.Limits = fmt.DEFAULT_LIMITS, progress: Progress | None = None,
+                    cancelled: Callable[[], bool] | None = None) -> list[ImportResult]:
+    """Verify and import each package in turn; one transaction per imported package. ``cancelled`` is asked
+    between packages: what was imported stays, the rest is not touched."""
     require_upper(books)
     paths = [Path(p) for p in paths]
     results = []
     for index, path in enumerate(paths):
+        if cancelled and cancelled():
+            break
         try:
             with verify_package(path, limits) as package:
                 result = _decide(books, package, reregister)

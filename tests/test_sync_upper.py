@@ -257,3 +257,17 @@ def test_acknowledgement_round_trip(tmp_path):
     refused = run(other, "sync", "ack", ack)
     assert refused.code == 2 and "không khớp gói số 1" in refused.stderr
     assert store_state(commune) == before
+
+
+def test_progress_is_reported_and_cancel_stops_between_packages(thirty, tmp_path):
+    from desktop.sync.upper import import_packages
+
+    root, communes, first, second = thirty
+    upper = make_upper(tmp_path)
+    seen = []
+    with Books.open(upper) as books:
+        results = import_packages(books, second[:5], progress=lambda done, total, name: seen.append((done, total)),
+                                  cancelled=lambda: len(seen) >= 2)
+        count = books.conn.execute("SELECT count(*) FROM upper_commune").fetchone()[0]
+    assert seen == [(1, 5), (2, 5)]
+    assert [r.status.value for r in results] == ["imported", "imported"] and count == 2

@@ -101,22 +101,29 @@ def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS) -> Verif
         manifest = _parse_manifest(manifest_bytes, name)
         _check_signature(manifest, manifest_bytes, signature, name)
         _check_parts_listed(manifest, infos, name)
-        parsed: dict[str, list[list]] = {}
-        for part in manifest["parts"]:
-            data = _read_entry(archive, infos, part["path"], name, limits, budget)
-            if len(data) != part["bytes"] or hashlib.sha256(data).hexdigest() != part["sha256"]:
-                raise Refused(f"Gói {name}: phần “{part['table']}” không khớp mã băm SHA-256 trong bản kê "
-                              "(tệp đã bị sửa hoặc hỏng).")
-            parsed[part["table"]] = _parse_part(part, data, name)
-    workdir = Path(tempfile.mkdtemp(prefix="vonxoay-goi-"))
-    try:
-        staging = workdir / "goi.sqlite"
-        _stage(staging, parsed, manifest, name)
-    except BaseException:
-        shutil.rmtree(workdir, ignore_errors=True)
-        raise
-    rows = {table: len(values) for table, values in parsed.items()}
-    return VerifiedPackage(path, file_digest, manifest, rows, staging, workdir)
+        # One part at a time, from the zip into the throw-away database: memory holds one part, not all.
+        workdir = Path(tempfile.mkdtemp(prefix="vonxoay-goi-"))
+        try:
+            staging = _Staging(workdir / "goi.sqlite", name)
+            try:
+                rows = {}
+                for part in manifest["parts"]:
+                    data = _read_entry(archive, infos, part["path"], name, limits, budget)
+                    if len(data) != part["bytes"] or hashlib.sha256(data).hexdigest() != part["sha256"]:
+                        raise Refused(f"Gói {name}: phần “{part['table']}” không khớp mã băm SHA-256 trong bản "
+                                      "kê (tệp đã bị sửa hoặc hỏng).")
+                    parsed = _parse_part(part, data, name)
+                    del data
+                    staging.load(part["table"], parsed)
+                    rows[part["table"]] = len(parsed)
+                    del parsed
+                staging.finish(manifest)
+            finally:
+                staging.close()
+        except BaseException:
+            shutil.rmtree(workdir, ignore_errors=True)
+            raise
+    return VerifiedPackage(path, file_digest, manifest, rows, staging.path, workdir)
 
 
 # -- the container -----------------------------------------------------------------------------------
@@ -307,11 +314,14 @@ def _parse_part(part: dict, data: bytes, name: str) -> list[list]:
     return rows
 
 
-def _stage(path: Path, parsed: dict[str, list[list]], manifest: dict, name: str) -> None:
-    """Load the rows into a fresh database with the commune schema: every CHECK, UNIQUE and reference of the
-    commune's own books applies. Nothing of the upper store is touched."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
+class _Staging:
+    """A fresh database with the commune schema: every CHECK, UNIQUE and reference of the commune's own
+    books applies to the package's rows. Nothing of the upper store is touched."""
+
+    def __init__(self, path: Path, name: str):
+        self.path, self.name = path, name
+        self.conn = sqlite3.connect(path, isolation_level=None)
+        conn = self.conn
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
@@ -321,25 +331,30 @@ def _stage(path: Path, parsed: dict[str, list[list]], manifest: dict, name: str)
         for (index,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
                                      "AND sql NOT LIKE 'CREATE UNIQUE%'").fetchall():
             conn.execute(f"DROP INDEX {index}")
-        # References are checked all at once afterwards, so the message can name the row.
+        # References are checked all at once at the end, so the message can name the row.
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("BEGIN")
-        for table, rows in parsed.items():
-            columns = fmt.PART_COLUMNS[table]
-            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-            try:
-                conn.executemany(sql, rows)
-            except (sqlite3.IntegrityError, OverflowError) as exc:
-                index = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                raise Refused(f"Gói {name}, phần “{table}”, dòng {index + 2}: "
-                              f"{_explain(exc, columns, rows[index] if index < len(rows) else None)}.") from exc
+
+    def load(self, table: str, rows: list[list]) -> None:
+        columns = fmt.PART_COLUMNS[table]
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        try:
+            self.conn.executemany(sql, rows)
+        except (sqlite3.IntegrityError, OverflowError) as exc:
+            # executemany stops at the first bad row, after inserting the ones before it.
+            index = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+            raise Refused(f"Gói {self.name}, phần “{table}”, dòng {index + 2}: "
+                          f"{_explain(exc, columns, rows[index] if index < len(rows) else None)}.") from exc
+
+    def finish(self, manifest: dict) -> None:
+        conn, name = self.conn, self.name
         conn.execute("COMMIT")
         broken = conn.execute("PRAGMA foreign_key_check").fetchone()
         if broken:
             table, rowid, parent = broken[0], broken[1], broken[2]
-            ids = [row[0] for row in parsed.get(table, [])]
-            line = ids.index(rowid) + 2 if rowid in ids else "?"
-            raise Refused(f"Gói {name}, phần “{table}”, dòng {line}: tham chiếu tới "
+            # Parts are written in id order, so a row's rank is its line (after the header line).
+            line = conn.execute(f"SELECT count(*) FROM {table} WHERE rowid <= ?", (rowid,)).fetchone()[0] + 1
+            raise Refused(f"Gói {name}, phần “{table}”, dòng {line} (id {rowid}): tham chiếu tới "
                           f"{_PARENT_LABELS.get(parent, parent)} không có trong gói.")
         settings = dict(conn.execute("SELECT key, value FROM settings").fetchall())
         for unit in ("commune", "upper", "province"):
@@ -348,8 +363,9 @@ def _stage(path: Path, parsed: dict[str, list[list]], manifest: dict, name: str)
                               f"({manifest[unit]['code']}).")
         if settings.get("mode") != "commune":
             raise Refused(f"Gói {name} không phải dữ liệu của một xã (chế độ {settings.get('mode')}).")
-    finally:
-        conn.close()
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def _explain(exc: Exception, columns: list[str], row: list | None) -> str:

@@ -117,7 +117,7 @@ def write_pdf(path: Path, report: Consolidated) -> Path:
     for index, line in enumerate(report.communes, start=1):
         totals = line.report.totals
         rows.append([Paragraph(str(index), _NUM), Paragraph(f"{_esc(line.name)} ({line.code})", _CELL),
-                     Paragraph(f"{line.seq} — {format_date(_date(line.as_of))}", _CELL),
+                     Paragraph(f"Số {line.seq}<br/>{format_date(_date(line.as_of))}", _CELL),
                      *(Paragraph(format_vnd(getattr(totals, k)), _NUM) for k in PDF_COLUMNS)])
     rows.append(["", Paragraph("<b>Tổng cộng</b>", _CELL), Paragraph(f"<b>{len(report.communes)} xã</b>", _CELL),
                  *(Paragraph(f"<b>{format_vnd(getattr(report.totals, k))}</b>", _NUM) for k in PDF_COLUMNS)])
@@ -135,7 +135,8 @@ def write_pdf(path: Path, report: Consolidated) -> Path:
         Paragraph(_esc(f"{report.unit_name}".upper()), _HEAD), Spacer(1, 4 * mm),
         Paragraph(_esc(_title(report).split(" từ ngày")[0]), _TITLE),
         Paragraph(f"Từ ngày {format_date(report.start)} đến ngày {format_date(report.end)} — "
-                  f"{len(report.communes)} xã, {format_vnd(report.households_distinct)} hộ tham gia", _SUB),
+                  f"{len(report.communes)} xã, {format_vnd(report.households_distinct)} hộ được hỗ trợ "
+                  "(mỗi hộ tính một lần)", _SUB),
         Paragraph("Đơn vị tiền: đồng", _SUB), Spacer(1, 4 * mm), table,
     ]
     return write_story(path, story, title="Báo cáo tổng hợp", pagesize=landscape(A4), margin=10 * mm)

@@ -3,6 +3,7 @@ replacement by a newer snapshot; the import log; the cross-commune duplicate che
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -145,6 +146,10 @@ def test_newer_package_replaces_the_commune_data_and_every_attempt_is_logged(tmp
     assert len(heads) == 21 and "Lò Thị Mới" in heads
     assert log == [{"actor": "kiểm thử", "file_name": first.name, "seq": 1, "status": "imported"},
                    {"actor": "kiểm thử", "file_name": second.name, "seq": 2, "status": "imported"}]
+    shown = run(upper, "--json", "upper", "log").json
+    assert [(r["seq"], r["file_sha256"]) for r in shown["imports"]] == [
+        (1, hashlib.sha256(first.read_bytes()).hexdigest()), (2, hashlib.sha256(second.read_bytes()).hexdigest())]
+    assert shown["log_file"].endswith("upper-import.log")
     lines = [json.loads(line) for line in (upper.logs / "upper-import.log").read_text().splitlines()]
     assert [(entry["status"], entry["seq"]) for entry in lines] == [("imported", 1), ("imported", 2), ("older", 1)]
     assert all(entry["actor"] == "kiểm thử" and len(entry["file_sha256"]) == 64 for entry in lines)

@@ -49,6 +49,8 @@ def register(commands, common) -> None:
     p.add_argument("--commune", required=True, help="mã xã")
     p.add_argument("--out", type=Path, help="thư mục ghi (mặc định: exports/)")
     p.set_defaults(handler=upper_ack)
+    p = upper.add_parser("log", parents=[common], help="các lần nhập đã thay đổi dữ liệu (ai, khi nào, tệp nào)")
+    p.set_defaults(handler=upper_log)
     p = upper.add_parser("communes", parents=[common], help="các xã đã đăng ký, vân tay khóa, gói mới nhất")
     p.set_defaults(handler=upper_communes)
     p = upper.add_parser("duplicates", parents=[common], help="một người được hỗ trợ ở nhiều xã hoặc nhiều dự án")
@@ -156,6 +158,18 @@ def upper_report(args) -> Outcome:
     if path is not None:
         lines.append(f"Đã ghi {path}.")
     return Outcome(data, "\n".join(lines))
+
+
+def upper_log(args) -> Outcome:
+    from desktop.sync.upper import import_log
+
+    with open_books(args) as books:
+        rows = import_log(books)
+        log_file = books.data_dir.logs / "upper-import.log"
+    text = "\n".join(f"{r['at']} {r['actor']}: {r['file_name']} (xã {r['commune_code']}, gói số {r['seq']}, "
+                     f"{format_vnd(r['rows'])} dòng)" for r in rows) or "Chưa nhập gói nào."
+    return Outcome({"imports": rows, "log_file": str(log_file)},
+                   f"{text}\nMọi lần thử nhập (kể cả bị từ chối) được ghi ở {log_file}.")
 
 
 def upper_communes(args) -> Outcome:

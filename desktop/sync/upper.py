@@ -198,6 +198,7 @@ def communes(books: Books) -> list[dict]:
 
 
 def import_log(books: Books) -> list[dict]:
+    require_upper(books)
     return [dict(r) for r in books.conn.execute(
         """SELECT i.at, i.actor, c.code AS commune_code, i.file_name, i.file_sha256, i.seq, i.as_of, i.status,
                   i.rows FROM upper_import i JOIN upper_commune c ON c.id = i.commune_id ORDER BY i.id""")]

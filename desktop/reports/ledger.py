@@ -91,7 +91,7 @@ def ledger_doc(settings: dict, ledger: dict, *, made_on: date | None = None) -> 
     lines: list = [("row", [i, r["on"], r["document"], r["description"], r["household"], r["head_name"],
                             r["budget_support"] or None, r["fund_in"] or None, r["fund_out"] or None, r["balance"]])
                    for i, r in enumerate(ledger["rows"], start=1)]
-    lines.append(("total", [None, None, None, "Cộng phát sinh; số dư cuối", None, None, ledger["budget_support"],
+    lines.append(("total", [None, None, None, "Tổng cộng phát sinh; số dư cuối", None, None, ledger["budget_support"],
                             ledger["fund_in"], ledger["fund_out"], ledger["balance"]]))
     return TabularDoc(
         sheet_name=f"Sổ quỹ {ledger['project']}", unit=f"UBND {settings.get('commune_name', '')}",

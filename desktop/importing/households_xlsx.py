@@ -215,8 +215,10 @@ class _Books:
             """SELECT h.code, h.head_name, h.id_number, hm.name AS hamlet, hm.name_key, h.ethnic_minority,
                       h.female_head, h.members, h.phone, h.notes,
                       (SELECT c.category FROM household_category c WHERE c.household_id = h.id
-                       AND c.effective_on <= ? ORDER BY c.effective_on DESC LIMIT 1) AS category
-               FROM household h JOIN hamlet hm ON hm.id = h.hamlet_id""", (today.isoformat(),))
+                       AND c.effective_on <= :today ORDER BY c.effective_on DESC LIMIT 1) AS category,
+                      (SELECT max(c.effective_on) FROM household_category c WHERE c.household_id = h.id)
+                      AS category_since
+               FROM household h JOIN hamlet hm ON hm.id = h.hamlet_id""", {"today": today.isoformat()})
         for r in rows:
             row = dict(r)
             row["ethnic_minority"], row["female_head"] = bool(row["ethnic_minority"]), bool(row["female_head"])
@@ -322,6 +324,14 @@ def _match(clean: dict, number: int, known: _Books, seen_codes: dict, seen_ids: 
     if existing is None:
         return PlannedRow(number, "insert", code, clean)
     changes = _changes(existing, clean)
+    if "category" in changes:
+        # A new category is a new entry in the history; it must come after the last one to take effect.
+        effective = (clean["category_on"] or date.today()).isoformat()
+        if existing["category_since"] and effective <= existing["category_since"]:
+            return RowProblem(number, f"Dòng {number}: hộ {existing['code']} đổi phân loại nhưng ngày xếp loại "
+                                      f"{date.fromisoformat(effective):%d/%m/%Y} không sau lần xếp loại gần nhất "
+                                      f"({date.fromisoformat(existing['category_since']):%d/%m/%Y}); hãy ghi cột "
+                                      "“Ngày xếp loại”.")
     return PlannedRow(number, "update" if changes else "unchanged", existing["code"], clean, changes)
 
 

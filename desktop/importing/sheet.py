@@ -153,8 +153,9 @@ def _mapping_overrides(titles: list[str], overrides: dict[str, str] | None) -> d
 def find_header(rows: list[tuple], sheet: str, overrides: dict[str, str] | None = None) -> Header:
     """The row (or two rows, for a grouped header with merged cells) naming the most known columns."""
     best, best_score = None, 0
+    named = {header_key(column) for column in (overrides or {})}
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        score = sum(1 for v in row if field_for(v) not in (None, "ignore"))
+        score = sum(1 for v in row if field_for(v) not in (None, "ignore") or (v and header_key(v) in named))
         if score > best_score:
             best, best_score = index, score
     if best is None:

@@ -82,6 +82,7 @@ PAGE = landscape(A4)
 MARGIN = 10 * mm
 # Rows per reportlab Table: one huge table costs quadratic layout time; chunks keep it linear.
 CHUNK = 400
+TAIL = 3
 
 
 def _esc(text: str) -> str:
@@ -123,9 +124,10 @@ def _parts(doc: TabularDoc) -> list[list[int]]:
             for a, b in zip(edges, edges[1:], strict=False) if b > a]
 
 
-def _table(doc: TabularDoc, part: list[int], lines: list[Line], styles: _Styles, widths: list[float]) -> Table:
+def _table(doc: TabularDoc, part: list[int], lines: list[Line], styles: _Styles, widths: list[float],
+           *, header: bool = True) -> Table:
     columns = [doc.columns[i] for i in part]
-    grouped = any(c.group for c in columns)
+    grouped = any(c.group for c in columns) and header
     rows: list[list] = []
     commands = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
@@ -147,9 +149,11 @@ def _table(doc: TabularDoc, part: list[int], lines: list[Line], styles: _Styles,
             commands.append(("SPAN", (start, 0), (end, 0) if group else (start, 1)))
             start = end + 1
         rows.append(top)
-    rows.append([Paragraph(_esc(c.header), styles.head) if c.group or not grouped else "" for c in columns])
+    if header:
+        rows.append([Paragraph(_esc(c.header), styles.head) if c.group or not grouped else "" for c in columns])
     header_rows = len(rows)
-    commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.Color(0.91, 0.91, 0.91)))
+    if header_rows:
+        commands.append(("BACKGROUND", (0, 0), (-1, header_rows - 1), colors.Color(0.91, 0.91, 0.91)))
     for kind, values in lines:
         index = len(rows)
         if kind == "section":
@@ -191,12 +195,18 @@ def write_pdf(path: Path, doc: TabularDoc, *, min_size: float = 6.5, max_size: f
             if number:
                 # Parts share a page when the next one fits; otherwise it starts on a fresh page.
                 flow += [Spacer(1, 5 * mm), CondPageBreak(60 * mm)]
-            for start in range(0, max(1, len(lines)), CHUNK):
-                flow.append(_table(doc, part, lines[start:start + CHUNK], styles, widths))
-        flow.append(Spacer(1, 2 * mm))
-        flow += [Paragraph(_esc(note), _NOTE) for note in doc.notes]
-        if doc.signers:
-            flow += [CondPageBreak(45 * mm), Spacer(1, 4 * mm), KeepTogether(_signatures(doc))]
+            last = number == len(parts) - 1
+            # The last rows of the table stay on the page of the notes and signatures: a signature alone on a
+            # page proves nothing.
+            body = lines[:-TAIL] if last and len(lines) > TAIL else ([] if last else lines)
+            for start in range(0, len(body), CHUNK):
+                flow.append(_table(doc, part, body[start:start + CHUNK], styles, widths))
+            if last:
+                closing = [_table(doc, part, lines[len(body):], styles, widths, header=not body),
+                           Spacer(1, 2 * mm), *[Paragraph(_esc(note), _NOTE) for note in doc.notes]]
+                if doc.signers:
+                    closing += [Spacer(1, 4 * mm), _signatures(doc)]
+                flow.append(KeepTogether(closing))
         return flow
 
     return write_story(path, story(), title=doc.title.capitalize(), pagesize=PAGE, margin=MARGIN)

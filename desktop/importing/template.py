@@ -9,6 +9,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.properties import PageSetupProperties
 
 from desktop.domain import Category
 from desktop.reports.pdfkit import write_atomic
@@ -60,6 +61,12 @@ def write_template(path: Path, hamlets: list[str]) -> Path:
         sheet.column_dimensions[cell.column_letter].width = width
     sheet.row_dimensions[HEADER_ROW].height = 32
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    # Printed blank, it is also the paper form a hamlet head fills in by hand.
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     first, last = HEADER_ROW + 1, HEADER_ROW + ROWS
     for column in ("D", "K", "B"):  # ID number, phone, code: text, so no leading zero is lost
         for row in range(first, last + 1):

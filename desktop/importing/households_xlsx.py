@@ -9,8 +9,9 @@ The window's import dialog (and ``household import``) call two functions:
     (``{"column title or letter": "field"}``, fields as in ``sheet.FIELD_ALIASES``, ``"ignore"`` to skip).
     Each row is checked (missing name or hamlet, bad ID number, unknown category, duplicate within the file
     or with a household already in the books) and planned as insert, update or unchanged. Nothing is written.
-    ``progress(done_rows, total_rows)`` is called now and then; ``cancelled()`` returning True stops with a
-    ``Refused``. A file that is not a readable .xlsx is refused with the reason.
+    ``progress(done_rows, total_rows)`` is called every 1 000 rows (total 0 when the file does not give its
+    size) and once at the end; ``cancelled()`` returning True stops with a ``Refused``. A file that is not a
+    readable .xlsx is refused with the reason.
 
 ``apply_import(books, plan, *, progress=None, cancelled=None) -> ImportResult``
     Writes the planned rows in ONE transaction: missing hamlets, new households (each re-validated by
@@ -242,6 +243,7 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
         if not any(any(v not in (None, "") for v in row) for row in head):
             raise Refused(f"Trang tính đầu tiên “{worksheet.title}” của tệp {path.name} trống.")
         header = xl.find_header(head, worksheet.title, mapping)
+        # 0 when the file does not say how many rows it has (files written by some programs do not).
         total = max(0, (worksheet.max_row or 0) - header.last_row)
         formulas = xl.formula_cells(path, worksheet.title, header.data_row, set(header.fields))
         known = _Books(books.conn, today)
@@ -250,8 +252,9 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
         seen_ids: dict[str, int] = {}
         seen_names: dict[tuple[str, str], int] = {}
         new_hamlets: dict[str, str] = {}
+        done = 0
         for done, (number, cells) in enumerate(xl.iter_values(worksheet, header.data_row), start=1):
-            if done % 5000 == 0:
+            if done % 1000 == 0:
                 if cancelled and cancelled():
                     raise Refused("Đã dừng nhập theo yêu cầu; chưa ghi gì.")
                 if progress:
@@ -281,7 +284,7 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
                 new_hamlets.setdefault(hamlet_key, clean["hamlet"])
             planned.append(outcome)
         if progress:
-            progress(total, total)
+            progress(done, done)
     finally:
         workbook.close()
     columns = {header.titles[i] or xl.letter(i): f for i, f in sorted(header.fields.items())}
@@ -375,7 +378,7 @@ def apply_import(books: Books, plan: ImportPlan, *, progress: Progress = None, c
                 created.append(name)
         next_number = _next_code_number(tx)
         for done, planned in enumerate(work, start=1):
-            if done % 5000 == 0:
+            if done % 1000 == 0:
                 if cancelled and cancelled():
                     raise Refused("Đã dừng nhập theo yêu cầu; không có gì được ghi.")
                 if progress:

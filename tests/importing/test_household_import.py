@@ -283,6 +283,20 @@ def test_a_long_list_imports_in_one_go(books, tmp_path):
     _import_big(books, _big_list(tmp_path / "ds.xlsx", 5_000), 5_000)
 
 
+def test_progress_is_reported_and_cancel_stops_without_writing(books, tmp_path):
+    path = _big_list(tmp_path / "ds.xlsx", 3_000)
+    seen = []
+    plan = plan_import(books, path, progress=lambda done, total: seen.append((done, total)), today=DB_TODAY)
+    assert seen[0][0] == 1000 and seen[-1] == (3001, 3001)  # 3 000 rows and the bad one
+    before = books_digest(books.data_dir.database)
+    with pytest.raises(Refused, match="Đã dừng"):
+        plan_import(books, path, cancelled=lambda: True, today=DB_TODAY)
+    calls = []
+    with pytest.raises(Refused, match="không có gì được ghi"):
+        apply_import(books, plan, cancelled=lambda: calls.append(1) or len(calls) > 1, today=DB_TODAY)
+    assert books_digest(books.data_dir.database) == before
+
+
 @pytest.mark.slow
 def test_two_hundred_thousand_rows_import_correctly(books, tmp_path):
     _import_big(books, _big_list(tmp_path / "ds.xlsx", 200_000), 200_000)

@@ -18,11 +18,12 @@ from desktop.domain import Category, ProjectStatus
 from desktop.errors import Refused
 from desktop.reports import tabular
 from desktop.reports.due_doc import due_doc
+from desktop.reports.household_register import household_register_doc
 from desktop.reports.ledger import ledger_doc, project_ledger
 from desktop.reports.pdfkit import write_atomic
 from desktop.reports.period import period_report
 from desktop.reports.period_doc import period_doc
-from desktop.reports.registers import household_register_doc, project_register_doc, project_rows
+from desktop.reports.project_register import project_register_doc, project_rows
 from desktop.reports.tabular import TabularDoc
 from desktop.services import schedules
 from desktop.services.households import HouseholdQuery

@@ -255,7 +255,7 @@ def bench_register(data_dir: DataDir, root: Path) -> None:
     from openpyxl import Workbook
 
     from desktop.reports import tabular
-    from desktop.reports.registers import _HOUSEHOLD_SQL, household_register_doc
+    from desktop.reports.household_register import _HOUSEHOLD_SQL, household_register_doc
 
     with Books.open(data_dir) as books:
         settings = books.settings()

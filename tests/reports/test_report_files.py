@@ -192,7 +192,7 @@ def test_household_register_streams_rows_instead_of_holding_them(tmp_path):
     from desktop.books import Books
     from desktop.paths import DataDir
     from desktop.reports import tabular
-    from desktop.reports.registers import household_register_doc
+    from desktop.reports.household_register import household_register_doc
     from desktop.services.demo import make_demo
 
     data_dir = DataDir(tmp_path / "demo")

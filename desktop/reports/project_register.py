@@ -6,6 +6,7 @@ import sqlite3
 from datetime import date
 
 from desktop.domain import ProjectStatus
+from desktop.errors import Refused
 from desktop.reports.tabular import TabularDoc
 from desktop.reports.xlsxkit import Column, place_and_date
 from desktop.services.fundbook import fund_figures
@@ -27,6 +28,9 @@ def project_rows(conn: sqlite3.Connection, *, programme: str | None = None, stat
     cur.row_factory = sqlite3.Row
     clauses, params = [], []
     if programme:
+        known = [r[0] for r in cur.execute("SELECT code FROM programme ORDER BY id")]
+        if programme.strip().upper() not in {k.upper() for k in known}:
+            raise Refused(f"Không có chương trình “{programme}”. Các chương trình: {', '.join(known)}.")
         clauses.append("p.programme_code = ? COLLATE NOCASE")
         params.append(programme.strip())
     if status:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import books_digest
 
 from desktop.reports.period import period_report
 from desktop.reports.period_doc import PERIOD_COLUMNS
@@ -218,3 +219,18 @@ def test_household_register_as_json_lists_rows_and_totals(commune, cli):
     data = result.json
     assert [h["code"] for h in data["households"]] == ["H001", "H002", "H005", "H007"]
     assert data["totals"]["supported"] == 7_000_000 * 2 + 5_000_000
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["ledger", "--project", "DA99"], "Không có dự án mã “DA99”"),
+    (["households", "--hamlet", "Thôn Bắc"], "Không có thôn “Thôn Bắc”"),
+    (["households", "--category", "giàu"], "Phân loại hộ “giàu” không hợp lệ"),
+    (["projects", "--programme", "XYZ"], "Không có chương trình “XYZ”"),
+    (["due", "--as-of", "31/02/2025"], "không tồn tại"),
+])
+def test_bad_report_requests_are_refused_and_write_nothing(commune, cli, tmp_path, args, message):
+    out = tmp_path / "out.xlsx"
+    before = books_digest(commune.data_dir.database)
+    result = cli("report", *args, "--format", "xlsx", "--out", str(out))
+    assert result.code == 2 and message in result.stderr
+    assert not out.exists() and books_digest(commune.data_dir.database) == before

@@ -311,8 +311,12 @@ def _match(clean: dict, number: int, known: _Books, seen_codes: dict, seen_ids: 
         if code and existing["code"] != code:
             return RowProblem(number, f"Dòng {number}: số CCCD {id_number} đã thuộc hộ {existing['code']} "
                                       f"({existing['head_name']}), khác mã hộ {code} trong tệp.")
-    elif not code and len(known.by_name.get(name_key, [])) == 1:
-        existing = known.by_code[known.by_name[name_key][0]]
+    elif not code and not id_number and name_key in known.by_name:
+        namesakes = known.by_name[name_key]
+        if len(namesakes) > 1:
+            return RowProblem(number, f"Dòng {number}: trong sổ có {len(namesakes)} hộ cùng họ tên ở thôn này "
+                                      f"({', '.join(namesakes[:5])}); hãy ghi mã hộ hoặc số CCCD.")
+        existing = known.by_code[namesakes[0]]
     if existing and id_number and existing["id_number"] not in (None, id_number):
         return RowProblem(number, f"Dòng {number}: hộ {existing['code']} đã có số CCCD {existing['id_number']}, "
                                   f"khác số {id_number} trong tệp.")

@@ -93,6 +93,14 @@ def test_valid_rows_go_in_one_transaction_and_reimport_changes_nothing(books, tm
     assert books_digest(books.data_dir.database) == digest
 
 
+def test_a_row_matching_two_namesakes_is_rejected_not_guessed(books, tmp_path):
+    for code in ("H100", "H101"):
+        add_household(books, HouseholdInput(code, "Nguyễn Văn An", "Thôn Đông", Category.POOR))
+    path = make_xlsx(tmp_path / "ds.xlsx", [HEADER, [1, "", "Nguyễn Văn An", "", "Thôn Đông", "Hộ nghèo"]])
+    plan = plan_import(books, path, today=DB_TODAY)
+    assert not plan.rows and "2 hộ cùng họ tên ở thôn này (H100, H101)" in plan.rejected[0].reason
+
+
 def test_changed_rows_update_the_household_and_add_to_its_category_history(books, tmp_path):
     rows = [[*HEADER, "Ngày xếp loại"],
             [1, "H001", "Nguyễn Văn An", "", "Thôn Đông", "Hộ nghèo", "Kinh", "Nam", 4, "", date(2025, 1, 1)]]

@@ -141,6 +141,20 @@ def _phone(value) -> str:
     return text
 
 
+def _date(value) -> date | None:
+    """A date cell, or text as the clerk writes dates; empty is None."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if value in (None, ""):
+        return None
+    try:
+        return parse_date(_text(value), field="ngày xếp loại")
+    except Refused as refusal:
+        raise Refused(refusal.message.rstrip(".")) from None
+
+
 def _category(values: dict) -> Category | None:
     if values.get("category") not in (None, ""):
         return Category.parse(_text(values["category"]))
@@ -175,11 +189,7 @@ def _clean(values: dict, today: date) -> dict:
     if category is None:
         raise Refused("thiếu phân loại hộ (hộ nghèo, cận nghèo, mới thoát nghèo hoặc không nghèo)")
     out["category"] = category
-    when = values.get("category_on")
-    if isinstance(when, datetime):
-        when = when.date()
-    out["category_on"] = when if isinstance(when, date) else parse_date(_text(when), field="Ngày xếp loại") \
-        if when not in (None, "") else None
+    out["category_on"] = _date(values.get("category_on"))
     if out["category_on"] and out["category_on"] > today:
         raise Refused(f"ngày xếp loại {out['category_on']:%d/%m/%Y} ở tương lai")
     if "ethnicity" in values or "ethnic_minority" in values:

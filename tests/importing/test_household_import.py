@@ -93,6 +93,21 @@ def test_valid_rows_go_in_one_transaction_and_reimport_changes_nothing(books, tm
     assert books_digest(books.data_dir.database) == digest
 
 
+def test_bad_or_future_dates_and_member_counts_are_reported(books, tmp_path):
+    path = make_xlsx(tmp_path / "ds.xlsx", [
+        ["Họ và tên chủ hộ", "Thôn", "Phân loại hộ", "Ngày xếp loại", "Số nhân khẩu"],
+        ["Lê An", "Thôn Đông", "Hộ nghèo", "31/02/2025", 3],
+        ["Lê Bình", "Thôn Đông", "Hộ nghèo", date(2027, 1, 1), 3],
+        ["Lê Chi", "Thôn Đông", "Hộ nghèo", "", "ba"],
+        ["Lê Dũng", "Thôn Đông", "Hộ nghèo", "", 120],
+    ])
+    reasons = [p.reason for p in plan_import(books, path, today=DB_TODAY).rejected]
+    assert reasons == ["Dòng 2: ngày xếp loại không tồn tại: “31/02/2025”.",
+                       "Dòng 3: ngày xếp loại 01/01/2027 ở tương lai.",
+                       "Dòng 4: số nhân khẩu “ba” không phải số.",
+                       "Dòng 5: số nhân khẩu 120 không hợp lệ (từ 1 đến 99)."]
+
+
 def test_a_row_matching_two_namesakes_is_rejected_not_guessed(books, tmp_path):
     for code in ("H100", "H101"):
         add_household(books, HouseholdInput(code, "Nguyễn Văn An", "Thôn Đông", Category.POOR))

@@ -82,8 +82,9 @@ APT_PACKAGES = {
     ),
     # Qt's CUPS print-support plugin: without it the print dialog lists no printers.
     "qt-print": ("libcups2",),
-    # pdftoppm/pdftotext: the tests read back the PDF reports the program writes. Only `test` needs it.
-    "tests": ("poppler-utils",),
+    # pdftoppm/pdftotext: the tests read back the PDF reports the program writes. LibreOffice Calc without
+    # its GUI gives a headless `soffice`: a real spreadsheet program must read the XLSX reports. Only `test`.
+    "tests": ("poppler-utils", "libreoffice-calc-nogui"),
 }
 
 

@@ -1,10 +1,11 @@
 """The command groups of ``vonxoay-cli``; each module adds its sub-commands to the parser."""
 
-from desktop.commands import books_admin, fund, households, projects, reports, sync
+from desktop.commands import books_admin, fund, households, imports, projects, reports, sync
 
 REGISTRARS = [
     books_admin.register,
     households.register,
+    imports.register,
     projects.register,
     fund.register,
     reports.register,

@@ -1,0 +1,1 @@
+"""Bringing the commune's existing spreadsheets into the books."""

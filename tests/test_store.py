@@ -257,9 +257,9 @@ def test_every_step_of_the_ladder_is_one_transaction(tmp_path, monkeypatch):
 
 @pytest.fixture
 def books_with_money(books):
+    from desktop.domain import Category
     from desktop.services.households import HouseholdInput, add_household
     from desktop.services.projects import ProjectInput, add_project
-    from desktop.domain import Category
 
     add_project(books, ProjectInput("DA01", "Nuôi bò sinh sản", programme="GNBV"))
     add_household(books, HouseholdInput("H001", "Nguyễn Văn Dũng", "Thôn Đông", Category.POOR,

@@ -130,6 +130,10 @@ def record_support(books: Books, data: SupportInput, *, today: date | None = Non
     # A household's own money is not the fund's: it owes nothing back.
     schedule = [] if self_funded else plan_schedule(amount, data.supported_on, policy)
     to_return = sum(i.amount for i in schedule)
+    if to_return > amount:
+        # Rounding a tiny support up to the policy's unit would ask back more than was given.
+        raise Refused(f"Số tiền hỗ trợ {format_vnd(amount)} đ quá nhỏ so với đơn vị làm tròn "
+                      f"{format_vnd(policy.rounding_unit)} đ của quy định {policy.code}.")
     now = audit.now_iso()
     with books.transaction() as tx:
         draws, round_no = [], 1

@@ -147,6 +147,8 @@ def test_support_refusals_write_nothing(fund, data_dir):
     cases = [
         (lambda: give(fund, "H002", date(2027, 1, 1)), "tương lai"),
         (lambda: give(fund, "H002", date(2023, 3, 10), amount=0), "lớn hơn 0"),
+        # 800 đ × 2/3 rounds up to 1 000 đ: more back than was given.
+        (lambda: give(fund, "H002", date(2023, 3, 10), amount=800), "quá nhỏ so với đơn vị làm tròn"),
         (lambda: give(fund, "H002", date(2023, 3, 10), counterpart=-1), "không được âm"),
         (lambda: give(fund, "H999", date(2023, 3, 10)), "Không có hộ"),
         (lambda: give(fund, "H002", date(2023, 3, 10), project="DA99"), "Không có dự án"),

@@ -197,6 +197,41 @@ def test_backup_and_restore_round_trip(commune, data_dir, tmp_path):
     assert ok(commune("check", "--json")) == {"ok": True, "problems": []}
 
 
+@pytest.mark.parametrize("damage", ["overwritten", "pages-destroyed"])
+def test_restore_recovers_books_that_were_damaged_and_keeps_the_damaged_file(commune, data_dir, tmp_path, damage):
+    target = tmp_path / "sao-luu.sqlite"
+    ok(commune("backup", "--out", str(target), "--json"))
+    conn = sqlite3.connect(data_dir.database)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    if damage == "overwritten":
+        data_dir.database.write_bytes(b"\x00" * 8192)
+    else:
+        with data_dir.database.open("r+b") as handle:
+            handle.seek(4096)
+            handle.write(b"\xff" * 4096 * 8)
+    damaged = data_dir.database.read_bytes()
+    assert_refused(commune("household", "list", "--json"))
+    restored = ok(commune("restore", str(target), "--json"))
+    assert [r["code"] for r in ok(commune("household", "list", "--json"))["households"]] == ["H001", "H002", "H003"]
+    assert ok(commune("check", "--json"))["ok"] is True
+    # The damaged file is set aside, byte for byte, never thrown away.
+    from pathlib import Path
+
+    assert Path(restored["replaced_copy"]).read_bytes() == damaged
+
+
+def test_restore_never_overwrites_a_newer_database(commune, data_dir, tmp_path):
+    target = tmp_path / "sao-luu.sqlite"
+    ok(commune("backup", "--out", str(target), "--json"))
+    conn = sqlite3.connect(data_dir.database)
+    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    conn.close()
+    before = _file_digest(data_dir.database)
+    assert_refused(commune("restore", str(target)), "mới hơn")
+    assert _file_digest(data_dir.database) == before
+
+
 def test_backup_without_out_goes_to_the_backups_folder(commune, data_dir):
     path = ok(commune("backup", "--json"))["path"]
     assert str(data_dir.backups) in path

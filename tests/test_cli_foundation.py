@@ -250,6 +250,16 @@ def test_demo_fills_a_consistent_commune(cli, data_dir):
     assert_refused(cli("demo", "--households", "10"), "đã có dữ liệu")
 
 
+def test_demo_reports_what_it_made(tmp_path, cli):
+    # Asked for none, it still makes one household and one project, and says so.
+    data = ok(cli("--data-dir", str(tmp_path / "tiny"), "demo", "--households", "0", "--projects", "0", "--json"))
+    conn = sqlite3.connect(tmp_path / "tiny" / "vonxoay.sqlite")
+    made = conn.execute("SELECT (SELECT count(*) FROM household), (SELECT count(*) FROM project), "
+                        "(SELECT count(*) FROM receipt)").fetchone()
+    conn.close()
+    assert (data["households"], data["projects"], data["receipts"]) == made
+
+
 def test_demo_is_deterministic_for_a_seed(tmp_path):
     from desktop.paths import DataDir
     from desktop.services.demo import make_demo
@@ -333,6 +343,9 @@ BAD_INPUT = {
     "unknown-receipt": (["receipt", "void", "--book", "01", "--number", "99", "--reason", "nhầm"],
                         "Không có phiếu thu"),
     "restore-a-text-file": (["restore", "README.md"], "không phải SQLite"),
+    "duplicate-hamlet": (["hamlet", "add", "thon dong"], "đã có"),
+    "bad-setting-choice": (["settings", "--set", "words_even", "2"], "chỉ nhận"),
+    "unknown-flag": (["household", "list", "--colour", "red"], "tham số không hợp lệ"),
 }
 
 

@@ -271,6 +271,20 @@ def test_a_correction_is_a_void_plus_a_new_receipt(owing):
     assert outstanding(owing, "H001") == [0, 2_334_000]
 
 
+def test_payments_voids_and_transfers_leave_an_audit_trail(owing):
+    receipt = pay(owing, "H001", 4_667_000, date(2024, 3, 10))["receipt"]
+    payments.void_receipt(owing, "01", 1, "Ghi nhầm hộ")
+    pay(owing, "H001", 4_667_000, date(2024, 3, 10))
+    schedules.transfer_to_public_works(owing, "DA01", date(2026, 3, 10), "12/QĐ-UBND", today=TODAY)
+    rows = owing.conn.execute("SELECT entity, action, actor, entity_uuid FROM audit_log WHERE entity IN "
+                              "('receipt', 'project') AND action != 'create' OR (entity = 'receipt') ORDER BY id"
+                              ).fetchall()
+    assert [(r["entity"], r["action"]) for r in rows] == [("receipt", "create"), ("receipt", "void"),
+                                                          ("receipt", "create"), ("project", "public_works")]
+    assert rows[0]["entity_uuid"] == rows[1]["entity_uuid"] == receipt["uuid"]
+    assert {r["actor"] for r in rows} == {"kiểm thử"}
+
+
 def test_the_same_number_in_two_years_needs_the_year_to_void(owing):
     pay(owing, "H001", 1_000, date(2024, 3, 10))
     pay(owing, "H001", 1_000, date(2025, 3, 10))

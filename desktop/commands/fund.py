@@ -91,7 +91,7 @@ def support_add(args) -> Outcome:
     with open_books(args) as books:
         result = support.record_support(books, data)
     lines = [f"Đã ghi hỗ trợ {vnd(result['support_amount'])} (vòng {result['round']}); phải hoàn trả "
-             f"{vnd(result['to_return'])}:"]
+             f"{vnd(result['to_return'])}" + (":" if result["schedule"] else " (hộ tự đầu tư).")]
     lines += [f"  Kỳ {i['seq']}: {vnd(i['amount'])} — hạn {format_date(i['due_on'])}" for i in result["schedule"]]
     lines += [f"Cảnh báo: {w['message']}" for w in result["warnings"]]
     return Outcome(result, "\n".join(lines))
@@ -154,6 +154,7 @@ def report_fund(args) -> Outcome:
     text = "\n".join([
         f"Dự án {result['project']}:",
         f"  Đã hỗ trợ: {vnd(result['disbursed'])} (ngân sách {vnd(result['from_budget'])}, "
+        f"vốn khác {vnd(result['from_other'])}, "
         f"cho vay lại {vnd(result['relent'])})",
         f"  Phải hoàn trả: {vnd(result['to_return'])}; đã thu hồi: {vnd(result['recovered'])}",
         f"  Chuyển công trình công ích: {vnd(result['public_works'])}",

@@ -138,6 +138,10 @@ def test_a_non_poor_household_may_join_on_its_own_money(fund):
     assert "above_policy" not in codes(result["warnings"])
     with pytest.raises(Refused, match="lớn hơn số hộ còn phải trả 0 đ"):
         pay(fund, "H005", 1_000, date(2024, 3, 10))
+    give(fund, "H001", date(2023, 3, 10))
+    report = schedules.fund_report(fund, "DA01")
+    # Its own money is not budget money, and the fund expects none of it back.
+    assert (report["from_budget"], report["from_other"], report["to_return"]) == (7_000_000, 6_000_000, 4_667_000)
     assert checks.check_books(fund) == []
 
 

@@ -346,6 +346,9 @@ BAD_INPUT = {
     "duplicate-hamlet": (["hamlet", "add", "thon dong"], "đã có"),
     "bad-setting-choice": (["settings", "--set", "words_even", "2"], "chỉ nhận"),
     "unknown-flag": (["household", "list", "--colour", "red"], "tham số không hợp lệ"),
+    "escaped-date-for-a-poor-household": (["household", "add", "--code", "H010", "--head", "Ai Đó", "--hamlet",
+                                           "Thôn Đông", "--category", "poor", "--escaped-on", "2023-01-01"],
+                                          "chỉ dùng cho hộ mới thoát nghèo"),
 }
 
 

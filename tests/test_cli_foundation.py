@@ -449,3 +449,23 @@ def test_the_real_process_honours_the_environment_and_exit_codes(tmp_path, monke
     elsewhere = run_cli_process("--data-dir", str(tmp_path / "flag-data"), "household", "list", "--json")
     assert elsewhere.code == 2 and "Chưa có dữ liệu" in elsewhere.stderr
     shutil.rmtree(tmp_path / "env-data")
+
+
+def test_restore_upgrades_an_older_backup_and_refuses_a_newer_one(commune, data_dir, tmp_path):
+    fixture = REPO / "tests" / "fixtures" / "schema_v1.sqlite"
+    old = tmp_path / "cu.sqlite"
+    shutil.copyfile(fixture, old)
+    ok(commune("restore", str(old), "--json"))
+    conn = sqlite3.connect(data_dir.database)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
+    assert conn.execute("SELECT value FROM settings WHERE key = 'signer_cashier'").fetchone()[0] == "Phạm Thị Thu"
+    conn.close()
+    assert _file_digest(old) == _file_digest(fixture)  # the backup itself is never changed
+    newer = tmp_path / "moi.sqlite"
+    shutil.copyfile(fixture, newer)
+    conn = sqlite3.connect(newer)
+    conn.execute(f"PRAGMA user_version = {LATEST_VERSION + 1}")
+    conn.close()
+    before = books_digest(data_dir.database)
+    assert_refused(commune("restore", str(newer)), "phiên bản mới hơn")
+    assert books_digest(data_dir.database) == before

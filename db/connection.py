@@ -66,6 +66,14 @@ def refusal_for(exc: sqlite3.Error, path: Path) -> Refused:
     return _refusal_for(exc, path)
 
 
+def is_damage(exc: sqlite3.Error) -> bool:
+    """SQLite found the file damaged (it may only notice when it reads a broken page, long after opening)."""
+    if isinstance(exc, sqlite3.IntegrityError):
+        return False  # a constraint or trigger said no: the file is fine, the statement was not
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from db.connection import open_store, refusal_for, transaction
+from db.connection import is_damage, open_store, refusal_for, transaction
 from desktop.catalogue import catalogue_outdated, refresh_catalogue
 from desktop.errors import Refused
 from desktop.paths import DataDir
@@ -40,6 +40,11 @@ class Books:
             if catalogue_outdated(conn):
                 with books.transaction():
                     refresh_catalogue(conn)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            if is_damage(exc):
+                raise refusal_for(exc, data_dir.database) from exc
+            raise
         except BaseException:
             conn.close()
             raise
@@ -61,6 +66,10 @@ class Books:
                 yield conn
         except sqlite3.OperationalError as exc:
             raise refusal_for(exc, self.data_dir.database) from exc
+        except sqlite3.DatabaseError as exc:
+            if is_damage(exc):
+                raise refusal_for(exc, self.data_dir.database) from exc
+            raise
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()

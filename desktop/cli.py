@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
+from db.connection import is_damage, refusal_for
 from desktop import __version__
 from desktop.commands import REGISTRARS
 from desktop.commands.common import Outcome
@@ -69,6 +71,14 @@ def _log_failure(data_dir_arg: str | None) -> Path | None:
     return None
 
 
+def _unexpected(args: argparse.Namespace) -> int:
+    """Called inside an ``except`` block: log the traceback and say where it is."""
+    log = _log_failure(getattr(args, "data_dir", None))
+    where = f" Chi tiết ghi ở {log}." if log else ""
+    print(f"Lỗi không mong đợi: {sys.exc_info()[1]!r}.{where}", file=sys.stderr)
+    return 1
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
@@ -81,14 +91,18 @@ def main(argv: list[str] | None = None) -> int:
     except Refused as refusal:
         print(f"Lỗi: {refusal.message}", file=sys.stderr)
         return 2
+    except sqlite3.DatabaseError as exc:
+        # A damaged page is only found when it is read, which may be deep inside any command.
+        if not is_damage(exc):
+            return _unexpected(args)
+        refusal = refusal_for(exc, resolve_data_dir(getattr(args, "data_dir", None)).database)
+        print(f"Lỗi: {refusal.message}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("Đã dừng theo yêu cầu; không có gì được ghi dở dang.", file=sys.stderr)
         return 2
     except Exception:  # noqa: BLE001 - last line of defence: log it and say where
-        log = _log_failure(getattr(args, "data_dir", None))
-        where = f" Chi tiết ghi ở {log}." if log else ""
-        print(f"Lỗi không mong đợi: {sys.exc_info()[1]!r}.{where}", file=sys.stderr)
-        return 1
+        return _unexpected(args)
     if args.json:
         json.dump(outcome.data, sys.stdout, ensure_ascii=False, indent=2, default=str)
         sys.stdout.write("\n")

@@ -6,7 +6,10 @@ import hashlib
 import io
 import json
 import os
+import shutil
 import sqlite3
+import subprocess
+import sys
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,3 +98,31 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "slow" in item.keywords:
             item.add_marker(skip)
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli_process(*args: str, respect_permissions: bool = False) -> CliResult:
+    """Run ``python -m desktop ARGS`` as its own process, as a clerk's script would.
+
+    ``respect_permissions``: make file permissions bind even when the tests run as root, by dropping the
+    capabilities that let root write into read-only folders (util-linux ``setpriv``).
+    """
+    prefix: list[str] = []
+    if respect_permissions and getattr(os, "geteuid", lambda: 1)() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: cannot make a folder read-only for the program")
+        caps = "-dac_override,-dac_read_search,-fowner"
+        prefix = [setpriv, "--bounding-set", caps, "--inh-caps", caps, "--"]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    proc = subprocess.run([*prefix, sys.executable, "-m", "desktop", *args], capture_output=True, text=True,
+                          encoding="utf-8", cwd=REPO, env=env, timeout=120)
+    return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def readonly_runner():
+    """``vonxoay-cli`` as a separate process to which read-only folders really are read-only."""
+    return lambda *args: run_cli_process(*args, respect_permissions=True)

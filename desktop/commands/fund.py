@@ -80,7 +80,7 @@ def support_add(args) -> Outcome:
     with open_books(args) as books:
         result = support.record_support(books, data)
     lines = [f"Đã ghi hỗ trợ {vnd(result['support_amount'])} (vòng {result['round']}); phải hoàn trả "
-             f"{vnd(result['to_return'])}:"]
+             f"{vnd(result['to_return'])}" + (":" if result["schedule"] else " (hộ tự đầu tư).")]
     lines += [f"  Kỳ {i['seq']}: {vnd(i['amount'])} — hạn {format_date(i['due_on'])}" for i in result["schedule"]]
     lines += [f"Cảnh báo: {w['message']}" for w in result["warnings"]]
     return Outcome(result, "\n".join(lines))

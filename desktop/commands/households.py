@@ -7,6 +7,7 @@ import argparse
 from desktop.commands.common import Outcome, date_arg, open_books, positive_int
 from desktop.dates import format_date
 from desktop.domain import Category
+from desktop.errors import Refused
 from desktop.services import hamlets, households
 from desktop.services.households import HouseholdChanges, HouseholdInput, HouseholdQuery
 
@@ -92,6 +93,10 @@ def hamlet_list(args) -> Outcome:
 def household_add(args) -> Outcome:
     category = Category.parse(args.category)
     category_on = args.category_on
+    if args.escaped_on and category is not Category.ESCAPED:
+        # Silently dropping a date the clerk typed would hide a mistake in the category or the date.
+        raise Refused(f"Ngày thoát nghèo (--escaped-on) chỉ dùng cho hộ mới thoát nghèo, không cho "
+                      f"{category.label.lower()}.")
     if category is Category.ESCAPED and args.escaped_on:
         category_on = args.escaped_on
     data = HouseholdInput(

@@ -107,6 +107,7 @@ def report_fund(args) -> Outcome:
     text = "\n".join([
         f"Dự án {result['project']}:",
         f"  Đã hỗ trợ: {vnd(result['disbursed'])} (ngân sách {vnd(result['from_budget'])}, "
+        f"vốn khác {vnd(result['from_other'])}, "
         f"cho vay lại {vnd(result['relent'])})",
         f"  Phải hoàn trả: {vnd(result['to_return'])}; đã thu hồi: {vnd(result['recovered'])}",
         f"  Chuyển công trình công ích: {vnd(result['public_works'])}",

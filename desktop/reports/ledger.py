@@ -82,7 +82,7 @@ def project_ledger(conn: sqlite3.Connection, project: str) -> dict:
 
 COLUMNS = [
     Column("STT", 5, "center"), Column("Ngày", 11, "date"), Column("Chứng từ", 13), Column("Diễn giải", 40, "wrap"),
-    Column("Mã hộ", 9), Column("Họ tên chủ hộ", 22, "wrap"), Column("Hỗ trợ từ ngân sách", 14, "money"),
+    Column("Mã hộ", 9), Column("Họ tên chủ hộ", 22, "wrap"), Column("Hỗ trợ ban đầu", 14, "money"),
     Column("Thu vào quỹ", 14, "money"), Column("Chi từ quỹ", 14, "money"), Column("Số dư quỹ", 14, "money"),
 ]
 

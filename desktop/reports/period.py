@@ -27,7 +27,8 @@ household in two projects counts in both):
 - ``counterpart``: the households' own counterpart contributions recorded in the period.
 - ``disbursed_in_period``: the sum of the four ``disbursed_*`` sources (counterpart excluded).
 - ``disbursed_to_date``, ``from_budget_to_date``, ``relent_to_date``: all support to date, its budget part
-  and its re-lent part (``report fund``: disbursed, from_budget, relent).
+  (central and local; other mobilised money is neither) and its re-lent part (``report fund``: disbursed,
+  from_budget, relent).
 - ``to_return_in_period``, ``to_return_to_date``: what the supports of the period / to date must return.
 - ``recovered_in_period``, ``recovered_to_date``: repayments received (receipts not voided).
 - ``outstanding``: ``to_return_to_date - recovered_to_date``.
@@ -212,12 +213,12 @@ _SUPPORTS = """
         sum(CASE WHEN supported_on >= :start AND source = 'local' THEN support_amount ELSE 0 END) AS disbursed_local,
         sum(CASE WHEN supported_on >= :start AND source = 'other' THEN support_amount ELSE 0 END) AS disbursed_other,
         sum(CASE WHEN supported_on >= :start AND source = 'fund' THEN support_amount ELSE 0 END) AS disbursed_relent,
-        sum(CASE WHEN supported_on >= :start AND source != 'fund' THEN support_amount ELSE 0 END)
+        sum(CASE WHEN supported_on >= :start AND source IN ('central', 'local') THEN support_amount ELSE 0 END)
             AS budget_in_period,
         sum(CASE WHEN supported_on >= :start THEN counterpart ELSE 0 END) AS counterpart,
         sum(CASE WHEN supported_on >= :start THEN to_return ELSE 0 END) AS to_return_in_period,
         sum(support_amount) AS disbursed_to_date,
-        sum(CASE WHEN source != 'fund' THEN support_amount ELSE 0 END) AS from_budget_to_date,
+        sum(CASE WHEN source IN ('central', 'local') THEN support_amount ELSE 0 END) AS from_budget_to_date,
         sum(CASE WHEN source = 'fund' THEN support_amount ELSE 0 END) AS relent_to_date,
         sum(to_return) AS to_return_to_date,
         count(DISTINCT CASE WHEN round >= 2 THEN household_id END) AS households_relent

@@ -60,12 +60,41 @@ def verify_backup(path: Path) -> dict:
             "commune_name": settings.get("commune_name", "")}
 
 
+def is_damaged(path: Path) -> bool:
+    """Not a SQLite file at all, or one whose pages fail SQLite's own check. Another program's database
+    or a newer version of ours is not damaged: restore refuses to replace those."""
+    with path.open("rb") as handle:
+        if handle.read(16) != b"SQLite format 3\x00":
+            return True
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            return conn.execute("PRAGMA quick_check").fetchone()[0] != "ok"
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return True
+
+
+def _set_aside(path: Path, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("-wal", "-shm"):
+        companion = path.with_name(path.name + suffix)
+        if companion.exists():
+            companion.replace(target.with_name(target.name + suffix))
+    path.replace(target)
+    return target
+
+
 def restore(data_dir: DataDir, source: Path) -> dict:
     """Replace the books with a verified backup. The replaced file is kept in backups/ first, and a
     backup of another commune is refused: restoring the wrong unit would mix two communes' money."""
     info = verify_backup(source)
     current = data_dir.database
     replaced_copy = None
+    if current.exists() and is_damaged(current):
+        # Damaged books are exactly what a restore is for; they are set aside whole, never deleted.
+        replaced_copy = _set_aside(current, data_dir.backups / f"vonxoay-bi-hong-{_stamp()}.sqlite")
     if current.exists():
         live = open_store(current, backups_dir=data_dir.backups)
         try:

@@ -354,5 +354,6 @@ def make_demo(data_dir: DataDir, *, households: int = 3000, projects: int | None
     with books:
         with books.transaction() as conn:
             demo.write(conn)
-    return {"households": households, "projects": projects, "receipts": len(demo.rows["receipt"]),
+    return {"households": len(demo.rows["household"]), "projects": len(demo.rows["project"]),
+            "receipts": len(demo.rows["receipt"]),
             "memberships": len(demo.rows["membership"]), "data_dir": str(data_dir.root)}

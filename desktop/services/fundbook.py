@@ -40,7 +40,8 @@ def fund_figures(conn: sqlite3.Connection, project_id: int) -> dict[str, int]:
     """What CLI.md's ``report fund`` prints: disbursed, to_return, recovered, relent, balance, public_works."""
     row = conn.execute(
         """SELECT coalesce(sum(support_amount), 0) AS disbursed,
-                  coalesce(sum(CASE WHEN source != 'fund' THEN support_amount END), 0) AS from_budget,
+                  coalesce(sum(CASE WHEN source IN ('central', 'local') THEN support_amount END), 0) AS from_budget,
+                  coalesce(sum(CASE WHEN source = 'other' THEN support_amount END), 0) AS from_other,
                   coalesce(sum(CASE WHEN source = 'fund' THEN support_amount END), 0) AS relent,
                   coalesce(sum(to_return), 0) AS to_return,
                   count(*) AS supports,
@@ -53,7 +54,8 @@ def fund_figures(conn: sqlite3.Connection, project_id: int) -> dict[str, int]:
     public_works = conn.execute("SELECT coalesce(sum(amount), 0) FROM fund_transfer WHERE project_id = ?",
                                 (project_id,)).fetchone()[0]
     return {
-        "disbursed": row["disbursed"], "from_budget": row["from_budget"], "to_return": row["to_return"],
+        "disbursed": row["disbursed"], "from_budget": row["from_budget"], "from_other": row["from_other"],
+        "to_return": row["to_return"],
         "recovered": got, "relent": row["relent"], "public_works": public_works,
         "balance": got - row["relent"] - public_works, "outstanding": row["to_return"] - got,
         "supports": row["supports"], "households": row["households"],

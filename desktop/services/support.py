@@ -12,7 +12,7 @@ from datetime import date
 
 from desktop import audit
 from desktop.books import Books
-from desktop.dates import months_between
+from desktop.dates import add_months, months_between
 from desktop.domain import Category, FundingSource, ProjectStatus
 from desktop.errors import Refused
 from desktop.fund import plan_schedule
@@ -43,6 +43,9 @@ def _category_at(conn, household_id: int, on: date) -> tuple[Category, date, boo
     return Category(chosen["category"]), date.fromisoformat(chosen["effective_on"]), assumed
 
 
+_BUDGET = (FundingSource.CENTRAL, FundingSource.LOCAL)
+
+
 def _warning(code: str, message: str) -> dict:
     return {"code": code, "message": message}
 
@@ -53,14 +56,15 @@ def rule_warnings(conn, project, household, category: Category, category_since: 
     policy = project_policy(project)
     warnings = []
     standard = policy.support_for(category)
-    if amount > standard:
+    if amount > standard and category.is_target:
         warnings.append(_warning(
             "above_policy", f"Mức hỗ trợ {format_vnd(amount)} đ cao hơn mức quy định cho {category.label.lower()} "
                             f"({format_vnd(standard)} đ, quy định {policy.code})."))
-    if not data.from_fund:
+    # The cap is on budget money (central and local); re-lent and other mobilised money do not count.
+    if not data.from_fund and data.source in _BUDGET:
         budget_so_far = conn.execute(
-            "SELECT coalesce(sum(support_amount), 0) FROM membership WHERE project_id = ? AND source != 'fund'",
-            (project["id"],)).fetchone()[0]
+            "SELECT coalesce(sum(support_amount), 0) FROM membership WHERE project_id = ? "
+            "AND source IN ('central', 'local')", (project["id"],)).fetchone()[0]
         if budget_so_far + amount > policy.cap_per_project:
             warnings.append(_warning(
                 "above_cap", f"Tổng hỗ trợ từ ngân sách của dự án sẽ là {format_vnd(budget_so_far + amount)} đ, "
@@ -84,12 +88,12 @@ def rule_warnings(conn, project, household, category: Category, category_since: 
                 "duplicate_support",
                 f"Hộ {household['code']} đang được hỗ trợ trong dự án {other[0]} cùng chương trình "
                 f"{project['programme_code']} (nguyên tắc không hỗ trợ trùng lặp)."))
-    if category is Category.ESCAPED:
+    # "Past 36 months" is a date, not a count of whole months: 36 months and one day is already past.
+    if category is Category.ESCAPED and data.supported_on > add_months(category_since, policy.escaped_max_months):
         months = months_between(category_since, data.supported_on)
-        if months > policy.escaped_max_months:
-            warnings.append(_warning(
-                "escaped_expired", f"Hộ thoát nghèo từ {category_since:%d/%m/%Y}, đã {months} tháng — quá "
-                                   f"{policy.escaped_max_months} tháng nên không còn là hộ mới thoát nghèo."))
+        warnings.append(_warning(
+            "escaped_expired", f"Hộ thoát nghèo từ {category_since:%d/%m/%Y}, đã hơn {months} tháng — quá "
+                               f"{policy.escaped_max_months} tháng nên không còn là hộ mới thoát nghèo."))
     return warnings
 
 
@@ -105,9 +109,12 @@ def record_support(books: Books, data: SupportInput, *, today: date | None = Non
         raise Refused(f"Dự án {project['code']} {ProjectStatus(project['status']).label.lower()}; "
                       "không ghi thêm hỗ trợ.")
     category, since, assumed = _category_at(conn, household["id"], data.supported_on)
-    if category is Category.NON_POOR:
+    # Seed 003: non-poor households may join a project but fund themselves; state money (the budget, or
+    # the fund it seeded) goes only to poor, near-poor and newly escaped households.
+    self_funded = category is Category.NON_POOR
+    if self_funded and (data.from_fund or FundingSource(data.source) is not FundingSource.OTHER):
         raise Refused(f"Hộ {household['code']} là hộ không nghèo: được tham gia nhưng tự đầu tư, không nhận "
-                      "tiền ngân sách hay vốn luân chuyển.")
+                      "tiền ngân sách hay vốn luân chuyển (ghi phần tự đầu tư với nguồn “other”).")
     amount = policy.support_for(category) if data.amount is None else data.amount
     if not isinstance(amount, int) or amount <= 0:
         raise Refused("Số tiền hỗ trợ phải lớn hơn 0 đồng.")
@@ -120,8 +127,13 @@ def record_support(books: Books, data: SupportInput, *, today: date | None = Non
     if assumed:
         warnings.append(_warning("category_assumed", f"Hộ chưa có phân loại vào ngày {data.supported_on:%d/%m/%Y}; "
                                                      f"dùng phân loại đầu tiên trong sổ ({category.label})."))
-    schedule = plan_schedule(amount, data.supported_on, policy)
+    # A household's own money is not the fund's: it owes nothing back.
+    schedule = [] if self_funded else plan_schedule(amount, data.supported_on, policy)
     to_return = sum(i.amount for i in schedule)
+    if to_return > amount:
+        # Rounding a tiny support up to the policy's unit would ask back more than was given.
+        raise Refused(f"Số tiền hỗ trợ {format_vnd(amount)} đ quá nhỏ so với đơn vị làm tròn "
+                      f"{format_vnd(policy.rounding_unit)} đ của quy định {policy.code}.")
     now = audit.now_iso()
     with books.transaction() as tx:
         draws, round_no = [], 1

@@ -63,7 +63,8 @@ def test_period_figures_count_only_what_is_dated_inside_the_period(commune):
     da01 = y2022.projects[0]
     assert (da01.disbursed_central, da01.disbursed_local, da01.disbursed_other) == (7_000_000, 7_000_000, 4_000_000)
     assert da01.counterpart == 1_000_000 and y2022.projects[1].counterpart == 500_000
-    assert (da01.management_cost_commune, da01.management_cost_upper) == (540_000, 360_000)  # 3% and 2% of 18 tr
+    # 3% and 2% of the 14 tr of budget money (central + local); mobilised "other" money carries no cost.
+    assert (da01.management_cost_commune, da01.management_cost_upper) == (420_000, 280_000)
     assert da01.recovered_in_period == 0 and da01.relent_to_date == 0
     assert y2022.totals.disbursed_in_period == 7_000_000 * 3 + 4_000_000 + 5_000_000
 

@@ -107,7 +107,7 @@ def test_ledger_xlsx_runs_to_the_fund_balance_with_the_void_reversed(commune, cl
         assert r[9] == running
     reversals = [r for r in rows if isinstance(r[7], int) and r[7] < 0]
     assert len(reversals) == 1 and reversals[0][7] == -500_000 and "Ghi trùng phiếu" in reversals[0][3]
-    assert body[-1][6] == fund["from_budget"] and body[-1][8] == fund["relent"]
+    assert body[-1][6] == fund["from_budget"] + fund["from_other"] and body[-1][8] == fund["relent"]
     assert [r[1] for r in rows] == sorted(r[1] for r in rows)  # in date order
 
 

@@ -77,3 +77,8 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> dict:
         return self._rows[row]
+
+    def rows_for(self, code: str) -> list[dict]:
+        """The household with this exact code (searched, so it need not be among the fetched rows)."""
+        found = list_households(self._books, HouseholdQuery(search=code), limit=50)
+        return [r for r in found if r["code"] == code.upper()]

@@ -1,0 +1,150 @@
+"""Record support for a household in a project (from the budget, or re-lent from the fund), showing the
+rule warnings the service raises before the clerk confirms."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from desktop.books import Books
+from desktop.domain import FundingSource
+from desktop.errors import Refused
+from desktop.money import format_vnd
+from desktop.services.households import HouseholdQuery, list_households
+from desktop.services.support import SupportInput, record_support
+from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
+
+
+class SupportDialog(QDialog):
+    support_recorded = Signal(dict)
+
+    def __init__(self, books: Books, project: str, parent=None, *, from_fund: bool = False):
+        super().__init__(parent)
+        self.books = books
+        self.project = project
+        self.result_info: dict | None = None
+        self.setWindowTitle(("Cho vay lại từ quỹ" if from_fund else "Ghi hỗ trợ") + f" — dự án {project}")
+        self.household = QComboBox()
+        self.household.setEditable(True)
+        self.household.lineEdit().setPlaceholderText("Gõ mã hộ hoặc tên rồi chọn")
+        self.household.lineEdit().textEdited.connect(self._find)
+        self.amount = MoneyEdit()
+        self.amount.setPlaceholderText("để trống: mức theo quy định của dự án")
+        self.supported_on = DateEdit(date.today())
+        self.source = QComboBox()
+        for source in FundingSource:
+            if source is not FundingSource.FUND:
+                self.source.addItem(source.label, source)
+        self.from_fund = QCheckBox("Cho vay lại từ vốn luân chuyển thu hồi (vòng 2, 3, …)")
+        self.from_fund.setChecked(from_fund)
+        self.from_fund.toggled.connect(lambda on: self.source.setEnabled(not on))
+        self.source.setEnabled(not from_fund)
+        self.in_kind = QLineEdit(placeholderText="nếu hỗ trợ bằng hiện vật: mô tả (ví dụ 2 con bò cái)")
+        self.counterpart = MoneyEdit()
+        self.counterpart.setText("0")
+        form = QFormLayout()
+        form.addRow("Hộ:", self.household)
+        form.addRow("Số tiền hỗ trợ (đồng):", self.amount)
+        form.addRow("Ngày hỗ trợ:", self.supported_on)
+        form.addRow("Nguồn vốn:", self.source)
+        form.addRow("", self.from_fund)
+        form.addRow("Hiện vật:", self.in_kind)
+        form.addRow("Vốn đối ứng của hộ:", self.counterpart)
+        self.warnings = QLabel("")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #8a5a00;")
+        self.error = ErrorLabel()
+        self.save = QPushButton("Ghi hỗ trợ (Enter)")
+        self.save.setDefault(True)
+        cancel = QPushButton("Hủy (Esc)")
+        self.save.clicked.connect(self.submit)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.resize(560, 400)
+
+    def _find(self, text: str) -> None:
+        if len(text.strip()) < 2:
+            return
+        rows = list_households(self.books, HouseholdQuery(search=text), limit=20)
+        self.household.blockSignals(True)
+        self.household.clear()
+        for row in rows:
+            self.household.addItem(f"{row['code']} — {row['head_name']} ({row['hamlet']})", row["code"])
+        self.household.setEditText(text)
+        self.household.blockSignals(False)
+        if rows:
+            self.household.showPopup()
+
+    def set_household(self, code: str) -> None:
+        rows = list_households(self.books, HouseholdQuery(search=code), limit=5)
+        row = next((r for r in rows if r["code"] == code.upper()), None)
+        self.household.clear()
+        if row:
+            self.household.addItem(f"{row['code']} — {row['head_name']} ({row['hamlet']})", row["code"])
+            self.household.setCurrentIndex(0)
+
+    def _household_code(self) -> str:
+        index = self.household.findText(self.household.currentText())
+        if index >= 0:
+            return self.household.itemData(index)
+        return self.household.currentText().split(" ")[0].strip()
+
+    def submit(self) -> None:
+        for widget in (self.household, self.amount, self.counterpart):
+            mark_invalid(widget, False)
+        code = self._household_code()
+        if not code:
+            mark_invalid(self.household, True)
+            self.error.show_message("Chưa chọn hộ nhận hỗ trợ.")
+            return
+        try:
+            amount = self.amount.amount() if self.amount.text().strip() else None
+        except Refused as refusal:
+            mark_invalid(self.amount, True)
+            self.error.show_message(refusal.message)
+            return
+        try:
+            counterpart = self.counterpart.amount() if self.counterpart.text().strip() else 0
+        except Refused as refusal:
+            mark_invalid(self.counterpart, True)
+            self.error.show_message(refusal.message)
+            return
+        data = SupportInput(project=self.project, household=code, supported_on=self.supported_on.value(),
+                            amount=amount, in_kind=self.in_kind.text(), from_fund=self.from_fund.isChecked(),
+                            source=self.source.currentData(), counterpart=counterpart)
+        try:
+            result = record_support(self.books, data)
+        except Refused as refusal:
+            if "hộ" in refusal.message.lower():
+                mark_invalid(self.household, True)
+            self.error.show_message(refusal.message)
+            return
+        self.result_info = result
+        self.support_recorded.emit(result)
+        if result["warnings"]:
+            # Recorded (the rules let the commune proceed), but the clerk must see what to double-check.
+            self.warnings.setText("Đã ghi, lưu ý:\n" + "\n".join("• " + w["message"] for w in result["warnings"]))
+            self.save.setEnabled(False)
+            self.error.show_message(f"Đã ghi hỗ trợ {format_vnd(result['support_amount'])} đ. Bấm Esc để đóng.")
+            return
+        self.accept()

@@ -1,0 +1,99 @@
+"""Long work off the window's thread: a QRunnable with progress, Cancel and the result back by signal.
+
+The work function receives ``progress(done, total)`` and ``cancelled()``; it must open its own ``Books``
+(a SQLite connection never crosses threads) and must not touch Qt.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ui.errors import log_exception
+
+_RUNNING: set = set()
+
+
+class Cancelled(Exception):
+    """Raised by work that saw the Cancel button; nothing it did is kept."""
+
+
+class _Signals(QObject):
+    progressed = Signal(int, int)
+    succeeded = Signal(object)
+    failed = Signal(object)
+
+
+class Task(QRunnable):
+    def __init__(self, work: Callable[[Callable[[int, int], None], Callable[[], bool]], object]):
+        super().__init__()
+        self.signals = _Signals()
+        self._work = work
+        self._cancel = threading.Event()
+        self.done = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            result = self._work(self.signals.progressed.emit, self._cancel.is_set)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the window as a message
+            log_exception(exc)
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.succeeded.emit(result)
+        finally:
+            self.done.set()
+
+
+def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[object], None],
+             on_failure: Callable[[BaseException], None] | None = None, *, show_progress: bool = True) -> Task:
+    """Start ``work`` in the global thread pool; a progress dialog with Cancel shows while it runs."""
+    task = Task(work)
+    dialog = None
+    if show_progress:
+        dialog = QProgressDialog(label, "Hủy", 0, 0, parent)
+        dialog.setWindowTitle("VốnXoay")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.canceled.connect(task.cancel)
+
+        def progressed(done: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(done)
+
+        task.signals.progressed.connect(progressed)
+
+    def finish() -> None:
+        if dialog is not None:
+            dialog.reset()
+            dialog.deleteLater()
+
+    def succeeded(result) -> None:
+        finish()
+        on_success(result)
+
+    def failed(exc) -> None:
+        finish()
+        if isinstance(exc, Cancelled):
+            return
+        if on_failure is not None:
+            on_failure(exc)
+        else:
+            from ui.errors import show_error
+
+            show_error(parent, exc)
+
+    task.signals.succeeded.connect(succeeded, Qt.ConnectionType.QueuedConnection)
+    task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
+    # Keep the Python object alive while the pool runs it; dropped once its result is delivered.
+    _RUNNING.add(task)
+    task.signals.succeeded.connect(lambda _: _RUNNING.discard(task))
+    task.signals.failed.connect(lambda _: _RUNNING.discard(task))
+    task.setAutoDelete(False)
+    QThreadPool.globalInstance().start(task)
+    return task

@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             for row, key in enumerate(KEYS):
                 page = window.go(key)
                 if key == "dashboard":
-                    settle(app, lambda: page.figures is not None)
+                    settle(app, lambda p=page: p.figures is not None)
                 settle(app)
                 path = out / f"{row + 1:02d}-{slug(window.nav.item(row).text())}.png"
                 window.grab().save(str(path))

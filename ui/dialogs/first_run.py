@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QStackedWidget,
@@ -24,6 +25,7 @@ from desktop.errors import Refused
 from desktop.paths import DataDir
 from desktop.services.backup import restore, verify_backup
 from desktop.services.demo import make_demo
+from desktop.services.hamlets import add_hamlet
 from desktop.services.settings import CommuneSetup, init_books, update_settings, validate_setup
 from desktop.text import fold
 from ui.widgets import ErrorLabel, mark_invalid
@@ -117,6 +119,10 @@ class FirstRunWizard(QDialog):
             form.addRow(label, self.signers[key])
         self.receipt_book = QLineEdit("01")
         form.addRow("Quyển phiếu thu đầu tiên:", self.receipt_book)
+        self.hamlets = QPlainTextEdit()
+        self.hamlets.setPlaceholderText("Mỗi dòng một thôn, ví dụ:\nThôn Đông\nThôn Tây")
+        self.hamlets.setMaximumHeight(90)
+        form.addRow("Các thôn của xã:", self.hamlets)
         return page
 
     def _browse_backup(self) -> None:
@@ -161,10 +167,19 @@ class FirstRunWizard(QDialog):
                 self._update_buttons()
                 return
             elif step == 2:
+                # One entry per hamlet however it was typed, so a repeated line cannot fail after set-up.
+                hamlets = list({fold(n): n.strip() for n in self.hamlets.toPlainText().splitlines()
+                                if n.strip()}.values())
                 books, _ = init_books(self.data_dir, self._setup())
-                signers = {k: w.text().strip() for k, w in self.signers.items() if w.text().strip()}
-                if signers:
-                    update_settings(books, signers)
+                try:
+                    signers = {k: w.text().strip() for k, w in self.signers.items() if w.text().strip()}
+                    if signers:
+                        update_settings(books, signers)
+                    for hamlet in hamlets:
+                        add_hamlet(books, hamlet)
+                except BaseException:
+                    books.close()
+                    raise
                 self.books = books
             else:
                 self.steps.setCurrentIndex(step + 1)

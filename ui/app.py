@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
 
         QTimer.singleShot(args.quit_after, app.quit)
     code = app.exec()
+    window.close()
+    window.deleteLater()
     books.close()
     lock.release()
     return code

@@ -78,6 +78,19 @@ def main(argv: list[str] | None = None) -> int:
                 preview.grab().save(str(out / "10-xem-phieu-thu.png"))
                 print(out / "10-xem-phieu-thu.png")
                 preview.close()
+            extra = (("11-du-an-chi-tiet.png", lambda: window.go("projects").open_project("DA01")),
+                     ("12-ho-chi-tiet.png", lambda: window.go("households").open_household(due["household"])
+                      if due else None))
+            for name, opener in extra:
+                dialog = opener()
+                if dialog is None:
+                    continue
+                settle(app)
+                dialog.tabs.setCurrentIndex(2)
+                settle(app)
+                dialog.grab().save(str(out / name))
+                print(out / name)
+                dialog.close()
             window.close()
     return 0
 

@@ -20,6 +20,7 @@ from desktop.books import Books
 from desktop.domain import Category
 from desktop.services.hamlets import list_hamlets
 from desktop.services.households import HouseholdQuery
+from ui import hooks
 from ui.dialogs.household_form import HouseholdForm
 from ui.dialogs.household_view import HouseholdView
 from ui.household_model import HouseholdTableModel
@@ -62,6 +63,10 @@ class HouseholdsPage(QWidget):
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
         for button in (add, open_button, edit):
+            bottom.addWidget(button)
+        for action in hooks.HOUSEHOLD_IMPORTERS:  # e.g. "Nhập từ Excel…", plugged in beside this page
+            button = QPushButton(action.title)
+            button.clicked.connect(lambda _=False, a=action: a.run(self.window()))
             bottom.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Hộ gia đình"))

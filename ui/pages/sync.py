@@ -19,8 +19,10 @@ class SyncPage(QWidget):
         settings = books.settings()
         upper_mode = settings.get("mode") == "upper"
         form = QFormLayout()
-        for key in ("commune_code", "commune_name", "upper_name", "mode"):
+        for key in ("commune_code", "commune_name", "upper_name"):
             form.addRow(KNOWN_SETTINGS[key] + ":", QLabel(settings.get(key, "")))
+        form.addRow(KNOWN_SETTINGS["mode"] + ":", QLabel("Cấp trên — tổng hợp số liệu các xã" if upper_mode
+                                                         else "Xã — ghi sổ và gửi số liệu lên cấp trên"))
         fingerprint = key_fingerprint(books.conn) or "chưa có"
         key_label = QLabel(f"<code>{fingerprint}</code>")
         key_label.setWordWrap(True)

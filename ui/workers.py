@@ -9,7 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ui.errors import log_exception
@@ -50,6 +50,27 @@ class Task(QRunnable):
             self.done.set()
 
 
+class _Relay(QObject):
+    """Receives a task's result in the window's thread. It is a child of the widget that started the
+    task, so a result arriving after that widget is gone is dropped instead of touching a dead widget."""
+
+    def __init__(self, parent: QObject | None, task: Task, on_success, on_failure):
+        super().__init__(parent)
+        self._task, self._on_success, self._on_failure = task, on_success, on_failure
+
+    @Slot(object)
+    def succeeded(self, result) -> None:
+        _RUNNING.discard(self._task)
+        self._on_success(result)
+        self.deleteLater()
+
+    @Slot(object)
+    def failed(self, exc) -> None:
+        _RUNNING.discard(self._task)
+        self._on_failure(exc)
+        self.deleteLater()
+
+
 def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[object], None],
              on_failure: Callable[[BaseException], None] | None = None, *, show_progress: bool = True) -> Task:
     """Start ``work`` in the global thread pool; a progress dialog with Cancel shows while it runs."""
@@ -61,12 +82,7 @@ def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[obj
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)
         dialog.canceled.connect(task.cancel)
-
-        def progressed(done: int, total: int) -> None:
-            dialog.setMaximum(total)
-            dialog.setValue(done)
-
-        task.signals.progressed.connect(progressed)
+        task.signals.progressed.connect(_progress_to(dialog))
 
     def finish() -> None:
         if dialog is not None:
@@ -88,12 +104,27 @@ def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[obj
 
             show_error(parent, exc)
 
-    task.signals.succeeded.connect(succeeded, Qt.ConnectionType.QueuedConnection)
-    task.signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
-    # Keep the Python object alive while the pool runs it; dropped once its result is delivered.
+    relay = _Relay(parent, task, succeeded, failed)
+    task.signals.succeeded.connect(relay.succeeded)
+    task.signals.failed.connect(relay.failed)
+    # Keep the Python object alive while the pool runs it; dropped when its result is delivered.
     _RUNNING.add(task)
-    task.signals.succeeded.connect(lambda _: _RUNNING.discard(task))
-    task.signals.failed.connect(lambda _: _RUNNING.discard(task))
     task.setAutoDelete(False)
     QThreadPool.globalInstance().start(task)
     return task
+
+
+def _progress_to(dialog: QProgressDialog):
+    receiver = _ProgressRelay(dialog)
+    return receiver.progressed
+
+
+class _ProgressRelay(QObject):
+    def __init__(self, dialog: QProgressDialog):
+        super().__init__(dialog)
+        self._dialog = dialog
+
+    @Slot(int, int)
+    def progressed(self, done: int, total: int) -> None:
+        self._dialog.setMaximum(total)
+        self._dialog.setValue(done)

@@ -38,3 +38,7 @@ def window(qtbot, demo_books):
     qtbot.waitUntil(lambda: win.page("dashboard").figures is not None, timeout=10000)
     yield win
     win.close()
+    # No worker may outlive the test's database folder.
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(20000)

@@ -196,3 +196,55 @@ def test_void_a_receipt_needs_reason_and_confirmation(qtbot, window, demo_books)
     assert voided["void_reason"] == "ghi nhầm số tiền"
     shown = next(page.model.row(r) for r in range(page.model.rowCount()) if page.model.row(r)["id"] == receipt["id"])
     assert shown["status"].startswith("ĐÃ HỦY")
+
+
+def test_payment_dialog_finds_the_household_typed_without_diacritics(qtbot, window, demo_books):
+    from desktop.services.households import HouseholdQuery, list_households
+    from desktop.text import fold
+
+    due = window.page("dashboard").due_model.row(0)
+    code = due["household"]
+    name = next(r["head_name"] for r in list_households(demo_books, HouseholdQuery(search=code)) if r["code"] == code)
+    dialog = window.open_payment()
+    qtbot.keyClicks(dialog.search, f"{fold(name)} {code.lower()}")
+    qtbot.waitUntil(lambda: getattr(dialog, "household_code", None) == code, timeout=3000)
+    assert dialog.project.count() >= 1
+    assert dialog.amount.amount() > 0 and dialog.ok.isEnabled()
+
+
+def test_wizard_can_open_the_demo_commune(qtbot, data_dir):
+    from ui.dialogs.first_run import DEMO, FirstRunWizard
+
+    wizard = FirstRunWizard(data_dir)
+    qtbot.addWidget(wizard)
+    wizard.choice.button(DEMO).setChecked(True)
+    assert wizard.next.text() == "Bắt đầu"
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    try:
+        assert wizard.books.setting("demo") == "1"
+    finally:
+        wizard.books.close()
+
+
+def test_wizard_restores_a_verified_backup_and_refuses_a_bad_file(qtbot, tmp_path, demo_books):
+    from desktop.paths import DataDir
+    from desktop.services.backup import backup_now
+    from ui.dialogs.first_run import RESTORE, FirstRunWizard
+
+    copy = backup_now(demo_books, tmp_path / "sao-luu.sqlite")
+    target = DataDir(tmp_path / "may-moi")
+    wizard = FirstRunWizard(target)
+    qtbot.addWidget(wizard)
+    wizard.choice.button(RESTORE).setChecked(True)
+    bogus = tmp_path / "hong.sqlite"
+    bogus.write_bytes(b"not a database")
+    wizard.backup_path.setText(str(bogus))
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    assert "không phải" in wizard.error.text()
+    assert not target.database.exists()
+    wizard.backup_path.setText(str(copy))
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    try:
+        assert wizard.books.setting("commune_code") == "10507"
+    finally:
+        wizard.books.close()

@@ -248,3 +248,22 @@ def test_wizard_restores_a_verified_backup_and_refuses_a_bad_file(qtbot, tmp_pat
         assert wizard.books.setting("commune_code") == "10507"
     finally:
         wizard.books.close()
+
+
+def test_support_above_the_policy_shows_the_warning_before_anything_is_written(qtbot, window, demo_books):
+    from desktop.domain import Category
+    from desktop.services.households import HouseholdQuery, list_households
+
+    poor = list_households(demo_books, HouseholdQuery(category=Category.POOR), limit=1)[0]
+    view = window.go("projects").open_project("DA01")
+    dialog = view.add_support()
+    dialog.set_household(poor["code"])
+    dialog.amount.setText("9.000.000")
+    before = books_digest(demo_books.data_dir.database)
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert "cao hơn mức quy định" in dialog.warnings.text()
+    assert dialog.save.text() == "Vẫn ghi hỗ trợ"
+    assert books_digest(demo_books.data_dir.database) == before
+    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    assert dialog.result_info["support_amount"] == 9_000_000
+    assert any(w["code"] == "above_policy" for w in dialog.result_info["warnings"])

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
 from desktop.books import Books
 from desktop.domain import FundingSource
 from desktop.errors import Refused
-from desktop.money import format_vnd
 from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.support import SupportInput, record_support
+from desktop.services.support_check import support_preview
 from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
 
 
@@ -81,6 +81,10 @@ class SupportDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.resize(560, 400)
+        self._confirmed = False
+        for signal in (self.household.currentTextChanged, self.amount.textChanged, self.supported_on.dateChanged,
+                       self.from_fund.toggled, self.source.currentIndexChanged):
+            signal.connect(self._changed)
 
     def _find(self, text: str) -> None:
         if len(text.strip()) < 2:
@@ -133,6 +137,15 @@ class SupportDialog(QDialog):
                             amount=amount, in_kind=self.in_kind.text(), from_fund=self.from_fund.isChecked(),
                             source=self.source.currentData(), counterpart=counterpart)
         try:
+            if not self._confirmed:
+                preview = support_preview(self.books, data)
+                if preview["warnings"]:
+                    # The rules let the commune proceed, but only after the clerk has read what to check.
+                    self.warnings.setText("Lưu ý trước khi ghi:\n" + "\n".join(
+                        "• " + w["message"] for w in preview["warnings"]))
+                    self.save.setText("Vẫn ghi hỗ trợ")
+                    self._confirmed = True
+                    return
             result = record_support(self.books, data)
         except Refused as refusal:
             if "hộ" in refusal.message.lower():
@@ -141,10 +154,11 @@ class SupportDialog(QDialog):
             return
         self.result_info = result
         self.support_recorded.emit(result)
-        if result["warnings"]:
-            # Recorded (the rules let the commune proceed), but the clerk must see what to double-check.
-            self.warnings.setText("Đã ghi, lưu ý:\n" + "\n".join("• " + w["message"] for w in result["warnings"]))
-            self.save.setEnabled(False)
-            self.error.show_message(f"Đã ghi hỗ trợ {format_vnd(result['support_amount'])} đ. Bấm Esc để đóng.")
-            return
         self.accept()
+
+    def _changed(self) -> None:
+        """Any edit after the warnings were shown asks for a fresh look before recording."""
+        if self._confirmed:
+            self._confirmed = False
+            self.warnings.setText("")
+            self.save.setText("Ghi hỗ trợ (Enter)")

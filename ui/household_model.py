@@ -36,6 +36,14 @@ class HouseholdTableModel(QAbstractTableModel):
         self._rows = list_households(self._books, query, limit=PAGE)
         self.endResetModel()
 
+    def show_results(self, query: HouseholdQuery, total: int, first_page: list[dict]) -> None:
+        """Show a query's count and first page computed elsewhere (a worker), then fetch lazily as usual."""
+        self.beginResetModel()
+        self._query = query
+        self._total = total
+        self._rows = first_page
+        self.endResetModel()
+
     @property
     def total(self) -> int:
         return self._total

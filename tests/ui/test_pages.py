@@ -42,13 +42,15 @@ def test_search_without_diacritics_finds_the_household(window, qtbot):
     assert all(fold(name) in fold(n) for n in shown)
 
 
-def test_filters_by_category_and_hamlet(window):
+def test_filters_by_category_and_hamlet(window, qtbot):
     page = window.go("households")
-    page.category.setCurrentIndex(1)  # Hộ nghèo
+    with qtbot.waitSignal(page.results_shown, timeout=5000):
+        page.category.setCurrentIndex(1)  # Hộ nghèo
     poor = page.model.total
     assert 0 < poor < 1200
     assert {page.model.row_at(r)["category"] for r in range(page.model.rowCount())} == {"poor"}
-    page.hamlet.setCurrentIndex(1)
+    with qtbot.waitSignal(page.results_shown, timeout=5000):
+        page.hamlet.setCurrentIndex(1)
     assert page.model.total <= poor
     assert {page.model.row_at(r)["hamlet"] for r in range(page.model.rowCount())} == {page.hamlet.currentText()}
 

@@ -96,7 +96,8 @@ def test_first_morning_from_wizard_to_receipt_pdf(qtbot, set_up_commune):
     form.category.setCurrentIndex(form.category.findData(form.category.itemData(0)))  # Hộ nghèo
     form.category_on.set_date(date(2024, 1, 1))
     type_into(form.id_number, "030085001234")
-    qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(households.results_shown, timeout=5000):
+        qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
     assert form.error.text() == ""
     assert households.model.total == 1
     code = households.model.row_at(0)["code"]

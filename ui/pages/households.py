@@ -19,22 +19,25 @@ from PySide6.QtWidgets import (
 from desktop.books import Books
 from desktop.domain import Category
 from desktop.services.hamlets import list_hamlets
-from desktop.services.households import HouseholdQuery
+from desktop.services.households import HouseholdQuery, count_households, list_households
 from ui import hooks
 from ui.dialogs.household_form import HouseholdForm
 from ui.dialogs.household_view import HouseholdView
-from ui.household_model import HouseholdTableModel
+from ui.household_model import PAGE, HouseholdTableModel
 from ui.widgets import compact, page_title
+from ui.workers import run_task
 
 SEARCH_DELAY_MS = 150
 
 
 class HouseholdsPage(QWidget):
     payment_requested = Signal(str)  # household code: open the payment dialog for it
+    results_shown = Signal(int)  # a search or filter finished: how many households match
 
     def __init__(self, books: Books, parent=None):
         super().__init__(parent)
         self.books = books
+        self._generation = 0
         self.search = QLineEdit(placeholderText="Tìm theo tên, mã hộ, số CCCD — gõ không dấu cũng được (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
         self.hamlet = QComboBox()
@@ -94,9 +97,27 @@ class HouseholdsPage(QWidget):
                 self.category.addItem(category.label, category)
 
     def apply_filters(self) -> None:
-        self.model.set_query(HouseholdQuery(search=self.search.text(), hamlet=self.hamlet.currentData(),
-                                            category=self.category.currentData()))
-        self._show_count()
+        """Count and first page are computed in a worker on its own connection, so typing never stalls on
+        100 000 households; a result that a newer keystroke has overtaken is dropped."""
+        query = HouseholdQuery(search=self.search.text(), hamlet=self.hamlet.currentData(),
+                               category=self.category.currentData())
+        self._generation += 1
+        generation = self._generation
+        data_dir, actor = self.books.data_dir, self.books.actor
+
+        def work(progress, cancelled):
+            with Books.open(data_dir, actor=actor) as books:
+                return count_households(books, query), list_households(books, query, limit=PAGE)
+
+        def done(result) -> None:
+            if generation != self._generation:
+                return
+            total, rows = result
+            self.model.show_results(query, total, rows)
+            self._show_count()
+            self.results_shown.emit(total)
+
+        run_task(self, "Đang tìm…", work, done, show_progress=False)
 
     def _show_count(self) -> None:
         self.count.setText(f"{self.model.total:,} hộ".replace(",", "."))

@@ -22,9 +22,9 @@ class Cancelled(Exception):
 
 
 class _Signals(QObject):
+    # Only plain ints cross threads: the result stays on the Task and is read in the window's thread.
     progressed = Signal(int, int)
-    succeeded = Signal(object)
-    failed = Signal(object)
+    finished = Signal()
 
 
 class Task(QRunnable):
@@ -34,20 +34,21 @@ class Task(QRunnable):
         self._work = work
         self._cancel = threading.Event()
         self.done = threading.Event()
+        self.result: object = None
+        self.error: BaseException | None = None
 
     def cancel(self) -> None:
         self._cancel.set()
 
     def run(self) -> None:
         try:
-            result = self._work(self.signals.progressed.emit, self._cancel.is_set)
+            self.result = self._work(self.signals.progressed.emit, self._cancel.is_set)
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the window as a message
             log_exception(exc)
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.succeeded.emit(result)
+            self.error = exc
         finally:
             self.done.set()
+            self.signals.finished.emit()
 
 
 class _Relay(QObject):
@@ -58,17 +59,15 @@ class _Relay(QObject):
         super().__init__(parent)
         self._task, self._on_success, self._on_failure = task, on_success, on_failure
 
-    @Slot(object)
-    def succeeded(self, result) -> None:
-        _RUNNING.discard(self._task)
-        self._on_success(result)
+    @Slot()
+    def finished(self) -> None:
+        task = self._task
+        _RUNNING.discard(task)
         self.deleteLater()
-
-    @Slot(object)
-    def failed(self, exc) -> None:
-        _RUNNING.discard(self._task)
-        self._on_failure(exc)
-        self.deleteLater()
+        if task.error is not None:
+            self._on_failure(task.error)
+        else:
+            self._on_success(task.result)
 
 
 def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[object], None],
@@ -105,8 +104,7 @@ def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[obj
             show_error(parent, exc)
 
     relay = _Relay(parent, task, succeeded, failed)
-    task.signals.succeeded.connect(relay.succeeded)
-    task.signals.failed.connect(relay.failed)
+    task.signals.finished.connect(relay.finished)
     # Keep the Python object alive while the pool runs it; dropped when its result is delivered.
     _RUNNING.add(task)
     task.setAutoDelete(False)

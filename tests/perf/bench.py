@@ -235,10 +235,12 @@ window.show()
 app.processEvents()
 usable = time.perf_counter() - start
 if sys.argv[1] != "bare" and sys.argv[3] == "dashboard":
+    from PySide6.QtCore import QEventLoop
     page = window.page("dashboard")
-    while page.figures is None:
-        app.processEvents()
-        time.sleep(0.005)
+    if page.figures is None:
+        loop = QEventLoop()
+        page.figures_loaded.connect(loop.quit)
+        loop.exec()
 print(usable, time.perf_counter() - start)
 """
 
@@ -283,6 +285,7 @@ def bench_search_as_you_type(data_dir: DataDir) -> None:
     import os
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
 
     from desktop.text import fold
@@ -302,10 +305,11 @@ def bench_search_as_you_type(data_dir: DataDir) -> None:
             page.search.blockSignals(True)  # no debounce timer: measure the query itself
             page.search.setText(prefix)
             page.search.blockSignals(False)
-            before = len(shown)
+            loop = QEventLoop()
+            page.results_shown.connect(loop.quit)
             page.apply_filters()
-            while len(shown) == before:
-                app.processEvents()
+            loop.exec()
+            page.results_shown.disconnect(loop.quit)
 
         per_key = [timed(lambda p=prefix: keystroke(p), repeat=3) for prefix in prefixes]
         conn = books.conn

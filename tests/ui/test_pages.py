@@ -56,6 +56,7 @@ def test_filters_by_category_and_hamlet(window, qtbot):
 
 
 def test_household_page_shows_history_projects_schedule_and_receipts(window, demo_books):
+    from desktop.domain import Category
     from desktop.services.dashboard import receipt_register
 
     code = receipt_register(demo_books, limit=1)[0]["household"]
@@ -64,6 +65,16 @@ def test_household_page_shows_history_projects_schedule_and_receipts(window, dem
         "Lịch sử phân loại", "Dự án", "Lịch hoàn trả", "Phiếu thu"]
     assert view.tabs.widget(3).model().rowCount() >= 1
     assert view.tabs.widget(2).model().rowCount() >= 2
+    history = view.tabs.widget(0).model()
+    before = history.rowCount()
+    review = view.review_category(code)
+    review.category.setCurrentIndex(review.category.findData(Category.ESCAPED))
+    review.save.click()
+    assert history.rowCount() in (before, before + 1)
+    if review.result() != review.DialogCode.Accepted:  # same-day review already there: refused, shown on the form
+        assert review.error.text()
+    else:
+        assert history.row(history.rowCount() - 1)["category"] == "escaped"
 
 
 def test_every_page_opens_and_the_header_names_the_commune(window):

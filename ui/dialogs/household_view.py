@@ -18,6 +18,7 @@ from desktop.books import Books
 from desktop.dates import format_date
 from desktop.domain import Category, FundingSource
 from desktop.services.dashboard import household_file
+from ui.dialogs.category_review import CategoryReviewDialog
 from ui.record_model import RecordTableModel
 from ui.widgets import compact
 
@@ -49,6 +50,7 @@ class HouseholdView(QDialog):
 
     def __init__(self, books: Books, code: str, parent=None):
         super().__init__(parent)
+        self.books = books
         data = household_file(books, code)
         self.data = data
         h = data["household"]
@@ -74,6 +76,8 @@ class HouseholdView(QDialog):
         tabs.addTab(_table(RECEIPT_COLUMNS, receipts), f"Phiếu thu ({len(receipts)})")
         self.tabs = tabs
         edit = QPushButton("Sửa thông tin…")
+        review = QPushButton("Xếp loại lại…")
+        review.clicked.connect(lambda: self.review_category(h["code"]))
         pay = QPushButton("Thu tiền…")
         close = QPushButton("Đóng")
         edit.clicked.connect(lambda: (self.edit_requested.emit(h["code"]), self.accept()))
@@ -82,6 +86,7 @@ class HouseholdView(QDialog):
         close.clicked.connect(self.accept)
         buttons = QHBoxLayout()
         buttons.addWidget(edit)
+        buttons.addWidget(review)
         buttons.addWidget(pay)
         buttons.addStretch(1)
         buttons.addWidget(close)
@@ -90,3 +95,14 @@ class HouseholdView(QDialog):
         layout.addWidget(tabs, 1)
         layout.addLayout(buttons)
         self.resize(820, 520)
+
+    def review_category(self, code: str) -> CategoryReviewDialog:
+        dialog = CategoryReviewDialog(self.books, code, self)
+        dialog.category_set.connect(lambda _: self._reload_categories(code))
+        dialog.open()
+        return dialog
+
+    def _reload_categories(self, code: str) -> None:
+        categories = [{**c, "label": Category(c["category"]).label}
+                      for c in household_file(self.books, code)["categories"]]
+        self.tabs.widget(0).model().set_rows(categories)

@@ -291,7 +291,7 @@ def bench_search_as_you_type(data_dir: DataDir) -> None:
     from desktop.text import fold
     from ui.pages.households import HouseholdsPage
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # kept alive while the page exists
     with Books.open(data_dir) as books:
         name = books.conn.execute("SELECT head_name FROM household ORDER BY id LIMIT 1 "
                                   "OFFSET (SELECT count(*) / 3 FROM household)").fetchone()[0]

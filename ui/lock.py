@@ -11,7 +11,8 @@ class DataLock:
     def __init__(self, data_dir: DataDir):
         data_dir.root.mkdir(parents=True, exist_ok=True)
         self._lock = QLockFile(str(data_dir.root / "vonxoay.lock"))
-        # A lock left by a crashed copy is taken over after this long without an owner process.
+        # 0: a lock held by a running copy never expires, however long the window stays open; one left
+        # behind by a copy that crashed is still taken over at once, because Qt checks the owner's PID.
         self._lock.setStaleLockTime(0)
 
     def acquire(self) -> bool:

@@ -169,3 +169,11 @@ def programme_choices(books: Books) -> list[dict]:
         programme["components"] = [r[0] for r in books.conn.execute(
             "SELECT code FROM programme_component WHERE programme_id = ? ORDER BY id", (programme["id"],))]
     return programmes
+
+
+def receipt_book_summary(books: Books) -> list[dict]:
+    """Per receipt book and year: how many receipts, how many voided, the last number used."""
+    rows = books.conn.execute(
+        """SELECT book, year, count(*) AS receipts, count(voided_at) AS voided, max(number) AS last_number
+           FROM receipt GROUP BY book, year ORDER BY year DESC, book""")
+    return [dict(r) for r in rows]

@@ -102,7 +102,7 @@ class PaymentDialog(QDialog):
         self.in_kind_box.toggled.connect(self.in_kind.setEnabled)
         self.ok.clicked.connect(self.record)
         cancel.clicked.connect(self.reject)
-        self.resize(620, 560)
+        self.resize(620, 470)
         if household:
             self.choose_household(household, project)
         else:

@@ -25,6 +25,7 @@ from desktop.books import Books
 from desktop.errors import Refused
 from desktop.policy import policy_files
 from desktop.services.backup import backup_now, restore, verify_backup
+from desktop.services.dashboard import receipt_book_summary
 from desktop.services.settings import KNOWN_SETTINGS, update_settings
 from ui.errors import show_error
 from ui.widgets import ErrorLabel, mark_invalid, page_title
@@ -60,6 +61,14 @@ class SettingsPage(QWidget):
                 self.fields[key] = field
                 form.addRow(KNOWN_SETTINGS[key].split(" (")[0] + ":", field)
             left.addWidget(box)
+        books_box = QGroupBox("Quyển phiếu thu đã dùng")
+        books_layout = QVBoxLayout(books_box)
+        summary = receipt_book_summary(books)
+        books_text = QLabel("<br>".join(
+            f"Quyển <b>{r['book']}</b> năm {r['year']}: {r['receipts']} phiếu (số cuối {r['last_number']}, "
+            f"{r['voided']} phiếu hủy)" for r in summary[:6]) or "Chưa có phiếu thu nào.")
+        books_text.setWordWrap(True)
+        books_layout.addWidget(books_text)
         self.error = ErrorLabel()
         save = QPushButton("Lưu cài đặt")
         save.clicked.connect(self.save)
@@ -75,6 +84,7 @@ class SettingsPage(QWidget):
             self.policy.addItem(path.stem, str(path))
         self.policy_text = QPlainTextEdit()
         self.policy_text.setReadOnly(True)
+        self.policy_text.setMaximumHeight(190)
         self.policy.currentIndexChanged.connect(self._show_policy)
         policy_layout.addWidget(self.policy)
         policy_layout.addWidget(self.policy_text, 1)
@@ -103,8 +113,10 @@ class SettingsPage(QWidget):
         backup_layout.addLayout(row)
         backup_layout.addWidget(self.restore_confirm)
         backup_layout.addWidget(restore_button)
-        right.addWidget(policy_box, 1)
+        right.addWidget(policy_box)
+        right.addWidget(books_box)
         right.addWidget(backup_box)
+        right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
         inner = QWidget()

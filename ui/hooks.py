@@ -1,7 +1,8 @@
 """Hook points for the parts built beside the window: more reports, the Excel import and the sync packages.
 
-Each is a plain list that a module appends to at import time (``ui.app`` imports ``ui.extensions`` when it
-exists); the pages read the lists when they are built. Nothing here knows what will be plugged in.
+Each is a plain list that a module appends to at import time; ``load_extensions()`` (called by the main
+window) imports ``ui.extensions`` when that module exists, so wiring a new part in is one file that calls
+``register_report`` or appends a ``PageAction``. The pages read the lists when they are built.
 
 - ``REPORTS``: a ``ReportSpec`` per report on the Báo cáo page (table preview, and PDF/XLSX writers).
 - ``HOUSEHOLD_IMPORTERS``: buttons on the Hộ gia đình page, e.g. "Nhập từ Excel…" with its dry-run dialog.
@@ -46,3 +47,19 @@ SYNC_ACTIONS: list[PageAction] = []
 def register_report(spec: ReportSpec) -> None:
     """Add or replace (same key) a report on the Báo cáo page."""
     REPORTS[:] = [r for r in REPORTS if r.key != spec.key] + [spec]
+
+
+_loaded = False
+
+
+def load_extensions() -> None:
+    """Import ``ui.extensions`` once, if it exists; a missing module is normal, a broken one is an error."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    try:
+        import ui.extensions  # noqa: F401
+    except ModuleNotFoundError as exc:
+        if exc.name != "ui.extensions":
+            raise

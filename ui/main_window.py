@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from desktop.books import Books
 from desktop.dates import format_date
 from desktop.services.dashboard import last_backup_at
+from ui import hooks
 from ui.dialogs.payment import PaymentDialog
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.pages.collections import CollectionsPage
@@ -50,6 +51,7 @@ KEYS = [key for key, _, _ in PAGES]
 class MainWindow(QMainWindow):
     def __init__(self, books: Books, *, start_page: str = "dashboard"):
         super().__init__()
+        hooks.load_extensions()
         self.books = books
         self._pages: dict[str, QWidget] = {}
         self.header = QFrame()

@@ -236,3 +236,36 @@ def test_error_messages_are_plain_vietnamese_and_logged(data_dir):
 def test_nav_shortcuts(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.nav.currentRow() == KEYS.index("households")
+
+
+def test_hook_points_put_new_reports_and_sync_actions_on_their_pages(window, monkeypatch):
+    from ui import hooks
+    from ui.pages.reports import ReportsPage
+    from ui.pages.sync import SyncPage
+
+    ran = []
+    monkeypatch.setattr(hooks, "REPORTS", list(hooks.REPORTS))
+    monkeypatch.setattr(hooks, "SYNC_ACTIONS", [hooks.PageAction("Xuất gói đồng bộ…", ran.append)])
+    hooks.register_report(hooks.ReportSpec(
+        "households_by_hamlet", "Số hộ theo thôn", False,
+        lambda books, project, start, end: ([("hamlet", "Thôn", "text")], [{"hamlet": "Thôn Đông"}])))
+    reports = ReportsPage(window.books)
+    assert reports.choice.item(reports.choice.count() - 1).text() == "Số hộ theo thôn"
+    reports.choice.setCurrentRow(reports.choice.count() - 1)
+    assert reports.model.rowCount() == 1 and not reports.pdf_button.isEnabled()
+    sync = SyncPage(window.books)
+    sync.findChildren(type(reports.pdf_button))[0].click()
+    assert len(ran) == 1
+
+
+def test_household_edit_keeps_the_code_and_saves_the_change(window, qtbot, demo_books):
+    from desktop.services.dashboard import household_file
+
+    page = window.go("households")
+    code = page.model.row_at(5)["code"]
+    form = page.edit_household(code)
+    assert form.code.isReadOnly()
+    form.phone.setText("0912345678")
+    form.submit()
+    assert form.result() == form.DialogCode.Accepted, form.error.text()
+    assert household_file(demo_books, code)["household"]["phone"] == "0912345678"

@@ -269,3 +269,26 @@ def test_household_edit_keeps_the_code_and_saves_the_change(window, qtbot, demo_
     form.submit()
     assert form.result() == form.DialogCode.Accepted, form.error.text()
     assert household_file(demo_books, code)["household"]["phone"] == "0912345678"
+
+
+def test_cancelled_work_reports_nothing_and_calls_no_success(qtbot):
+    import threading
+    import time
+
+    from ui.workers import Cancelled, run_task
+
+    started, results, failures = threading.Event(), [], []
+
+    def work(progress, cancelled):
+        started.set()
+        while not cancelled():
+            progress(1, 2)
+            time.sleep(0.005)
+        raise Cancelled()
+
+    task = run_task(None, "thử", work, results.append, failures.append, show_progress=False)
+    assert started.wait(5)
+    task.cancel()
+    qtbot.waitUntil(task.done.is_set, timeout=5000)
+    qtbot.wait(50)
+    assert results == [] and failures == []  # a cancel is neither a result nor an error to show

@@ -112,6 +112,8 @@ class MainWindow(QMainWindow):
             page.payment_requested.connect(lambda household, project: self.open_payment(household, project))
         elif key == "households":
             page.payment_requested.connect(lambda household: self.open_payment(household))
+        elif key == "receipts":
+            page.receipt_voided.connect(lambda _: self.refresh_after_payment())
         elif key == "settings":
             page.settings_saved.connect(self.refresh_header)
             page.backup_written.connect(lambda _: self.refresh_header())

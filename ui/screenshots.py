@@ -31,6 +31,12 @@ def slug(title: str) -> str:
     return fold(title).replace(" ", "-")
 
 
+def fold_name(name: str) -> str:
+    from desktop.text import fold
+
+    return fold(name)
+
+
 def settle(app: QApplication, until=lambda: True, timeout: float = 20.0) -> None:
     """Let queued work (the dashboard's worker, layouts) finish before grabbing."""
     end = time.monotonic() + timeout
@@ -66,6 +72,9 @@ def main(argv: list[str] | None = None) -> int:
             dashboard = window.page("dashboard")
             due = dashboard.due_model.row(0) if dashboard.due_model.rowCount() else None
             dialog = window.open_payment(due["household"] if due else "", due["project"] if due else "")
+            if due:  # show the search list as the clerk sees it after typing the name without diacritics
+                dialog.search.setText(fold_name(due["head_name"]))
+                dialog.picker.find()
             settle(app)
             dialog.grab().save(str(out / "09-thu-tien.png"))
             print(out / "09-thu-tien.png")

@@ -208,7 +208,9 @@ def test_payment_dialog_finds_the_household_typed_without_diacritics(qtbot, wind
     name = next(r["head_name"] for r in list_households(demo_books, HouseholdQuery(search=code)) if r["code"] == code)
     dialog = window.open_payment()
     qtbot.keyClicks(dialog.search, f"{fold(name)} {code.lower()}")
+    qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # picks the household, records nothing yet
     qtbot.waitUntil(lambda: getattr(dialog, "household_code", None) == code, timeout=3000)
+    assert dialog.result_info is None
     assert dialog.project.count() >= 1
     assert dialog.amount.amount() > 0 and dialog.ok.isEnabled()
 
@@ -258,7 +260,9 @@ def test_support_above_the_policy_shows_the_warning_before_anything_is_written(q
     poor = list_households(demo_books, HouseholdQuery(category=Category.POOR), limit=1)[0]
     view = window.go("projects").open_project("DA01")
     dialog = view.add_support()
-    dialog.set_household(poor["code"])
+    qtbot.keyClicks(dialog.picker.search, poor["code"].lower())
+    qtbot.keyClick(dialog.picker.search, Qt.Key.Key_Return)
+    assert dialog.household_code == poor["code"] and dialog.result_info is None
     dialog.amount.setText("9.000.000")
     before = books_digest(demo_books.data_dir.database)
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QTableView,
     QVBoxLayout,
 )
 
@@ -28,11 +27,8 @@ from desktop.services.dashboard import household_dues
 from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.payments import PaymentInput, record_payment
 from desktop.services.receipts import print_receipts, receipt_view
-from ui.record_model import RecordTableModel
-from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, compact, mark_invalid
-
-MATCHES = 30
-FOUND_COLUMNS = [("code", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("hamlet", "Thôn", "text")]
+from ui.household_picker import HouseholdPicker
+from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
 
 
 def receipt_pdf_path(books: Books, receipt: dict) -> Path:
@@ -50,15 +46,8 @@ class PaymentDialog(QDialog):
         self.setWindowTitle("Thu hồi vốn — ghi phiếu thu")
         self.result_info: dict | None = None
         self._dues: list[dict] = []
-        self.search = QLineEdit(placeholderText="Gõ tên chủ hộ, mã hộ hoặc số CCCD (không dấu cũng được)")
-        self.found_model = RecordTableModel(FOUND_COLUMNS, self)
-        self.found = QTableView()
-        self.found.setModel(self.found_model)
-        compact(self.found)
-        self.found.setColumnWidth(0, 90)
-        self.found.setColumnWidth(1, 220)
-        self.found.horizontalHeader().setStretchLastSection(True)
-        self.found.setMaximumHeight(150)
+        self.picker = HouseholdPicker(books)
+        self.search = self.picker.search
         self.household_label = QLabel("Chưa chọn hộ.")
         self.household_label.setWordWrap(True)
         self.project = QComboBox()
@@ -75,8 +64,7 @@ class PaymentDialog(QDialog):
         self.ok.setDefault(True)
         cancel = QPushButton("Hủy (Esc)")
         form = QFormLayout()
-        form.addRow("Tìm hộ:", self.search)
-        form.addRow("", self.found)
+        form.addRow("Tìm hộ:", self.picker)
         form.addRow("Hộ nộp:", self.household_label)
         form.addRow("Dự án:", self.project)
         form.addRow("Còn phải trả:", self.due_label)
@@ -93,10 +81,7 @@ class PaymentDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self._debounce = QTimer(self, singleShot=True, interval=150)
-        self._debounce.timeout.connect(self._find)
-        self.search.textChanged.connect(self._debounce.start)
-        self.found.clicked.connect(lambda index: self.choose_household(self.found_model.row(index.row())["code"]))
+        self.picker.household_chosen.connect(lambda row: self.choose_household(row["code"]))
         self.project.currentIndexChanged.connect(self._project_changed)
         self.amount.textChanged.connect(self._check_amount)
         self.in_kind_box.toggled.connect(self.in_kind.setEnabled)
@@ -109,17 +94,10 @@ class PaymentDialog(QDialog):
             self.search.setFocus()
 
     # ------------------------------------------------------------------ choosing
-    def _find(self) -> None:
-        text = self.search.text().strip()
-        rows = list_households(self.books, HouseholdQuery(search=text), limit=MATCHES) if text else []
-        self.found_model.set_rows(rows)
-        if len(rows) == 1:
-            self.choose_household(rows[0]["code"])
-
     def choose_household(self, code: str, project: str | None = None) -> None:
         try:
             self._dues = [d for d in household_dues(self.books, code) if d["outstanding"] > 0]
-            row = list_households(self.books, HouseholdQuery(search=code), limit=MATCHES)
+            row = list_households(self.books, HouseholdQuery(search=code), limit=30)
         except Refused as refusal:
             self.error.show_message(refusal.message)
             return
@@ -180,14 +158,6 @@ class PaymentDialog(QDialog):
         return True
 
     # ------------------------------------------------------------------ recording
-    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.found.hasFocus():
-            index = self.found.currentIndex()
-            if index.isValid():
-                self.choose_household(self.found_model.row(index.row())["code"])
-                return
-        super().keyPressEvent(event)
-
     def record(self) -> None:
         due = self._current_due()
         if due is None or not self._check_amount():

@@ -24,6 +24,7 @@ from desktop.errors import Refused
 from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.support import SupportInput, record_support
 from desktop.services.support_check import support_preview
+from ui.household_picker import HouseholdPicker
 from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
 
 
@@ -36,10 +37,10 @@ class SupportDialog(QDialog):
         self.project = project
         self.result_info: dict | None = None
         self.setWindowTitle(("Cho vay lại từ quỹ" if from_fund else "Ghi hỗ trợ") + f" — dự án {project}")
-        self.household = QComboBox()
-        self.household.setEditable(True)
-        self.household.lineEdit().setPlaceholderText("Gõ mã hộ hoặc tên rồi chọn")
-        self.household.lineEdit().textEdited.connect(self._find)
+        self.picker = HouseholdPicker(books)
+        self.household = QLabel("Chưa chọn hộ.")
+        self.household_code = ""
+        self.picker.household_chosen.connect(self._chosen)
         self.amount = MoneyEdit()
         self.amount.setPlaceholderText("để trống: mức theo quy định của dự án")
         self.supported_on = DateEdit(date.today())
@@ -55,7 +56,8 @@ class SupportDialog(QDialog):
         self.counterpart = MoneyEdit()
         self.counterpart.setText("0")
         form = QFormLayout()
-        form.addRow("Hộ:", self.household)
+        form.addRow("Tìm hộ:", self.picker)
+        form.addRow("Hộ nhận hỗ trợ:", self.household)
         form.addRow("Số tiền hỗ trợ (đồng):", self.amount)
         form.addRow("Ngày hỗ trợ:", self.supported_on)
         form.addRow("Nguồn vốn:", self.source)
@@ -80,45 +82,31 @@ class SupportDialog(QDialog):
         layout.addWidget(self.warnings)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(560, 400)
+        self.resize(600, 520)
         self._confirmed = False
-        for signal in (self.household.currentTextChanged, self.amount.textChanged, self.supported_on.dateChanged,
+        for signal in (self.amount.textChanged, self.supported_on.dateChanged,
                        self.from_fund.toggled, self.source.currentIndexChanged):
             signal.connect(self._changed)
 
-    def _find(self, text: str) -> None:
-        if len(text.strip()) < 2:
-            return
-        rows = list_households(self.books, HouseholdQuery(search=text), limit=20)
-        self.household.blockSignals(True)
-        self.household.clear()
-        for row in rows:
-            self.household.addItem(f"{row['code']} — {row['head_name']} ({row['hamlet']})", row["code"])
-        self.household.setEditText(text)
-        self.household.blockSignals(False)
-        if rows:
-            self.household.showPopup()
+    def _chosen(self, row: dict) -> None:
+        self.household_code = row["code"]
+        self.household.setText(f"<b>{row['code']}</b> — {row['head_name']}, {row['hamlet']}")
+        mark_invalid(self.picker.search, False)
+        self._changed()
+        self.amount.setFocus()
 
     def set_household(self, code: str) -> None:
         rows = list_households(self.books, HouseholdQuery(search=code), limit=5)
         row = next((r for r in rows if r["code"] == code.upper()), None)
-        self.household.clear()
         if row:
-            self.household.addItem(f"{row['code']} — {row['head_name']} ({row['hamlet']})", row["code"])
-            self.household.setCurrentIndex(0)
-
-    def _household_code(self) -> str:
-        index = self.household.findText(self.household.currentText())
-        if index >= 0:
-            return self.household.itemData(index)
-        return self.household.currentText().split(" ")[0].strip()
+            self._chosen(row)
 
     def submit(self) -> None:
-        for widget in (self.household, self.amount, self.counterpart):
+        for widget in (self.picker.search, self.amount, self.counterpart):
             mark_invalid(widget, False)
-        code = self._household_code()
+        code = self.household_code
         if not code:
-            mark_invalid(self.household, True)
+            mark_invalid(self.picker.search, True)
             self.error.show_message("Chưa chọn hộ nhận hỗ trợ.")
             return
         try:
@@ -148,8 +136,8 @@ class SupportDialog(QDialog):
                     return
             result = record_support(self.books, data)
         except Refused as refusal:
-            if "hộ" in refusal.message.lower():
-                mark_invalid(self.household, True)
+            if refusal.message.startswith("Hộ"):
+                mark_invalid(self.picker.search, True)
             self.error.show_message(refusal.message)
             return
         self.result_info = result

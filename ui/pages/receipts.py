@@ -44,6 +44,7 @@ def _status(row: dict) -> str:
 
 class ReceiptsPage(QWidget):
     batch_printed = Signal(str)  # path of the PDF
+    receipt_voided = Signal(dict)
 
     def __init__(self, books: Books, parent=None):
         super().__init__(parent)
@@ -138,7 +139,7 @@ class ReceiptsPage(QWidget):
         if row is None or row["voided_at"]:
             return None
         dialog = VoidReceiptDialog(self.books, row, self)
-        dialog.receipt_voided.connect(lambda _: self.refresh())
+        dialog.receipt_voided.connect(self.receipt_voided)
         dialog.open()
         return dialog
 

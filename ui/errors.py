@@ -22,11 +22,15 @@ def setup_logging(logs_dir: Path) -> Path:
     logs_dir.mkdir(parents=True, exist_ok=True)
     _log_file = logs_dir / "vonxoay.log"
     root = logging.getLogger("vonxoay")
-    if not any(isinstance(h, RotatingFileHandler) for h in root.handlers):
-        handler = RotatingFileHandler(_log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
-        root.setLevel(logging.INFO)
+    for old in [h for h in root.handlers if isinstance(h, RotatingFileHandler)]:
+        if Path(old.baseFilename) == _log_file.resolve():
+            return _log_file
+        root.removeHandler(old)  # another data folder was opened before: log beside the current one
+        old.close()
+    handler = RotatingFileHandler(_log_file, maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
     return _log_file
 
 
@@ -45,10 +49,18 @@ def log_exception(exc: BaseException) -> None:
         log.error("unexpected error\n%s", "".join(traceback.format_exception(exc)))
 
 
-def show_error(parent: QWidget | None, exc: BaseException) -> None:
+_unparented: set[QMessageBox] = set()
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> QMessageBox:
     log_exception(exc)
     box = QMessageBox(QMessageBox.Icon.Warning, "VốnXoay", message_for(exc), parent=parent)
+    if parent is None:
+        # Without a parent nothing on the Qt side owns the box: keep it until the clerk closes it.
+        _unparented.add(box)
+        box.finished.connect(lambda _: _unparented.discard(box))
     box.open()  # not exec(): the window keeps running and tests are never blocked
+    return box
 
 
 def confirm(parent: QWidget | None, title: str, text: str) -> bool:

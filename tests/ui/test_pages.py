@@ -292,3 +292,14 @@ def test_cancelled_work_reports_nothing_and_calls_no_success(qtbot):
     qtbot.waitUntil(task.done.is_set, timeout=5000)
     qtbot.wait(50)
     assert results == [] and failures == []  # a cancel is neither a result nor an error to show
+
+
+def test_an_unexpected_error_is_shown_in_vietnamese_and_logged(qtbot, data_dir):
+    from ui.errors import setup_logging, show_error
+
+    log = setup_logging(data_dir.logs)
+    box = show_error(None, KeyError("household"))
+    qtbot.waitUntil(box.isVisible, timeout=2000)
+    assert "lỗi ngoài dự kiến" in box.text()
+    box.close()
+    assert "KeyError" in log.read_text(encoding="utf-8")

@@ -153,9 +153,11 @@ class HouseholdsPage(QWidget):
         view.open()
         return view
 
-    def edit_household(self, code: str) -> HouseholdForm:
-        row = next(r for r in self.model.rows_for(code))
-        form = HouseholdForm(self.books, self, household=row)
+    def edit_household(self, code: str) -> HouseholdForm | None:
+        rows = self.model.rows_for(code)
+        if not rows:
+            return None
+        form = HouseholdForm(self.books, self, household=rows[0])
         form.household_saved.connect(lambda _: self.apply_filters())
         form.open()
         return form

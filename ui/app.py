@@ -62,6 +62,7 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
 
     window = MainWindow(books)
     window.show()
+    window.backup_if_due()
     if args.quit_after is not None:
         from PySide6.QtCore import QTimer
 

@@ -158,6 +158,28 @@ class MainWindow(QMainWindow):
         self.refresh_header()
         self._show_page(current)
 
+    def backup_if_due(self):
+        """The day's automatic backup: the first start of a day copies the books into backups/ (in a
+        worker; the clerk can work meanwhile). Returns the task, or None when today's copy exists."""
+        last = last_backup_at(self.books.data_dir)
+        if last is not None and last.date() >= date.today():
+            return None
+        data_dir, actor = self.books.data_dir, self.books.actor
+
+        def work(progress, cancelled):
+            from desktop.services.backup import backup_now
+
+            with Books.open(data_dir, actor=actor) as books:
+                return backup_now(books)
+
+        def done(path) -> None:
+            self.refresh_header()
+            self.statusBar().showMessage(f"Đã tự động sao lưu: {path}", 10000)
+
+        from ui.workers import run_task
+
+        return run_task(self, "Đang sao lưu tự động…", work, done, show_progress=False)
+
     # ------------------------------------------------------------------ actions
     def open_payment(self, household: str = "", project: str = "") -> PaymentDialog:
         dialog = PaymentDialog(self.books, self, household=household or None, project=project or None)

@@ -303,3 +303,11 @@ def test_an_unexpected_error_is_shown_in_vietnamese_and_logged(qtbot, data_dir):
     assert "lỗi ngoài dự kiến" in box.text()
     box.close()
     assert "KeyError" in log.read_text(encoding="utf-8")
+
+
+def test_the_first_start_of_the_day_backs_up_once(window, qtbot, demo_books):
+    task = window.backup_if_due()
+    assert task is not None
+    qtbot.waitUntil(lambda: "chưa có" not in window.backup_label.text(), timeout=20000)
+    assert len(list(demo_books.data_dir.backups.glob("vonxoay-*.sqlite"))) == 1
+    assert window.backup_if_due() is None  # today's copy exists

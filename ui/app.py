@@ -1,51 +1,75 @@
-"""Start the window: open the commune's books (a demo commune when there are none yet)."""
+"""Start the window: fonts, log file, one copy per data folder, then the books — the first-run wizard when
+there are none (or, for ``python -m ui`` in development, a demo commune)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import __version__
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.paths import resolve_data_dir
 from desktop.services.demo import make_demo
-from ui.main_window import MainWindow
+from ui.errors import install_excepthook, setup_logging
+from ui.lock import ALREADY_OPEN, DataLock
+from ui.theme import apply_theme
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="vonxoay", description="VốnXoay — sổ quỹ vốn luân chuyển của xã")
     parser.add_argument("--data-dir", help="thư mục dữ liệu")
+    parser.add_argument("--demo", action="store_true", help="khi chưa có dữ liệu: tạo ngay một xã mẫu")
+    parser.add_argument("--first-run", action="store_true", help="khi chưa có dữ liệu: hỏi bằng hộp thoại bắt đầu")
     parser.add_argument("--version", action="version", version=f"VốnXoay {__version__}")
     parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
-def open_or_create_books(data_dir_arg: str | None) -> Books:
-    data_dir = resolve_data_dir(data_dir_arg)
-    if not data_dir.database.exists():
-        make_demo(data_dir)
-    return Books.open(data_dir)
-
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("VốnXoay")
     app.setApplicationVersion(__version__)
+    apply_theme(app)
+    data_dir = resolve_data_dir(args.data_dir)
+    setup_logging(data_dir.logs)
+    install_excepthook()
+    lock = DataLock(data_dir)
+    if not lock.acquire():
+        QMessageBox.warning(None, "VốnXoay", ALREADY_OPEN.format(holder=lock.holder()))
+        return 3
     try:
-        books = open_or_create_books(args.data_dir)
+        if data_dir.database.exists():
+            books = Books.open(data_dir)
+        elif args.demo or (demo_when_empty and not args.first_run):
+            make_demo(data_dir)
+            books = Books.open(data_dir)
+        else:
+            from ui.dialogs.first_run import FirstRunWizard
+
+            wizard = FirstRunWizard(data_dir)
+            if wizard.exec() != QDialog.DialogCode.Accepted or wizard.books is None:
+                return 0
+            books = wizard.books
     except Refused as refusal:
         QMessageBox.critical(None, "VốnXoay", refusal.message)
+        lock.release()
         return 2
+    from ui.main_window import MainWindow
+
     window = MainWindow(books)
     window.show()
+    window.backup_if_due()
     if args.quit_after is not None:
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(args.quit_after, app.quit)
     code = app.exec()
+    window.close()
+    window.deleteLater()
     books.close()
+    lock.release()
     return code

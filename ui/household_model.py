@@ -36,6 +36,14 @@ class HouseholdTableModel(QAbstractTableModel):
         self._rows = list_households(self._books, query, limit=PAGE)
         self.endResetModel()
 
+    def show_results(self, query: HouseholdQuery, total: int, first_page: list[dict]) -> None:
+        """Show a query's count and first page computed elsewhere (a worker), then fetch lazily as usual."""
+        self.beginResetModel()
+        self._query = query
+        self._total = total
+        self._rows = first_page
+        self.endResetModel()
+
     @property
     def total(self) -> int:
         return self._total
@@ -77,3 +85,8 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def row_at(self, row: int) -> dict:
         return self._rows[row]
+
+    def rows_for(self, code: str) -> list[dict]:
+        """The household with this exact code (searched, so it need not be among the fetched rows)."""
+        found = list_households(self._books, HouseholdQuery(search=code), limit=50)
+        return [r for r in found if r["code"] == code.upper()]

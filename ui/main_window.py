@@ -1,149 +1,203 @@
-"""The main window: commune header, side navigation and the pages built so far."""
+"""The main window: the commune header (name, as-of date, last backup), side navigation, one page each.
+
+Pages are built the first time they are shown, so the window is usable at once even on 100 000 households.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
+    QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QListWidget,
     QMainWindow,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.books import Books
 from desktop.dates import format_date
-from desktop.domain import Category
-from desktop.services.fundbook import fund_figures
-from desktop.services.hamlets import list_hamlets
-from desktop.services.households import HouseholdQuery
-from desktop.services.projects import list_projects
-from ui.household_model import HouseholdTableModel
-from ui.record_model import RecordTableModel
+from desktop.services.dashboard import last_backup_at
+from ui import hooks
+from ui.dialogs.payment import PaymentDialog
+from ui.dialogs.pdf_preview import PdfPreviewDialog
+from ui.pages.collections import CollectionsPage
+from ui.pages.dashboard import DashboardPage
+from ui.pages.households import HouseholdsPage
+from ui.pages.projects import ProjectsPage
+from ui.pages.receipts import ReceiptsPage
+from ui.pages.reports import ReportsPage
+from ui.pages.settings import SettingsPage
+from ui.pages.sync import SyncPage
 
-SEARCH_DELAY_MS = 150
-
-
-def _compact(table: QTableView) -> None:
-    """One line per row, as in a spreadsheet: no wrapping, no row numbers."""
-    table.setWordWrap(False)
-    table.verticalHeader().setVisible(False)
-    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
-
-
-class HouseholdsPage(QWidget):
-    def __init__(self, books: Books, parent=None):
-        super().__init__(parent)
-        self.search = QLineEdit(placeholderText="Tìm theo tên, mã hộ, số CCCD — gõ không dấu cũng được (Ctrl+F)")
-        self.search.setClearButtonEnabled(True)
-        self.hamlet = QComboBox()
-        self.hamlet.addItem("Tất cả các thôn", None)
-        for hamlet in list_hamlets(books):
-            self.hamlet.addItem(hamlet["name"], hamlet["name"])
-        self.category = QComboBox()
-        self.category.addItem("Mọi phân loại", None)
-        for category in Category:
-            self.category.addItem(category.label, category)
-        self.count = QLabel()
-        filters = QHBoxLayout()
-        filters.addWidget(self.search, 1)
-        filters.addWidget(self.hamlet)
-        filters.addWidget(self.category)
-        self.model = HouseholdTableModel(books, self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
-        self.table.setAlternatingRowColors(True)
-        _compact(self.table)
-        # Fixed widths: measuring contents would walk rows that are not fetched yet.
-        for column, width in ((0, 90), (2, 150), (3, 160), (4, 120), (5, 80), (6, 110)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.count)
-        # Typing fires a query only after a short pause, so fast typists never wait on every key.
-        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._debounce.timeout.connect(self.apply_filters)
-        self.search.textChanged.connect(self._debounce.start)
-        self.hamlet.currentIndexChanged.connect(self.apply_filters)
-        self.category.currentIndexChanged.connect(self.apply_filters)
-        self._show_count()
-
-    def apply_filters(self) -> None:
-        self.model.set_query(HouseholdQuery(search=self.search.text(), hamlet=self.hamlet.currentData(),
-                                            category=self.category.currentData()))
-        self._show_count()
-
-    def _show_count(self) -> None:
-        self.count.setText(f"{self.model.total:,} hộ".replace(",", "."))
-
-
-PROJECT_COLUMNS = [
-    ("code", "Mã", "text"), ("name", "Tên dự án", "text"), ("programme_code", "Chương trình", "text"),
-    ("households", "Số hộ", "text"), ("disbursed", "Đã hỗ trợ", "money"), ("recovered", "Đã thu hồi", "money"),
-    ("outstanding", "Còn phải thu", "money"), ("balance", "Số dư quỹ", "money"),
-]
-
-
-class ProjectsPage(QWidget):
-    def __init__(self, books: Books, parent=None):
-        super().__init__(parent)
-        self.model = RecordTableModel(PROJECT_COLUMNS, self)
-        rows = [{**p, **fund_figures(books.conn, p["id"])} for p in list_projects(books)]
-        self.model.set_rows(rows)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setAlternatingRowColors(True)
-        _compact(self.table)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.table)
+PAGES = (
+    ("dashboard", "Tổng quan", DashboardPage),
+    ("projects", "Dự án", ProjectsPage),
+    ("households", "Hộ gia đình", HouseholdsPage),
+    ("collections", "Thu hồi vốn", CollectionsPage),
+    ("receipts", "Phiếu thu", ReceiptsPage),
+    ("reports", "Báo cáo", ReportsPage),
+    ("sync", "Đồng bộ", SyncPage),
+    ("settings", "Cài đặt", SettingsPage),
+)
+KEYS = [key for key, _, _ in PAGES]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, books: Books):
+    def __init__(self, books: Books, *, start_page: str = "dashboard"):
         super().__init__()
+        hooks.load_extensions()
         self.books = books
-        name = books.setting("commune_name", "")
-        self.setWindowTitle(f"VốnXoay — {name}")
-        header = QLabel(f"<b>{name}</b> · {books.setting('upper_name', '')} · "
-                        f"{books.setting('province_name', '')} &nbsp;&nbsp; Số liệu đến ngày "
-                        f"{format_date(date.today())}")
-        header.setTextFormat(Qt.TextFormat.RichText)
+        self._pages: dict[str, QWidget] = {}
+        self.header = QFrame()
+        self.header.setObjectName("header")
+        self.commune_label = QLabel()
+        self.commune_label.setTextFormat(Qt.TextFormat.RichText)
+        self.as_of_label = QLabel()
+        self.backup_label = QLabel()
+        head = QHBoxLayout(self.header)
+        head.setContentsMargins(12, 6, 12, 6)
+        head.addWidget(self.commune_label, 1)
+        head.addWidget(self.as_of_label)
+        head.addSpacing(24)
+        head.addWidget(self.backup_label)
         self.nav = QListWidget()
+        self.nav.setObjectName("nav")
         self.nav.setFixedWidth(170)
         self.pages = QStackedWidget()
-        self.households_page = HouseholdsPage(books)
-        self.projects_page = ProjectsPage(books)
-        for title, page in (("Hộ gia đình", self.households_page), ("Dự án", self.projects_page)):
+        for _, title, _ in PAGES:
             self.nav.addItem(title)
-            self.pages.addWidget(page)
-        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
-        self.nav.setCurrentRow(0)
+            self.pages.addWidget(QWidget())  # placeholder until first shown
+        self.nav.currentRowChanged.connect(self._show_page)
         body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.setSpacing(0)
         body.addWidget(self.nav)
         body.addWidget(self.pages, 1)
         central = QWidget()
         layout = QVBoxLayout(central)
-        layout.addWidget(header)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
+        self.refresh_header()
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
-        self.resize(1280, 720)
+        QShortcut(QKeySequence("F2"), self, activated=lambda: self.open_payment())
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self._print)
+        self.resize(1366, 768)
+        self.nav.setCurrentRow(KEYS.index(start_page))
+
+    # ------------------------------------------------------------------ pages
+    def page(self, key: str) -> QWidget:
+        """The page, built on first use."""
+        if key not in self._pages:
+            index = KEYS.index(key)
+            page = PAGES[index][2](self.books)
+            self._connect(key, page)
+            old = self.pages.widget(index)
+            self.pages.insertWidget(index, page)
+            self.pages.removeWidget(old)
+            old.deleteLater()
+            self._pages[key] = page
+        return self._pages[key]
+
+    def _connect(self, key: str, page: QWidget) -> None:
+        if key in ("dashboard", "collections"):
+            page.payment_requested.connect(lambda household, project: self.open_payment(household, project))
+        elif key == "households":
+            page.payment_requested.connect(lambda household: self.open_payment(household))
+        elif key == "receipts":
+            page.receipt_voided.connect(lambda _: self.refresh_after_payment())
+        elif key == "settings":
+            page.settings_saved.connect(self.refresh_header)
+            page.backup_written.connect(lambda _: self.refresh_header())
+            page.books_restored.connect(self.books_replaced)
+
+    def _show_page(self, row: int) -> None:
+        if 0 <= row < len(PAGES):
+            self.page(KEYS[row])
+            self.pages.setCurrentIndex(row)
+
+    def go(self, key: str) -> QWidget:
+        self.nav.setCurrentRow(KEYS.index(key))
+        return self.page(key)
+
+    def refresh_header(self) -> None:
+        s = self.books.settings()
+        name = s.get("commune_name", "")
+        self.setWindowTitle(f"VốnXoay — {name}")
+        places = " · ".join(p for p in (s.get("upper_name", ""), s.get("province_name", "")) if p)
+        self.commune_label.setText(f"<b style='font-size:13pt'>{name}</b>&nbsp;&nbsp;{places}"
+                                   + ("&nbsp;&nbsp;<i>(xã mẫu)</i>" if s.get("demo") == "1" else ""))
+        self.as_of_label.setText(f"Số liệu đến ngày <b>{format_date(date.today())}</b>")
+        self.as_of_label.setTextFormat(Qt.TextFormat.RichText)
+        last = last_backup_at(self.books.data_dir)
+        self.backup_label.setText("Sao lưu gần nhất: " + (f"{last:%H:%M %d/%m/%Y}" if last else "chưa có"))
+
+    def refresh_after_payment(self) -> None:
+        """A payment or a void changes what is owed and the register; only those pages reload."""
+        for key in ("dashboard", "collections", "receipts"):
+            if key in self._pages:
+                self._pages[key].refresh()
+
+    def books_replaced(self) -> None:
+        """After a restore every figure may differ: rebuild the pages from the restored books."""
+        current = self.nav.currentRow()
+        for key in list(self._pages):
+            index = KEYS.index(key)
+            old = self._pages.pop(key)
+            self.pages.insertWidget(index, QWidget())
+            self.pages.removeWidget(old)
+            old.deleteLater()
+        self.refresh_header()
+        self._show_page(current)
+
+    def backup_if_due(self):
+        """The day's automatic backup: the first start of a day copies the books into backups/ (in a
+        worker; the clerk can work meanwhile). Returns the task, or None when today's copy exists."""
+        last = last_backup_at(self.books.data_dir)
+        if last is not None and last.date() >= date.today():
+            return None
+        data_dir, actor = self.books.data_dir, self.books.actor
+
+        def work(progress, cancelled):
+            from desktop.services.backup import backup_now
+
+            with Books.open(data_dir, actor=actor) as books:
+                return backup_now(books)
+
+        def done(path) -> None:
+            self.refresh_header()
+            self.statusBar().showMessage(f"Đã tự động sao lưu: {path}", 10000)
+
+        from ui.workers import run_task
+
+        return run_task(self, "Đang sao lưu tự động…", work, done, show_progress=False)
+
+    # ------------------------------------------------------------------ actions
+    def open_payment(self, household: str = "", project: str = "") -> PaymentDialog:
+        dialog = PaymentDialog(self.books, self, household=household or None, project=project or None)
+        dialog.receipt_issued.connect(self._receipt_issued)
+        dialog.open()
+        return dialog
+
+    def _receipt_issued(self, info: dict) -> None:
+        self.refresh_after_payment()
+        receipt = info["receipt"]
+        self.last_preview = PdfPreviewDialog(info["pdf"], f"Phiếu thu số {receipt['number']}/{receipt['year']}", self)
+        self.last_preview.open()
 
     def _focus_search(self) -> None:
-        self.nav.setCurrentRow(0)
-        self.households_page.search.setFocus()
-        self.households_page.search.selectAll()
+        page = self.go("households")
+        page.search.setFocus()
+        page.search.selectAll()
+
+    def _print(self) -> None:
+        if self.nav.currentRow() == KEYS.index("receipts"):
+            self.page("receipts").print_selected()

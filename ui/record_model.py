@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QColor
 
 from desktop.dates import format_date
 from desktop.money import format_vnd
 
 
 class RecordTableModel(QAbstractTableModel):
-    """``kind`` is "text", "money" (7.000.000, right-aligned) or "date" (dd/mm/yyyy)."""
+    """``kind`` is "text", "number" (right-aligned), "money" (7.000.000, right-aligned) or "date" (dd/mm/yyyy).
+    A row with a true ``voided_at`` is shown grey: voided receipts stay in the register, visibly."""
 
     def __init__(self, columns: list[tuple[str, str, str]], parent=None):
         super().__init__(parent)
@@ -40,11 +42,19 @@ class RecordTableModel(QAbstractTableModel):
             if kind == "date":
                 return format_date(value)
             return str(value)
-        if role == Qt.ItemDataRole.TextAlignmentRole and kind == "money":
+        if role == Qt.ItemDataRole.TextAlignmentRole and kind in ("money", "number"):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.ForegroundRole and self._rows[index.row()].get("voided_at"):
+            return QColor("#9a9a9a")
         return None
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             return self._columns[section][1]
         return None
+
+    def row(self, row: int) -> dict:
+        return self._rows[row]
+
+    def rows(self) -> list[dict]:
+        return list(self._rows)

@@ -1,0 +1,179 @@
+"""Read-only figures the window shows at a glance: the dashboard, what one household owes, the receipt
+register and when the books were last backed up. Queries only; every rule stays in the services they read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from desktop.books import Books
+from desktop.dates import add_months
+from desktop.fund import AGING_BUCKETS
+from desktop.paths import DataDir
+from desktop.services.fundbook import LIVE_PAID, fund_figures
+from desktop.services.households import category_history, require_household
+from desktop.services.schedules import due_list
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    as_of: date
+    due_this_month_count: int
+    due_this_month_amount: int
+    overdue_count: int
+    overdue_amount: int
+    overdue_by_bucket: dict[str, tuple[int, int]]  # bucket label -> (installments, đồng)
+    recovered_this_year: int
+    fund_balance: int
+    households_relent: int
+    recovery_by_month: list[tuple[str, int]]  # ("mm/yyyy", đồng), oldest first, 12 months ending as_of
+    due_soon: list[dict]  # installments falling due in the next 30 days, earliest first
+
+
+def dashboard(books: Books, as_of: date | None = None) -> Dashboard:
+    as_of = as_of or date.today()
+    conn = books.conn
+    month_start = as_of.replace(day=1)
+    month_end = add_months(month_start, 1)
+    due = due_list(books, as_of, within_days=max(30, (month_end - as_of).days))
+    buckets = {label: (0, 0) for label, _, _ in AGING_BUCKETS}
+    this_month = [0, 0]
+    soon_limit = date.fromordinal(as_of.toordinal() + 30).isoformat()
+    soon = []
+    for row in due["rows"]:
+        if row["aging"] in buckets:
+            count, amount = buckets[row["aging"]]
+            buckets[row["aging"]] = (count + 1, amount + row["outstanding"])
+        if month_start.isoformat() <= row["due_on"] < month_end.isoformat():
+            this_month[0] += 1
+            this_month[1] += row["outstanding"]
+        if row["aging"] == "not_due" and row["due_on"] <= soon_limit:
+            soon.append(row)
+    soon.sort(key=lambda r: (r["due_on"], r["household"]))
+    year_start = as_of.replace(month=1, day=1).isoformat()
+    recovered_year = conn.execute(
+        "SELECT coalesce(sum(amount), 0) FROM receipt WHERE voided_at IS NULL AND issued_on BETWEEN ? AND ?",
+        (year_start, as_of.isoformat())).fetchone()[0]
+    balance, relent = 0, 0
+    for (project_id,) in conn.execute("SELECT id FROM project").fetchall():
+        figures = fund_figures(conn, project_id)
+        balance += figures["balance"]
+    relent = conn.execute("SELECT count(DISTINCT household_id) FROM membership WHERE round >= 2").fetchone()[0]
+    first_month = add_months(month_start, -11)
+    by_month = dict(conn.execute(
+        """SELECT substr(issued_on, 1, 7), sum(amount) FROM receipt WHERE voided_at IS NULL
+           AND issued_on >= ? AND issued_on <= ? GROUP BY 1""", (first_month.isoformat(), as_of.isoformat())))
+    months = []
+    for i in range(12):
+        month = add_months(first_month, i)
+        months.append((f"{month:%m/%Y}", by_month.get(f"{month:%Y-%m}", 0)))
+    return Dashboard(
+        as_of=as_of, due_this_month_count=this_month[0], due_this_month_amount=this_month[1],
+        overdue_count=sum(c for c, _ in buckets.values()), overdue_amount=sum(a for _, a in buckets.values()),
+        overdue_by_bucket=buckets, recovered_this_year=recovered_year, fund_balance=balance,
+        households_relent=relent, recovery_by_month=months, due_soon=soon,
+    )
+
+
+def household_dues(books: Books, household: str) -> list[dict]:
+    """Per project the household is in: what it still owes and its next installment (what to prefill)."""
+    row = require_household(books.conn, household)
+    projects = books.conn.execute(
+        f"""SELECT p.code AS project, p.name AS project_name, i.due_on, i.amount, {LIVE_PAID} AS paid
+            FROM installment i JOIN membership m ON m.id = i.membership_id JOIN project p ON p.id = m.project_id
+            WHERE m.household_id = ? ORDER BY p.code, i.due_on, i.id""", (row["id"],)).fetchall()
+    out: dict[str, dict] = {}
+    for r in projects:
+        entry = out.setdefault(r["project"], {"project": r["project"], "project_name": r["project_name"],
+                                              "outstanding": 0, "next_due_on": None, "next_amount": 0})
+        left = r["amount"] - r["paid"]
+        entry["outstanding"] += left
+        if left > 0 and entry["next_due_on"] is None:
+            entry["next_due_on"] = r["due_on"]
+            entry["next_amount"] = left
+    return list(out.values())
+
+
+def household_file(books: Books, household: str) -> dict:
+    """Everything the household page shows: the household, its category history, supports, schedule and
+    receipts (voided ones included, marked)."""
+    conn = books.conn
+    row = require_household(conn, household)
+    hamlet = conn.execute("SELECT name FROM hamlet WHERE id = ?", (row["hamlet_id"],)).fetchone()[0]
+    memberships = conn.execute(
+        """SELECT p.code AS project, p.name AS project_name, m.round, m.source, m.support_amount, m.to_return,
+                  m.in_kind, m.supported_on FROM membership m JOIN project p ON p.id = m.project_id
+           WHERE m.household_id = ? ORDER BY m.supported_on, m.id""", (row["id"],)).fetchall()
+    installments = conn.execute(
+        f"""SELECT p.code AS project, i.seq, i.due_on, i.amount, {LIVE_PAID} AS paid
+            FROM installment i JOIN membership m ON m.id = i.membership_id JOIN project p ON p.id = m.project_id
+            WHERE m.household_id = ? ORDER BY i.due_on, i.id""", (row["id"],)).fetchall()
+    receipts = conn.execute(
+        """SELECT r.book, r.year, r.number, r.issued_on, p.code AS project, r.amount, r.method, r.voided_at,
+                  r.void_reason FROM receipt r JOIN project p ON p.id = r.project_id
+           WHERE r.household_id = ? ORDER BY r.issued_on, r.id""", (row["id"],)).fetchall()
+    return {
+        "household": {**dict(row), "hamlet": hamlet},
+        "categories": category_history(conn, row["id"]),
+        "memberships": [dict(m) for m in memberships],
+        "schedule": [{**dict(i), "outstanding": i["amount"] - i["paid"]} for i in installments],
+        "receipts": [dict(r) for r in receipts],
+    }
+
+
+def receipt_register(books: Books, *, book: str | None = None, date_from: date | None = None,
+                     date_to: date | None = None, limit: int = 5000) -> list[dict]:
+    """Receipts for the register, newest first, with the household and project they belong to."""
+    clauses, params = [], []
+    if book:
+        clauses.append("r.book = ?")
+        params.append(book)
+    if date_from:
+        clauses.append("r.issued_on >= ?")
+        params.append(date_from.isoformat())
+    if date_to:
+        clauses.append("r.issued_on <= ?")
+        params.append(date_to.isoformat())
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = books.conn.execute(
+        f"""SELECT r.id, r.book, r.year, r.number, r.issued_on, h.code AS household, r.payer, p.code AS project,
+                   r.amount, r.method, r.voided_at, r.void_reason,
+                   EXISTS (SELECT 1 FROM receipt_print rp WHERE rp.receipt_id = r.id) AS printed
+            FROM receipt r JOIN household h ON h.id = r.household_id JOIN project p ON p.id = r.project_id
+            {where} ORDER BY r.issued_on DESC, r.year DESC, r.book, r.number DESC LIMIT ?""", [*params, limit])
+    return [dict(r) for r in rows]
+
+
+def receipt_books(books: Books) -> list[str]:
+    """Receipt books in use, plus the one the settings name for new receipts."""
+    found = [r[0] for r in books.conn.execute("SELECT DISTINCT book FROM receipt ORDER BY book")]
+    current = books.setting("receipt_book", "01")
+    return sorted(set(found) | {current})
+
+
+def last_backup_at(data_dir: DataDir) -> datetime | None:
+    """When the newest backup in the backups folder was written, or None when there is none yet."""
+    folder = Path(data_dir.backups)
+    if not folder.is_dir():
+        return None
+    times = [p.stat().st_mtime for p in folder.glob("*.sqlite")]
+    return datetime.fromtimestamp(max(times)) if times else None
+
+
+def programme_choices(books: Books) -> list[dict]:
+    """Programmes of the shipped catalogue with their components, for the project form's pickers."""
+    programmes = [dict(r) for r in books.conn.execute("SELECT id, code, name FROM programme ORDER BY id")]
+    for programme in programmes:
+        programme["components"] = [r[0] for r in books.conn.execute(
+            "SELECT code FROM programme_component WHERE programme_id = ? ORDER BY id", (programme["id"],))]
+    return programmes
+
+
+def receipt_book_summary(books: Books) -> list[dict]:
+    """Per receipt book and year: how many receipts, how many voided, the last number used."""
+    rows = books.conn.execute(
+        """SELECT book, year, count(*) AS receipts, count(voided_at) AS voided, max(number) AS last_number
+           FROM receipt GROUP BY book, year ORDER BY year DESC, book""")
+    return [dict(r) for r in rows]

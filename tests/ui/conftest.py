@@ -1,0 +1,44 @@
+"""Fixtures for the window tests: the shipped fonts loaded once, and a small demo commune in a window."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+from desktop.books import Books  # noqa: E402
+from desktop.services.demo import make_demo  # noqa: E402
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _theme(qapp):
+    from ui.theme import apply_theme
+
+    apply_theme(qapp)
+
+
+@pytest.fixture
+def demo_books(data_dir):
+    make_demo(data_dir, households=1200, seed=3, as_of=date.today())
+    books = Books.open(data_dir)
+    yield books
+    books.close()
+
+
+@pytest.fixture
+def window(qtbot, demo_books):
+    from ui.main_window import MainWindow
+
+    win = MainWindow(demo_books)
+    qtbot.addWidget(win)
+    win.show()
+    # The dashboard computes in a worker; let it finish so no thread outlives the test's database.
+    qtbot.waitUntil(lambda: win.page("dashboard").figures is not None, timeout=10000)
+    yield win
+    win.close()
+    # No worker may outlive the test's database folder.
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(20000)

@@ -1,0 +1,202 @@
+"""The first start on a machine with no books: set up the commune, open the demo commune, or restore a backup."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QRadioButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.books import Books
+from desktop.errors import Refused
+from desktop.paths import DataDir
+from desktop.services.backup import restore, verify_backup
+from desktop.services.demo import make_demo
+from desktop.services.hamlets import add_hamlet
+from desktop.services.settings import CommuneSetup, init_books, update_settings, validate_setup
+from desktop.text import fold
+from ui.widgets import ErrorLabel, mark_invalid
+
+NEW, DEMO, RESTORE = 0, 1, 2
+SIGNERS = (("signer_chairman", "Chủ tịch UBND:"), ("signer_accountant", "Kế toán:"),
+           ("signer_cashier", "Thủ quỹ:"), ("signer_clerk", "Người lập phiếu:"))
+_FIELD_WORDS = (("ma xa", "commune_code"), ("ten don vi", "commune_name"), ("ma cap tren", "upper_code"),
+                ("ten cap tren", "upper_name"), ("ma tinh", "province_code"), ("ten tinh", "province_name"))
+
+
+class FirstRunWizard(QDialog):
+    """Step 1: what to do. Step 2: the commune. Step 3: signatories and the first receipt book."""
+
+    def __init__(self, data_dir: DataDir, parent=None):
+        super().__init__(parent)
+        self.data_dir = data_dir
+        self.books: Books | None = None
+        self.setWindowTitle("VốnXoay — bắt đầu")
+        self.steps = QStackedWidget()
+        self.steps.addWidget(self._choice_step())
+        self.steps.addWidget(self._commune_step())
+        self.steps.addWidget(self._signers_step())
+        self.error = ErrorLabel()
+        self.back = QPushButton("< Quay lại")
+        self.next = QPushButton("Tiếp >")
+        self.next.setDefault(True)
+        cancel = QPushButton("Thoát")
+        self.back.clicked.connect(self.go_back)
+        self.next.clicked.connect(self.go_next)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for button in (self.back, self.next, cancel):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.steps, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self._update_buttons()
+        self.resize(600, 440)
+
+    # ------------------------------------------------------------------ steps
+    def _choice_step(self) -> QWidget:
+        page = QWidget()
+        intro = QLabel("<b>Chào mừng đến với VốnXoay.</b><br>Máy này chưa có sổ sách. Chọn cách bắt đầu:")
+        intro.setWordWrap(True)
+        self.choice = QButtonGroup(page)
+        options = ("Thiết lập xã của tôi (tên xã, cấp trên, người ký, quyển phiếu thu)",
+                   "Mở xã mẫu để xem thử (dữ liệu giả lập, có thể xóa sau)",
+                   "Khôi phục từ một bản sao lưu")
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        for index, text in enumerate(options):
+            radio = QRadioButton(text)
+            self.choice.addButton(radio, index)
+            layout.addWidget(radio)
+        self.choice.button(NEW).setChecked(True)
+        self.backup_path = QLineEdit(placeholderText="Tệp sao lưu (.sqlite)")
+        browse = QPushButton("Chọn tệp…")
+        browse.clicked.connect(self._browse_backup)
+        row = QHBoxLayout()
+        row.addWidget(self.backup_path, 1)
+        row.addWidget(browse)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.choice.idToggled.connect(lambda *_: self._update_buttons())
+        return page
+
+    def _commune_step(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        self.fields: dict[str, QLineEdit] = {}
+        for key, label, hint in (
+                ("commune_code", "Mã xã (5 số):", "ví dụ 10507"), ("commune_name", "Tên xã:", "ví dụ Xã Đức Chính"),
+                ("upper_code", "Mã cấp trên:", "huyện 3 số hoặc tỉnh 2 số"),
+                ("upper_name", "Tên cấp trên:", "ví dụ Huyện Cẩm Giàng"),
+                ("province_code", "Mã tỉnh (2 số):", "ví dụ 30"),
+                ("province_name", "Tên tỉnh:", "ví dụ Tỉnh Hải Dương")):
+            self.fields[key] = QLineEdit(placeholderText=hint)
+            form.addRow(label, self.fields[key])
+        return page
+
+    def _signers_step(self) -> QWidget:
+        page = QWidget()
+        form = QFormLayout(page)
+        form.addRow(QLabel("Họ tên người ký in trên phiếu thu (sửa được sau trong Cài đặt):"))
+        self.signers: dict[str, QLineEdit] = {}
+        for key, label in SIGNERS:
+            self.signers[key] = QLineEdit()
+            form.addRow(label, self.signers[key])
+        self.receipt_book = QLineEdit("01")
+        form.addRow("Quyển phiếu thu đầu tiên:", self.receipt_book)
+        self.hamlets = QPlainTextEdit()
+        self.hamlets.setPlaceholderText("Mỗi dòng một thôn, ví dụ:\nThôn Đông\nThôn Tây")
+        self.hamlets.setMaximumHeight(90)
+        form.addRow("Các thôn của xã:", self.hamlets)
+        return page
+
+    def _browse_backup(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", str(Path.home()), "SQLite (*.sqlite *.db)")
+        if path:
+            self.backup_path.setText(path)
+            self.choice.button(RESTORE).setChecked(True)
+
+    def _update_buttons(self) -> None:
+        step = self.steps.currentIndex()
+        self.back.setEnabled(step > 0)
+        last = step == 2 or (step == 0 and self.choice.checkedId() != NEW)
+        self.next.setText("Bắt đầu" if last else "Tiếp >")
+
+    def go_back(self) -> None:
+        self.error.show_message("")
+        self.steps.setCurrentIndex(max(0, self.steps.currentIndex() - 1))
+        self._update_buttons()
+
+    def _setup(self) -> CommuneSetup:
+        f = {k: w.text() for k, w in self.fields.items()}
+        return CommuneSetup(f["commune_code"], f["commune_name"], f["upper_code"], f["upper_name"],
+                            f["province_code"], f["province_name"], receipt_book=self.receipt_book.text())
+
+    def go_next(self) -> None:
+        self.error.show_message("")
+        for widget in self.fields.values():
+            mark_invalid(widget, False)
+        step = self.steps.currentIndex()
+        try:
+            if step == 0 and self.choice.checkedId() == DEMO:
+                make_demo(self.data_dir, households=1500)
+                self.books = Books.open(self.data_dir)
+            elif step == 0 and self.choice.checkedId() == RESTORE:
+                source = Path(self.backup_path.text().strip())
+                verify_backup(source)
+                restore(self.data_dir, source)
+                self.books = Books.open(self.data_dir)
+            elif step == 1:
+                validate_setup(self._setup())  # check before moving on, so the clerk fixes it here
+                self.steps.setCurrentIndex(2)
+                self._update_buttons()
+                return
+            elif step == 2:
+                # One entry per hamlet however it was typed, so a repeated line cannot fail after set-up.
+                hamlets = list({fold(n): n.strip() for n in self.hamlets.toPlainText().splitlines()
+                                if n.strip()}.values())
+                books, _ = init_books(self.data_dir, self._setup())
+                try:
+                    signers = {k: w.text().strip() for k, w in self.signers.items() if w.text().strip()}
+                    if signers:
+                        update_settings(books, signers)
+                    for hamlet in hamlets:
+                        add_hamlet(books, hamlet)
+                except BaseException:
+                    books.close()
+                    raise
+                self.books = books
+            else:
+                self.steps.setCurrentIndex(step + 1)
+                self._update_buttons()
+                return
+        except Refused as refusal:
+            self._show_refusal(refusal.message)
+            return
+        self.accept()
+
+    def _show_refusal(self, message: str) -> None:
+        folded = fold(message)
+        for words, key in _FIELD_WORDS:
+            if words in folded:
+                mark_invalid(self.fields[key], True)
+                if self.steps.currentIndex() != 1:
+                    self.steps.setCurrentIndex(1)
+                    self._update_buttons()
+                break
+        self.error.show_message(message)

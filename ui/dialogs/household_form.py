@@ -1,0 +1,140 @@
+"""Add or edit a household, with the service's checks shown on the form: the wrong field turns red, the
+reason is written under it in Vietnamese, and nothing the clerk typed is lost."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+)
+
+from desktop.books import Books
+from desktop.domain import Category
+from desktop.errors import Refused
+from desktop.services.hamlets import list_hamlets
+from desktop.services.households import (
+    HouseholdChanges,
+    HouseholdInput,
+    add_household,
+    edit_household,
+    next_household_code,
+)
+from desktop.text import fold
+from ui.widgets import DateEdit, ErrorLabel, mark_invalid
+
+# Which field a refusal is about, found from words the service's messages use.
+_FIELD_WORDS = (("cccd", "id_number"), ("ma ho", "code"), ("ho ten", "head_name"), ("nhan khau", "members"),
+                ("thon", "hamlet"), ("ngay", "category_on"))
+
+
+class HouseholdForm(QDialog):
+    household_saved = Signal(str)  # the household code
+
+    def __init__(self, books: Books, parent=None, *, household: dict | None = None):
+        super().__init__(parent)
+        self.books = books
+        self.editing = household
+        self.setWindowTitle("Sửa thông tin hộ" if household else "Thêm hộ gia đình")
+        self.code = QLineEdit(household["code"] if household else next_household_code(books))
+        self.code.setReadOnly(bool(household))
+        self.head_name = QLineEdit(household["head_name"] if household else "")
+        self.hamlet = QComboBox()
+        for hamlet in list_hamlets(books):
+            self.hamlet.addItem(hamlet["name"])
+        self.category = QComboBox()
+        for category in Category:
+            self.category.addItem(category.label, category)
+        self.category_on = DateEdit()
+        self.id_number = QLineEdit(placeholderText="12 chữ số (CCCD) hoặc để trống")
+        self.members = QSpinBox()
+        self.members.setRange(0, 99)
+        self.members.setSpecialValueText("chưa rõ")
+        self.phone = QLineEdit()
+        self.ethnic_minority = QCheckBox("Dân tộc thiểu số")
+        self.female_head = QCheckBox("Chủ hộ là nữ")
+        self.notes = QLineEdit()
+        if household:
+            self.hamlet.setCurrentText(household["hamlet"])
+            self.id_number.setText(household.get("id_number") or "")
+            self.members.setValue(household.get("members") or 0)
+            self.phone.setText(household.get("phone") or "")
+            self.ethnic_minority.setChecked(bool(household.get("ethnic_minority")))
+            self.female_head.setChecked(bool(household.get("female_head")))
+            self.notes.setText(household.get("notes") or "")
+        form = QFormLayout()
+        form.addRow("Mã hộ:", self.code)
+        form.addRow("Họ tên chủ hộ:", self.head_name)
+        form.addRow("Thôn:", self.hamlet)
+        if not household:  # a later category is a poverty review (Hộ gia đình → Xếp loại), never an edit
+            form.addRow("Phân loại:", self.category)
+            form.addRow("Xếp loại từ ngày:", self.category_on)
+        form.addRow("Số CCCD:", self.id_number)
+        form.addRow("Số nhân khẩu:", self.members)
+        form.addRow("Điện thoại:", self.phone)
+        form.addRow("", self.ethnic_minority)
+        form.addRow("", self.female_head)
+        form.addRow("Ghi chú:", self.notes)
+        self.error = ErrorLabel()
+        self.save = QPushButton("Lưu (Enter)")
+        self.save.setDefault(True)
+        cancel = QPushButton("Hủy (Esc)")
+        self.save.clicked.connect(self.submit)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.resize(520, 460)
+
+    def _fields(self) -> dict:
+        return {"code": self.code, "head_name": self.head_name, "hamlet": self.hamlet, "id_number": self.id_number,
+                "members": self.members, "category_on": self.category_on}
+
+    def _show_refusal(self, message: str) -> None:
+        folded = fold(message)
+        for words, name in _FIELD_WORDS:
+            if words in folded:
+                mark_invalid(self._fields()[name], True)
+                self._fields()[name].setFocus()
+                break
+        self.error.show_message(message)
+
+    def submit(self) -> None:
+        for widget in self._fields().values():
+            mark_invalid(widget, False)
+        if not self.head_name.text().strip():
+            self._show_refusal("Chưa nhập họ tên chủ hộ.")
+            return
+        members = self.members.value() or None
+        try:
+            if self.editing:
+                edit_household(self.books, self.editing["code"], HouseholdChanges(
+                    head_name=self.head_name.text(), hamlet=self.hamlet.currentText(),
+                    id_number=self.id_number.text(), members=members, phone=self.phone.text(),
+                    ethnic_minority=self.ethnic_minority.isChecked(), female_head=self.female_head.isChecked(),
+                    notes=self.notes.text()))
+                code = self.editing["code"]
+            else:
+                code = add_household(self.books, HouseholdInput(
+                    code=self.code.text(), head_name=self.head_name.text(), hamlet=self.hamlet.currentText(),
+                    category=self.category.currentData(), category_on=self.category_on.value(),
+                    id_number=self.id_number.text().strip() or None, members=members, phone=self.phone.text(),
+                    ethnic_minority=self.ethnic_minority.isChecked(), female_head=self.female_head.isChecked(),
+                    notes=self.notes.text()))["code"]
+        except Refused as refusal:
+            self._show_refusal(refusal.message)
+            return
+        self.household_saved.emit(code)
+        self.accept()

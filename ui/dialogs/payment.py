@@ -1,0 +1,184 @@
+"""Thu hồi vốn: the payment dialog. Find the household by typing, see what it owes, Enter records the
+payment through ``desktop.services.payments`` and the receipt PDF opens in the preview."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from desktop.books import Books
+from desktop.dates import format_date
+from desktop.errors import Refused
+from desktop.money import format_vnd
+from desktop.services.dashboard import household_dues
+from desktop.services.households import HouseholdQuery, list_households
+from desktop.services.payments import PaymentInput, record_payment
+from desktop.services.receipts import print_receipts, receipt_view
+from ui.household_picker import HouseholdPicker
+from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
+
+
+def receipt_pdf_path(books: Books, receipt: dict) -> Path:
+    folder = books.data_dir.exports / "phieu-thu"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"phieu-thu-{receipt['book']}-{receipt['year']}-{receipt['number']:05d}.pdf"
+
+
+class PaymentDialog(QDialog):
+    receipt_issued = Signal(dict)  # the service's result plus "pdf": the receipt file written
+
+    def __init__(self, books: Books, parent=None, *, household: str | None = None, project: str | None = None):
+        super().__init__(parent)
+        self.books = books
+        self.setWindowTitle("Thu hồi vốn — ghi phiếu thu")
+        self.result_info: dict | None = None
+        self._dues: list[dict] = []
+        self.picker = HouseholdPicker(books)
+        self.search = self.picker.search
+        self.household_label = QLabel("Chưa chọn hộ.")
+        self.household_label.setWordWrap(True)
+        self.project = QComboBox()
+        self.due_label = QLabel("")
+        self.due_label.setWordWrap(True)
+        self.amount = MoneyEdit()
+        self.paid_on = DateEdit(date.today())
+        self.payer = QLineEdit()
+        self.in_kind_box = QCheckBox("Nộp bằng hiện vật")
+        self.in_kind = QLineEdit(placeholderText="Mô tả hiện vật (ví dụ: 1 con bê cái 8 tháng tuổi)")
+        self.in_kind.setEnabled(False)
+        self.error = ErrorLabel()
+        self.ok = QPushButton("Ghi phiếu thu (Enter)")
+        self.ok.setDefault(True)
+        cancel = QPushButton("Hủy (Esc)")
+        form = QFormLayout()
+        form.addRow("Tìm hộ:", self.picker)
+        form.addRow("Hộ nộp:", self.household_label)
+        form.addRow("Dự án:", self.project)
+        form.addRow("Còn phải trả:", self.due_label)
+        form.addRow("Số tiền (đồng):", self.amount)
+        form.addRow("Ngày thu:", self.paid_on)
+        form.addRow("Người nộp:", self.payer)
+        form.addRow(self.in_kind_box, self.in_kind)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.picker.household_chosen.connect(lambda row: self.choose_household(row["code"]))
+        self.project.currentIndexChanged.connect(self._project_changed)
+        self.amount.textChanged.connect(self._check_amount)
+        self.in_kind_box.toggled.connect(self.in_kind.setEnabled)
+        self.ok.clicked.connect(self.record)
+        cancel.clicked.connect(self.reject)
+        self.resize(620, 470)
+        if household:
+            self.choose_household(household, project)
+        else:
+            self.search.setFocus()
+
+    # ------------------------------------------------------------------ choosing
+    def choose_household(self, code: str, project: str | None = None) -> None:
+        try:
+            self._dues = [d for d in household_dues(self.books, code) if d["outstanding"] > 0]
+            row = list_households(self.books, HouseholdQuery(search=code), limit=30)
+        except Refused as refusal:
+            self.error.show_message(refusal.message)
+            return
+        head = next((r for r in row if r["code"] == code.upper()), None)
+        self.household_code = code.upper()
+        name = head["head_name"] if head else ""
+        self.household_label.setText(f"<b>{self.household_code}</b> — {name}"
+                                     + (f", {head['hamlet']}" if head else ""))
+        self.payer.setText(name)
+        self.project.blockSignals(True)
+        self.project.clear()
+        for due in self._dues:
+            self.project.addItem(f"{due['project']} — {due['project_name']}", due["project"])
+        self.project.blockSignals(False)
+        if not self._dues:
+            self.due_label.setText("Hộ này không còn khoản nào phải trả.")
+            self.amount.clear()
+            self.ok.setEnabled(False)
+            return
+        index = max(0, self.project.findData(project)) if project else 0
+        self.project.setCurrentIndex(index)
+        self._project_changed()
+        self.amount.setFocus()
+        self.amount.selectAll()
+
+    def _current_due(self) -> dict | None:
+        index = self.project.currentIndex()
+        return self._dues[index] if 0 <= index < len(self._dues) else None
+
+    def _project_changed(self) -> None:
+        due = self._current_due()
+        if due is None:
+            return
+        next_text = (f"; kỳ tới {format_vnd(due['next_amount'])} đ, hạn {format_date(due['next_due_on'])}"
+                     if due["next_due_on"] else "")
+        self.due_label.setText(f"<b>{format_vnd(due['outstanding'])} đ</b>{next_text}")
+        self.amount.set_amount(due["next_amount"] or due["outstanding"])
+        self._check_amount()
+
+    def _check_amount(self) -> bool:
+        """Live check: a wrong or too large amount turns the field red and the button off, before Enter."""
+        due = self._current_due()
+        try:
+            amount = self.amount.amount()
+            if amount <= 0:
+                raise Refused("Số tiền nộp phải lớn hơn 0.")
+            if due is not None and amount > due["outstanding"]:
+                raise Refused(f"Số tiền {format_vnd(amount)} đ lớn hơn số hộ còn phải trả "
+                              f"{format_vnd(due['outstanding'])} đ.")
+        except Refused as refusal:
+            mark_invalid(self.amount, True)
+            self.error.show_message(refusal.message)
+            self.ok.setEnabled(False)
+            return False
+        mark_invalid(self.amount, False)
+        self.error.show_message("")
+        self.ok.setEnabled(due is not None)
+        return True
+
+    # ------------------------------------------------------------------ recording
+    def record(self) -> None:
+        due = self._current_due()
+        if due is None or not self._check_amount():
+            return
+        in_kind = self.in_kind.text().strip() if self.in_kind_box.isChecked() else ""
+        if self.in_kind_box.isChecked() and not in_kind:
+            mark_invalid(self.in_kind, True)
+            self.error.show_message("Hãy mô tả hiện vật hộ nộp.")
+            return
+        mark_invalid(self.in_kind, False)
+        data = PaymentInput(project=due["project"], household=self.household_code, amount=self.amount.amount(),
+                            paid_on=self.paid_on.value(), payer=self.payer.text(), in_kind=in_kind)
+        try:
+            result = record_payment(self.books, data)
+        except Refused as refusal:
+            self.error.show_message(refusal.message)  # what was typed stays for the clerk to correct
+            return
+        receipt = result["receipt"]
+        view = receipt_view(self.books, receipt["book"], receipt["number"], receipt["year"])
+        path = receipt_pdf_path(self.books, receipt)
+        print_receipts(self.books, [view], path)
+        self.result_info = {**result, "pdf": str(path)}
+        self.receipt_issued.emit(self.result_info)
+        self.accept()

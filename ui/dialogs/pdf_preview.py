@@ -1,0 +1,93 @@
+"""Preview of a PDF the program wrote (a receipt, a list), with Print (Ctrl+P) and Save PDF."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ui.errors import show_error
+from ui.printing import print_pdf, render_pages
+
+PREVIEW_DPI = 80
+PREVIEW_PAGES = 20  # a batch of hundreds previews its first pages; printing sends them all
+
+
+class PdfPreviewDialog(QDialog):
+    def __init__(self, path: Path, title: str, parent=None):
+        super().__init__(parent)
+        self.path = Path(path)
+        self.setWindowTitle(title)
+        self.pages = render_pages(self.path, PREVIEW_DPI, last=PREVIEW_PAGES - 1)
+        column = QWidget()
+        pages_layout = QVBoxLayout(column)
+        pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        for image in self.pages:
+            label = QLabel()
+            label.setPixmap(QPixmap.fromImage(image))
+            label.setStyleSheet("border: 1px solid #999; background: white;")
+            pages_layout.addWidget(label)
+        scroll = QScrollArea()
+        scroll.setWidget(column)
+        scroll.setWidgetResizable(True)
+        scroll.setStyleSheet("QScrollArea { background: #808080; }")
+        self.where = QLabel(f"Tệp: {self.path}")
+        self.where.setWordWrap(True)
+        self.print_button = QPushButton("In… (Ctrl+P)")
+        self.save_button = QPushButton("Lưu PDF…")
+        close = QPushButton("Đóng")
+        self.print_button.clicked.connect(self.choose_printer)
+        self.save_button.clicked.connect(self.choose_save_path)
+        close.clicked.connect(self.accept)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.where, 1)
+        buttons.addWidget(self.print_button)
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(scroll, 1)
+        layout.addLayout(buttons)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.choose_printer)
+        width = max((i.width() for i in self.pages), default=500) + 60
+        self.resize(min(width, 1000), 700)
+
+    def choose_printer(self) -> None:
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("In")
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.print_to(printer)
+
+    def print_to(self, printer: QPrinter) -> int:
+        try:
+            return print_pdf(printer, self.path)
+        except Exception as exc:  # noqa: BLE001 - shown and logged; the PDF stays saved
+            show_error(self, exc)
+            return 0
+
+    def choose_save_path(self) -> None:
+        target, _ = QFileDialog.getSaveFileName(self, "Lưu PDF", str(Path.home() / self.path.name), "PDF (*.pdf)")
+        if target:
+            self.save_to(Path(target))
+
+    def save_to(self, target: Path) -> Path:
+        try:
+            shutil.copyfile(self.path, target)
+        except OSError as exc:
+            from desktop.errors import Refused
+
+            show_error(self, Refused(f"Không lưu được tệp {target}: {exc.strerror}."))
+        return target

@@ -1,0 +1,233 @@
+"""A project's page: policy, budget by source, members, schedule and fund ledger, with its actions
+(add support, lend from the fund, transfer to public works, print the support list or public notice)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.books import Books
+from desktop.dates import format_date
+from desktop.domain import Category, FundingSource, ProjectStatus
+from desktop.errors import Refused
+from desktop.money import format_vnd
+from desktop.services.projects import project_members, project_policy, require_project
+from desktop.services.schedules import fund_report, schedule, transfer_to_public_works
+from ui.dialogs.pdf_preview import PdfPreviewDialog
+from ui.dialogs.support import SupportDialog
+from ui.errors import show_error
+from ui.record_model import RecordTableModel
+from ui.widgets import DateEdit, ErrorLabel, compact
+
+MEMBER_COLUMNS = [("code", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("hamlet", "Thôn", "text"),
+                  ("category", "Phân loại khi vào", "text"), ("round", "Vòng", "number"),
+                  ("source_label", "Nguồn", "text"), ("supported_on", "Ngày", "date"),
+                  ("support_amount", "Hỗ trợ", "money")]
+SCHEDULE_COLUMNS = [("household", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("seq", "Kỳ", "number"),
+                    ("due_on", "Hạn", "date"), ("amount", "Phải trả", "money"), ("paid", "Đã trả", "money"),
+                    ("outstanding", "Còn nợ", "money"), ("days_overdue", "Ngày quá hạn", "number")]
+LEDGER_LINES = (("from_budget", "Hỗ trợ từ ngân sách (vòng 1)"), ("to_return", "Phải hoàn trả"),
+                ("recovered", "Đã thu hồi"), ("relent", "Đã cho vay lại từ quỹ"),
+                ("public_works", "Chuyển công trình công ích"), ("balance", "Số dư quỹ luân chuyển"),
+                ("outstanding", "Còn phải thu"))
+BUDGET_LINES = (("budget_central", "Ngân sách trung ương"), ("budget_local", "Ngân sách địa phương"),
+                ("budget_other", "Vốn huy động khác"), ("budget_counterpart", "Vốn đối ứng của hộ"))
+
+
+def _table(columns, rows) -> QTableView:
+    table = QTableView()
+    model = RecordTableModel(columns, table)
+    model.set_rows(rows)
+    table.setModel(model)
+    compact(table)
+    table.resizeColumnsToContents()
+    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    return table
+
+
+def _figures(lines, values: dict) -> QWidget:
+    page = QWidget()
+    form = QFormLayout(page)
+    for key, label in lines:
+        value = QLabel(f"{format_vnd(values[key])} đ")
+        value.setStyleSheet("font-weight: bold;")
+        form.addRow(label + ":", value)
+    return page
+
+
+class PublicWorksDialog(QDialog):
+    def __init__(self, books: Books, project: str, parent=None):
+        super().__init__(parent)
+        self.books, self.project = books, project
+        self.setWindowTitle(f"Chuyển quỹ dự án {project} sang công trình công ích")
+        self.decided_on = DateEdit()
+        self.decision = QLineEdit(placeholderText="số quyết định của UBND xã")
+        self.note = QLineEdit()
+        self.error = ErrorLabel()
+        form = QFormLayout()
+        form.addRow("Ngày quyết định:", self.decided_on)
+        form.addRow("Số quyết định:", self.decision)
+        form.addRow("Ghi chú:", self.note)
+        ok = QPushButton("Chuyển toàn bộ số dư")
+        cancel = QPushButton("Hủy")
+        ok.clicked.connect(self.submit)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(ok)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+
+    def submit(self) -> None:
+        try:
+            transfer_to_public_works(self.books, self.project, self.decided_on.value(), self.decision.text(),
+                                     self.note.text())
+        except Refused as refusal:
+            self.error.show_message(refusal.message)
+            return
+        self.accept()
+
+
+class ProjectView(QDialog):
+    project_changed = Signal(str)
+
+    def __init__(self, books: Books, code: str, parent=None):
+        super().__init__(parent)
+        self.books = books
+        self.code = require_project(books.conn, code)["code"]
+        self.body = QVBoxLayout(self)
+        self.resize(1000, 620)
+        self._build()
+
+    def _build(self) -> None:
+        while self.body.count():
+            item = self.body.takeAt(0)
+            if item.widget():
+                item.widget().deleteLater()
+            elif item.layout():
+                _drop_layout(item.layout())
+        books, code = self.books, self.code
+        project, members = project_members(books, code)
+        policy = project_policy(require_project(books.conn, code))
+        report = fund_report(books, code)
+        status = ProjectStatus(project["status"])
+        self.setWindowTitle(f"Dự án {code} — {project['name']}")
+        head = QLabel(f"<b>{code} — {project['name']}</b><br>{project['programme_code'] or ''} "
+                      f"{project['component'] or ''} · {status.label} · Quyết định {project['decision_number'] or '—'}"
+                      f" {format_date(project['decision_date'])}")
+        head.setWordWrap(True)
+        tabs = QTabWidget()
+        policy_text = QLabel(
+            f"<b>{policy.code}</b> — {policy.name}<br>Căn cứ: {policy.source}<br><br>"
+            + "<br>".join(f"{c.label}: {format_vnd(policy.support[c.value])} đ" for c in Category
+                          if c.value in policy.support)
+            + f"<br><br>Hoàn trả {policy.share_numerator}/{policy.share_denominator} mức hỗ trợ, "
+              f"{len(policy.installment_months)} kỳ sau "
+              f"{', '.join(str(m) for m in policy.installment_months)} tháng; làm tròn "
+              f"{format_vnd(policy.rounding_unit)} đ.<br>Mức trần một dự án: {format_vnd(policy.cap_per_project)} đ."
+              f"<br>Chuyển sang công trình công ích sau {policy.public_works_after_years} năm.")
+        policy_text.setWordWrap(True)
+        member_rows = [{**m, "category": Category(m["category_at_entry"]).label,
+                        "source_label": FundingSource(m["source"]).label} for m in members]
+        tabs.addTab(policy_text, "Quy định quỹ")
+        tabs.addTab(_figures(BUDGET_LINES, project), "Kinh phí theo nguồn")
+        tabs.addTab(_table(MEMBER_COLUMNS, member_rows), f"Hộ tham gia ({len(members)})")
+        tabs.addTab(_table(SCHEDULE_COLUMNS, schedule(books, code)), "Lịch hoàn trả")
+        tabs.addTab(_figures(LEDGER_LINES, report), "Sổ quỹ luân chuyển")
+        self.tabs = tabs
+        active = status is ProjectStatus.ACTIVE
+        actions = QHBoxLayout()
+        for text, slot, enabled in (
+                ("Ghi hỗ trợ…", self.add_support, active),
+                ("Cho vay từ quỹ…", self.lend_from_fund, active and report["balance"] > 0),
+                ("Chuyển công trình công ích…", self.public_works, active and report["balance"] > 0),
+                ("In bảng kê hỗ trợ", self.print_support_list, bool(members)),
+                ("In danh sách công khai", self.print_notice, bool(members))):
+            button = QPushButton(text)
+            button.setEnabled(enabled)
+            button.clicked.connect(slot)
+            actions.addWidget(button)
+        actions.addStretch(1)
+        close = QPushButton("Đóng")
+        close.clicked.connect(self.accept)
+        actions.addWidget(close)
+        self.body.addWidget(head)
+        self.body.addWidget(tabs, 1)
+        self.body.addLayout(actions)
+
+    def _after_change(self) -> None:
+        self.project_changed.emit(self.code)
+        self._build()
+
+    def add_support(self, *, from_fund: bool = False) -> SupportDialog:
+        dialog = SupportDialog(self.books, self.code, self, from_fund=from_fund)
+        dialog.support_recorded.connect(lambda _: self._after_change())
+        dialog.open()
+        return dialog
+
+    def lend_from_fund(self) -> SupportDialog:
+        return self.add_support(from_fund=True)
+
+    def public_works(self) -> PublicWorksDialog:
+        dialog = PublicWorksDialog(self.books, self.code, self)
+        dialog.accepted.connect(self._after_change)
+        dialog.open()
+        return dialog
+
+    def _out(self, kind: str) -> Path:
+        folder = self.books.data_dir.exports / "danh-sach"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / f"{kind}-{self.code}-{date.today():%Y%m%d}.pdf"
+
+    def print_support_list(self) -> Path | None:
+        from desktop.reports.lists_pdf import support_list
+
+        try:
+            project, members = project_members(self.books, self.code)
+            path = support_list(self._out("bang-ke"), self.books.settings(), project, members)
+        except Refused as refusal:
+            show_error(self, refusal)
+            return None
+        PdfPreviewDialog(path, f"Bảng kê hỗ trợ — {self.code}", self).open()
+        return path
+
+    def print_notice(self) -> Path | None:
+        from desktop.reports.lists_pdf import public_notice
+
+        try:
+            project, members = project_members(self.books, self.code)
+            start = date.today()
+            path = public_notice(self._out("cong-khai"), self.books.settings(), project, members,
+                                 posted_from=start, posted_to=start + timedelta(days=10))
+        except Refused as refusal:
+            show_error(self, refusal)
+            return None
+        PdfPreviewDialog(path, f"Danh sách công khai — {self.code}", self).open()
+        return path
+
+
+def _drop_layout(layout) -> None:
+    while layout.count():
+        item = layout.takeAt(0)
+        if item.widget():
+            item.widget().deleteLater()
+        elif item.layout():
+            _drop_layout(item.layout())

@@ -1,0 +1,152 @@
+"""Record support for a household in a project (from the budget, or re-lent from the fund), showing the
+rule warnings the service raises before the clerk confirms."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from desktop.books import Books
+from desktop.domain import FundingSource
+from desktop.errors import Refused
+from desktop.services.households import HouseholdQuery, list_households
+from desktop.services.support import SupportInput, record_support
+from desktop.services.support_check import support_preview
+from ui.household_picker import HouseholdPicker
+from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
+
+
+class SupportDialog(QDialog):
+    support_recorded = Signal(dict)
+
+    def __init__(self, books: Books, project: str, parent=None, *, from_fund: bool = False):
+        super().__init__(parent)
+        self.books = books
+        self.project = project
+        self.result_info: dict | None = None
+        self.setWindowTitle(("Cho vay lại từ quỹ" if from_fund else "Ghi hỗ trợ") + f" — dự án {project}")
+        self.picker = HouseholdPicker(books)
+        self.household = QLabel("Chưa chọn hộ.")
+        self.household_code = ""
+        self.picker.household_chosen.connect(self._chosen)
+        self.amount = MoneyEdit()
+        self.amount.setPlaceholderText("để trống: mức theo quy định của dự án")
+        self.supported_on = DateEdit(date.today())
+        self.source = QComboBox()
+        for source in FundingSource:
+            if source is not FundingSource.FUND:
+                self.source.addItem(source.label, source)
+        self.from_fund = QCheckBox("Cho vay lại từ vốn luân chuyển thu hồi (vòng 2, 3, …)")
+        self.from_fund.setChecked(from_fund)
+        self.from_fund.toggled.connect(lambda on: self.source.setEnabled(not on))
+        self.source.setEnabled(not from_fund)
+        self.in_kind = QLineEdit(placeholderText="nếu hỗ trợ bằng hiện vật: mô tả (ví dụ 2 con bò cái)")
+        self.counterpart = MoneyEdit()
+        self.counterpart.setText("0")
+        form = QFormLayout()
+        form.addRow("Tìm hộ:", self.picker)
+        form.addRow("Hộ nhận hỗ trợ:", self.household)
+        form.addRow("Số tiền hỗ trợ (đồng):", self.amount)
+        form.addRow("Ngày hỗ trợ:", self.supported_on)
+        form.addRow("Nguồn vốn:", self.source)
+        form.addRow("", self.from_fund)
+        form.addRow("Hiện vật:", self.in_kind)
+        form.addRow("Vốn đối ứng của hộ:", self.counterpart)
+        self.warnings = QLabel("")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("color: #8a5a00;")
+        self.error = ErrorLabel()
+        self.save = QPushButton("Ghi hỗ trợ (Enter)")
+        self.save.setDefault(True)
+        cancel = QPushButton("Hủy (Esc)")
+        self.save.clicked.connect(self.submit)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.save)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.resize(600, 520)
+        self._confirmed = False
+        for signal in (self.amount.textChanged, self.supported_on.dateChanged,
+                       self.from_fund.toggled, self.source.currentIndexChanged):
+            signal.connect(self._changed)
+
+    def _chosen(self, row: dict) -> None:
+        self.household_code = row["code"]
+        self.household.setText(f"<b>{row['code']}</b> — {row['head_name']}, {row['hamlet']}")
+        mark_invalid(self.picker.search, False)
+        self._changed()
+        self.amount.setFocus()
+
+    def set_household(self, code: str) -> None:
+        rows = list_households(self.books, HouseholdQuery(search=code), limit=5)
+        row = next((r for r in rows if r["code"] == code.upper()), None)
+        if row:
+            self._chosen(row)
+
+    def submit(self) -> None:
+        for widget in (self.picker.search, self.amount, self.counterpart):
+            mark_invalid(widget, False)
+        code = self.household_code
+        if not code:
+            mark_invalid(self.picker.search, True)
+            self.error.show_message("Chưa chọn hộ nhận hỗ trợ.")
+            return
+        try:
+            amount = self.amount.amount() if self.amount.text().strip() else None
+        except Refused as refusal:
+            mark_invalid(self.amount, True)
+            self.error.show_message(refusal.message)
+            return
+        try:
+            counterpart = self.counterpart.amount() if self.counterpart.text().strip() else 0
+        except Refused as refusal:
+            mark_invalid(self.counterpart, True)
+            self.error.show_message(refusal.message)
+            return
+        data = SupportInput(project=self.project, household=code, supported_on=self.supported_on.value(),
+                            amount=amount, in_kind=self.in_kind.text(), from_fund=self.from_fund.isChecked(),
+                            source=self.source.currentData(), counterpart=counterpart)
+        try:
+            if not self._confirmed:
+                preview = support_preview(self.books, data)
+                if preview["warnings"]:
+                    # The rules let the commune proceed, but only after the clerk has read what to check.
+                    self.warnings.setText("Lưu ý trước khi ghi:\n" + "\n".join(
+                        "• " + w["message"] for w in preview["warnings"]))
+                    self.save.setText("Vẫn ghi hỗ trợ")
+                    self._confirmed = True
+                    return
+            result = record_support(self.books, data)
+        except Refused as refusal:
+            if refusal.message.startswith("Hộ"):
+                mark_invalid(self.picker.search, True)
+            self.error.show_message(refusal.message)
+            return
+        self.result_info = result
+        self.support_recorded.emit(result)
+        self.accept()
+
+    def _changed(self) -> None:
+        """Any edit after the warnings were shown asks for a fresh look before recording."""
+        if self._confirmed:
+            self._confirmed = False
+            self.warnings.setText("")
+            self.save.setText("Ghi hỗ trợ (Enter)")

@@ -1,0 +1,66 @@
+"""Void a receipt: the reason is required and the clerk ticks a confirmation; the number stays used."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+
+from desktop.books import Books
+from desktop.dates import format_date
+from desktop.errors import Refused
+from desktop.money import format_vnd
+from desktop.services.payments import void_receipt
+from ui.widgets import ErrorLabel, mark_invalid
+
+
+class VoidReceiptDialog(QDialog):
+    receipt_voided = Signal(dict)
+
+    def __init__(self, books: Books, receipt: dict, parent=None):
+        super().__init__(parent)
+        self.books, self.receipt = books, receipt
+        self.setWindowTitle(f"Hủy phiếu thu quyển {receipt['book']} số {receipt['number']}/{receipt['year']}")
+        about = QLabel(f"Phiếu số <b>{receipt['number']}</b> ngày {format_date(receipt['issued_on'])}, hộ "
+                       f"{receipt['household']} ({receipt['payer']}), <b>{format_vnd(receipt['amount'])} đ</b>.<br>"
+                       "Phiếu bị hủy vẫn được giữ và giữ số; số tiền sẽ lại thành khoản hộ còn phải trả.")
+        about.setWordWrap(True)
+        self.reason = QLineEdit(placeholderText="ví dụ: ghi nhầm số tiền")
+        self.confirm = QCheckBox("Tôi xác nhận hủy phiếu thu này")
+        self.error = ErrorLabel()
+        form = QFormLayout()
+        form.addRow("Lý do hủy:", self.reason)
+        form.addRow("", self.confirm)
+        self.ok = QPushButton("Hủy phiếu")
+        cancel = QPushButton("Không hủy (Esc)")
+        self.ok.clicked.connect(self.submit)
+        cancel.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.ok)
+        buttons.addWidget(cancel)
+        layout = QVBoxLayout(self)
+        layout.addWidget(about)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.resize(520, 240)
+
+    def submit(self) -> None:
+        mark_invalid(self.reason, False)
+        mark_invalid(self.confirm, False)
+        if not self.reason.text().strip():
+            mark_invalid(self.reason, True)
+            self.error.show_message("Phải ghi lý do hủy phiếu thu.")
+            return
+        if not self.confirm.isChecked():
+            mark_invalid(self.confirm, True)
+            self.error.show_message("Hãy đánh dấu ô xác nhận trước khi hủy.")
+            return
+        r = self.receipt
+        try:
+            result = void_receipt(self.books, r["book"], r["number"], self.reason.text(), year=r["year"])
+        except Refused as refusal:
+            self.error.show_message(refusal.message)
+            return
+        self.receipt_voided.emit(result)
+        self.accept()

@@ -1,0 +1,83 @@
+"""Find a household by typing (name, code or ID number, diacritics optional) and pick it from a short list;
+used wherever a form needs one household (payment, support)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtWidgets import QHeaderView, QLineEdit, QTableView, QVBoxLayout, QWidget
+
+from desktop.books import Books
+from desktop.services.households import HouseholdQuery, list_households
+from ui.record_model import RecordTableModel
+from ui.widgets import compact
+
+MATCHES = 30
+COLUMNS = [("code", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("hamlet", "Thôn", "text"),
+           ("category_label", "Phân loại", "text")]
+
+
+class HouseholdPicker(QWidget):
+    household_chosen = Signal(dict)  # the household row (code, head_name, hamlet, …)
+
+    def __init__(self, books: Books, parent=None):
+        super().__init__(parent)
+        self.books = books
+        self.search = QLineEdit(placeholderText="Gõ tên chủ hộ, mã hộ hoặc số CCCD (không dấu cũng được)")
+        self.model = RecordTableModel(COLUMNS, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        compact(self.table)
+        for column, width in ((0, 70), (2, 110), (3, 130)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setMaximumHeight(140)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table)
+        self._debounce = QTimer(self, singleShot=True, interval=150)
+        self._debounce.timeout.connect(self.find)
+        self.search.textEdited.connect(self._debounce.start)
+        self.table.clicked.connect(lambda index: self.choose(self.model.row(index.row())))
+        # Enter in the search box or the list picks the household and goes no further: in a dialog it
+        # would otherwise also press the default button and record something for the household just picked.
+        self.search.installEventFilter(self)
+        self.table.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if watched is self.search:
+                self._choose_current()
+            else:
+                index = self.table.currentIndex()
+                if index.isValid():
+                    self.choose(self.model.row(index.row()))
+            return True
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and event.key() == Qt.Key.Key_Down:
+            if self.model.rowCount():
+                self.table.setFocus()
+                return True
+        return super().eventFilter(watched, event)
+
+    def find(self) -> list[dict]:
+        from desktop.domain import Category
+
+        text = self.search.text().strip()
+        rows = list_households(self.books, HouseholdQuery(search=text), limit=MATCHES) if text else []
+        rows = [{**r, "category_label": Category(r["category"]).label if r["category"] else ""} for r in rows]
+        self.model.set_rows(rows)
+        if rows:
+            self.table.selectRow(0)
+        if len(rows) == 1:
+            self.choose(rows[0])
+        return rows
+
+    def _choose_current(self) -> None:
+        self._debounce.stop()
+        self.find()
+        index = self.table.currentIndex()
+        if index.isValid():
+            self.choose(self.model.row(index.row()))
+
+    def choose(self, row: dict) -> None:
+        self.household_chosen.emit(row)

@@ -1,0 +1,112 @@
+"""Tổng quan: what is due and overdue, what came back this year, the fund balance, re-lending reach,
+recovery by month, and the installments due in the next 30 days (double-click: take the payment)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.books import Books
+from desktop.fund import AGING_BUCKETS
+from desktop.money import format_vnd
+from desktop.services.dashboard import Dashboard, dashboard
+from ui.chart import BarChart
+from ui.record_model import RecordTableModel
+from ui.widgets import card, compact, page_title
+from ui.workers import run_task
+
+DUE_COLUMNS = [("due_on", "Hạn trả", "date"), ("household", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"),
+               ("hamlet", "Thôn", "text"), ("project", "Dự án", "text"), ("outstanding", "Còn phải trả", "money")]
+
+
+def _vnd(amount: int) -> str:
+    return f"{format_vnd(amount)} đ"
+
+
+class DashboardPage(QWidget):
+    payment_requested = Signal(str, str)  # household code, project code
+    figures_loaded = Signal(object)
+
+    def __init__(self, books: Books, parent=None):
+        super().__init__(parent)
+        self.books = books
+        self.figures: Dashboard | None = None
+        grid = QGridLayout()
+        self.cards = {}
+        for i, (key, title) in enumerate((("month", "Đến hạn trong tháng"), ("overdue", "Quá hạn"),
+                                          ("recovered", "Đã thu hồi năm nay"), ("balance", "Số dư quỹ luân chuyển"),
+                                          ("relent", "Hộ được vay quay vòng"))):
+            frame, value, note = card(title)
+            self.cards[key] = (value, note)
+            grid.addWidget(frame, 0, i)
+            grid.setColumnStretch(i, 1)
+        self.chart = BarChart("Thu hồi vốn theo tháng (12 tháng gần nhất)")
+        self.due_model = RecordTableModel(DUE_COLUMNS, self)
+        self.due_table = QTableView()
+        self.due_table.setModel(self.due_model)
+        compact(self.due_table)
+        for column, width in ((0, 90), (1, 80), (3, 120), (4, 70)):
+            self.due_table.setColumnWidth(column, width)
+        self.due_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.due_table.doubleClicked.connect(lambda index: self.take_payment(index.row()))
+        pay = QPushButton("Thu tiền hộ đã chọn…")
+        pay.clicked.connect(lambda: self.take_payment(self.due_table.currentIndex().row()))
+        self.due_title = QLabel("<b>Đến hạn trong 30 ngày tới</b> (bấm đúp để thu tiền)")
+        lower = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.chart, 1)
+        right = QVBoxLayout()
+        right.addWidget(self.due_title)
+        right.addWidget(self.due_table, 1)
+        right.addWidget(pay)
+        lower.addLayout(left, 1)
+        lower.addLayout(right, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("Tổng quan"))
+        layout.addLayout(grid)
+        layout.addLayout(lower, 1)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Figures are computed in a worker on its own connection; the window stays usable meanwhile."""
+        data_dir, actor = self.books.data_dir, self.books.actor
+
+        def work(progress, cancelled):
+            with Books.open(data_dir, actor=actor) as books:
+                return dashboard(books)
+
+        run_task(self, "Đang tính số liệu…", work, self.show_figures, show_progress=False)
+
+    def show_figures(self, figures: Dashboard) -> None:
+        self.figures = figures
+        cards = self.cards
+        cards["month"][0].setText(_vnd(figures.due_this_month_amount))
+        cards["month"][1].setText(f"{figures.due_this_month_count} kỳ trả")
+        cards["overdue"][0].setText(_vnd(figures.overdue_amount))
+        cards["overdue"][1].setText(" · ".join(
+            f"{label} ngày: {figures.overdue_by_bucket[label][0]}" for label, _, _ in AGING_BUCKETS))
+        cards["recovered"][0].setText(_vnd(figures.recovered_this_year))
+        cards["recovered"][1].setText(f"từ 01/01/{figures.as_of.year}")
+        cards["balance"][0].setText(_vnd(figures.fund_balance))
+        cards["balance"][1].setText("tiền thu hồi chưa cho vay lại")
+        cards["relent"][0].setText(f"{figures.households_relent:,}".replace(",", "."))
+        cards["relent"][1].setText("hộ nhận vốn vòng 2 trở đi")
+        self.chart.set_bars(figures.recovery_by_month)
+        self.due_model.set_rows(figures.due_soon)
+        self.due_title.setText(f"<b>Đến hạn trong 30 ngày tới: {len(figures.due_soon)} kỳ</b> "
+                               "(bấm đúp để thu tiền)")
+        self.figures_loaded.emit(figures)
+
+    def take_payment(self, row: int) -> None:
+        if 0 <= row < self.due_model.rowCount():
+            due = self.due_model.row(row)
+            self.payment_requested.emit(due["household"], due["project"])

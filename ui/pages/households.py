@@ -1,0 +1,163 @@
+"""Hộ gia đình: every household in a lazily fetched table, search as you type (diacritics and đ/d
+forgiven), filters by hamlet and category; open, add and edit households."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.books import Books
+from desktop.domain import Category
+from desktop.services.hamlets import list_hamlets
+from desktop.services.households import HouseholdQuery, count_households, list_households
+from ui import hooks
+from ui.dialogs.household_form import HouseholdForm
+from ui.dialogs.household_view import HouseholdView
+from ui.household_model import PAGE, HouseholdTableModel
+from ui.widgets import compact, page_title
+from ui.workers import run_task
+
+SEARCH_DELAY_MS = 150
+
+
+class HouseholdsPage(QWidget):
+    payment_requested = Signal(str)  # household code: open the payment dialog for it
+    results_shown = Signal(int)  # a search or filter finished: how many households match
+
+    def __init__(self, books: Books, parent=None):
+        super().__init__(parent)
+        self.books = books
+        self._generation = 0
+        self.search = QLineEdit(placeholderText="Tìm theo tên, mã hộ, số CCCD — gõ không dấu cũng được (Ctrl+F)")
+        self.search.setClearButtonEnabled(True)
+        self.hamlet = QComboBox()
+        self.category = QComboBox()
+        self.reload_filters()
+        self.count = QLabel()
+        add = QPushButton("Thêm hộ…")
+        open_button = QPushButton("Xem hộ…")
+        edit = QPushButton("Sửa…")
+        add.clicked.connect(self.add_household)
+        open_button.clicked.connect(self.open_selected)
+        edit.clicked.connect(self.edit_selected)
+        filters = QHBoxLayout()
+        filters.addWidget(self.search, 1)
+        filters.addWidget(self.hamlet)
+        filters.addWidget(self.category)
+        self.model = HouseholdTableModel(books, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        compact(self.table)
+        # Fixed widths: measuring contents would walk rows that are not fetched yet.
+        for column, width in ((0, 90), (2, 150), (3, 160), (4, 120), (5, 80), (6, 110)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda index: self.open_household(self.model.row_at(index.row())["code"]))
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        for button in (add, open_button, edit):
+            bottom.addWidget(button)
+        for action in hooks.HOUSEHOLD_IMPORTERS:  # e.g. "Nhập từ Excel…", plugged in beside this page
+            button = QPushButton(action.title)
+            button.clicked.connect(lambda _=False, a=action: a.run(self.window()))
+            bottom.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("Hộ gia đình"))
+        layout.addLayout(filters)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        # Typing fires a query only after a short pause, so fast typists never wait on every key.
+        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._debounce.timeout.connect(self.apply_filters)
+        self.search.textChanged.connect(self._debounce.start)
+        self.hamlet.currentIndexChanged.connect(self.apply_filters)
+        self.category.currentIndexChanged.connect(self.apply_filters)
+        self._show_count()
+
+    def reload_filters(self) -> None:
+        self.hamlet.blockSignals(True)
+        self.hamlet.clear()
+        self.hamlet.addItem("Tất cả các thôn", None)
+        for hamlet in list_hamlets(self.books):
+            self.hamlet.addItem(hamlet["name"], hamlet["name"])
+        self.hamlet.blockSignals(False)
+        if self.category.count() == 0:
+            self.category.addItem("Mọi phân loại", None)
+            for category in Category:
+                self.category.addItem(category.label, category)
+
+    def apply_filters(self) -> None:
+        """Count and first page are computed in a worker on its own connection, so typing never stalls on
+        100 000 households; a result that a newer keystroke has overtaken is dropped."""
+        query = HouseholdQuery(search=self.search.text(), hamlet=self.hamlet.currentData(),
+                               category=self.category.currentData())
+        self._generation += 1
+        generation = self._generation
+        data_dir, actor = self.books.data_dir, self.books.actor
+
+        def work(progress, cancelled):
+            with Books.open(data_dir, actor=actor) as books:
+                return count_households(books, query), list_households(books, query, limit=PAGE)
+
+        def done(result) -> None:
+            if generation != self._generation:
+                return
+            total, rows = result
+            self.model.show_results(query, total, rows)
+            self._show_count()
+            self.results_shown.emit(total)
+
+        run_task(self, "Đang tìm…", work, done, show_progress=False)
+
+    def _show_count(self) -> None:
+        self.count.setText(f"{self.model.total:,} hộ".replace(",", "."))
+
+    def selected_code(self) -> str | None:
+        index = self.table.currentIndex()
+        return self.model.row_at(index.row())["code"] if index.isValid() else None
+
+    def add_household(self) -> HouseholdForm:
+        form = HouseholdForm(self.books, self)
+        form.household_saved.connect(self._saved)
+        form.open()
+        return form
+
+    def _saved(self, code: str) -> None:
+        self.search.setText(code)
+        self.apply_filters()
+
+    def open_selected(self) -> None:
+        code = self.selected_code()
+        if code:
+            self.open_household(code)
+
+    def edit_selected(self) -> None:
+        code = self.selected_code()
+        if code:
+            self.edit_household(code)
+
+    def open_household(self, code: str) -> HouseholdView:
+        view = HouseholdView(self.books, code, self)
+        view.edit_requested.connect(self.edit_household)
+        view.payment_requested.connect(self.payment_requested)
+        view.open()
+        return view
+
+    def edit_household(self, code: str) -> HouseholdForm | None:
+        rows = self.model.rows_for(code)
+        if not rows:
+            return None
+        form = HouseholdForm(self.books, self, household=rows[0])
+        form.household_saved.connect(lambda _: self.apply_filters())
+        form.open()
+        return form

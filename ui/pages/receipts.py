@@ -1,0 +1,171 @@
+"""Phiếu thu: the receipt register by book and date; print one (a copy after the first print), void with
+a reason, and print a whole selection in the background."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.books import Books
+from desktop.errors import Refused
+from desktop.money import format_vnd
+from desktop.services.dashboard import receipt_books, receipt_register
+from desktop.services.receipts import print_receipts, receipt_view
+from ui.dialogs.pdf_preview import PdfPreviewDialog
+from ui.dialogs.void_receipt import VoidReceiptDialog
+from ui.errors import show_error
+from ui.record_model import RecordTableModel
+from ui.widgets import DateEdit, compact, page_title
+from ui.workers import Cancelled, run_task
+
+COLUMNS = [("book", "Quyển", "text"), ("number", "Số", "number"), ("issued_on", "Ngày", "date"),
+           ("household", "Mã hộ", "text"), ("payer", "Người nộp", "text"), ("project", "Dự án", "text"),
+           ("amount", "Số tiền", "money"), ("status", "Tình trạng", "text")]
+
+
+def _status(row: dict) -> str:
+    if row["voided_at"]:
+        return f"ĐÃ HỦY — {row['void_reason']}"
+    return ("Hiện vật" if row["method"] == "in_kind" else "Tiền mặt") + (" · đã in" if row["printed"] else "")
+
+
+class ReceiptsPage(QWidget):
+    batch_printed = Signal(str)  # path of the PDF
+    receipt_voided = Signal(dict)
+
+    def __init__(self, books: Books, parent=None):
+        super().__init__(parent)
+        self.books = books
+        self.book = QComboBox()
+        self.use_dates = QCheckBox("Từ ngày")
+        self.date_from = DateEdit(date.today().replace(month=1, day=1))
+        self.date_to = DateEdit(date.today())
+        show = QPushButton("Xem")
+        show.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Quyển:"))
+        top.addWidget(self.book)
+        top.addWidget(self.use_dates)
+        top.addWidget(self.date_from)
+        top.addWidget(QLabel("đến"))
+        top.addWidget(self.date_to)
+        top.addWidget(show)
+        top.addStretch(1)
+        self.model = RecordTableModel(COLUMNS, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        compact(self.table)
+        for column, width in ((0, 60), (1, 60), (2, 90), (3, 80), (5, 70), (6, 110), (7, 260)):
+            self.table.setColumnWidth(column, width)
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _: self.print_selected())
+        self.summary = QLabel()
+        reprint = QPushButton("In phiếu đã chọn…")
+        void = QPushButton("Hủy phiếu…")
+        batch = QPushButton("In tất cả phiếu đang xem…")
+        reprint.clicked.connect(self.print_selected)
+        void.clicked.connect(self.void_selected)
+        batch.clicked.connect(self.print_batch)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.summary, 1)
+        for button in (reprint, void, batch):
+            bottom.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("Phiếu thu"))
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+        self.reload_books()
+        self.refresh()
+
+    def reload_books(self) -> None:
+        self.book.clear()
+        self.book.addItem("Mọi quyển", None)
+        for book in receipt_books(self.books):
+            self.book.addItem(book, book)
+
+    def _filters(self) -> dict:
+        dates = {"date_from": self.date_from.value(), "date_to": self.date_to.value()} if self.use_dates.isChecked() \
+            else {}
+        return {"book": self.book.currentData(), **dates}
+
+    def refresh(self) -> None:
+        rows = [{**r, "status": _status(r)} for r in receipt_register(self.books, **self._filters())]
+        self.model.set_rows(rows)
+        live = [r for r in rows if not r["voided_at"]]
+        self.summary.setText(f"{len(rows)} phiếu ({len(rows) - len(live)} đã hủy) · "
+                             f"tổng thu {format_vnd(sum(r['amount'] for r in live))} đ")
+
+    def selected(self) -> dict | None:
+        index = self.table.currentIndex()
+        return self.model.row(index.row()) if index.isValid() else None
+
+    def _pdf_path(self, name: str) -> Path:
+        folder = self.books.data_dir.exports / "phieu-thu"
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder / name
+
+    def print_selected(self) -> Path | None:
+        """The first print of a receipt is its original; any later one is stamped BẢN SAO."""
+        row = self.selected()
+        if row is None:
+            return None
+        try:
+            view = receipt_view(self.books, row["book"], row["number"], row["year"])
+            path = self._pdf_path(f"phieu-thu-{row['book']}-{row['year']}-{row['number']:05d}-in-lai.pdf")
+            print_receipts(self.books, [view], path)
+        except Refused as refusal:
+            show_error(self, refusal)
+            return None
+        self.refresh()
+        PdfPreviewDialog(path, f"Phiếu thu số {row['number']}/{row['year']}", self).open()
+        return path
+
+    def void_selected(self) -> VoidReceiptDialog | None:
+        row = self.selected()
+        if row is None or row["voided_at"]:
+            return None
+        dialog = VoidReceiptDialog(self.books, row, self)
+        dialog.receipt_voided.connect(self.receipt_voided)
+        dialog.open()
+        return dialog
+
+    def print_batch(self):
+        """Every receipt in the register as shown, into one PDF, in a worker with progress and Cancel."""
+        wanted = [(r["book"], r["number"], r["year"]) for r in reversed(self.model.rows())]
+        if not wanted:
+            return None
+        data_dir, actor = self.books.data_dir, self.books.actor
+        out = self._pdf_path(f"phieu-thu-in-loat-{date.today():%Y%m%d}-{len(wanted)}.pdf")
+
+        def work(progress, cancelled):
+            with Books.open(data_dir, actor=actor) as books:
+                views = []
+                for i, (book, number, year) in enumerate(wanted, start=1):
+                    if cancelled():
+                        raise Cancelled()
+                    views.append(receipt_view(books, book, number, year))
+                    progress(i, len(wanted) + 1)
+                print_receipts(books, views, out)
+                progress(len(wanted) + 1, len(wanted) + 1)
+            return out
+
+        def done(path):
+            self.refresh()
+            self.batch_printed.emit(str(path))
+            PdfPreviewDialog(path, f"In {len(wanted)} phiếu thu", self).open()
+
+        return run_task(self, f"Đang chuẩn bị {len(wanted)} phiếu thu…", work, done)

@@ -1,0 +1,205 @@
+"""Cài đặt: commune details, signatories, receipt book and options, the fund policies (view), backups."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.books import Books
+from desktop.errors import Refused
+from desktop.policy import policy_files
+from desktop.services.backup import backup_now, restore, verify_backup
+from desktop.services.dashboard import receipt_book_summary
+from desktop.services.settings import KNOWN_SETTINGS, update_settings
+from ui.errors import show_error
+from ui.widgets import ErrorLabel, mark_invalid, page_title
+from ui.workers import run_task
+
+COMMUNE_KEYS = ("commune_code", "commune_name", "upper_code", "upper_name", "province_code", "province_name",
+                "unit_budget_code")
+SIGNER_KEYS = ("signer_chairman", "signer_accountant", "signer_cashier", "signer_clerk")
+RECEIPT_KEYS = ("receipt_book", "receipt_debit_account", "receipt_credit_account", "receipt_reason_label",
+                "receipt_attachments")
+FROZEN = {"commune_code"}
+
+
+class SettingsPage(QWidget):
+    settings_saved = Signal()
+    backup_written = Signal(str)
+    books_restored = Signal()
+
+    def __init__(self, books: Books, parent=None):
+        super().__init__(parent)
+        self.books = books
+        self.fields: dict[str, QLineEdit] = {}
+        settings = books.settings()
+        columns = QHBoxLayout()
+        left = QVBoxLayout()
+        for title, keys in (("Đơn vị", COMMUNE_KEYS), ("Người ký trên phiếu thu", SIGNER_KEYS),
+                            ("Phiếu thu", RECEIPT_KEYS)):
+            box = QGroupBox(title)
+            form = QFormLayout(box)
+            for key in keys:
+                field = QLineEdit(settings.get(key, ""))
+                field.setReadOnly(key in FROZEN)
+                self.fields[key] = field
+                form.addRow(KNOWN_SETTINGS[key].split(" (")[0] + ":", field)
+            left.addWidget(box)
+        books_box = QGroupBox("Quyển phiếu thu đã dùng")
+        books_layout = QVBoxLayout(books_box)
+        summary = receipt_book_summary(books)
+        books_text = QLabel("<br>".join(
+            f"Quyển <b>{r['book']}</b> năm {r['year']}: {r['receipts']} phiếu (số cuối {r['last_number']}, "
+            f"{r['voided']} phiếu hủy)" for r in summary[:6]) or "Chưa có phiếu thu nào.")
+        books_text.setWordWrap(True)
+        books_layout.addWidget(books_text)
+        self.error = ErrorLabel()
+        save = QPushButton("Lưu cài đặt")
+        save.clicked.connect(self.save)
+        left.addWidget(self.error)
+        left.addWidget(save)
+        left.addStretch(1)
+        right = QVBoxLayout()
+        policy_box = QGroupBox("Quy định quỹ luân chuyển (chỉ xem; mỗi dự án giữ bản sao lúc phê duyệt)")
+        policy_layout = QVBoxLayout(policy_box)
+        self.policy = QComboBox()
+        self._policy_paths = policy_files()
+        for path in self._policy_paths:
+            self.policy.addItem(path.stem, str(path))
+        self.policy_text = QPlainTextEdit()
+        self.policy_text.setReadOnly(True)
+        self.policy_text.setMaximumHeight(190)
+        self.policy.currentIndexChanged.connect(self._show_policy)
+        policy_layout.addWidget(self.policy)
+        policy_layout.addWidget(self.policy_text, 1)
+        backup_box = QGroupBox("Sao lưu và khôi phục")
+        backup_layout = QVBoxLayout(backup_box)
+        self.backup_status = QLabel(f"Các bản sao lưu nằm trong {books.data_dir.backups}")
+        self.backup_status.setWordWrap(True)
+        backup = QPushButton("Sao lưu ngay")
+        backup.clicked.connect(self.backup)
+        self.restore_path = QLineEdit(placeholderText="tệp sao lưu .sqlite")
+        browse = QPushButton("Chọn…")
+        browse.clicked.connect(self._browse)
+        check = QPushButton("Kiểm tra tệp")
+        check.clicked.connect(self.check_backup)
+        self.restore_confirm = QCheckBox("Tôi hiểu: số liệu hiện tại được thay bằng bản sao lưu "
+                                         "(bản hiện tại vẫn được giữ một bản trong thư mục sao lưu)")
+        self.restore_confirm.setStyleSheet("QCheckBox { spacing: 6px; }")
+        restore_button = QPushButton("Khôi phục")
+        restore_button.clicked.connect(self.restore)
+        row = QHBoxLayout()
+        row.addWidget(self.restore_path, 1)
+        row.addWidget(browse)
+        row.addWidget(check)
+        backup_layout.addWidget(self.backup_status)
+        backup_layout.addWidget(backup)
+        backup_layout.addLayout(row)
+        backup_layout.addWidget(self.restore_confirm)
+        backup_layout.addWidget(restore_button)
+        right.addWidget(policy_box)
+        right.addWidget(books_box)
+        right.addWidget(backup_box)
+        right.addStretch(1)
+        columns.addLayout(left, 1)
+        columns.addLayout(right, 1)
+        inner = QWidget()
+        inner_layout = QVBoxLayout(inner)
+        inner_layout.addWidget(page_title("Cài đặt"))
+        inner_layout.addLayout(columns, 1)
+        scroll = QScrollArea()
+        scroll.setWidget(inner)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll)
+        self._show_policy()
+
+    def _show_policy(self) -> None:
+        path = self.policy.currentData()
+        self.policy_text.setPlainText(Path(path).read_text(encoding="utf-8") if path else "")
+
+    def save(self) -> dict | None:
+        current = self.books.settings()
+        changes = {k: w.text() for k, w in self.fields.items() if k not in FROZEN and w.text() != current.get(k, "")}
+        for widget in self.fields.values():
+            mark_invalid(widget, False)
+        if not changes:
+            self.error.show_message("Không có gì thay đổi.")
+            return {}
+        try:
+            saved = update_settings(self.books, changes)
+        except Refused as refusal:
+            self.error.show_message(refusal.message)
+            return None
+        self.error.show_message("")
+        self.backup_status.setText(f"Đã lưu {len(saved)} mục cài đặt.")
+        self.settings_saved.emit()
+        return saved
+
+    def backup(self):
+        data_dir, actor = self.books.data_dir, self.books.actor
+
+        def work(progress, cancelled):
+            with Books.open(data_dir, actor=actor) as books:
+                return backup_now(books)
+
+        def done(path):
+            self.backup_status.setText(f"Đã sao lưu và kiểm tra: {path}")
+            self.backup_written.emit(str(path))
+
+        return run_task(self, "Đang sao lưu…", work, done)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", str(self.books.data_dir.backups),
+                                              "SQLite (*.sqlite *.db)")
+        if path:
+            self.restore_path.setText(path)
+            self.check_backup()
+
+    def check_backup(self) -> dict | None:
+        try:
+            info = verify_backup(Path(self.restore_path.text().strip()))
+        except Refused as refusal:
+            mark_invalid(self.restore_path, True)
+            self.backup_status.setText(refusal.message)
+            return None
+        mark_invalid(self.restore_path, False)
+        self.backup_status.setText(f"Tệp hợp lệ: {info['commune_name']} ({info['commune_code']}), "
+                                   f"lược đồ phiên bản {info['schema_version']}.")
+        return info
+
+    def restore(self) -> dict | None:
+        if self.check_backup() is None:
+            return None
+        if not self.restore_confirm.isChecked():
+            mark_invalid(self.restore_confirm, True)
+            self.backup_status.setText("Hãy đánh dấu ô xác nhận trước khi khôi phục.")
+            return None
+        try:
+            result = restore(self.books.data_dir, Path(self.restore_path.text().strip()))
+        except Refused as refusal:
+            show_error(self, refusal)
+            return None
+        self.restore_confirm.setChecked(False)
+        self.backup_status.setText(f"Đã khôi phục từ {result['restored_from']}. Bản cũ được giữ tại "
+                                   f"{result['replaced_copy'] or '—'}.")
+        self.books_restored.emit()
+        return result

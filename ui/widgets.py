@@ -1,0 +1,111 @@
+"""Small widgets every form uses: amounts as the clerk types them, dd/mm/yyyy dates, red invalid fields,
+and compact tables."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.errors import Refused
+from desktop.money import format_vnd, parse_amount
+
+
+def mark_invalid(widget: QWidget, invalid: bool) -> None:
+    """Red border through the style sheet's [invalid="true"] rule; the text the clerk typed stays."""
+    widget.setProperty("invalid", "true" if invalid else "false")
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+
+
+class MoneyEdit(QLineEdit):
+    """Accepts "7.000.000", "7000000" or "7 000 000 đ"; shows 7.000.000 after editing."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setPlaceholderText("ví dụ 2.333.000")
+        self.editingFinished.connect(self._reformat)
+
+    def amount(self) -> int:
+        """The amount in đồng; raises Refused with the reason when the text is not an amount."""
+        return parse_amount(self.text())
+
+    def set_amount(self, amount: int) -> None:
+        self.setText(format_vnd(amount))
+
+    def _reformat(self) -> None:
+        try:
+            self.set_amount(self.amount())
+        except Refused:
+            pass  # leave what was typed; the form says what is wrong
+
+
+class DateEdit(QDateEdit):
+    def __init__(self, value: date | None = None, parent=None):
+        super().__init__(parent)
+        self.setDisplayFormat("dd/MM/yyyy")
+        self.setCalendarPopup(True)
+        self.set_date(value or date.today())
+
+    def set_date(self, value: date) -> None:
+        self.setDate(QDate(value.year, value.month, value.day))
+
+    def value(self) -> date:
+        d = self.date()
+        return date(d.year(), d.month(), d.day())
+
+
+class ErrorLabel(QLabel):
+    """The form's message line: empty when all is well, the Vietnamese reason in red otherwise."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("error")
+        self.setWordWrap(True)
+
+    def show_message(self, text: str) -> None:
+        self.setText(text)
+
+
+def compact(table: QTableView) -> None:
+    """One line per row, as in a spreadsheet: no wrapping, no row numbers, whole rows selected."""
+    table.setWordWrap(False)
+    table.verticalHeader().setVisible(False)
+    table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
+    table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
+    table.setAlternatingRowColors(True)
+    table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+
+
+def page_title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("pageTitle")
+    return label
+
+
+def card(title: str) -> tuple[QFrame, QLabel, QLabel]:
+    """A dashboard figure: a title, a big value and a small note under it."""
+    frame = QFrame()
+    frame.setObjectName("card")
+    layout = QVBoxLayout(frame)
+    head = QLabel(title)
+    head.setObjectName("cardTitle")
+    value = QLabel("…")
+    value.setObjectName("cardValue")
+    note = QLabel("")
+    note.setWordWrap(True)
+    layout.addWidget(head)
+    layout.addWidget(value)
+    layout.addWidget(note)
+    return frame, value, note

@@ -1,0 +1,128 @@
+"""Long work off the window's thread: a QRunnable with progress, Cancel and the result back by signal.
+
+The work function receives ``progress(done, total)`` and ``cancelled()``; it must open its own ``Books``
+(a SQLite connection never crosses threads) and must not touch Qt.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QProgressDialog, QWidget
+
+from ui.errors import log_exception
+
+_RUNNING: set = set()
+
+
+class Cancelled(Exception):
+    """Raised by work that saw the Cancel button; nothing it did is kept."""
+
+
+class _Signals(QObject):
+    # Only plain ints cross threads: the result stays on the Task and is read in the window's thread.
+    progressed = Signal(int, int)
+    finished = Signal()
+
+
+class Task(QRunnable):
+    def __init__(self, work: Callable[[Callable[[int, int], None], Callable[[], bool]], object]):
+        super().__init__()
+        self.signals = _Signals()
+        self._work = work
+        self._cancel = threading.Event()
+        self.done = threading.Event()
+        self.result: object = None
+        self.error: BaseException | None = None
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        try:
+            self.result = self._work(self.signals.progressed.emit, self._cancel.is_set)
+        except BaseException as exc:  # noqa: BLE001 - every failure goes back to the window as a message
+            log_exception(exc)
+            self.error = exc
+        finally:
+            self.done.set()
+            self.signals.finished.emit()
+
+
+class _Relay(QObject):
+    """Receives a task's result in the window's thread. It is a child of the widget that started the
+    task, so a result arriving after that widget is gone is dropped instead of touching a dead widget."""
+
+    def __init__(self, parent: QObject | None, task: Task, on_success, on_failure):
+        super().__init__(parent)
+        self._task, self._on_success, self._on_failure = task, on_success, on_failure
+
+    @Slot()
+    def finished(self) -> None:
+        task = self._task
+        _RUNNING.discard(task)
+        self.deleteLater()
+        if task.error is not None:
+            self._on_failure(task.error)
+        else:
+            self._on_success(task.result)
+
+
+def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[object], None],
+             on_failure: Callable[[BaseException], None] | None = None, *, show_progress: bool = True) -> Task:
+    """Start ``work`` in the global thread pool; a progress dialog with Cancel shows while it runs."""
+    task = Task(work)
+    dialog = None
+    if show_progress:
+        dialog = QProgressDialog(label, "Hủy", 0, 0, parent)
+        dialog.setWindowTitle("VốnXoay")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(300)
+        dialog.canceled.connect(task.cancel)
+        task.signals.progressed.connect(_progress_to(dialog))
+
+    def finish() -> None:
+        if dialog is not None:
+            dialog.reset()
+            dialog.deleteLater()
+
+    def succeeded(result) -> None:
+        finish()
+        on_success(result)
+
+    def failed(exc) -> None:
+        finish()
+        if isinstance(exc, Cancelled):
+            return
+        if on_failure is not None:
+            on_failure(exc)
+        else:
+            from ui.errors import show_error
+
+            show_error(parent, exc)
+
+    relay = _Relay(parent, task, succeeded, failed)
+    task.signals.finished.connect(relay.finished)
+    # Keep the Python object alive while the pool runs it; dropped when its result is delivered.
+    _RUNNING.add(task)
+    task.setAutoDelete(False)
+    QThreadPool.globalInstance().start(task)
+    return task
+
+
+def _progress_to(dialog: QProgressDialog):
+    receiver = _ProgressRelay(dialog)
+    return receiver.progressed
+
+
+class _ProgressRelay(QObject):
+    def __init__(self, dialog: QProgressDialog):
+        super().__init__(dialog)
+        self._dialog = dialog
+
+    @Slot(int, int)
+    def progressed(self, done: int, total: int) -> None:
+        self._dialog.setMaximum(total)
+        self._dialog.setValue(done)

@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import INIT_ARGS, REPO, books_digest, run_cli_process
+from tests.conftest import INIT_ARGS, REPO, books_digest, run_cli_process
 
 from db.migrations import LATEST_VERSION
 

@@ -235,7 +235,7 @@ def test_a_project_keeps_the_frozen_copy_of_its_policy(province_file, books):
 
 
 def test_the_cli_takes_a_policy_file(province_file, cli):
-    from conftest import INIT_ARGS
+    from tests.conftest import INIT_ARGS
 
     assert cli(*INIT_ARGS).code == 0
     result = cli("project", "add", "--code", "DA07", "--name", "Nuôi dê", "--policy", str(province_file), "--json")

@@ -257,7 +257,7 @@ class FundMachine(RuleBasedStateMachine):
 
 
 def _setup():
-    from conftest import COMMUNE
+    from tests.conftest import COMMUNE
 
     return COMMUNE
 

@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import books_digest
+from tests.conftest import books_digest
 
 from desktop.domain import Category, FundingSource
 from desktop.errors import Refused

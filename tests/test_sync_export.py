@@ -9,7 +9,7 @@ import zipfile
 from datetime import date
 
 import pytest
-from sync_helpers import AS_OF, export, make_commune, make_upper, run, zip_entries
+from tests.sync_helpers import AS_OF, export, make_commune, make_upper, run, zip_entries
 
 from desktop import signing
 from desktop.books import Books

@@ -10,7 +10,7 @@ import warnings
 import zipfile
 
 import pytest
-from sync_helpers import build_zip, export, make_commune, make_upper, run, store_state, zip_entries
+from tests.sync_helpers import build_zip, export, make_commune, make_upper, run, store_state, zip_entries
 
 from desktop import signing
 from desktop.books import Books

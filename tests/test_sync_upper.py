@@ -7,7 +7,7 @@ import hashlib
 import json
 
 import pytest
-from sync_helpers import export, make_commune, make_upper, run, store_state
+from tests.sync_helpers import export, make_commune, make_upper, run, store_state
 
 from desktop.books import Books
 from desktop.sync import format as fmt

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import books_digest
+from tests.conftest import books_digest
 
 from desktop.domain import Category
 from desktop.errors import Refused

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from conftest import books_digest
+from tests.conftest import books_digest
 
 from desktop.reports.period import period_report
 from desktop.reports.period_doc import PERIOD_COLUMNS

@@ -1,0 +1,1 @@
+"""VốnXoay tests."""

@@ -12,9 +12,9 @@ import subprocess
 import sys
 
 import pytest
-from tests.conftest import INIT_ARGS, REPO, books_digest, run_cli_process
 
 from db.migrations import LATEST_VERSION
+from tests.conftest import INIT_ARGS, REPO, books_digest, run_cli_process
 
 VIETNAMESE = re.compile("[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.IGNORECASE)
 

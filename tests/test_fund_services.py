@@ -9,12 +9,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from tests.conftest import books_digest
 
 from desktop.domain import Category, FundingSource
 from desktop.errors import Refused
 from desktop.services import checks, payments, projects, schedules, support
 from desktop.services.households import HouseholdInput, add_household, set_category
+from tests.conftest import books_digest
 
 TODAY = date(2026, 11, 1)
 

@@ -9,13 +9,13 @@ import zipfile
 from datetime import date
 
 import pytest
-from tests.sync_helpers import AS_OF, export, make_commune, make_upper, run, zip_entries
 
 from desktop import signing
 from desktop.books import Books
 from desktop.sync import format as fmt
 from desktop.sync.export import export_package
 from desktop.sync.verify import verify_package
+from tests.sync_helpers import AS_OF, export, make_commune, make_upper, run, zip_entries
 
 
 @pytest.fixture(scope="module")

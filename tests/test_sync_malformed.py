@@ -10,11 +10,11 @@ import warnings
 import zipfile
 
 import pytest
-from tests.sync_helpers import build_zip, export, make_commune, make_upper, run, store_state, zip_entries
 
 from desktop import signing
 from desktop.books import Books
 from desktop.sync import format as fmt
+from tests.sync_helpers import build_zip, export, make_commune, make_upper, run, store_state, zip_entries
 
 
 @pytest.fixture(scope="module")

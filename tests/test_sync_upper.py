@@ -7,10 +7,10 @@ import hashlib
 import json
 
 import pytest
-from tests.sync_helpers import export, make_commune, make_upper, run, store_state
 
 from desktop.books import Books
 from desktop.sync import format as fmt
+from tests.sync_helpers import export, make_commune, make_upper, run, store_state
 
 
 @pytest.fixture(scope="module")

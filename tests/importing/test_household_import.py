@@ -11,12 +11,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.conftest import books_digest
 
 from desktop.domain import Category
 from desktop.errors import Refused
 from desktop.importing.households_xlsx import apply_import, plan_import
 from desktop.services.households import HouseholdInput, add_household, category_history, require_household
+from tests.conftest import books_digest
 
 DB_TODAY = date(2026, 1, 15)
 

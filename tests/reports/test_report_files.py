@@ -10,12 +10,12 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from tests.conftest import books_digest
 
 from desktop.reports.period import period_report
 from desktop.reports.period_doc import PERIOD_COLUMNS
 from desktop.services import schedules
 from desktop.services.households import HouseholdChanges, HouseholdQuery, count_households, edit_household
+from tests.conftest import books_digest
 
 
 def sheet(path: Path):

@@ -40,7 +40,7 @@ RUNTIME_LOCK = os.path.join(PACKAGING, "requirements.lock")
 TEST_LOCK = os.path.join(PACKAGING, "requirements-test.lock")
 LOCKS = {"run": RUNTIME_LOCK, "test": TEST_LOCK}
 
-# Debian/Ubuntu packages by group, found by running `ldd`/`readelf -d` on PySide6 6.12.0's Qt/lib and
+# Debian/Ubuntu packages by group, found by running `ldd`/`readelf -d` on PySide6 6.11's Qt/lib and
 # Qt/plugins and mapping each needed library to its package with `dpkg -S`. The C/C++ runtime, zlib and
 # zstd are left out: every Debian system has them. Their own dependencies (Mesa, ...) come in through apt.
 APT_PACKAGES = {

@@ -142,6 +142,9 @@ def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
     dest = sqlite3.connect(partial)
     try:
         conn.backup(dest)
+        # The copy is one self-contained file (out of WAL mode): nothing has to travel beside it on a USB
+        # stick, and opening it read-only to verify it leaves no -wal/-shm files behind.
+        dest.execute("PRAGMA journal_mode = DELETE")
     finally:
         dest.close()
     partial.replace(target)

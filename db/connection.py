@@ -45,9 +45,14 @@ def _apply_pragmas(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("PRAGMA synchronous = FULL")
 
 
-def _refusal_for(exc: sqlite3.Error, path: Path) -> Refused:
+# What a damaged file can raise while it is read: SQLite's own errors, and a UnicodeDecodeError when the
+# damage reaches text SQLite hands back (a mangled table definition inside its error message, say).
+DAMAGE_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
+def _refusal_for(exc: Exception, path: Path) -> Refused:
     """Turn SQLite's English error into a sentence the clerk can act on."""
-    text = str(exc).lower()
+    text = "malformed" if isinstance(exc, UnicodeDecodeError) else str(exc).lower()
     if "locked" in text or "busy" in text:
         return Refused("Dữ liệu đang được một chương trình khác ghi (có thể VốnXoay đang mở ở máy khác). "
                        "Hãy đóng chương trình đó rồi thử lại.")
@@ -56,13 +61,13 @@ def _refusal_for(exc: sqlite3.Error, path: Path) -> Refused:
                        "dữ liệu cũ vẫn còn nguyên.")
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return Refused(f"Không ghi được vào {path.parent}: thư mục chỉ cho đọc hoặc không có quyền ghi.")
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    if any(word in text for word in ("not a database", "malformed", "corrupt", "could not decode")):
         return Refused(f"Tệp {path} bị hỏng hoặc không phải cơ sở dữ liệu. Chương trình không ghi gì lên nó; "
                        "hãy khôi phục từ bản sao lưu.")
     return Refused(f"Lỗi cơ sở dữ liệu ở {path}: {exc}")
 
 
-def refusal_for(exc: sqlite3.Error, path: Path) -> Refused:
+def refusal_for(exc: Exception, path: Path) -> Refused:
     return _refusal_for(exc, path)
 
 
@@ -97,6 +102,8 @@ def open_store(path: Path, *, create: bool = False, backups_dir: Path | None = N
         raise _refusal_for(exc, path) from exc
     try:
         version, app_id, table_count = _identify(conn, path)
+        if version < 0:  # user_version is a signed 32-bit field: a negative one is damage, not a version
+            raise _refusal_for(sqlite3.DatabaseError("malformed header"), path)
         if version > LATEST_VERSION:
             raise Refused(f"Dữ liệu ở {path} do phiên bản VốnXoay mới hơn tạo ra (lược đồ {version}, "
                           f"phiên bản này chỉ hiểu đến {LATEST_VERSION}). Hãy cập nhật chương trình.")
@@ -110,6 +117,9 @@ def open_store(path: Path, *, create: bool = False, backups_dir: Path | None = N
                             / f"{path.stem}-truoc-nang-cap-v{version}-{_stamp()}.sqlite")
             upgrade(conn)
         return conn
+    except DAMAGE_ERRORS as exc:
+        conn.close()
+        raise _refusal_for(exc, path) from exc
     except BaseException:
         conn.close()
         raise
@@ -119,8 +129,10 @@ def _identify(conn: sqlite3.Connection, path: Path) -> tuple[int, int, int]:
     try:
         version = schema_version(conn)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+        # Reading every definition makes SQLite parse the whole schema now, before anything is written,
+        # so a file whose schema is damaged is refused untouched.
+        tables = sum(row[0] == "table" for row in conn.execute("SELECT type, sql FROM sqlite_schema"))
+    except DAMAGE_ERRORS as exc:
         raise _refusal_for(exc, path) from exc
     return version, app_id, tables
 

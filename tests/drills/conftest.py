@@ -7,7 +7,7 @@ import pytest
 FIGURES = pytest.StashKey[list[str]]()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def drill_figures(request):
     """Append one line per drill (``"power cut: 15 trials, 15 kills, … problems found: 0"``)."""
     return request.config.stash.setdefault(FIGURES, [])

@@ -39,6 +39,16 @@ def rows_by_table(path: Path) -> dict[str, set[tuple]]:
         conn.close()
 
 
+@pytest.fixture(scope="module", autouse=True)
+def upgrade_figures(drill_figures, request):
+    failed_before = request.session.testsfailed
+    upgraded: list[int] = []
+    yield upgraded
+    failed = request.session.testsfailed - failed_before
+    drill_figures.append(f"upgrades: databases of schema {', '.join(f'v{v}' for v in upgraded)} opened at "
+                         f"v{LATEST_VERSION} with every row intact, problems found: {failed}")
+
+
 def test_a_fixture_exists_for_every_released_schema_version():
     missing = [v for v in VERSIONS if not (FIXTURES / f"schema_v{v}.sqlite").is_file()]
     assert missing == [], "add a fixture made by that version (tests/fixtures/make_fixture.sh)"
@@ -47,7 +57,7 @@ def test_a_fixture_exists_for_every_released_schema_version():
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_database_of_each_released_version_upgrades_with_every_row_intact(version, tmp_path):
+def test_database_of_each_released_version_upgrades_with_every_row_intact(version, tmp_path, upgrade_figures):
     fixture = FIXTURES / f"schema_v{version}.sqlite"
     fixture_bytes = file_digest(fixture)
     data_dir = DataDir(tmp_path / "data")
@@ -86,6 +96,7 @@ def test_database_of_each_released_version_upgrades_with_every_row_intact(versio
     else:
         assert copies == []
     assert file_digest(fixture) == fixture_bytes
+    upgrade_figures.append(version)
 
 
 @pytest.mark.parametrize("version", VERSIONS)

@@ -41,6 +41,7 @@ class Tally:
     kills: int = 0
     reported: int = 0
     committed_unreported: int = 0
+    cut_off_lines: int = 0
     problems: list[str] = field(default_factory=list)
 
 
@@ -58,7 +59,7 @@ def numbering_problems(books: Books) -> list[str]:
             if not (r["n"] == r["distinct_numbers"] == r["last"] and r["first"] == 1)]
 
 
-def kill_once(data_dir, rng: random.Random, seed: int) -> tuple[list[tuple], str]:
+def kill_once(data_dir, rng: random.Random, seed: int) -> tuple[list[tuple], str, bool]:
     """Start the child, kill it at a random moment; return the payments it reported and its stderr."""
     child = subprocess.Popen([sys.executable, str(CHILD), str(data_dir.root), str(seed)],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -74,10 +75,17 @@ def kill_once(data_dir, rng: random.Random, seed: int) -> tuple[list[tuple], str
         if child.poll() is None:
             child.kill()
             child.wait()
-    lines = [line.split() for line in out.splitlines() if line not in ("ready", "exhausted")]
-    reported = [(u, book, int(year), int(number), int(amount)) for u, book, year, number, amount in lines]
-    failure = "" if child.returncode == -signal.SIGKILL else f"child ended with status {child.returncode}: {err}"
-    return reported, failure
+    *lines, cut_off = out.split("\n")  # a line the kill cut off before its newline was not reported
+    reported, failure = [], ""
+    for line in lines:
+        fields = line.split()
+        if len(fields) == 5:
+            reported.append((fields[0], fields[1], int(fields[2]), int(fields[3]), int(fields[4])))
+        elif line not in ("ready", "exhausted"):
+            failure += f"unexpected line from the child: {line!r} "
+    if child.returncode != -signal.SIGKILL:
+        failure += f"child ended with status {child.returncode}: {err}"
+    return reported, failure, bool(cut_off)
 
 
 def drill(data_dir, kills: int, seed: int) -> Tally:
@@ -86,8 +94,9 @@ def drill(data_dir, kills: int, seed: int) -> Tally:
     with Books.open(data_dir) as books:
         known = receipts(books)
     for trial in range(kills):
-        reported, failure = kill_once(data_dir, rng, seed * 1000 + trial)
+        reported, failure, cut_off = kill_once(data_dir, rng, seed * 1000 + trial)
         tally.trials += 1
+        tally.cut_off_lines += cut_off
         tally.kills += not failure
         tally.reported += len(reported)
         if failure:
@@ -126,7 +135,8 @@ def run_drill(tmp_path, drill_figures, kills: int, label: str) -> None:
     drill_figures.append(
         f"power cut ({label}, seed {seed}): {tally.trials} trials, {tally.kills} kills, "
         f"{tally.reported} payments reported committed and all found, {tally.committed_unreported} committed "
-        f"just before the kill without being reported (allowed), problems found: {len(tally.problems)} "
+        f"just before the kill without being reported (allowed; {tally.cut_off_lines} report lines cut off "
+        f"mid-line by the kill), problems found: {len(tally.problems)} "
         f"[{time.monotonic() - started:.0f} s]")
     assert tally.problems == [], f"seed {seed}: " + "\n".join(tally.problems[:20])
     assert tally.kills == kills

@@ -59,6 +59,9 @@ def _refusal_for(exc: Exception, path: Path) -> Refused:
     if "disk is full" in text or "database or disk is full" in text:
         return Refused("Ổ đĩa đã đầy: không ghi được dữ liệu. Hãy giải phóng dung lượng rồi thử lại; "
                        "dữ liệu cũ vẫn còn nguyên.")
+    if "disk i/o error" in text:
+        return Refused(f"Không ghi được xuống ổ đĩa ở {path.parent} (ổ đầy, hỏng hoặc mất kết nối). "
+                       "Dữ liệu cũ vẫn còn nguyên; hãy kiểm tra ổ đĩa rồi thử lại.")
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return Refused(f"Không ghi được vào {path.parent}: thư mục chỉ cho đọc hoặc không có quyền ghi.")
     if any(word in text for word in ("not a database", "malformed", "corrupt", "could not decode")):
@@ -151,15 +154,21 @@ def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
     """Copy the live database with SQLite's online backup API (consistent even while others write)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    dest = sqlite3.connect(partial)
     try:
-        conn.backup(dest)
-        # The copy is one self-contained file (out of WAL mode): nothing has to travel beside it on a USB
-        # stick, and opening it read-only to verify it leaves no -wal/-shm files behind.
-        dest.execute("PRAGMA journal_mode = DELETE")
-    finally:
-        dest.close()
-    partial.replace(target)
+        dest = sqlite3.connect(partial)
+        try:
+            conn.backup(dest)
+            # The copy is one self-contained file (out of WAL mode): nothing has to travel beside it on a USB
+            # stick, and opening it read-only to verify it leaves no -wal/-shm files behind.
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        partial.replace(target)
+    except BaseException:
+        # A copy that did not finish (disk full, stick pulled out) is not left behind to be taken for a backup.
+        for leftover in (partial, *(partial.with_name(partial.name + end) for end in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        raise
     return target
 
 

@@ -79,6 +79,66 @@ def test_disk_full_refuses_the_payment_in_vietnamese_and_keeps_every_earlier_one
                          "numbering continued after space was freed, problems found: 0")
 
 
+WAL_INDEX_BYTES = 32_768  # SQLite's -shm file: the one file that must always be writable in full
+
+
+def run_cli_with_file_size_limit(limit: int, *args: str) -> subprocess.CompletedProcess:
+    """The real command line in its own process, allowed to write files only up to ``limit`` bytes.
+
+    RLIMIT_FSIZE makes the operating system refuse writes past the limit, as a disk with no room left
+    refuses them (short write, then EFBIG instead of ENOSPC); Python ignores the SIGXFSZ that comes with it.
+    """
+    import resource
+
+    def limit_file_size():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run([sys.executable, "-m", "desktop", *args], preexec_fn=limit_file_size,
+                          capture_output=True, text=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_disk_full_for_the_operating_system_refuses_the_payment_and_keeps_the_books(tmp_path, drill_figures):
+    data_dir = make_commune(DataDir(tmp_path / "data"))
+    with Books.open(data_dir) as books:
+        project, household = owing_pair(books)
+        number_before = last_number(books, TODAY.year)
+    pay = ["--data-dir", str(data_dir.root), "pay", "--project", project, "--household", household,
+           "--amount", "1000", "--on", TODAY.isoformat()]
+    # Room for the write-ahead log's index and a frame or two: not for a whole payment.
+    outcomes = []
+    for _ in range(5):
+        digest = books_digest(data_dir.database)
+        result = run_cli_with_file_size_limit(WAL_INDEX_BYTES + 3 * 4096, *pay)
+        outcomes.append(result.returncode)
+        if result.returncode != 0:
+            break
+    assert result.returncode == 2, result.stderr
+    assert ("Ổ đĩa đã đầy" in result.stderr or "Không ghi được xuống ổ đĩa" in result.stderr), result.stderr
+    assert "dữ liệu cũ vẫn còn nguyên" in result.stderr.lower()
+    assert books_digest(data_dir.database) == digest
+    recorded = outcomes.count(0)
+    with Books.open(data_dir) as books:
+        receipt = record_payment(books, PaymentInput(project, household, 1_000, TODAY))["receipt"]
+    assert receipt["number"] == number_before + recorded + 1
+    assert_whole(data_dir)
+    drill_figures.append(f"disk full (operating system, file size limit): payment refused after {recorded} "
+                         f"went through — {result.stderr.strip()} — books unchanged, problems found: 0")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_backup_onto_a_full_disk_is_refused_and_leaves_no_half_copy(tmp_path):
+    data_dir = make_commune(DataDir(tmp_path / "data"))
+    target = tmp_path / "usb"
+    target.mkdir()
+    size = data_dir.database.stat().st_size
+    result = run_cli_with_file_size_limit(size // 2, "--data-dir", str(data_dir.root), "backup", "--out",
+                                          str(target / "sao-luu.sqlite"))
+    assert result.returncode == 2, result.stderr
+    assert "Không ghi được bản sao lưu" in result.stderr
+    assert list(target.iterdir()) == []
+
+
 # --------------------------------------------------------------------------- read-only data folder
 
 

@@ -3,6 +3,8 @@ built bundle's own smoke test, packaging/smoke-test.sh, over dist/vonxoay/."""
 
 from __future__ import annotations
 
+import configparser
+import re
 import shutil
 import subprocess
 import sys
@@ -40,6 +42,35 @@ def test_smoke_test_flag_opens_the_window_on_the_books_and_exits_cleanly(qapp, t
     assert main(["--data-dir", str(data_dir.root), "--smoke-test"]) == 0
     assert capsys.readouterr().out.strip() == "smoke-test: VốnXoay — Xã Đức Chính"
     assert qapp.topLevelWidgets() == [] or not any(w.isVisible() for w in qapp.topLevelWidgets())
+
+
+def test_linux_menu_entry_starts_the_window_with_its_icon():
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.optionxform = str  # keys are case-sensitive in a desktop entry
+    parser.read(REPO / "packaging" / "linux" / "vonxoay.desktop", encoding="utf-8")
+    entry = parser["Desktop Entry"]
+    assert entry["Type"] == "Application" and entry["Name"] == "VốnXoay"
+    assert entry["Exec"] == "vonxoay" and entry["Icon"] == "vonxoay" and entry["Terminal"] == "false"
+    assert "Office" in entry["Categories"].split(";")
+
+
+def test_icons_are_rendered_at_the_sizes_the_platforms_ask_for():
+    from PIL import Image
+
+    with Image.open(resources.resource_path("icons", "vonxoay.png")) as png:
+        assert png.size == (256, 256) and png.mode == "RGBA"
+    with Image.open(resources.resource_path("icons", "vonxoay.ico")) as ico:
+        assert {(16, 16), (32, 32), (48, 48), (256, 256)} <= set(ico.info["sizes"])
+
+
+def test_windows_uninstaller_removes_only_what_it_installed():
+    """The books in %LOCALAPPDATA%\\VonXoay must survive an uninstall: no section deletes anything else."""
+    script = (REPO / "packaging" / "windows" / "vonxoay.iss").read_text(encoding="utf-8-sig")
+    sections = re.findall(r"^\[(\w+)\]", script, flags=re.MULTILINE)
+    assert "UninstallDelete" not in sections and "InstallDelete" not in sections
+    assert "DelTree" not in script and "DeleteFile" not in script
+    assert r'Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"' in script  # the Start-menu entry
+    assert r"DefaultDirName={autopf}\VonXoay" in script  # never the data folder itself
 
 
 @pytest.mark.slow

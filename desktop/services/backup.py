@@ -57,14 +57,15 @@ def _copy_into(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
     Python's ``backup()`` retries a busy target forever; a window left open mid-write must not hang the
     restore, so after the usual busy timeout the copy stops (nothing of it was written) and is refused.
     """
-    busy_since: list[float] = []
+    busy_since: float | None = None
 
     def give_up_when_locked(status: int, remaining: int, total: int) -> None:
+        nonlocal busy_since
         if status not in _BUSY_OR_LOCKED:
-            busy_since.clear()
+            busy_since = None
             return
-        busy_since[:1] = busy_since[:1] or [time.monotonic()]
-        if time.monotonic() - busy_since[0] > connection.BUSY_TIMEOUT_MS / 1000:
+        busy_since = busy_since or time.monotonic()
+        if time.monotonic() - busy_since > connection.BUSY_TIMEOUT_MS / 1000:
             raise sqlite3.OperationalError("database is locked")
 
     source.backup(target, progress=give_up_when_locked)
@@ -125,16 +126,20 @@ def restore(data_dir: DataDir, source: Path) -> dict:
         finally:
             live.close()
     else:
-        data_dir.root.mkdir(parents=True, exist_ok=True)
-        source_conn = _open_read_only(source)
         try:
-            target = sqlite3.connect(current)
+            data_dir.root.mkdir(parents=True, exist_ok=True)
+            source_conn = _open_read_only(source)
             try:
-                _copy_into(source_conn, target)
+                target = sqlite3.connect(current)
+                try:
+                    _copy_into(source_conn, target)
+                finally:
+                    target.close()
             finally:
-                target.close()
-        finally:
-            source_conn.close()
+                source_conn.close()
+        except (OSError, sqlite3.Error) as exc:  # a new machine's disk full or folder not writable
+            current.unlink(missing_ok=True)  # nothing was there before: a half copy must not pass for books
+            raise Refused(f"Không khôi phục được vào {data_dir.root}: {exc}.") from exc
     # Opening upgrades an older backup to the current schema (with its own copy aside).
     open_store(current, backups_dir=data_dir.backups).close()
     return {"path": str(current), "restored_from": str(source), "replaced_copy": str(replaced_copy or ""),

@@ -126,6 +126,16 @@ def test_restore_into_an_empty_data_folder_sets_up_the_books(commune, tmp_path):
     assert books_digest(fresh.database) == books_digest(backup)
 
 
+def test_restore_where_no_folder_can_be_made_is_refused_and_leaves_nothing(commune, tmp_path):
+    with Books.open(commune) as books:
+        backup = backup_now(books, tmp_path / "a.sqlite")
+    blocker = tmp_path / "không-phải-thư-mục"
+    blocker.write_text("một tệp, không phải thư mục", encoding="utf-8")
+    with pytest.raises(Refused, match="Không khôi phục được"):
+        restore(DataDir(blocker / "data"), backup)
+    assert blocker.read_text(encoding="utf-8") == "một tệp, không phải thư mục"
+
+
 def test_restore_refuses_a_backup_of_another_commune(commune, tmp_path):
     other_setup = CommuneSetup(commune_code="10510", commune_name="Xã Tân Trường", upper_code="290",
                                upper_name="Huyện Cẩm Giàng", province_code="30", province_name="Tỉnh Hải Dương",

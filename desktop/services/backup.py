@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import time
 from datetime import datetime
@@ -138,7 +139,8 @@ def restore(data_dir: DataDir, source: Path) -> dict:
             finally:
                 source_conn.close()
         except (OSError, sqlite3.Error) as exc:  # a new machine's disk full or folder not writable
-            current.unlink(missing_ok=True)  # nothing was there before: a half copy must not pass for books
+            with contextlib.suppress(OSError):  # nothing was there before: a half copy must not pass for books
+                current.unlink()
             raise Refused(f"Không khôi phục được vào {data_dir.root}: {exc}.") from exc
     # Opening upgrades an older backup to the current schema (with its own copy aside).
     open_store(current, backups_dir=data_dir.backups).close()

@@ -45,29 +45,39 @@ def _apply_pragmas(conn: sqlite3.Connection, path: Path) -> None:
     conn.execute("PRAGMA synchronous = FULL")
 
 
-def _refusal_for(exc: sqlite3.Error, path: Path) -> Refused:
+# What a damaged file can raise while it is read: SQLite's own errors, and a UnicodeDecodeError when the
+# damage reaches text SQLite hands back (a mangled table definition inside its error message, say).
+DAMAGE_ERRORS = (sqlite3.DatabaseError, UnicodeDecodeError)
+
+
+def _refusal_for(exc: Exception, path: Path) -> Refused:
     """Turn SQLite's English error into a sentence the clerk can act on."""
-    text = str(exc).lower()
+    text = "malformed" if isinstance(exc, UnicodeDecodeError) else str(exc).lower()
     if "locked" in text or "busy" in text:
         return Refused("Dữ liệu đang được một chương trình khác ghi (có thể VốnXoay đang mở ở máy khác). "
                        "Hãy đóng chương trình đó rồi thử lại.")
     if "disk is full" in text or "database or disk is full" in text:
         return Refused("Ổ đĩa đã đầy: không ghi được dữ liệu. Hãy giải phóng dung lượng rồi thử lại; "
                        "dữ liệu cũ vẫn còn nguyên.")
+    if "disk i/o error" in text:
+        return Refused(f"Không ghi được xuống ổ đĩa ở {path.parent} (ổ đầy, hỏng hoặc mất kết nối). "
+                       "Dữ liệu cũ vẫn còn nguyên; hãy kiểm tra ổ đĩa rồi thử lại.")
     if "readonly" in text or "read-only" in text or "unable to open" in text:
         return Refused(f"Không ghi được vào {path.parent}: thư mục chỉ cho đọc hoặc không có quyền ghi.")
-    if "not a database" in text or "malformed" in text or "corrupt" in text:
+    if any(word in text for word in ("not a database", "malformed", "corrupt", "could not decode")):
         return Refused(f"Tệp {path} bị hỏng hoặc không phải cơ sở dữ liệu. Chương trình không ghi gì lên nó; "
                        "hãy khôi phục từ bản sao lưu.")
     return Refused(f"Lỗi cơ sở dữ liệu ở {path}: {exc}")
 
 
-def refusal_for(exc: sqlite3.Error, path: Path) -> Refused:
+def refusal_for(exc: Exception, path: Path) -> Refused:
     return _refusal_for(exc, path)
 
 
-def is_damage(exc: sqlite3.Error) -> bool:
+def is_damage(exc: Exception) -> bool:
     """SQLite found the file damaged (it may only notice when it reads a broken page, long after opening)."""
+    if isinstance(exc, UnicodeDecodeError):
+        return True  # text that is not UTF-8 where the schema or a row should be
     if isinstance(exc, sqlite3.IntegrityError):
         return False  # a constraint or trigger said no: the file is fine, the statement was not
     text = str(exc).lower()
@@ -105,6 +115,8 @@ def open_store(path: Path, *, create: bool = False, backups_dir: Path | None = N
         raise _refusal_for(exc, path) from exc
     try:
         version, app_id, table_count = _identify(conn, path)
+        if version < 0:  # user_version is a signed 32-bit field: a negative one is damage, not a version
+            raise _refusal_for(sqlite3.DatabaseError("malformed header"), path)
         if version > LATEST_VERSION:
             raise Refused(f"Dữ liệu ở {path} do phiên bản VốnXoay mới hơn tạo ra (lược đồ {version}, "
                           f"phiên bản này chỉ hiểu đến {LATEST_VERSION}). Hãy cập nhật chương trình.")
@@ -118,6 +130,9 @@ def open_store(path: Path, *, create: bool = False, backups_dir: Path | None = N
                             / f"{path.stem}-truoc-nang-cap-v{version}-{_stamp()}.sqlite")
             upgrade(conn)
         return conn
+    except DAMAGE_ERRORS as exc:
+        conn.close()
+        raise _refusal_for(exc, path) from exc
     except BaseException:
         conn.close()
         raise
@@ -127,8 +142,10 @@ def _identify(conn: sqlite3.Connection, path: Path) -> tuple[int, int, int]:
     try:
         version = schema_version(conn)
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        tables = conn.execute("SELECT count(*) FROM sqlite_schema WHERE type = 'table'").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+        # Reading every definition makes SQLite parse the whole schema now, before anything is written,
+        # so a file whose schema is damaged is refused untouched.
+        tables = sum(row[0] == "table" for row in conn.execute("SELECT type, sql FROM sqlite_schema"))
+    except DAMAGE_ERRORS as exc:
         raise _refusal_for(exc, path) from exc
     return version, app_id, tables
 
@@ -147,12 +164,21 @@ def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
     """Copy the live database with SQLite's online backup API (consistent even while others write)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     partial = target.with_name(target.name + ".part")
-    dest = sqlite3.connect(partial)
     try:
-        conn.backup(dest)
-    finally:
-        dest.close()
-    partial.replace(target)
+        dest = sqlite3.connect(partial)
+        try:
+            conn.backup(dest)
+            # The copy is one self-contained file (out of WAL mode): nothing has to travel beside it on a USB
+            # stick, and opening it read-only to verify it leaves no -wal/-shm files behind.
+            dest.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dest.close()
+        partial.replace(target)
+    except BaseException:
+        # A copy that did not finish (disk full, stick pulled out) is not left behind to be taken for a backup.
+        for leftover in (partial, *(partial.with_name(partial.name + end) for end in ("-journal", "-wal", "-shm"))):
+            leftover.unlink(missing_ok=True)
+        raise
     return target
 
 

@@ -13,7 +13,7 @@ import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from db.connection import is_damage, open_store, refusal_for, transaction
+from db.connection import DAMAGE_ERRORS, is_damage, open_store, refusal_for, transaction
 from desktop.catalogue import catalogue_outdated, refresh_catalogue
 from desktop.errors import Refused
 from desktop.paths import DataDir
@@ -40,7 +40,7 @@ class Books:
             if catalogue_outdated(conn):
                 with books.transaction():
                     refresh_catalogue(conn)
-        except sqlite3.DatabaseError as exc:
+        except DAMAGE_ERRORS as exc:  # the settings page itself may be damaged
             conn.close()
             if is_damage(exc):
                 raise refusal_for(exc, data_dir.database) from exc

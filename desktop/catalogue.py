@@ -18,7 +18,8 @@ def shipped_catalogue() -> dict:
 def catalogue_outdated(conn: sqlite3.Connection) -> bool:
     """Read-only test, so that opening the books takes no write lock when nothing is to be done."""
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (CATALOGUE_SETTING,)).fetchone()
-    return row is None or int(row[0]) < shipped_catalogue()["version"]
+    # A version that is not a number (a damaged row) counts as outdated: the refresh writes it again.
+    return row is None or not str(row[0]).isdigit() or int(row[0]) < shipped_catalogue()["version"]
 
 
 def refresh_catalogue(conn: sqlite3.Connection) -> bool:

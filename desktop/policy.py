@@ -9,9 +9,12 @@ from pathlib import Path
 
 from desktop.domain import Category
 from desktop.errors import Refused
+from desktop.money import MAX_AMOUNT, format_vnd
 from desktop.resources import resource_path
 
 DEFAULT_POLICY_CODE = "hai-duong-2019"
+# Fifty years: far beyond any rotating fund, well inside what a date can hold.
+MAX_INSTALLMENT_MONTHS = 600
 
 
 @dataclass(frozen=True)
@@ -68,32 +71,46 @@ def load_policy(spec: str | Path | None = None) -> FundPolicy:
     return parse_policy(raw, path.name)
 
 
+def _whole(value: object, key: str) -> int:
+    """A whole number as TOML writes it; 7.5, true, "7.000.000" or inf are typos, never quietly rounded."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Refused(f"mục “{key}” phải là một số nguyên, không phải {value!r}")
+    return value
+
+
 def parse_policy(raw: dict, origin: str) -> FundPolicy:
     """Validate every number a policy file gives; a typo must not become a wrong schedule."""
     try:
-        support = {c.value: int(raw["support"][c.value]) for c in Category}
+        support = {c.value: _whole(raw["support"][c.value], c.value) for c in Category}
         repayment, limits = raw["repayment"], raw["limits"]
+        months = repayment["installment_months"]
+        if not isinstance(months, list):
+            raise Refused("mục “installment_months” phải là một danh sách số tháng, ví dụ [12, 24]")
         policy = FundPolicy(
             code=str(raw["code"]),
             name=str(raw["name"]),
             source=str(raw.get("source", "")),
             support=support,
-            share_numerator=int(repayment["share_numerator"]),
-            share_denominator=int(repayment["share_denominator"]),
-            rounding_unit=int(repayment["rounding_unit"]),
-            installment_months=tuple(int(m) for m in repayment["installment_months"]),
-            cap_per_project=int(limits["cap_per_project"]),
-            min_target_share_percent=int(limits["min_target_share_percent"]),
-            escaped_max_months=int(limits["escaped_max_months"]),
-            commune_bp=int(raw["management_cost"]["commune_bp"]),
-            upper_bp=int(raw["management_cost"]["upper_bp"]),
-            public_works_after_years=int(raw["public_works"]["after_years"]),
+            share_numerator=_whole(repayment["share_numerator"], "share_numerator"),
+            share_denominator=_whole(repayment["share_denominator"], "share_denominator"),
+            rounding_unit=_whole(repayment["rounding_unit"], "rounding_unit"),
+            installment_months=tuple(_whole(m, "installment_months") for m in months),
+            cap_per_project=_whole(limits["cap_per_project"], "cap_per_project"),
+            min_target_share_percent=_whole(limits["min_target_share_percent"], "min_target_share_percent"),
+            escaped_max_months=_whole(limits["escaped_max_months"], "escaped_max_months"),
+            commune_bp=_whole(raw["management_cost"]["commune_bp"], "commune_bp"),
+            upper_bp=_whole(raw["management_cost"]["upper_bp"], "upper_bp"),
+            public_works_after_years=_whole(raw["public_works"]["after_years"], "after_years"),
         )
+    except Refused as refusal:
+        raise Refused(f"Tệp quy định {origin} không hợp lệ: {refusal.message}.") from None
     except (KeyError, TypeError, ValueError) as exc:
         raise Refused(f"Tệp quy định {origin} thiếu hoặc sai mục {exc}.") from exc
     problems = []
     if any(v < 0 for v in policy.support.values()):
         problems.append("mức hỗ trợ âm")
+    if any(v > MAX_AMOUNT for v in (*policy.support.values(), policy.cap_per_project, policy.rounding_unit)):
+        problems.append(f"số tiền vượt quá {format_vnd(MAX_AMOUNT)} đồng")
     if not 0 <= policy.share_numerator <= policy.share_denominator or policy.share_denominator <= 0:
         problems.append("tỷ lệ hoàn trả phải nằm trong khoảng 0–1")
     if policy.rounding_unit < 1:
@@ -101,6 +118,8 @@ def parse_policy(raw: dict, origin: str) -> FundPolicy:
     months = policy.installment_months
     if not months or any(m <= 0 for m in months) or list(months) != sorted(set(months)):
         problems.append("các kỳ hoàn trả phải là số tháng dương, tăng dần")
+    elif months[-1] > MAX_INSTALLMENT_MONTHS:
+        problems.append(f"kỳ hoàn trả cuối không được quá {MAX_INSTALLMENT_MONTHS} tháng")
     if policy.cap_per_project < 0 or policy.commune_bp < 0 or policy.upper_bp < 0:
         problems.append("mức trần và kinh phí quản lý không được âm")
     if problems:

@@ -87,17 +87,21 @@ def books_digest(path: Path) -> str:
         conn.close()
 
 
+# --------------------------------------------------------------------------- slow tests
+
+
 def pytest_addoption(parser):
-    parser.addoption("--runslow", action="store_true", default=False, help="also run tests marked slow")
+    parser.addoption("--runslow", action="store_true", default=False,
+                     help="also run the tests marked slow (full drills, bundle build checks)")
 
 
 def pytest_collection_modifyitems(config, items):
     if config.getoption("--runslow"):
         return
-    skip = pytest.mark.skip(reason="slow: run with --runslow")
+    skip_slow = pytest.mark.skip(reason="slow: run with --runslow")
     for item in items:
         if "slow" in item.keywords:
-            item.add_marker(skip)
+            item.add_marker(skip_slow)
 
 
 REPO = Path(__file__).resolve().parents[1]

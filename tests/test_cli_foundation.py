@@ -415,8 +415,12 @@ def test_corrupt_database_is_refused_untouched_even_when_damage_is_deep(cli, dat
         handle.seek(size * (pages // 3))
         handle.write(b"\xde\xad\xbe\xef" * (size * (pages // 3) // 4))
     before = _file_digest(data_dir.database)
-    for args in (["check", "--json"], ["household", "list", "--search", "nguyen", "--json"]):
-        assert_refused(cli(*args), "bị hỏng")
+    assert_refused(cli("household", "list", "--search", "nguyen", "--json"), "bị hỏng")
+    # `check` is asked to find problems: the damage is its finding, not a refusal.
+    checked = cli("check", "--json")
+    assert checked.code == 0 and checked.json["ok"] is False
+    assert {p["code"] for p in checked.json["problems"]} == {"integrity"}
+    assert all("khôi phục" in p["message"] for p in checked.json["problems"])
     assert _file_digest(data_dir.database) == before
 
 

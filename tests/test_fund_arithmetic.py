@@ -249,7 +249,7 @@ def test_the_cli_takes_a_policy_file(province_file, cli):
     (("installment_months = [6, 18, 30]", "installment_months = []"), "tăng dần"),
     (("share_numerator = 1", "share_numerator = 3"), "tỷ lệ hoàn trả"),
     (("poor = 10_000_000", "poor = -1"), "mức hỗ trợ âm"),
-    (("cap_per_project = 500_000_000", "cap_per_project = \"nhiều\""), "thiếu hoặc sai"),
+    (("cap_per_project = 500_000_000", "cap_per_project = \"nhiều\""), "phải là một số nguyên"),
     (("[public_works]\nafter_years = 5", ""), "thiếu hoặc sai"),
     (("code = ", "code = = "), "sai cú pháp TOML"),
 ])

@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 import sys
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from desktop import __version__
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.paths import resolve_data_dir
+from desktop.resources import resource_path
 from desktop.services.demo import make_demo
 from ui.errors import install_excepthook, setup_logging
 from ui.lock import ALREADY_OPEN, DataLock
@@ -25,6 +27,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--first-run", action="store_true", help="khi chưa có dữ liệu: hỏi bằng hộp thoại bắt đầu")
     parser.add_argument("--version", action="version", version=f"VốnXoay {__version__}")
     parser.add_argument("--quit-after", type=int, metavar="MS", help=argparse.SUPPRESS)
+    # For the bundle's smoke test: open the window on the books, draw it once, say what it shows, exit 0.
+    parser.add_argument("--smoke-test", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args(argv)
 
 
@@ -33,6 +37,7 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("VốnXoay")
     app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource_path("icons", "vonxoay.png"))))
     apply_theme(app)
     data_dir = resolve_data_dir(args.data_dir)
     setup_logging(data_dir.logs)
@@ -62,6 +67,13 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
 
     window = MainWindow(books)
     window.show()
+    if args.smoke_test:
+        app.processEvents()
+        print(f"smoke-test: {window.windowTitle()}", flush=True)
+        window.close()
+        books.close()
+        lock.release()
+        return 0
     window.backup_if_due()
     if args.quit_after is not None:
         from PySide6.QtCore import QTimer

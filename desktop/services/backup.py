@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
-from db.connection import APPLICATION_ID, backup_copy, open_store
+from db import connection
+from db.connection import APPLICATION_ID, backup_copy, open_store, refusal_for
 from db.migrations import LATEST_VERSION
 from desktop.books import Books
 from desktop.errors import Refused
@@ -15,6 +18,16 @@ from desktop.paths import DataDir
 
 def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _unused_name(folder: Path, prefix: str) -> Path:
+    """A dated file name nothing has yet: two restores in one second must not overwrite the first kept copy."""
+    stamp = _stamp()
+    candidate, n = folder / f"{prefix}-{stamp}.sqlite", 1
+    while candidate.exists():
+        n += 1
+        candidate = folder / f"{prefix}-{stamp}-{n}.sqlite"
+    return candidate
 
 
 def backup_now(books: Books, out: Path | None = None) -> Path:
@@ -30,6 +43,35 @@ def backup_now(books: Books, out: Path | None = None) -> Path:
     return target
 
 
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    # A URI built by pathlib: a folder named "USB #1" or "Sao lưu?" must not cut the path short (a raw
+    # "file:" string would read "#" as a fragment and open some other file).
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+
+
+_BUSY_OR_LOCKED = (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+def _copy_into(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
+    """Overwrite ``target`` with ``source`` page by page, giving up if another program keeps the target locked.
+
+    Python's ``backup()`` retries a busy target forever; a window left open mid-write must not hang the
+    restore, so after the usual busy timeout the copy stops (nothing of it was written) and is refused.
+    """
+    busy_since: float | None = None
+
+    def give_up_when_locked(status: int, remaining: int, total: int) -> None:
+        nonlocal busy_since
+        if status not in _BUSY_OR_LOCKED:
+            busy_since = None
+            return
+        busy_since = busy_since or time.monotonic()
+        if time.monotonic() - busy_since > connection.BUSY_TIMEOUT_MS / 1000:
+            raise sqlite3.OperationalError("database is locked")
+
+    source.backup(target, progress=give_up_when_locked)
+
+
 def verify_backup(path: Path) -> dict:
     """Open a backup read-only and prove it is whole, ours and not from the future."""
     path = Path(path)
@@ -39,7 +81,7 @@ def verify_backup(path: Path) -> dict:
         if handle.read(16) != b"SQLite format 3\x00":
             raise Refused(f"Tệp {path.name} không phải bản sao lưu VốnXoay (không phải SQLite).")
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = _open_read_only(path)
         try:
             integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
@@ -102,26 +144,33 @@ def restore(data_dir: DataDir, source: Path) -> dict:
             if code and code[0] != info["commune_code"]:
                 raise Refused(f"Bản sao lưu là của đơn vị {info['commune_code']} ({info['commune_name']}), "
                               f"khác đơn vị đang dùng {code[0]}. Không khôi phục.")
-            replaced_copy = backup_copy(live, data_dir.backups / f"vonxoay-bi-thay-the-{_stamp()}.sqlite")
-            source_conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            replaced_copy = backup_copy(live, _unused_name(data_dir.backups, "vonxoay-bi-thay-the"))
+            source_conn = _open_read_only(source)
             try:
                 # Copying *into* the live connection keeps its WAL consistent; no file is swapped under it.
-                source_conn.backup(live)
+                _copy_into(source_conn, live)
             finally:
                 source_conn.close()
+        except sqlite3.Error as exc:  # e.g. the window has the books open and is writing: locked
+            raise refusal_for(exc, current) from exc
         finally:
             live.close()
     else:
-        data_dir.root.mkdir(parents=True, exist_ok=True)
-        source_conn = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
-            target = sqlite3.connect(current)
+            data_dir.root.mkdir(parents=True, exist_ok=True)
+            source_conn = _open_read_only(source)
             try:
-                source_conn.backup(target)
+                target = sqlite3.connect(current)
+                try:
+                    _copy_into(source_conn, target)
+                finally:
+                    target.close()
             finally:
-                target.close()
-        finally:
-            source_conn.close()
+                source_conn.close()
+        except (OSError, sqlite3.Error) as exc:  # a new machine's disk full or folder not writable
+            with contextlib.suppress(OSError):  # nothing was there before: a half copy must not pass for books
+                current.unlink()
+            raise Refused(f"Không khôi phục được vào {data_dir.root}: {exc}.") from exc
     # Opening upgrades an older backup to the current schema (with its own copy aside).
     open_store(current, backups_dir=data_dir.backups).close()
     return {"path": str(current), "restored_from": str(source), "replaced_copy": str(replaced_copy or ""),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from db.connection import DAMAGE_ERRORS
 from desktop.books import Books
 from desktop.money import format_vnd
 
@@ -88,18 +89,35 @@ def _format(template: str, row: dict) -> str:
     return text
 
 
+def _damaged(exc: Exception) -> dict:
+    return {"code": "integrity", "message": f"Tệp dữ liệu hỏng, không đọc được hết ({exc}). "
+                                            "Hãy khôi phục từ bản sao lưu gần nhất."}
+
+
 def check_books(books: Books) -> list[dict]:
-    """All problems found; an empty list means the books are consistent."""
+    """All problems found; an empty list means the books are consistent.
+
+    A damaged file is itself a finding: whatever a check cannot read is reported, and the others still run.
+    """
     conn = books.conn
     problems: list[dict] = []
-    integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-    if integrity != ["ok"]:
-        problems += [{"code": "integrity", "message": f"Tệp dữ liệu hỏng: {line}"} for line in integrity]
-    for row in conn.execute("PRAGMA foreign_key_check"):
-        problems.append({"code": "foreign_key", "message": f"Bảng {row[0]} dòng {row[1]} trỏ tới {row[2]} "
-                                                         "không tồn tại."})
+    try:
+        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if integrity != ["ok"]:
+            # One finding the clerk can act on; SQLite's own lines stay in "details" for support staff.
+            problems.append({"code": "integrity", "details": integrity[:50],
+                             "message": f"Tệp dữ liệu bị hỏng ({len(integrity)} lỗi SQLite tìm thấy, đầu tiên: "
+                                        f"{integrity[0].splitlines()[0]}). Hãy khôi phục từ bản sao lưu gần nhất."})
+        for row in conn.execute("PRAGMA foreign_key_check"):
+            problems.append({"code": "foreign_key", "message": f"Bảng {row[0]} dòng {row[1]} trỏ tới {row[2]} "
+                                                             "không tồn tại."})
+    except DAMAGE_ERRORS as exc:
+        problems.append(_damaged(exc))
     for code, sql, template in _CHECKS:
-        for row in conn.execute(sql):
-            problems.append({"code": code, "message": _format(template, dict(row))})
+        try:
+            for row in conn.execute(sql):
+                problems.append({"code": code, "message": _format(template, dict(row))})
+        except DAMAGE_ERRORS as exc:
+            problems.append(_damaged(exc))
     return problems
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sqlite3
 import sys
 import traceback
@@ -103,9 +104,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except Exception:  # noqa: BLE001 - last line of defence: log it and say where
         return _unexpected(args)
-    if args.json:
-        json.dump(outcome.data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        sys.stdout.write("\n")
-    else:
-        print(outcome.text)
+    try:
+        if args.json:
+            json.dump(outcome.data, sys.stdout, ensure_ascii=False, indent=2, default=str)
+            sys.stdout.write("\n")
+        else:
+            print(outcome.text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader (`| head`) went away after the work was done and committed: not a failure of ours.
+        # Point stdout at devnull so Python's own flush at exit does not raise again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0

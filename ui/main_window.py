@@ -184,21 +184,24 @@ class MainWindow(QMainWindow):
 
     def backup_if_due(self):
         """The day's automatic backup: the first start of a day copies the books into backups/ (in a
-        worker; the clerk can work meanwhile). Returns the task, or None when today's copy exists."""
+        worker; the clerk can work meanwhile) and removes automatic copies older than the kept days.
+        Returns the task, or None when today's copy exists."""
         last = last_backup_at(self.books.data_dir)
         if last is not None and last.date() >= date.today():
             return None
         data_dir, actor = self.books.data_dir, self.books.actor
 
         def work(progress, cancelled):
-            from desktop.services.backup import backup_now
+            from desktop.services.backup import automatic_backup
 
             with Books.open(data_dir, actor=actor) as books:
-                return backup_now(books)
+                return automatic_backup(books)
 
-        def done(path) -> None:
+        def done(result) -> None:
+            path, removed = result
             self.refresh_header()
-            self.statusBar().showMessage(f"Đã tự động sao lưu: {path}", 10000)
+            pruned = f"; đã xóa {len(removed)} bản tự động cũ" if removed else ""
+            self.statusBar().showMessage(f"Đã tự động sao lưu: {path}{pruned}", 10000)
 
         from ui.workers import run_task
 

@@ -123,3 +123,31 @@ def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window,
         xlsx = totals_page.export("xlsx", tmp_path / "tong-hop.xlsx")
         pdf = totals_page.export("pdf", tmp_path / "tong-hop.pdf", preview=False)
         assert xlsx.stat().st_size > 0 and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_a_changed_key_is_imported_only_after_the_operator_confirms(qtbot, open_window, tmp_path):
+    first = export(make_commune(tmp_path / "a", seed=90), tmp_path / "out-a")
+    reinstalled = export(make_commune(tmp_path / "b", seed=91), tmp_path / "out-b")  # same commune, new key
+    upper = make_upper(tmp_path)
+    with Books.open(upper) as books:
+        window = open_window(books)
+        page = window.go("upper_import")
+        page.import_files([first])
+        qtbot.waitUntil(lambda: len(page.results) == 1, timeout=20000)
+        page.results = []
+        digest = books_digest(upper.database)
+        page.import_files([reinstalled])
+        qtbot.waitUntil(lambda: len(page.results) == 1, timeout=20000)
+        assert page.results[0].status.value == "rejected" and "khóa khác" in page.results[0].reason
+        assert books_digest(upper.database) == digest
+        assert page.reregister_button.isVisible() and not page.reregister_button.isEnabled()
+        assert page.reregister() is None  # not without the tick
+        page.reregister_confirm.setChecked(True)
+        assert page.reregister_button.isEnabled()
+        shown = page.results
+        page.reregister_button.click()
+        qtbot.waitUntil(lambda: page.results is not shown, timeout=20000)
+        result = page.results[0]
+        assert result.status.value == "imported" and result.new_key
+        assert result.fingerprint in page.model.rows()[0]["reason"]
+        assert window.go("settings").fields["commune_code"].text() == "290"  # Cài đặt works in upper mode

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.policy import policy_files
-from desktop.services.backup import backup_now, restore, verify_backup
+from desktop.services.backup import backup_now, keep_days, restore, verify_backup
 from desktop.services.dashboard import receipt_book_summary
 from desktop.services.settings import KNOWN_SETTINGS, update_settings
 from ui.errors import show_error
@@ -94,6 +95,14 @@ class SettingsPage(QWidget):
         self.backup_status.setWordWrap(True)
         backup = QPushButton("Sao lưu ngay")
         backup.clicked.connect(self.backup)
+        self.keep_days = QSpinBox()
+        self.keep_days.setRange(1, 3650)
+        self.keep_days.setValue(keep_days(books))
+        self.keep_days.setSuffix(" ngày")
+        keep_row = QHBoxLayout()
+        keep_row.addWidget(QLabel("Mỗi ngày tự động sao lưu một bản khi mở chương trình; giữ các bản tự động trong"))
+        keep_row.addWidget(self.keep_days)
+        keep_row.addStretch(1)
         self.restore_path = QLineEdit(placeholderText="tệp sao lưu .sqlite")
         browse = QPushButton("Chọn…")
         browse.clicked.connect(self._browse)
@@ -109,6 +118,7 @@ class SettingsPage(QWidget):
         row.addWidget(browse)
         row.addWidget(check)
         backup_layout.addWidget(self.backup_status)
+        backup_layout.addLayout(keep_row)
         backup_layout.addWidget(backup)
         backup_layout.addLayout(row)
         backup_layout.addWidget(self.restore_confirm)
@@ -139,6 +149,8 @@ class SettingsPage(QWidget):
     def save(self) -> dict | None:
         current = self.books.settings()
         changes = {k: w.text() for k, w in self.fields.items() if k not in FROZEN and w.text() != current.get(k, "")}
+        if self.keep_days.value() != keep_days(self.books):
+            changes["backup_keep_days"] = str(self.keep_days.value())
         for widget in self.fields.values():
             mark_invalid(widget, False)
         if not changes:

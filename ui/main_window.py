@@ -156,7 +156,7 @@ class MainWindow(QMainWindow):
         s = self.books.settings()
         name = s.get("commune_name", "")
         self.setWindowTitle(f"VốnXoay — {name}")
-        places = " · ".join(p for p in (s.get("upper_name", ""), s.get("province_name", "")) if p)
+        places = " · ".join(dict.fromkeys(p for p in (s.get("upper_name", ""), s.get("province_name", "")) if p))
         self.commune_label.setText(f"<b style='font-size:13pt'>{name}</b>&nbsp;&nbsp;{places}"
                                    + ("&nbsp;&nbsp;<i>(xã mẫu)</i>" if s.get("demo") == "1" else ""))
         self.as_of_label.setText(f"Số liệu đến ngày <b>{format_date(date.today())}</b>")

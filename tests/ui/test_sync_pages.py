@@ -97,7 +97,7 @@ def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window,
         not_a_package = tmp_path / "bao-cao.vxp"
         not_a_package.write_bytes(b"PK\x03\x04 not really")
         assert imported([not_a_package]) == ["rejected"]
-        assert page.reregister_button.isVisible() and not page.reregister_button.isEnabled()
+        assert page.reregister_button.isHidden()  # re-registering is offered only for a changed key
 
         log = window.go("import_log")
         assert log.communes_model.rowCount() == 3 and log.log_model.rowCount() == 4
@@ -138,7 +138,8 @@ def test_a_changed_key_is_imported_only_after_the_operator_confirms(qtbot, open_
         digest = books_digest(upper.database)
         page.import_files([reinstalled])
         qtbot.waitUntil(lambda: len(page.results) == 1, timeout=20000)
-        assert page.results[0].status.value == "rejected" and "khóa khác" in page.results[0].reason
+        assert page.results[0].status.value == "rejected" and page.results[0].key_changed
+        assert "khóa khác" in page.results[0].reason
         assert books_digest(upper.database) == digest
         assert page.reregister_button.isVisible() and not page.reregister_button.isEnabled()
         assert page.reregister() is None  # not without the tick

@@ -113,6 +113,7 @@ class ExcelImportDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.model)
         compact(self.table)
+        self.table.setWordWrap(True)  # a refusal's reason is read in full
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 60), (1, 90), (2, 180), (3, 120)):
             self.table.setColumnWidth(column, width)
@@ -184,6 +185,8 @@ class ExcelImportDialog(QDialog):
     def show_plan(self, plan: ImportPlan) -> None:
         self.plan = plan
         self.model.set_rows(report_rows(plan))
+        if self.model.rowCount() <= 2000:  # measuring rows walks them all; a huge file keeps one line each
+            self.table.resizeRowsToContents()
         inserts, updates = plan.count("insert"), plan.count("update")
         text = (f"Trang “{plan.sheet}”, tiêu đề ở dòng {plan.header_row}. Sẽ thêm <b>{inserts}</b> hộ, cập nhật "
                 f"<b>{updates}</b> hộ, {plan.count('unchanged')} hộ không đổi; <b style='color:#b00020'>"

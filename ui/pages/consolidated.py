@@ -58,6 +58,7 @@ class ConsolidatedPage(QWidget):
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
         top = QHBoxLayout()
+        top.addWidget(QLabel("Kỳ báo cáo:"))
         top.addWidget(self.period)
         top.addWidget(self.show_button)
         top.addStretch(1)
@@ -68,6 +69,7 @@ class ConsolidatedPage(QWidget):
         self.table.setModel(self.model)
         compact(self.table)
         self.table.clicked.connect(lambda index: self.drill_down(self.model.row(index.row())["code"]))
+        self.table.activated.connect(lambda index: self.drill_down(self.model.row(index.row())["code"]))
         self.detail_title = QLabel("Bấm vào một xã để xem từng dự án của xã đó.")
         self.detail_model = RecordTableModel(PROJECT_COLUMNS, self)
         self.detail = QTableView()
@@ -123,7 +125,7 @@ class ConsolidatedPage(QWidget):
         self.report = report
         rows = [{"code": c.code, "name": c.name, "seq": c.seq, "as_of": c.as_of,
                  **_figures(c.report.totals), "households": c.report.households_distinct} for c in report.communes]
-        rows.append({"code": "", "name": f"Tổng cộng ({len(report.communes)} xã)",
+        rows.append({"code": "", "name": f"Tổng cộng ({len(report.communes)} xã)", "_total": True,
                      **_figures(report.totals), "households": report.households_distinct})
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()

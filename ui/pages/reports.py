@@ -115,7 +115,7 @@ class ReportsPage(QWidget):
         self.choice = QListWidget()
         for report in self.reports:
             self.choice.addItem(report.title)
-        self.choice.setFixedWidth(290)
+        self.choice.setFixedWidth(260)
         self.choice.setWordWrap(True)
         # The options, each shown only for the reports that read it.
         self.period = PeriodChooser()
@@ -237,7 +237,7 @@ class ReportsPage(QWidget):
             self.model.set_doc(columns, lines)
             self.table.resizeColumnsToContents()
             for column in range(self.model.columnCount()):
-                self.table.setColumnWidth(column, min(self.table.columnWidth(column), 260))
+                self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
             self.heading.setText(f"<b>{title}</b><br><i>{' — '.join(subtitles)}</i>")
             shown = sum(1 for kind, _ in lines if kind == "row")
             self.status.setText(f"{count} dòng" + (f" (xem trước {shown} dòng đầu; tệp xuất có đủ)"

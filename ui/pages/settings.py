@@ -50,10 +50,12 @@ class SettingsPage(QWidget):
         self.books = books
         self.fields: dict[str, QLineEdit] = {}
         settings = books.settings()
+        upper_mode = settings.get("mode") == "upper"  # the upper level issues no receipts and runs no fund
         columns = QHBoxLayout()
         left = QVBoxLayout()
-        for title, keys in (("Đơn vị", COMMUNE_KEYS), ("Người ký trên phiếu thu", SIGNER_KEYS),
-                            ("Phiếu thu", RECEIPT_KEYS)):
+        groups = (("Đơn vị", COMMUNE_KEYS), ("Người ký", SIGNER_KEYS)) if upper_mode else (
+            ("Đơn vị", COMMUNE_KEYS), ("Người ký trên phiếu thu", SIGNER_KEYS), ("Phiếu thu", RECEIPT_KEYS))
+        for title, keys in groups:
             box = QGroupBox(title)
             form = QFormLayout(box)
             for key in keys:
@@ -126,6 +128,8 @@ class SettingsPage(QWidget):
         right.addWidget(policy_box)
         right.addWidget(books_box)
         right.addWidget(backup_box)
+        policy_box.setVisible(not upper_mode)
+        books_box.setVisible(not upper_mode)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)

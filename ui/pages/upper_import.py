@@ -64,7 +64,7 @@ class UpperImportPage(QWidget):
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.reregister_confirm = QCheckBox("Tôi đã gọi điện cho xã và đối chiếu đúng vân tay khóa mới hiển thị ở trên")
-        self.reregister_button = QPushButton("Nhập lại các gói bị từ chối, đăng ký khóa mới")
+        self.reregister_button = QPushButton("Nhập lại các gói có khóa mới, đăng ký khóa mới")
         self.reregister_button.clicked.connect(self.reregister)
         self.reregister_confirm.toggled.connect(self._update_reregister)
         again = QHBoxLayout()
@@ -131,8 +131,8 @@ class UpperImportPage(QWidget):
             self.imported.emit()
 
     def rejected_paths(self) -> list[Path]:
-        return [self._paths[r.package] for r in self.results
-                if r.status is ImportStatus.REJECTED and r.package in self._paths]
+        """The packages refused only because their commune's key changed."""
+        return [self._paths[r.package] for r in self.results if r.key_changed and r.package in self._paths]
 
     def _update_reregister(self) -> None:
         rejected = bool(self.rejected_paths())

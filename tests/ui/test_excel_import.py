@@ -93,3 +93,30 @@ def test_the_template_is_a_workbook_with_the_commune_hamlets(window, demo_books,
     assert workbook.sheetnames[0] == "Danh sách hộ"
     listed = {c.value for row in workbook["Danh mục"].iter_rows() for c in row if c.value}
     assert {h["name"] for h in list_hamlets(demo_books)} <= listed
+
+
+def test_cancel_during_the_import_writes_nothing(window, qtbot, demo_books, tmp_path):
+    import sqlite3
+
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    rows = [[n, f"Người Thử {n}", "", "Thôn Mới Lập", "Hộ nghèo", ""] for n in range(1, 1201)]
+    path = _xlsx(tmp_path / "lon.xlsx", rows)
+    dialog = window.go("households").open_import()
+    dialog.path.setText(str(path))
+    assert _planned(qtbot, dialog).count("insert") == 1200
+    digest = books_digest(demo_books.data_dir.database)
+    # Another writer holds the books, so the import is certainly still running when Cancel is pressed.
+    blocker = sqlite3.connect(demo_books.data_dir.database, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")
+    try:
+        task = dialog.apply()
+        progress = dialog.findChildren(QProgressDialog)[-1]
+        progress.findChild(QPushButton).click()  # the progress dialog's Cancel button
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    qtbot.waitUntil(lambda: dialog.apply_button.isEnabled(), timeout=20000)
+    assert task.done.is_set() and dialog.result is None
+    assert "không có hộ nào được ghi" in dialog.summary.text()
+    assert books_digest(demo_books.data_dir.database) == digest

@@ -8,7 +8,7 @@ import pytest
 
 from desktop.books import Books
 from desktop.reports.period import NUMBER_FIELDS, period_report
-from desktop.sync.ack import make_ack
+from desktop.sync.ack import accept_ack, make_ack
 from desktop.sync.upper import import_packages
 from desktop.sync.verify import verify_package
 from tests.sync_helpers import books_digest, export, make_commune, make_upper
@@ -101,6 +101,11 @@ def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window,
 
         log = window.go("import_log")
         assert log.communes_model.rowCount() == 3 and log.log_model.rowCount() == 4
+        assert log.make_ack() is None  # no commune chosen
+        log.communes_table.selectRow(0)
+        ack = log.make_ack()
+        with Books.open(communes[0]) as commune_books:  # the commune accepts it for its newest package
+            assert accept_ack(commune_books, ack)["seq"] == 2
         assert window.go("duplicates").status.text()
 
         totals_page = window.go("consolidated")

@@ -248,5 +248,9 @@ class ExcelImportDialog(QDialog):
             self.apply_button.setEnabled(True)
             show_error(self, exc)
 
-        self.task = run_task(self, "Đang nhập danh sách hộ…", work, done, failed)
+        def cancelled() -> None:
+            self.apply_button.setEnabled(True)
+            self.summary.setText("Đã dừng nhập theo yêu cầu: không có hộ nào được ghi. " + self.summary.text())
+
+        self.task = run_task(self, "Đang nhập danh sách hộ…", work, done, failed, on_cancelled=cancelled)
         return self.task

@@ -1,14 +1,19 @@
 """Two upper-level lists: Trùng lặp (one person supported in several communes, or in several projects of one
 programme — what no commune can see alone) and Nhật ký (the communes registered with their key fingerprint,
-and every import that changed the store)."""
+and every import that changed the store; the acknowledgement file for a commune's latest package)."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from desktop.books import Books
+from desktop.errors import Refused
+from desktop.sync.ack import make_ack
 from desktop.sync.duplicates import describe, find_duplicates
 from desktop.sync.upper import communes, import_log
+from ui.errors import show_error
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title
 
@@ -83,14 +88,36 @@ class ImportLogPage(QWidget):
         note = QLabel(f"Mọi lần thử nhập, kể cả gói bị từ chối, được ghi thêm vào tệp "
                       f"{books.data_dir.logs / 'upper-import.log'}.")
         note.setWordWrap(True)
+        self.ack_button = QPushButton("Lập tệp xác nhận đã nhận gói cho xã đang chọn")
+        self.ack_button.clicked.connect(lambda: self.make_ack())
+        self.ack_status = QLabel()
+        self.ack_status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Nhật ký nhập gói"))
         layout.addWidget(QLabel("<b>Các xã đã đăng ký</b> (đối chiếu vân tay với máy của xã)"))
         layout.addWidget(self.communes_table, 1)
+        layout.addWidget(self.ack_button)
+        layout.addWidget(self.ack_status)
         layout.addWidget(QLabel("<b>Các lần nhập đã thay đổi số liệu</b>"))
         layout.addWidget(self.log_table, 2)
         layout.addWidget(note)
         self.refresh()
+
+    def make_ack(self) -> Path | None:
+        """The signed file telling the selected commune which of its packages arrived (into exports/)."""
+        index = self.communes_table.currentIndex()
+        if not index.isValid():
+            self.ack_status.setText("Hãy chọn một xã trong danh sách trên.")
+            return None
+        code = self.communes_model.row(index.row())["code"]
+        try:
+            path, body = make_ack(self.books, code)
+        except Refused as refusal:
+            show_error(self, refusal)
+            return None
+        self.ack_status.setText(f"Đã lập tệp xác nhận gói số {body['seq']} của {body['commune']['name']}: {path}. "
+                                "Gửi tệp này cho xã để xã bấm “Nhập xác nhận…”.")
+        return path
 
     def refresh(self) -> None:
         self.communes_model.set_rows(communes(self.books))

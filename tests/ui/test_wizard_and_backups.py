@@ -42,3 +42,24 @@ def test_settings_keeps_automatic_backups_the_chosen_days(window, demo_books):
     assert page.save() == {"backup_keep_days": "7"}
     with Books.open(demo_books.data_dir) as books:
         assert keep_days(books) == 7
+
+
+def test_an_edited_copy_of_a_fund_policy_is_checked_saved_and_offered_to_new_projects(window, demo_books):
+    from ui.dialogs.project_form import ProjectForm
+
+    page = window.go("settings")
+    shipped = page.policy.count()
+    dialog = page.copy_policy()
+    text = dialog.editor.toPlainText()
+    assert '-ban-sao"' in text
+    dialog.editor.setPlainText(text.replace("poor = 7_000_000", "poor = -1", 1))
+    assert dialog.save() is None and "mức hỗ trợ âm" in dialog.error.text()  # refused on the form, kept
+    assert "poor = -1" in dialog.editor.toPlainText() and not demo_books.data_dir.policies.exists()
+    dialog.editor.setPlainText(text.replace("poor = 7_000_000", "poor = 8_000_000", 1))
+    path = dialog.save()
+    assert path.parent == demo_books.data_dir.policies
+    assert page.policy.count() == shipped + 1 and page.policy.currentData() == str(path)
+    assert "8_000_000" in page.policy_text.toPlainText()
+    form = ProjectForm(demo_books, window)
+    assert form.policy.findData(str(path)) >= 0
+    form.close()

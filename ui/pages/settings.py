@@ -28,6 +28,7 @@ from desktop.policy import policy_files
 from desktop.services.backup import backup_now, keep_days, restore, verify_backup
 from desktop.services.dashboard import receipt_book_summary
 from desktop.services.settings import KNOWN_SETTINGS, update_settings
+from ui.dialogs.policy_copy import PolicyCopyDialog
 from ui.errors import show_error
 from ui.widgets import ErrorLabel, mark_invalid, page_title
 from ui.workers import run_task
@@ -79,17 +80,20 @@ class SettingsPage(QWidget):
         left.addWidget(save)
         left.addStretch(1)
         right = QVBoxLayout()
-        policy_box = QGroupBox("Quy định quỹ luân chuyển (chỉ xem; mỗi dự án giữ bản sao lúc phê duyệt)")
+        policy_box = QGroupBox("Quy định quỹ luân chuyển (mỗi dự án giữ bản sao lúc phê duyệt)")
         policy_layout = QVBoxLayout(policy_box)
         self.policy = QComboBox()
-        self._policy_paths = policy_files()
-        for path in self._policy_paths:
-            self.policy.addItem(path.stem, str(path))
+        self._fill_policies()
+        copy_policy = QPushButton("Sửa một bản sao…")
+        copy_policy.clicked.connect(lambda: self.copy_policy())
         self.policy_text = QPlainTextEdit()
         self.policy_text.setReadOnly(True)
         self.policy_text.setMaximumHeight(190)
         self.policy.currentIndexChanged.connect(self._show_policy)
-        policy_layout.addWidget(self.policy)
+        policy_row = QHBoxLayout()
+        policy_row.addWidget(self.policy, 1)
+        policy_row.addWidget(copy_policy)
+        policy_layout.addLayout(policy_row)
         policy_layout.addWidget(self.policy_text, 1)
         backup_box = QGroupBox("Sao lưu và khôi phục")
         backup_layout = QVBoxLayout(backup_box)
@@ -145,6 +149,20 @@ class SettingsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         self._show_policy()
+
+    def _fill_policies(self, select: str | None = None) -> None:
+        self.policy.clear()
+        for path in policy_files(self.books.data_dir.policies):
+            own = path.parent == self.books.data_dir.policies
+            self.policy.addItem(path.stem + (" (bản sao của xã)" if own else ""), str(path))
+        if select:
+            self.policy.setCurrentIndex(max(0, self.policy.findData(select)))
+
+    def copy_policy(self) -> PolicyCopyDialog:
+        dialog = PolicyCopyDialog(Path(self.policy.currentData()), self.books.data_dir.policies, self)
+        dialog.saved.connect(lambda path: self._fill_policies(select=path))
+        dialog.open()
+        return dialog
 
     def _show_policy(self) -> None:
         path = self.policy.currentData()

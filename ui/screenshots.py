@@ -195,6 +195,8 @@ def shoot_upper(app: QApplication, out: Path, root: Path) -> None:
         settle(app, lambda: len(importer.results) == len(packages) + 1, timeout=60)
         for row, key in enumerate(window.keys):
             page = window.go(key)
+            if key == "duplicates":
+                settle(app, lambda p=page: p.found is not None, timeout=60)
             if key == "consolidated":
                 page.period.set_period(date(2021, 1, 1), date.today())
                 page.report = None

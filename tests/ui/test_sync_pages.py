@@ -84,7 +84,16 @@ def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window,
             qtbot.waitUntil(lambda: len(page.results) == len(paths), timeout=30000)
             return [r["status"] for r in page.model.rows()]
 
-        assert imported(packages) == ["imported"] * 3
+        # The first three arrive by drag and drop, as the operator drops them from a USB stick.
+        from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+        from PySide6.QtGui import QDropEvent
+
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(p)) for p in packages])
+        page.dropEvent(QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                  Qt.KeyboardModifier.NoModifier))
+        qtbot.waitUntil(lambda: len(page.results) == 3, timeout=30000)
+        assert [r["status"] for r in page.model.rows()] == ["imported"] * 3
         fingerprints = [r.fingerprint for r in page.results]
         assert all(f in row["reason"] for f, row in zip(fingerprints, page.model.rows(), strict=True))
         digest = books_digest(upper.database)
@@ -106,7 +115,10 @@ def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window,
         ack = log.make_ack()
         with Books.open(communes[0]) as commune_books:  # the commune accepts it for its newest package
             assert accept_ack(commune_books, ack)["seq"] == 2
-        assert window.go("duplicates").status.text()
+        duplicates = window.go("duplicates")
+        qtbot.waitUntil(lambda: duplicates.found is not None, timeout=20000)
+        assert duplicates.model.rowCount() == len(duplicates.found)
+        assert duplicates.status.text().startswith(str(len(duplicates.found)) if duplicates.found else "Không")
 
         totals_page = window.go("consolidated")
         totals_page.period.set_period(date(2020, 1, 1), date(2026, 6, 30))

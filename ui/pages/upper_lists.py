@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from desktop.books import Books
 from desktop.errors import Refused
@@ -16,6 +16,7 @@ from desktop.sync.upper import communes, import_log
 from ui.errors import show_error
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title
+from ui.workers import run_task
 
 DUPLICATE_COLUMNS = [("id_number", "Số CCCD", "text"), ("why", "Trùng", "text"), ("places", "Nơi được hỗ trợ", "text")]
 COMMUNE_COLUMNS = [("code", "Mã xã", "text"), ("name", "Xã", "text"), ("last_seq", "Gói mới nhất", "number"),
@@ -37,6 +38,8 @@ class DuplicatesPage(QWidget):
     def __init__(self, books: Books, parent=None):
         super().__init__(parent)
         self.books = books
+        self.task = None
+        self.found: list[dict] | None = None
         self.model = RecordTableModel(DUPLICATE_COLUMNS, self)
         self.table = _table(self.model, 2)
         self.table.setWordWrap(True)
@@ -55,8 +58,19 @@ class DuplicatesPage(QWidget):
         layout.addWidget(again)
         self.refresh()
 
-    def refresh(self) -> int:
-        found = find_duplicates(self.books)
+    def refresh(self):
+        """Across hundreds of communes the check reads every membership: it runs in a worker."""
+        data_dir, actor = self.books.data_dir, self.books.actor
+        self.status.setText("Đang kiểm tra…")
+
+        def work(progress, cancelled):
+            with Books.open(data_dir, actor=actor) as books:
+                return find_duplicates(books)
+
+        self.task = run_task(self, "Đang kiểm tra hỗ trợ trùng…", work, self.show, show_progress=False)
+        return self.task
+
+    def show(self, found: list[dict]) -> int:
         rows = []
         for d in found:
             why = []
@@ -68,6 +82,7 @@ class DuplicatesPage(QWidget):
                                for s in d["supports"])
             rows.append({"id_number": d["id_number"], "why": ", ".join(why), "places": places,
                          "description": describe(d)})
+        self.found = found
         self.model.set_rows(rows)
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
@@ -96,8 +111,10 @@ class ImportLogPage(QWidget):
         layout.addWidget(page_title("Nhật ký nhập gói"))
         layout.addWidget(QLabel("<b>Các xã đã đăng ký</b> (đối chiếu vân tay với máy của xã)"))
         layout.addWidget(self.communes_table, 1)
-        layout.addWidget(self.ack_button)
-        layout.addWidget(self.ack_status)
+        ack_row = QHBoxLayout()
+        ack_row.addWidget(self.ack_button)
+        ack_row.addWidget(self.ack_status, 1)
+        layout.addLayout(ack_row)
         layout.addWidget(QLabel("<b>Các lần nhập đã thay đổi số liệu</b>"))
         layout.addWidget(self.log_table, 2)
         layout.addWidget(note)

@@ -36,6 +36,11 @@ class DataDir:
     def logs(self) -> Path:
         return self.root / "logs"
 
+    @property
+    def policies(self) -> Path:
+        """Fund policies the office copied and edited (the shipped ones stay untouched in resources/)."""
+        return self.root / "policies"
+
 
 def resolve_data_dir(explicit: str | os.PathLike | None = None) -> DataDir:
     if explicit:

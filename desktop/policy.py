@@ -49,8 +49,36 @@ class FundPolicy:
         return cls(**data)
 
 
-def policy_files() -> list[Path]:
-    return sorted(resource_path("policies").glob("*.toml"))
+def policy_files(own: Path | None = None) -> list[Path]:
+    """The shipped policies, then those the office saved as edited copies in ``own`` (a data folder's)."""
+    files = sorted(resource_path("policies").glob("*.toml"))
+    if own is not None and Path(own).is_dir():
+        files += sorted(Path(own).glob("*.toml"))
+    return files
+
+
+def save_policy_copy(folder: Path, text: str) -> tuple[Path, FundPolicy]:
+    """Save an edited copy of a policy as ``folder/<code>.toml``, after checking every number as
+    ``load_policy`` does. A copy never replaces a policy: its code must be new, so every project keeps
+    the rules it was approved under and the shipped files stay as shipped."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise Refused(f"Quy định sai cú pháp TOML: {exc}.") from exc
+    policy = parse_policy(raw, "đã sửa")
+    code = policy.code.strip()
+    if not code or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):
+        raise Refused(f"Mã quy định “{code}” chỉ gồm chữ không dấu, số, “-” và “_”.")
+    taken = {p.stem for p in policy_files(folder)}
+    if code in taken:
+        raise Refused(f"Đã có quy định mã “{code}”. Hãy đặt mã mới cho bản sao (ví dụ “{code}-sua-doi”).")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{code}.toml"
+    partial = path.with_name(path.name + ".part")
+    partial.write_text(text, encoding="utf-8")
+    partial.replace(path)
+    return path, policy
 
 
 def load_policy(spec: str | Path | None = None) -> FundPolicy:

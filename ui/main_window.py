@@ -1,6 +1,8 @@
 """The main window: the commune header (name, as-of date, last backup), side navigation, one page each.
 
 Pages are built the first time they are shown, so the window is usable at once even on 100 000 households.
+An upper-level store (``init --mode upper``) gets its own pages — consolidation, package import, duplicates,
+import log — instead of the commune's books, payments and receipts.
 """
 
 from __future__ import annotations
@@ -23,10 +25,10 @@ from PySide6.QtWidgets import (
 from desktop.books import Books
 from desktop.dates import format_date
 from desktop.services.dashboard import last_backup_at
-from ui import hooks
 from ui.dialogs.payment import PaymentDialog
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.pages.collections import CollectionsPage
+from ui.pages.consolidated import ConsolidatedPage
 from ui.pages.dashboard import DashboardPage
 from ui.pages.households import HouseholdsPage
 from ui.pages.projects import ProjectsPage
@@ -34,6 +36,8 @@ from ui.pages.receipts import ReceiptsPage
 from ui.pages.reports import ReportsPage
 from ui.pages.settings import SettingsPage
 from ui.pages.sync import SyncPage
+from ui.pages.upper_import import UpperImportPage
+from ui.pages.upper_lists import DuplicatesPage, ImportLogPage
 
 PAGES = (
     ("dashboard", "Tổng quan", DashboardPage),
@@ -46,13 +50,23 @@ PAGES = (
     ("settings", "Cài đặt", SettingsPage),
 )
 KEYS = [key for key, _, _ in PAGES]
+UPPER_PAGES = (
+    ("consolidated", "Tổng hợp", ConsolidatedPage),
+    ("upper_import", "Nhập gói", UpperImportPage),
+    ("duplicates", "Trùng lặp", DuplicatesPage),
+    ("import_log", "Nhật ký", ImportLogPage),
+    ("settings", "Cài đặt", SettingsPage),
+)
+UPPER_KEYS = [key for key, _, _ in UPPER_PAGES]
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, books: Books, *, start_page: str = "dashboard"):
+    def __init__(self, books: Books, *, start_page: str | None = None):
         super().__init__()
-        hooks.load_extensions()
         self.books = books
+        self.upper_mode = books.setting("mode") == "upper"
+        self.page_specs = UPPER_PAGES if self.upper_mode else PAGES
+        self.keys = [key for key, _, _ in self.page_specs]
         self._pages: dict[str, QWidget] = {}
         self.header = QFrame()
         self.header.setObjectName("header")
@@ -70,7 +84,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(170)
         self.pages = QStackedWidget()
-        for _, title, _ in PAGES:
+        for _, title, _ in self.page_specs:
             self.nav.addItem(title)
             self.pages.addWidget(QWidget())  # placeholder until first shown
         self.nav.currentRowChanged.connect(self._show_page)
@@ -91,14 +105,14 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("F2"), self, activated=lambda: self.open_payment())
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self._print)
         self.resize(1366, 768)
-        self.nav.setCurrentRow(KEYS.index(start_page))
+        self.nav.setCurrentRow(self.keys.index(start_page or self.keys[0]))
 
     # ------------------------------------------------------------------ pages
     def page(self, key: str) -> QWidget:
         """The page, built on first use."""
         if key not in self._pages:
-            index = KEYS.index(key)
-            page = PAGES[index][2](self.books)
+            index = self.keys.index(key)
+            page = self.page_specs[index][2](self.books)
             self._connect(key, page)
             old = self.pages.widget(index)
             self.pages.insertWidget(index, page)
@@ -118,21 +132,31 @@ class MainWindow(QMainWindow):
             page.settings_saved.connect(self.refresh_header)
             page.backup_written.connect(lambda _: self.refresh_header())
             page.books_restored.connect(self.books_replaced)
+        elif key == "upper_import":
+            page.imported.connect(self._packages_imported)
+
+    def _packages_imported(self) -> None:
+        """New packages change every upper-level figure: reload the pages already built."""
+        for key in ("duplicates", "import_log"):
+            if key in self._pages:
+                self._pages[key].refresh()
+        if "consolidated" in self._pages:
+            self._pages["consolidated"].compute()
 
     def _show_page(self, row: int) -> None:
-        if 0 <= row < len(PAGES):
-            self.page(KEYS[row])
+        if 0 <= row < len(self.keys):
+            self.page(self.keys[row])
             self.pages.setCurrentIndex(row)
 
     def go(self, key: str) -> QWidget:
-        self.nav.setCurrentRow(KEYS.index(key))
+        self.nav.setCurrentRow(self.keys.index(key))
         return self.page(key)
 
     def refresh_header(self) -> None:
         s = self.books.settings()
         name = s.get("commune_name", "")
         self.setWindowTitle(f"VốnXoay — {name}")
-        places = " · ".join(p for p in (s.get("upper_name", ""), s.get("province_name", "")) if p)
+        places = " · ".join(dict.fromkeys(p for p in (s.get("upper_name", ""), s.get("province_name", "")) if p))
         self.commune_label.setText(f"<b style='font-size:13pt'>{name}</b>&nbsp;&nbsp;{places}"
                                    + ("&nbsp;&nbsp;<i>(xã mẫu)</i>" if s.get("demo") == "1" else ""))
         self.as_of_label.setText(f"Số liệu đến ngày <b>{format_date(date.today())}</b>")
@@ -150,7 +174,7 @@ class MainWindow(QMainWindow):
         """After a restore every figure may differ: rebuild the pages from the restored books."""
         current = self.nav.currentRow()
         for key in list(self._pages):
-            index = KEYS.index(key)
+            index = self.keys.index(key)
             old = self._pages.pop(key)
             self.pages.insertWidget(index, QWidget())
             self.pages.removeWidget(old)
@@ -160,28 +184,33 @@ class MainWindow(QMainWindow):
 
     def backup_if_due(self):
         """The day's automatic backup: the first start of a day copies the books into backups/ (in a
-        worker; the clerk can work meanwhile). Returns the task, or None when today's copy exists."""
+        worker; the clerk can work meanwhile) and removes automatic copies older than the kept days.
+        Returns the task, or None when today's copy exists."""
         last = last_backup_at(self.books.data_dir)
         if last is not None and last.date() >= date.today():
             return None
         data_dir, actor = self.books.data_dir, self.books.actor
 
         def work(progress, cancelled):
-            from desktop.services.backup import backup_now
+            from desktop.services.backup import automatic_backup
 
             with Books.open(data_dir, actor=actor) as books:
-                return backup_now(books)
+                return automatic_backup(books)
 
-        def done(path) -> None:
+        def done(result) -> None:
+            path, removed = result
             self.refresh_header()
-            self.statusBar().showMessage(f"Đã tự động sao lưu: {path}", 10000)
+            pruned = f"; đã xóa {len(removed)} bản tự động cũ" if removed else ""
+            self.statusBar().showMessage(f"Đã tự động sao lưu: {path}{pruned}", 10000)
 
         from ui.workers import run_task
 
         return run_task(self, "Đang sao lưu tự động…", work, done, show_progress=False)
 
     # ------------------------------------------------------------------ actions
-    def open_payment(self, household: str = "", project: str = "") -> PaymentDialog:
+    def open_payment(self, household: str = "", project: str = "") -> PaymentDialog | None:
+        if self.upper_mode:
+            return None  # the upper level keeps no books of its own
         dialog = PaymentDialog(self.books, self, household=household or None, project=project or None)
         dialog.receipt_issued.connect(self._receipt_issued)
         dialog.open()
@@ -194,10 +223,15 @@ class MainWindow(QMainWindow):
         self.last_preview.open()
 
     def _focus_search(self) -> None:
+        if self.upper_mode:
+            return
         page = self.go("households")
         page.search.setFocus()
         page.search.selectAll()
 
     def _print(self) -> None:
-        if self.nav.currentRow() == KEYS.index("receipts"):
+        current = self.keys[self.nav.currentRow()]
+        if current == "receipts":
             self.page("receipts").print_selected()
+        elif current == "reports":
+            self.page("reports").print_report()

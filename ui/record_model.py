@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from desktop.dates import format_date
 from desktop.money import format_vnd
@@ -11,7 +11,8 @@ from desktop.money import format_vnd
 
 class RecordTableModel(QAbstractTableModel):
     """``kind`` is "text", "number" (right-aligned), "money" (7.000.000, right-aligned) or "date" (dd/mm/yyyy).
-    A row with a true ``voided_at`` is shown grey: voided receipts stay in the register, visibly."""
+    A row with a true ``voided_at`` is shown grey: voided receipts stay in the register, visibly; a row with a
+    true ``_total`` (a totals line) is bold."""
 
     def __init__(self, columns: list[tuple[str, str, str]], parent=None):
         super().__init__(parent)
@@ -46,6 +47,10 @@ class RecordTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and self._rows[index.row()].get("voided_at"):
             return QColor("#9a9a9a")
+        if role == Qt.ItemDataRole.FontRole and self._rows[index.row()].get("_total"):
+            font = QFont()
+            font.setBold(True)
+            return font
         return None
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802

@@ -1,15 +1,18 @@
 """Screenshots of every page of the window over a demo commune, for the README and for review.
 
 ``python -m ui.screenshots [OUT_DIR]`` (default docs/screenshots); runs offscreen, needs no display.
-Besides the eight pages it shows the payment dialog and a receipt preview, the screens used most.
+Besides the eight pages it shows the payment dialog and a receipt preview, the screens used most, the Excel
+import's dry run, the first-run wizard, and an upper level's window over three demo communes' packages.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import tempfile
 import time
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -19,7 +22,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from desktop.books import Books  # noqa: E402
 from desktop.paths import DataDir  # noqa: E402
 from desktop.services.demo import make_demo  # noqa: E402
-from ui.main_window import KEYS, MainWindow  # noqa: E402
+from ui.main_window import MainWindow  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
 
 SIZE = (1366, 768)  # the commune office's usual laptop screen
@@ -61,10 +64,17 @@ def main(argv: list[str] | None = None) -> int:
             window = MainWindow(books)
             window.resize(*SIZE)
             window.show()
-            for row, key in enumerate(KEYS):
+            for row, key in enumerate(window.keys):
                 page = window.go(key)
                 if key == "dashboard":
                     settle(app, lambda p=page: p.figures is not None)
+                elif key == "reports":
+                    page.period.set_period(date(date.today().year, 1, 1), date.today())
+                    page.preview()
+                    settle(app, lambda p=page: p.shown_generation == p._generation)
+                elif key == "sync":
+                    page.export()
+                    settle(app, lambda p=page: p.last_export is not None)
                 settle(app)
                 path = out / f"{row + 1:02d}-{slug(window.nav.item(row).text())}.png"
                 window.grab().save(str(path))
@@ -100,8 +110,102 @@ def main(argv: list[str] | None = None) -> int:
                 dialog.grab().save(str(out / name))
                 print(out / name)
                 dialog.close()
+            shoot_import(app, window, out, Path(tmp))
             window.close()
+        shoot_wizard(app, out, Path(tmp) / "moi")
+        shoot_upper(app, out, Path(tmp) / "cap-tren")
     return 0
+
+
+def save(widget, path: Path) -> None:
+    widget.grab().save(str(path))
+    print(path)
+
+
+def shoot_import(app: QApplication, window: MainWindow, out: Path, tmp: Path) -> None:
+    """The Excel import's dry run: valid rows, a refused one, a column to map."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["DANH SÁCH HỘ NGHÈO, CẬN NGHÈO NĂM 2026"])
+    sheet.append(["STT", "Họ và tên chủ hộ", "Số CCCD", "Thôn/Ấp", "Phân loại hộ", "SĐT liên lạc"])
+    rows = [("Nguyễn Thị Xuyến", "030190007771", "Thôn Mới Lập", "Hộ nghèo", "0912000111"),
+            ("", "030190007772", "Thôn Mới Lập", "Hộ nghèo", ""),
+            ("Trần Văn Yên", "03019000777", "Thôn Mới Lập", "Cận nghèo", ""),
+            ("Lò Văn Sáng", "", "Thôn Mới Lập", "Cận nghèo", "0912000444"),
+            ("Hà Thị Thu", "", "Thôn Mới Lập", "Hộ khá", "")]
+    for number, row in enumerate(rows, start=1):
+        sheet.append([number, *row])
+    path = tmp / "danh-sach-ho.xlsx"
+    workbook.save(path)
+    dialog = window.go("households").open_import()
+    dialog.path.setText(str(path))
+    dialog.check()
+    settle(app, lambda: dialog.plan is not None)
+    save(dialog, out / "13-nhap-excel.png")
+    dialog.reject()
+
+
+def shoot_wizard(app: QApplication, out: Path, folder: Path) -> None:
+    from ui.dialogs.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(DataDir(folder))
+    wizard.show()
+    wizard.go_next()
+    wizard.choose_province("31")
+    wizard.fields["commune_code"].setText("11311")
+    wizard.fields["commune_name"].setText("Xã An Hưng")
+    settle(app)
+    save(wizard, out / "14-khoi-tao.png")
+    wizard.reject()
+
+
+def shoot_upper(app: QApplication, out: Path, root: Path) -> None:
+    """An upper level that imported three demo communes' packages: its five pages."""
+    from desktop.domain import Mode
+    from desktop.services.demo import DEMO_SETUP
+    from desktop.services.settings import CommuneSetup, init_books
+    from desktop.sync.export import export_package
+
+    packages = []
+    for index, (code, name) in enumerate((("10507", "Xã Đức Chính"), ("10510", "Xã Cẩm Hưng"),
+                                          ("10513", "Xã Lương Điền"))):
+        setup = dataclasses.replace(DEMO_SETUP, commune_code=code, commune_name=name)
+        commune = DataDir(root / code)
+        make_demo(commune, households=400, projects=3, seed=20 + index, setup=setup)
+        with Books.open(commune) as books:
+            packages.append(export_package(books, root / "goi").path)
+    upper = DataDir(root / "huyen")
+    books, _ = init_books(upper, CommuneSetup("290", "Huyện Cẩm Giàng", "30", "Tỉnh Hải Dương", "30",
+                                              "Tỉnh Hải Dương", mode=Mode.UPPER))
+    with books:
+        window = MainWindow(books)
+        window.resize(*SIZE)
+        window.show()
+        importer = window.go("upper_import")
+        importer.import_files(packages[:2])
+        settle(app, lambda: len(importer.results) == 2, timeout=60)
+        # Then the three again with a file that is not a package: two unchanged, one new commune (its key's
+        # fingerprint shown), one refused with its reason.
+        bogus = root / "goi" / "bao-cao-thang-10.vxp"
+        bogus.write_bytes(b"PK\x03\x04 not a package")
+        importer.results = []
+        importer.import_files([*packages, bogus])
+        settle(app, lambda: len(importer.results) == len(packages) + 1, timeout=60)
+        for row, key in enumerate(window.keys):
+            page = window.go(key)
+            if key == "duplicates":
+                settle(app, lambda p=page: p.found is not None, timeout=60)
+            if key == "consolidated":
+                page.period.set_period(date(2021, 1, 1), date.today())
+                page.report = None
+                page.compute()
+                settle(app, lambda p=page: p.report is not None, timeout=60)
+                page.drill_down("10510")
+            settle(app)
+            save(window, out / f"2{row + 1}-cap-tren-{slug(window.nav.item(row).text())}.png")
+        window.close()
 
 
 if __name__ == "__main__":

@@ -82,6 +82,8 @@ def compact(table: QTableView) -> None:
     table.setWordWrap(False)
     table.verticalHeader().setVisible(False)
     table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 8)
+    # Rows fitted to wrapped text (long reasons) never get shorter than a plain row.
+    table.verticalHeader().setMinimumSectionSize(table.fontMetrics().height() + 8)
     table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
     table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)

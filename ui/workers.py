@@ -71,8 +71,10 @@ class _Relay(QObject):
 
 
 def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[object], None],
-             on_failure: Callable[[BaseException], None] | None = None, *, show_progress: bool = True) -> Task:
-    """Start ``work`` in the global thread pool; a progress dialog with Cancel shows while it runs."""
+             on_failure: Callable[[BaseException], None] | None = None, *, show_progress: bool = True,
+             on_cancelled: Callable[[], None] | None = None) -> Task:
+    """Start ``work`` in the global thread pool; a progress dialog with Cancel shows while it runs.
+    Work that stopped on Cancel reports no error: only ``on_cancelled`` is called, if given."""
     task = Task(work)
     dialog = None
     if show_progress:
@@ -95,6 +97,8 @@ def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[obj
     def failed(exc) -> None:
         finish()
         if isinstance(exc, Cancelled):
+            if on_cancelled is not None:
+                on_cancelled()
             return
         if on_failure is not None:
             on_failure(exc)

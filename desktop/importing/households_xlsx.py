@@ -76,6 +76,8 @@ class ImportPlan:
     rows: tuple[PlannedRow, ...]
     rejected: tuple[RowProblem, ...]
     new_hamlets: tuple[str, ...]
+    # Titled columns that feed no field: the window offers to map them (``mapping``) and plan again.
+    unmapped: tuple[str, ...] = ()
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -85,7 +87,7 @@ class ImportPlan:
                 "unchanged": self.count("unchanged"),
                 "rejected": [{"row": p.row, "reason": p.reason} for p in self.rejected],
                 "dry_run": True, "sheet": self.sheet, "header_row": self.header_row, "columns": self.columns,
-                "new_hamlets": list(self.new_hamlets)}
+                "new_hamlets": list(self.new_hamlets), "unmapped": list(self.unmapped)}
 
 
 @dataclass(frozen=True)
@@ -298,8 +300,10 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
     finally:
         workbook.close()
     columns = {header.titles[i] or xl.letter(i): f for i, f in sorted(header.fields.items())}
+    unmapped = tuple(t for i, t in enumerate(header.titles)
+                     if t and i not in header.fields and xl.field_for(t) != "ignore")
     return ImportPlan(str(path), header.sheet, header.first_row, columns, tuple(planned), tuple(rejected),
-                      tuple(new_hamlets.values()))
+                      tuple(new_hamlets.values()), unmapped)
 
 
 def _match(clean: dict, number: int, known: _Books, seen_codes: dict, seen_ids: dict,

@@ -1,11 +1,16 @@
-"""Backups with SQLite's online backup API, and a restore that verifies before it replaces anything."""
+"""Backups with SQLite's online backup API, and a restore that verifies before it replaces anything.
+
+The window writes one automatic backup at the first start of each day (``vonxoay-tu-dong-<stamp>.sqlite``)
+and keeps those of the last N days (setting ``backup_keep_days``); backups the clerk makes by hand, and the
+copies a restore sets aside, are never pruned.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
 import time
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from db import connection
@@ -70,6 +75,50 @@ def _copy_into(source: sqlite3.Connection, target: sqlite3.Connection) -> None:
             raise sqlite3.OperationalError("database is locked")
 
     source.backup(target, progress=give_up_when_locked)
+
+
+AUTOMATIC_PREFIX = "vonxoay-tu-dong-"
+DEFAULT_KEEP_DAYS = 30
+
+
+def keep_days(books: Books) -> int:
+    value = books.setting("backup_keep_days", "")
+    return int(value) if value and value.isdigit() and int(value) > 0 else DEFAULT_KEEP_DAYS
+
+
+def automatic_backup(books: Books, *, today: date | None = None) -> tuple[Path, list[Path]]:
+    """The day's automatic backup, then the automatic ones older than the kept days removed."""
+    path = backup_now(books, books.data_dir.backups / f"{AUTOMATIC_PREFIX}{_stamp()}.sqlite")
+    return path, prune_automatic(books.data_dir.backups, keep_days(books), today=today)
+
+
+def _automatic_day(path: Path) -> date | None:
+    """The day in ``vonxoay-tu-dong-20261122-081500.sqlite``, or None for any other file."""
+    stem = path.name
+    if not (stem.startswith(AUTOMATIC_PREFIX) and stem.endswith(".sqlite")):
+        return None
+    try:
+        return datetime.strptime(stem[len(AUTOMATIC_PREFIX):len(AUTOMATIC_PREFIX) + 8], "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def prune_automatic(folder: Path, days: int, *, today: date | None = None) -> list[Path]:
+    """Remove automatic backups made before the last ``days`` days (today counts as one). The newest
+    automatic backup always stays, however old, so pruning can never leave no copy at all."""
+    if days < 1:
+        raise Refused("Phải giữ bản sao lưu tự động ít nhất 1 ngày.")
+    today = today or date.today()
+    first_kept = today - timedelta(days=days - 1)
+    dated = sorted((day, p) for p in Path(folder).glob(f"{AUTOMATIC_PREFIX}*.sqlite")
+                   if (day := _automatic_day(p)) is not None)
+    removed = []
+    for day, path in dated[:-1]:
+        if day < first_kept:
+            for companion in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+                companion.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
 
 
 def verify_backup(path: Path) -> dict:

@@ -341,8 +341,9 @@ class _Demo:
 
 
 def make_demo(data_dir: DataDir, *, households: int = 3000, projects: int | None = None, seed: int = 1,
-              as_of: date | None = None) -> dict:
-    """Create a new data folder holding a demo commune; an existing one is never touched."""
+              as_of: date | None = None, setup: CommuneSetup = DEMO_SETUP) -> dict:
+    """Create a new data folder holding a demo commune; an existing one is never touched. ``setup`` names
+    another commune (several demo communes for an upper level)."""
     if projects is None:
         projects = max(6, min(400, households // 500))
     demo = _Demo(seed, max(1, households), max(1, projects), as_of or date.today())
@@ -350,7 +351,7 @@ def make_demo(data_dir: DataDir, *, households: int = 3000, projects: int | None
     demo.make_households()
     demo.make_projects()
     demo.run_events()
-    books, _ = init_books(data_dir, DEMO_SETUP, actor="demo")
+    books, _ = init_books(data_dir, setup, actor="demo")
     with books:
         with books.transaction() as conn:
             demo.write(conn)

@@ -34,6 +34,7 @@ KNOWN_SETTINGS = {
     "words_zero_tens": "Đọc số 0 hàng chục: linh hoặc lẻ",
     "words_thousand": "Đọc hàng nghìn: nghìn hoặc ngàn",
     "words_even": "Thêm “chẵn” sau “đồng” (1) hay không (0)",
+    "backup_keep_days": "Giữ bản sao lưu tự động hằng ngày (số ngày)",
 }
 
 # What an unset option means; these are the national forms' usual choices.
@@ -43,6 +44,7 @@ DEFAULTS = {
     "words_zero_tens": "linh",
     "words_thousand": "nghìn",
     "words_even": "0",
+    "backup_keep_days": "30",
 }
 
 _CHOICES = {"words_zero_tens": ("linh", "lẻ"), "words_thousand": ("nghìn", "ngàn"), "words_even": ("0", "1")}
@@ -133,6 +135,11 @@ def update_settings(books: Books, changes: dict[str, str]) -> dict[str, str]:
     for key, value in cleaned.items():
         if key in _CHOICES and value not in _CHOICES[key]:
             raise Refused(f"Cài đặt {key} chỉ nhận: {', '.join(_CHOICES[key])}.")
+    if "backup_keep_days" in cleaned:
+        days = cleaned["backup_keep_days"].strip()
+        if not days.isdigit() or not 1 <= int(days) <= 3650:
+            raise Refused(f"Số ngày giữ bản sao lưu tự động phải là số nguyên từ 1 đến 3650 (đang là “{days}”).")
+        cleaned["backup_keep_days"] = str(int(days))
     with books.transaction() as conn:
         before = {k: books.setting(k, "") for k in cleaned}
         conn.executemany(

@@ -49,6 +49,7 @@ class ImportResult:
     file_sha256: str = ""
     rows: int = 0
     new_key: bool = False
+    key_changed: bool = False  # refused only because the commune's key differs: re-registering would take it
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -57,6 +58,10 @@ class ImportResult:
 
 
 Progress = Callable[[int, int, str], None]
+
+
+class KeyChanged(Refused):
+    """A package signed by a key other than its commune's registered one."""
 
 
 def require_upper(books: Books) -> None:
@@ -82,7 +87,8 @@ def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = Fals
                 if result.status is ImportStatus.IMPORTED and not dry_run:
                     _replace(books, package, result)
         except Refused as refusal:
-            result = ImportResult(path.name, ImportStatus.REJECTED, refusal.message)
+            result = ImportResult(path.name, ImportStatus.REJECTED, refusal.message,
+                                  key_changed=isinstance(refusal, KeyChanged))
         results.append(result)
         if not dry_run:
             _log(books, path, result)
@@ -107,7 +113,7 @@ def _decide(books: Books, package: VerifiedPackage, reregister: bool) -> ImportR
                                    "vân tay hiển thị ở máy của xã.", **base)
     if known["public_hex"] != package.public_hex:
         if not reregister:
-            raise Refused(f"Gói {package.path.name} của {manifest['commune']['name']} được ký bằng khóa khác "
+            raise KeyChanged(f"Gói {package.path.name} của {manifest['commune']['name']} được ký bằng khóa khác "
                           f"(vân tay {package.fingerprint}) với khóa đã đăng ký ({known['fingerprint']}). Nếu xã "
                           "đã cài lại máy, hãy gọi điện đối chiếu vân tay rồi nhập lại với --reregister.")
         # A commune that lost its computer starts its sequence again with its new key.

@@ -141,17 +141,6 @@ def test_batch_print_runs_in_a_worker_and_writes_every_receipt(window, qtbot):
     assert pdf_pages(blocker.args[0]) == count
 
 
-def test_reports_page_previews_and_writes_the_support_list(window):
-    page = window.go("reports")
-    assert page.model.rowCount() >= 0
-    page.choice.setCurrentRow([s.key for s in page.specs].index("support_list"))
-    assert page.model.rowCount() > 0
-    path = page.export_pdf(preview=False)
-    assert path.exists() and pdf_pages(path) >= 1
-    page.choice.setCurrentRow([s.key for s in page.specs].index("fund"))
-    assert [page.model.row(r)["line"] for r in range(page.model.rowCount())][0] == "Tổng hỗ trợ"
-
-
 def test_settings_save_and_backup_update_the_header(window, qtbot, demo_books):
     page = window.go("settings")
     page.fields["signer_cashier"].setText("Lê Thị Mai")
@@ -236,26 +225,6 @@ def test_error_messages_are_plain_vietnamese_and_logged(data_dir):
 def test_nav_shortcuts(window, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert window.nav.currentRow() == KEYS.index("households")
-
-
-def test_hook_points_put_new_reports_and_sync_actions_on_their_pages(window, monkeypatch):
-    from ui import hooks
-    from ui.pages.reports import ReportsPage
-    from ui.pages.sync import SyncPage
-
-    ran = []
-    monkeypatch.setattr(hooks, "REPORTS", list(hooks.REPORTS))
-    monkeypatch.setattr(hooks, "SYNC_ACTIONS", [hooks.PageAction("Xuất gói đồng bộ…", ran.append)])
-    hooks.register_report(hooks.ReportSpec(
-        "households_by_hamlet", "Số hộ theo thôn", False,
-        lambda books, project, start, end: ([("hamlet", "Thôn", "text")], [{"hamlet": "Thôn Đông"}])))
-    reports = ReportsPage(window.books)
-    assert reports.choice.item(reports.choice.count() - 1).text() == "Số hộ theo thôn"
-    reports.choice.setCurrentRow(reports.choice.count() - 1)
-    assert reports.model.rowCount() == 1 and not reports.pdf_button.isEnabled()
-    sync = SyncPage(window.books)
-    sync.findChildren(type(reports.pdf_button))[0].click()
-    assert len(ran) == 1
 
 
 def test_household_edit_keeps_the_code_and_saves_the_change(window, qtbot, demo_books):

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
+    QComboBox,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -23,6 +25,7 @@ from PySide6.QtWidgets import (
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.paths import DataDir
+from desktop.provinces import provinces
 from desktop.services.backup import restore, verify_backup
 from desktop.services.demo import make_demo
 from desktop.services.hamlets import add_hamlet
@@ -106,8 +109,42 @@ class FirstRunWizard(QDialog):
                 ("province_code", "Mã tỉnh (2 số):", "ví dụ 30"),
                 ("province_name", "Tên tỉnh:", "ví dụ Tỉnh Hải Dương")):
             self.fields[key] = QLineEdit(placeholderText=hint)
+            if key == "province_code":
+                form.addRow("Chọn tỉnh:", self._province_picker())
             form.addRow(label, self.fields[key])
         return page
+
+    def _province_picker(self) -> QWidget:
+        """Pick from the shipped list to fill the province's code and name; typing them stays possible."""
+        self.province = QComboBox()
+        self.province.setMinimumContentsLength(24)
+        self.old_provinces = QCheckBox("Danh sách 63 tỉnh trước 7/2025")
+        self.old_provinces.toggled.connect(self._fill_provinces)
+        self.province.activated.connect(self._province_chosen)
+        self._fill_provinces()
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.province, 1)
+        layout.addWidget(self.old_provinces)
+        return row
+
+    def _fill_provinces(self) -> None:
+        self.province.clear()
+        self.province.addItem("— chọn trong danh sách, hoặc gõ mã và tên bên dưới —", None)
+        for p in provinces(before_2025=self.old_provinces.isChecked()):
+            self.province.addItem(f"{p.code} — {p.name}", (p.code, p.name))
+
+    def choose_province(self, code: str) -> None:
+        index = next(i for i in range(self.province.count()) if (self.province.itemData(i) or ("",))[0] == code)
+        self.province.setCurrentIndex(index)
+        self._province_chosen(index)
+
+    def _province_chosen(self, index: int) -> None:
+        chosen = self.province.itemData(index)
+        if chosen:
+            self.fields["province_code"].setText(chosen[0])
+            self.fields["province_name"].setText(chosen[1])
 
     def _signers_step(self) -> QWidget:
         page = QWidget()

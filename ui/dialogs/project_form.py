@@ -43,7 +43,7 @@ class ProjectForm(QDialog):
         self.component = QComboBox()
         self.programme.currentIndexChanged.connect(self._programme_changed)
         self.policy = QComboBox()
-        for path in policy_files():
+        for path in policy_files(books.data_dir.policies):
             policy = load_policy(path)
             self.policy.addItem(f"{policy.code} — {policy.name}", str(path))
         self.policy.setMaximumWidth(420)

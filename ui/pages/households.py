@@ -20,7 +20,7 @@ from desktop.books import Books
 from desktop.domain import Category
 from desktop.services.hamlets import list_hamlets
 from desktop.services.households import HouseholdQuery, count_households, list_households
-from ui import hooks
+from ui.dialogs.excel_import import ExcelImportDialog, save_template
 from ui.dialogs.household_form import HouseholdForm
 from ui.dialogs.household_view import HouseholdView
 from ui.household_model import PAGE, HouseholdTableModel
@@ -67,10 +67,12 @@ class HouseholdsPage(QWidget):
         bottom.addWidget(self.count, 1)
         for button in (add, open_button, edit):
             bottom.addWidget(button)
-        for action in hooks.HOUSEHOLD_IMPORTERS:  # e.g. "Nhập từ Excel…", plugged in beside this page
-            button = QPushButton(action.title)
-            button.clicked.connect(lambda _=False, a=action: a.run(self.window()))
-            bottom.addWidget(button)
+        import_button = QPushButton("Nhập từ Excel…")
+        import_button.clicked.connect(lambda: self.open_import())
+        template_button = QPushButton("Tải mẫu Excel…")
+        template_button.clicked.connect(lambda: self.save_template())
+        bottom.addWidget(import_button)
+        bottom.addWidget(template_button)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Hộ gia đình"))
         layout.addLayout(filters)
@@ -134,6 +136,22 @@ class HouseholdsPage(QWidget):
 
     def _saved(self, code: str) -> None:
         self.search.setText(code)
+        self.apply_filters()
+
+    def open_import(self) -> ExcelImportDialog:
+        dialog = ExcelImportDialog(self.books, self)
+        dialog.imported.connect(lambda _: self._imported())
+        dialog.open()
+        return dialog
+
+    def save_template(self, path=None):
+        written = save_template(self, self.books, path)
+        if written:
+            self.count.setText(f"Đã lưu mẫu danh sách hộ vào {written}")
+        return written
+
+    def _imported(self) -> None:
+        self.reload_filters()  # the import may have added hamlets
         self.apply_filters()
 
     def open_selected(self) -> None:

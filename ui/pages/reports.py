@@ -1,20 +1,24 @@
-"""Báo cáo: choose a report and its period (and project), preview it as a table, write it as PDF/XLSX.
+"""Báo cáo: choose a report and its options, preview it as a table, export XLSX/PDF or print.
 
-The reports listed here are those the core can make today (due/overdue, project fund, support list, public
-notice); more arrive through ``ui.hooks.register_report`` without touching this page.
+Each report is the very document the CLI's ``report …`` writes (``desktop.reports``): the preview shows its
+lines, the exports write it with ``tabular.write``. Building and writing run in a worker on their own
+connection, so a 100 000-household register never freezes the window; the preview shows its first lines.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
+    QLineEdit,
     QListWidget,
     QPushButton,
     QTableView,
@@ -23,110 +27,153 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.books import Books
-from desktop.domain import Category
+from desktop.dates import format_date
+from desktop.domain import Category, ProjectStatus
 from desktop.errors import Refused
-from desktop.services.projects import list_projects, project_members
-from desktop.services.schedules import due_list, fund_report
-from ui import hooks
+from desktop.reports import tabular
+from desktop.reports.due_doc import due_doc
+from desktop.reports.household_register import household_register_doc
+from desktop.reports.ledger import ledger_doc, project_ledger
+from desktop.reports.period import period_report
+from desktop.reports.period_doc import period_doc
+from desktop.reports.project_register import project_register_doc, project_rows
+from desktop.reports.tabular import TabularDoc
+from desktop.services.hamlets import list_hamlets
+from desktop.services.households import HouseholdQuery
+from desktop.services.projects import list_projects
+from desktop.services.schedules import due_list
 from ui.dialogs.pdf_preview import PdfPreviewDialog
+from ui.doc_model import DocTableModel
 from ui.errors import show_error
-from ui.record_model import RecordTableModel
+from ui.period_chooser import PeriodChooser
 from ui.widgets import DateEdit, compact, page_title
+from ui.workers import run_task
 
-DUE_COLUMNS = [("hamlet", "Thôn", "text"), ("household", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"),
-               ("project", "Dự án", "text"), ("due_on", "Hạn trả", "date"), ("outstanding", "Còn phải trả", "money"),
-               ("days_overdue", "Ngày quá hạn", "number"), ("aging", "Nhóm", "text")]
-FUND_COLUMNS = [("line", "Khoản mục", "text"), ("amount", "Số tiền (đồng)", "money")]
-MEMBER_COLUMNS = [("code", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("hamlet", "Thôn", "text"),
-                  ("category", "Phân loại", "text"), ("supported_on", "Ngày hỗ trợ", "date"),
-                  ("support_amount", "Mức hỗ trợ", "money"), ("in_kind", "Hiện vật", "text")]
-FUND_LINES = (("disbursed", "Tổng hỗ trợ"), ("from_budget", "Từ ngân sách"), ("to_return", "Phải hoàn trả"),
-              ("recovered", "Đã thu hồi"), ("relent", "Đã cho vay lại"), ("public_works", "Chuyển công trình công ích"),
-              ("balance", "Số dư quỹ"), ("outstanding", "Còn phải thu"))
+PREVIEW_LINES = 2000
+DUE_WITHIN_DAYS = 30
 
 
-def _due_table(books, project, start, end):
-    rows = due_list(books, start, within_days=max(0, (end - start).days))["rows"]
-    if project:
-        rows = [r for r in rows if r["project"] == project]
-    return DUE_COLUMNS, rows
+def _period(books: Books, o: dict) -> TabularDoc:
+    if o["start"] > o["end"]:
+        raise Refused(f"Ngày bắt đầu {format_date(o['start'])} sau ngày kết thúc {format_date(o['end'])}.")
+    return period_doc(period_report(books.conn, o["start"], o["end"]))
 
 
-def _fund_table(books, project, start, end):
-    report = fund_report(books, project)
-    return FUND_COLUMNS, [{"line": label, "amount": report[key]} for key, label in FUND_LINES]
+def _due(books: Books, o: dict) -> TabularDoc:
+    return due_doc(books.settings(), due_list(books, o["as_of"], within_days=DUE_WITHIN_DAYS))
 
 
-def _members_table(books, project, start, end):
-    _, members = project_members(books, project)
-    return MEMBER_COLUMNS, [{**m, "category": Category(m["category_at_entry"]).label} for m in members]
+def _ledger(books: Books, o: dict) -> TabularDoc:
+    if not o["project"]:
+        raise Refused("Chưa có dự án nào để lập sổ quỹ.")
+    return ledger_doc(books.settings(), project_ledger(books.conn, o["project"]))
 
 
-def _support_list_pdf(books, project, start, end, path: Path) -> Path:
-    from desktop.reports.lists_pdf import support_list
-
-    details, members = project_members(books, project)
-    return support_list(path, books.settings(), details, members)
+def _households(books: Books, o: dict) -> TabularDoc:
+    query = HouseholdQuery(search=o["search"], hamlet=o["hamlet"], category=o["category"], as_of=o["as_of"])
+    return household_register_doc(books.conn, books.settings(), query)
 
 
-def _notice_pdf(books, project, start, end, path: Path) -> Path:
-    from desktop.reports.lists_pdf import public_notice
+def _projects(books: Books, o: dict) -> TabularDoc:
+    rows = project_rows(books.conn, programme=o["programme"], status=o["status"])
+    filters = ", ".join(f for f in (f"chương trình {o['programme']}" if o["programme"] else "",
+                                    ProjectStatus(o["status"]).label.lower() if o["status"] else "") if f)
+    return project_register_doc(books.settings(), rows, filters=filters.capitalize())
 
-    details, members = project_members(books, project)
-    return public_notice(path, books.settings(), details, members, posted_from=start,
-                         posted_to=max(end, start + timedelta(days=10)))
+
+@dataclass(frozen=True)
+class Report:
+    key: str
+    title: str
+    options: tuple[str, ...]  # which option widgets it reads
+    build: Callable[[Books, dict], TabularDoc]
+    stem: Callable[[dict], str]
 
 
-for _spec in (
-        hooks.ReportSpec("due", "Đến hạn và quá hạn theo thôn", False, _due_table),
-        hooks.ReportSpec("fund", "Quỹ luân chuyển của dự án", True, _fund_table),
-        hooks.ReportSpec("support_list", "Bảng kê hỗ trợ hộ gia đình", True, _members_table, pdf=_support_list_pdf),
-        hooks.ReportSpec("notice", "Danh sách công khai hộ được hỗ trợ", True, _members_table, pdf=_notice_pdf)):
-    if not any(r.key == _spec.key for r in hooks.REPORTS):
-        hooks.register_report(_spec)
+REPORTS = (
+    Report("period", "Báo cáo định kỳ gửi cấp trên (6 tháng, năm)", ("period",), _period,
+           lambda o: f"bao-cao-{o['start']}-{o['end']}"),
+    Report("due", "Danh sách đến hạn và quá hạn, theo thôn", ("as_of",), _due, lambda o: f"den-han-{o['as_of']}"),
+    Report("ledger", "Sổ theo dõi quỹ luân chuyển của dự án", ("project",), _ledger,
+           lambda o: f"so-quy-{o['project']}"),
+    Report("households", "Sổ đăng ký hộ", ("as_of", "search", "hamlet", "category"), _households,
+           lambda o: "so-dang-ky-ho"),
+    Report("projects", "Danh mục dự án", ("programme", "status"), _projects, lambda o: "danh-muc-du-an"),
+)
 
 
 class ReportsPage(QWidget):
     def __init__(self, books: Books, parent=None):
         super().__init__(parent)
         self.books = books
-        self.specs = list(hooks.REPORTS)
+        self.reports = REPORTS
+        self.task = None
+        self.last_path: Path | None = None
+        self.last_preview: PdfPreviewDialog | None = None
+        self._generation = 0
+        self.shown_generation = 0  # the request whose preview (or refusal) is on screen
         self.choice = QListWidget()
-        for spec in self.specs:
-            self.choice.addItem(spec.title)
-        self.choice.setFixedWidth(300)
+        for report in self.reports:
+            self.choice.addItem(report.title)
+        self.choice.setFixedWidth(260)
+        self.choice.setWordWrap(True)
+        # The options, each shown only for the reports that read it.
+        self.period = PeriodChooser()
+        self.as_of = DateEdit(date.today())
         self.project = QComboBox()
+        self.programme = QComboBox()
+        self.programme.addItem("Mọi chương trình", None)
+        seen = set()
         for p in list_projects(books):
             self.project.addItem(f"{p['code']} — {p['name']}", p["code"])
-        self.project.setMaximumWidth(380)
-        self.date_from = DateEdit(date.today())
-        self.date_to = DateEdit(date.today() + timedelta(days=30))
+            if p["programme_code"] and p["programme_code"] not in seen:
+                seen.add(p["programme_code"])
+                self.programme.addItem(p["programme_code"], p["programme_code"])
+        self.project.setMaximumWidth(420)
+        self.status_filter = QComboBox()
+        self.status_filter.addItem("Mọi trạng thái", None)
+        for status in ProjectStatus:
+            self.status_filter.addItem(status.label, status.value)
+        self.search = QLineEdit(placeholderText="tên, mã hộ, CCCD (không dấu cũng được)")
+        self.hamlet = QComboBox()
+        self.hamlet.addItem("Tất cả các thôn", None)
+        for hamlet in list_hamlets(books):
+            self.hamlet.addItem(hamlet["name"], hamlet["name"])
+        self.category = QComboBox()
+        self.category.addItem("Mọi phân loại", None)
+        for category in Category:
+            self.category.addItem(category.label, category)
+        self.options = QFormLayout()
+        self._option_rows = {"period": ("Kỳ báo cáo:", self.period), "as_of": ("Tính đến ngày:", self.as_of),
+                             "project": ("Dự án:", self.project), "programme": ("Chương trình:", self.programme),
+                             "status": ("Trạng thái:", self.status_filter), "search": ("Tìm:", self.search),
+                             "hamlet": ("Thôn:", self.hamlet), "category": ("Phân loại hộ:", self.category)}
+        for label, widget in self._option_rows.values():
+            self.options.addRow(label, widget)
         self.preview_button = QPushButton("Xem")
-        self.pdf_button = QPushButton("Xuất PDF…")
         self.xlsx_button = QPushButton("Xuất Excel…")
+        self.pdf_button = QPushButton("Xuất PDF…")
+        self.print_button = QPushButton("In… (Ctrl+P)")
         self.preview_button.clicked.connect(self.preview)
-        self.pdf_button.clicked.connect(self.export_pdf)
-        self.xlsx_button.clicked.connect(self.export_xlsx)
-        options = QHBoxLayout()
-        options.addWidget(QLabel("Dự án:"))
-        options.addWidget(self.project, 1)
-        options.addWidget(QLabel("Từ"))
-        options.addWidget(self.date_from)
-        options.addWidget(QLabel("đến"))
-        options.addWidget(self.date_to)
+        self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
+        self.pdf_button.clicked.connect(lambda: self.export("pdf"))
+        self.print_button.clicked.connect(self.print_report)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.preview_button)
-        buttons.addWidget(self.pdf_button)
-        buttons.addWidget(self.xlsx_button)
+        for button in (self.preview_button, self.xlsx_button, self.pdf_button, self.print_button):
+            buttons.addWidget(button)
         buttons.addStretch(1)
-        self.model = RecordTableModel([], self)
+        self.heading = QLabel()
+        self.heading.setWordWrap(True)
+        self.model = DocTableModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
         compact(self.table)
         self.status = QLabel()
+        self.status.setWordWrap(True)
         right = QVBoxLayout()
-        right.addLayout(options)
+        right.addLayout(self.options)
         right.addLayout(buttons)
+        right.addWidget(self.heading)
         right.addWidget(self.table, 1)
         right.addWidget(self.status)
         body = QHBoxLayout()
@@ -138,68 +185,113 @@ class ReportsPage(QWidget):
         self.choice.currentRowChanged.connect(self._chosen)
         self.choice.setCurrentRow(0)
 
-    def spec(self) -> hooks.ReportSpec:
-        return self.specs[max(0, self.choice.currentRow())]
+    def report(self) -> Report:
+        return self.reports[max(0, self.choice.currentRow())]
+
+    def select(self, key: str) -> None:
+        row = [r.key for r in self.reports].index(key)
+        if row == self.choice.currentRow():
+            self.preview()
+        else:
+            self.choice.setCurrentRow(row)
 
     def _chosen(self) -> None:
-        spec = self.spec()
-        self.project.setEnabled(spec.needs_project)
-        self.pdf_button.setEnabled(spec.pdf is not None)
-        self.xlsx_button.setEnabled(spec.xlsx is not None)
+        used = self.report().options
+        for key, (_, widget) in self._option_rows.items():
+            self.options.setRowVisible(widget, key in used)
         self.preview()
 
-    def _args(self):
-        return self.books, self.project.currentData(), self.date_from.value(), self.date_to.value()
+    def values(self) -> dict:
+        start, end = self.period.period()
+        return {"start": start, "end": end, "as_of": self.as_of.value(), "project": self.project.currentData(),
+                "programme": self.programme.currentData(), "status": self.status_filter.currentData(),
+                "search": self.search.text().strip(), "hamlet": self.hamlet.currentData(),
+                "category": self.category.currentData()}
 
-    def preview(self) -> int:
-        spec = self.spec()
-        if spec.needs_project and self.project.currentData() is None:
-            self.status.setText("Chưa có dự án nào.")
-            return 0
-        try:
-            columns, rows = spec.table(*self._args())
-        except Refused as refusal:
-            show_error(self, refusal)
-            return 0
-        self.model = RecordTableModel(columns, self)
-        self.model.set_rows(rows)
-        self.table.setModel(self.model)
-        self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.status.setText(f"{len(rows)} dòng")
-        return len(rows)
+    # ------------------------------------------------------------------ preview
+    def preview(self):
+        report, options = self.report(), self.values()
+        data_dir, actor = self.books.data_dir, self.books.actor
+        self._generation += 1
+        generation = self._generation
+        self.status.setText("Đang lập báo cáo…")
 
-    def _out(self, suffix: str) -> Path:
+        def work(progress, cancelled):
+            with Books.open(data_dir, actor=actor) as books:
+                doc = report.build(books, options)
+                lines, count = [], 0
+                for kind, values in doc.lines:  # a register streams: keep the first lines, count the rest
+                    if kind == "row":
+                        count += 1
+                    if len(lines) < PREVIEW_LINES or kind == "total":
+                        lines.append((kind, list(values)))
+                    if count % 2000 == 0 and cancelled():
+                        return None
+                return doc.columns, lines, count, doc.title, doc.subtitles
+
+        def done(result) -> None:
+            if generation != self._generation or result is None:
+                return
+            self.shown_generation = generation
+            columns, lines, count, title, subtitles = result
+            self.model.set_doc(columns, lines)
+            self.table.resizeColumnsToContents()
+            for column in range(self.model.columnCount()):
+                self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
+            self.heading.setText(f"<b>{title}</b><br><i>{' — '.join(subtitles)}</i>")
+            shown = sum(1 for kind, _ in lines if kind == "row")
+            self.status.setText(f"{count} dòng" + (f" (xem trước {shown} dòng đầu; tệp xuất có đủ)"
+                                                   if shown < count else ""))
+
+        def failed(exc) -> None:
+            if generation != self._generation:
+                return
+            self.shown_generation = generation
+            self.model.set_doc([], [])
+            self.heading.setText("")
+            self.status.setText(exc.message if isinstance(exc, Refused) else "")
+            if not isinstance(exc, Refused):
+                show_error(self, exc)
+
+        self.task = run_task(self, "Đang lập báo cáo…", work, done, failed, show_progress=False)
+        return self.task
+
+    # ------------------------------------------------------------------ files
+    def default_path(self, fmt: str) -> Path:
         folder = self.books.data_dir.exports / "bao-cao"
         folder.mkdir(parents=True, exist_ok=True)
-        project = self.project.currentData() if self.spec().needs_project else "xa"
-        return folder / f"{self.spec().key}-{project}-{date.today():%Y%m%d}.{suffix}"
+        return folder / f"{self.report().stem(self.values())}.{fmt}"
 
-    def export_pdf(self, *, preview: bool = True) -> Path | None:
-        spec = self.spec()
-        if spec.pdf is None:
-            return None
-        try:
-            path = spec.pdf(*self._args(), self._out("pdf"))
-        except Refused as refusal:
-            show_error(self, refusal)
-            return None
-        self.status.setText(f"Đã ghi {path}")
-        if preview:
-            PdfPreviewDialog(path, spec.title, self).open()
-        return path
+    def export(self, fmt: str, path: Path | None = None, *, then: Callable[[Path], None] | None = None):
+        """Write the report as XLSX or PDF in a worker; ``then(path)`` runs once it is written."""
+        if path is None:
+            chosen, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo", str(self.default_path(fmt)),
+                                                    "Excel (*.xlsx)" if fmt == "xlsx" else "PDF (*.pdf)")
+            if not chosen:
+                return None
+            path = Path(chosen)
+        if path.suffix.lower() != f".{fmt}":
+            path = path.with_name(path.name + f".{fmt}")
+        report, options = self.report(), self.values()
+        data_dir, actor = self.books.data_dir, self.books.actor
 
-    def export_xlsx(self) -> Path | None:
-        spec = self.spec()
-        if spec.xlsx is None:
-            return None
-        target, _ = QFileDialog.getSaveFileName(self, "Xuất Excel", str(self._out("xlsx")), "Excel (*.xlsx)")
-        if not target:
-            return None
-        try:
-            path = spec.xlsx(*self._args(), Path(target))
-        except Refused as refusal:
-            show_error(self, refusal)
-            return None
-        self.status.setText(f"Đã ghi {path}")
-        return path
+        def work(progress, cancelled):
+            with Books.open(data_dir, actor=actor) as books:
+                return tabular.write(path, report.build(books, options), fmt)
+
+        def done(written: Path) -> None:
+            self.last_path = written
+            self.status.setText(f"Đã ghi {written}")
+            if then is not None:
+                then(written)
+
+        self.task = run_task(self, f"Đang ghi {path.name}…", work, done)
+        return self.task
+
+    def print_report(self):
+        """Write the PDF, then show it with its Print button (pages go to the printer as images of the PDF)."""
+        def show(path: Path) -> None:
+            self.last_preview = PdfPreviewDialog(path, self.report().title, self)
+            self.last_preview.open()
+
+        return self.export("pdf", self.default_path("pdf"), then=show)

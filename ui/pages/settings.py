@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -24,9 +25,10 @@ from PySide6.QtWidgets import (
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.policy import policy_files
-from desktop.services.backup import backup_now, restore, verify_backup
+from desktop.services.backup import backup_now, keep_days, restore, verify_backup
 from desktop.services.dashboard import receipt_book_summary
 from desktop.services.settings import KNOWN_SETTINGS, update_settings
+from ui.dialogs.policy_copy import PolicyCopyDialog
 from ui.errors import show_error
 from ui.widgets import ErrorLabel, mark_invalid, page_title
 from ui.workers import run_task
@@ -49,10 +51,12 @@ class SettingsPage(QWidget):
         self.books = books
         self.fields: dict[str, QLineEdit] = {}
         settings = books.settings()
+        upper_mode = settings.get("mode") == "upper"  # the upper level issues no receipts and runs no fund
         columns = QHBoxLayout()
         left = QVBoxLayout()
-        for title, keys in (("Đơn vị", COMMUNE_KEYS), ("Người ký trên phiếu thu", SIGNER_KEYS),
-                            ("Phiếu thu", RECEIPT_KEYS)):
+        groups = (("Đơn vị", COMMUNE_KEYS), ("Người ký", SIGNER_KEYS)) if upper_mode else (
+            ("Đơn vị", COMMUNE_KEYS), ("Người ký trên phiếu thu", SIGNER_KEYS), ("Phiếu thu", RECEIPT_KEYS))
+        for title, keys in groups:
             box = QGroupBox(title)
             form = QFormLayout(box)
             for key in keys:
@@ -76,17 +80,20 @@ class SettingsPage(QWidget):
         left.addWidget(save)
         left.addStretch(1)
         right = QVBoxLayout()
-        policy_box = QGroupBox("Quy định quỹ luân chuyển (chỉ xem; mỗi dự án giữ bản sao lúc phê duyệt)")
+        policy_box = QGroupBox("Quy định quỹ luân chuyển (mỗi dự án giữ bản sao lúc phê duyệt)")
         policy_layout = QVBoxLayout(policy_box)
         self.policy = QComboBox()
-        self._policy_paths = policy_files()
-        for path in self._policy_paths:
-            self.policy.addItem(path.stem, str(path))
+        self._fill_policies()
+        copy_policy = QPushButton("Sửa một bản sao…")
+        copy_policy.clicked.connect(lambda: self.copy_policy())
         self.policy_text = QPlainTextEdit()
         self.policy_text.setReadOnly(True)
         self.policy_text.setMaximumHeight(190)
         self.policy.currentIndexChanged.connect(self._show_policy)
-        policy_layout.addWidget(self.policy)
+        policy_row = QHBoxLayout()
+        policy_row.addWidget(self.policy, 1)
+        policy_row.addWidget(copy_policy)
+        policy_layout.addLayout(policy_row)
         policy_layout.addWidget(self.policy_text, 1)
         backup_box = QGroupBox("Sao lưu và khôi phục")
         backup_layout = QVBoxLayout(backup_box)
@@ -94,6 +101,14 @@ class SettingsPage(QWidget):
         self.backup_status.setWordWrap(True)
         backup = QPushButton("Sao lưu ngay")
         backup.clicked.connect(self.backup)
+        self.keep_days = QSpinBox()
+        self.keep_days.setRange(1, 3650)
+        self.keep_days.setValue(keep_days(books))
+        self.keep_days.setSuffix(" ngày")
+        keep_row = QHBoxLayout()
+        keep_row.addWidget(QLabel("Mỗi ngày tự động sao lưu một bản khi mở chương trình; giữ các bản tự động trong"))
+        keep_row.addWidget(self.keep_days)
+        keep_row.addStretch(1)
         self.restore_path = QLineEdit(placeholderText="tệp sao lưu .sqlite")
         browse = QPushButton("Chọn…")
         browse.clicked.connect(self._browse)
@@ -109,6 +124,7 @@ class SettingsPage(QWidget):
         row.addWidget(browse)
         row.addWidget(check)
         backup_layout.addWidget(self.backup_status)
+        backup_layout.addLayout(keep_row)
         backup_layout.addWidget(backup)
         backup_layout.addLayout(row)
         backup_layout.addWidget(self.restore_confirm)
@@ -116,6 +132,8 @@ class SettingsPage(QWidget):
         right.addWidget(policy_box)
         right.addWidget(books_box)
         right.addWidget(backup_box)
+        policy_box.setVisible(not upper_mode)
+        books_box.setVisible(not upper_mode)
         right.addStretch(1)
         columns.addLayout(left, 1)
         columns.addLayout(right, 1)
@@ -132,6 +150,20 @@ class SettingsPage(QWidget):
         layout.addWidget(scroll)
         self._show_policy()
 
+    def _fill_policies(self, select: str | None = None) -> None:
+        self.policy.clear()
+        for path in policy_files(self.books.data_dir.policies):
+            own = path.parent == self.books.data_dir.policies
+            self.policy.addItem(path.stem + (" (bản sao của xã)" if own else ""), str(path))
+        if select:
+            self.policy.setCurrentIndex(max(0, self.policy.findData(select)))
+
+    def copy_policy(self) -> PolicyCopyDialog:
+        dialog = PolicyCopyDialog(Path(self.policy.currentData()), self.books.data_dir.policies, self)
+        dialog.saved.connect(lambda path: self._fill_policies(select=path))
+        dialog.open()
+        return dialog
+
     def _show_policy(self) -> None:
         path = self.policy.currentData()
         self.policy_text.setPlainText(Path(path).read_text(encoding="utf-8") if path else "")
@@ -139,6 +171,8 @@ class SettingsPage(QWidget):
     def save(self) -> dict | None:
         current = self.books.settings()
         changes = {k: w.text() for k, w in self.fields.items() if k not in FROZEN and w.text() != current.get(k, "")}
+        if self.keep_days.value() != keep_days(self.books):
+            changes["backup_keep_days"] = str(self.keep_days.value())
         for widget in self.fields.values():
             mark_invalid(widget, False)
         if not changes:

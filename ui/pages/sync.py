@@ -1,46 +1,160 @@
-"""Đồng bộ: the commune's identity and signing key, and the package actions plugged in through
-``ui.hooks.SYNC_ACTIONS`` (export a signed package, history, and in upper mode importing many)."""
+"""Đồng bộ (commune): export the signed package for the upper level, see every package sent and whether the
+upper level acknowledged it, and load the acknowledgement file it gives back."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
 
 from desktop.books import Books
+from desktop.errors import Refused
+from desktop.money import format_vnd
 from desktop.services.settings import KNOWN_SETTINGS
 from desktop.signing import key_fingerprint
-from ui import hooks
-from ui.widgets import page_title
+from desktop.sync.ack import ACK_SUFFIX, accept_ack
+from desktop.sync.export import ExportResult, export_history, export_package
+from ui.errors import show_error
+from ui.record_model import RecordTableModel
+from ui.widgets import compact, page_title
+from ui.workers import run_task
+
+HISTORY_COLUMNS = [("seq", "Gói số", "number"), ("file_name", "Tệp", "text"), ("as_of", "Số liệu đến", "date"),
+                   ("created", "Xuất lúc", "text"), ("size", "Dung lượng", "text"), ("ack", "Cấp trên", "text")]
+
+
+def size_text(size: int) -> str:
+    return f"{format_vnd(max(1, round(size / 1024)))} KB"
+
+
+def _stamp(iso: str | None) -> str:
+    """"2026-11-22T08:15:00+07:00" → "08:15 22/11/2026"."""
+    if not iso:
+        return ""
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(iso)
+    return f"{moment:%H:%M %d/%m/%Y}"
 
 
 class SyncPage(QWidget):
     def __init__(self, books: Books, parent=None):
         super().__init__(parent)
         self.books = books
+        self.last_export: ExportResult | None = None
+        self.task = None
         settings = books.settings()
-        upper_mode = settings.get("mode") == "upper"
         form = QFormLayout()
         for key in ("commune_code", "commune_name", "upper_name"):
             form.addRow(KNOWN_SETTINGS[key] + ":", QLabel(settings.get(key, "")))
-        form.addRow(KNOWN_SETTINGS["mode"] + ":", QLabel("Cấp trên — tổng hợp số liệu các xã" if upper_mode
-                                                         else "Xã — ghi sổ và gửi số liệu lên cấp trên"))
-        fingerprint = key_fingerprint(books.conn) or "chưa có"
-        key_label = QLabel(f"<code>{fingerprint}</code>")
+        self.fingerprint = key_fingerprint(books.conn) or "chưa có"
+        key_label = QLabel(f"<code>{self.fingerprint}</code>")
         key_label.setWordWrap(True)
         form.addRow("Dấu vân tay khóa ký:", key_label)
+        intro = QLabel("Gói đồng bộ là một tệp chứa toàn bộ số liệu của xã, có chữ ký số của xã. Mang tệp lên cấp "
+                       "trên (USB, thư điện tử, Zalo); gói sau luôn đầy đủ nên mất một gói cũng không sao. Lần đầu "
+                       "cấp trên nhận gói, hãy đọc cho họ dấu vân tay ở trên để đối chiếu.")
+        intro.setWordWrap(True)
+        self.export_button = QPushButton("Xuất gói đồng bộ")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.export)
+        self.ack_button = QPushButton("Nhập xác nhận…")
+        self.ack_button.clicked.connect(lambda: self.load_ack())
+        self.open_folder_button = QPushButton("Mở thư mục")
+        self.open_folder_button.setEnabled(False)
+        self.open_folder_button.clicked.connect(self.open_folder)
+        actions = QHBoxLayout()
+        actions.addWidget(self.export_button)
+        actions.addWidget(self.ack_button)
+        actions.addStretch(1)
+        result_box = QGroupBox("Gói vừa xuất")
+        self.result = QLabel("Chưa xuất gói nào trong lần mở chương trình này.")
+        self.result.setWordWrap(True)
+        result_row = QHBoxLayout(result_box)
+        result_row.addWidget(self.result, 1)
+        result_row.addWidget(self.open_folder_button)
+        self.model = RecordTableModel(HISTORY_COLUMNS, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        compact(self.table)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Đồng bộ với cấp trên"))
-        intro = QLabel("Gói đồng bộ là một tệp chứa toàn bộ số liệu của xã, có chữ ký số của xã. Mang tệp lên cấp "
-                       "trên (USB, thư điện tử); gói sau luôn đầy đủ nên mất một gói cũng không sao.")
-        intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(form)
-        self.actions = [a for a in hooks.SYNC_ACTIONS if upper_mode or not a.upper_mode_only]
-        for action in self.actions:
-            button = QPushButton(action.title)
-            button.clicked.connect(lambda _=False, a=action: a.run(self.window()))
-            layout.addWidget(button)
-        if not self.actions:
-            missing = QLabel("<i>Chức năng xuất và nhập gói đồng bộ chưa có trong phiên bản này.</i>")
-            missing.setWordWrap(True)
-            layout.addWidget(missing)
-        layout.addStretch(1)
+        layout.addLayout(actions)
+        layout.addWidget(result_box)
+        layout.addWidget(QLabel("<b>Các gói đã xuất</b>"))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        self.refresh()
+
+    def refresh(self) -> None:
+        rows = export_history(self.books)
+        self.model.set_rows([{**r, "created": _stamp(r["created_at"]), "size": size_text(r["bytes"]),
+                              "ack": f"Đã nhận lúc {_stamp(r['acked_at'])}" if r["acked_at"] else "Chưa xác nhận"}
+                             for r in reversed(rows)])
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+
+    def export(self):
+        """Write the package in a worker (the clerk can keep working: the export reads a snapshot)."""
+        data_dir, actor = self.books.data_dir, self.books.actor
+        self.export_button.setEnabled(False)
+
+        def work(progress, cancelled):
+            with Books.open(data_dir, actor=actor) as books:
+                return export_package(books, progress=lambda done, total, _name: progress(done, total))
+
+        def done(result: ExportResult) -> None:
+            self.export_button.setEnabled(True)
+            self.last_export = result
+            self.result.setText(
+                f"Đã lưu gói số <b>{result.seq}</b> vào <b>{result.path}</b><br>Dung lượng: {size_text(result.bytes)}"
+                f" — {format_vnd(sum(result.rows.values()))} dòng số liệu<br>"
+                f"Vân tay khóa ký: <code>{result.key_fingerprint}</code>")
+            self.open_folder_button.setEnabled(True)
+            self.refresh()
+
+        def failed(exc) -> None:
+            self.export_button.setEnabled(True)
+            show_error(self, exc)
+
+        self.task = run_task(self, "Đang xuất gói đồng bộ…", work, done, failed)
+        return self.task
+
+    def open_folder(self) -> bool:
+        folder = self.last_export.path.parent if self.last_export else self.books.data_dir.exports
+        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def load_ack(self, path: Path | None = None) -> dict | None:
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Chọn tệp xác nhận của cấp trên", str(Path.home()),
+                                                    f"Xác nhận VốnXoay (*{ACK_SUFFIX})")
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            result = accept_ack(self.books, path)
+        except Refused as refusal:
+            show_error(self, refusal)
+            return None
+        self.status.setText(f"Gói số {result['seq']} ({result['file_name']}) đã được {result['acked_by']} nhận "
+                            f"lúc {_stamp(result['acked_at'])}.")
+        self.refresh()
+        return result

@@ -1,0 +1,147 @@
+"""Nhập gói (upper level): drop many commune packages (or pick them), each verified completely and imported in
+a worker with a progress bar and Cancel; a result line per file says what happened and why.
+
+A package signed with a key other than the one registered for its commune is refused; the operator can import
+it again with the new key only after ticking that the fingerprint was checked with the commune.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.books import Books
+from desktop.sync.format import SUFFIX
+from desktop.sync.upper import ImportResult, ImportStatus, import_packages
+from ui.record_model import RecordTableModel
+from ui.widgets import compact, page_title
+from ui.workers import run_task
+
+RESULT_COLUMNS = [("package", "Tệp", "text"), ("commune", "Xã", "text"), ("seq", "Gói số", "number"),
+                  ("status_label", "Kết quả", "text"), ("reason", "Lý do / ghi chú", "text")]
+
+
+class UpperImportPage(QWidget):
+    imported = Signal()  # some package changed the store: the consolidated figures are stale
+
+    def __init__(self, books: Books, parent=None):
+        super().__init__(parent)
+        self.books = books
+        self.results: list[ImportResult] = []
+        self.task = None
+        self._paths: dict[str, Path] = {}
+        self.setAcceptDrops(True)
+        intro = QLabel(f"Kéo thả các tệp gói đồng bộ ({SUFFIX}) của các xã vào đây, hoặc bấm “Chọn gói…”. Mỗi gói "
+                       "được kiểm tra đầy đủ (chữ ký, nội dung) trước khi nhập; gói đã nhận thì không đổi, gói cũ hơn "
+                       "bị bỏ qua, gói mới hơn thay số liệu của xã đó.")
+        intro.setWordWrap(True)
+        self.drop_zone = QLabel(f"⇩  Thả các tệp {SUFFIX} vào đây  ⇩")
+        self.drop_zone.setObjectName("dropZone")
+        self.drop_zone.setStyleSheet("#dropZone { border: 2px dashed #8aa; border-radius: 6px; padding: 18px; "
+                                     "color: #456; font-size: 12pt; }")
+        choose = QPushButton("Chọn gói…")
+        choose.clicked.connect(lambda: self.choose())
+        top = QHBoxLayout()
+        top.addWidget(self.drop_zone, 1)
+        top.addWidget(choose)
+        self.model = RecordTableModel(RESULT_COLUMNS, self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        compact(self.table)
+        self.table.setWordWrap(True)
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        self.reregister_confirm = QCheckBox("Tôi đã gọi điện cho xã và đối chiếu đúng vân tay khóa mới hiển thị ở trên")
+        self.reregister_button = QPushButton("Nhập lại các gói có khóa mới, đăng ký khóa mới")
+        self.reregister_button.clicked.connect(self.reregister)
+        self.reregister_confirm.toggled.connect(self._update_reregister)
+        again = QHBoxLayout()
+        again.addWidget(self.reregister_confirm, 1)
+        again.addWidget(self.reregister_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(page_title("Nhập gói đồng bộ của các xã"))
+        layout.addWidget(intro)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
+        layout.addLayout(again)
+        self._update_reregister()
+
+    # ------------------------------------------------------------------ choosing files
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            self.import_files(paths)
+
+    def choose(self):
+        chosen, _ = QFileDialog.getOpenFileNames(self, "Chọn các gói đồng bộ", str(Path.home()),
+                                                 f"Gói VốnXoay (*{SUFFIX});;Mọi tệp (*)")
+        return self.import_files([Path(p) for p in chosen]) if chosen else None
+
+    # ------------------------------------------------------------------ importing
+    def import_files(self, paths: list[Path], *, reregister: bool = False):
+        data_dir, actor = self.books.data_dir, self.books.actor
+        self._paths.update({p.name: p for p in paths})
+
+        def work(progress, cancelled):
+            with Books.open(data_dir, actor=actor) as books:
+                return import_packages(books, paths, reregister=reregister, cancelled=cancelled,
+                                       progress=lambda done, total, _name: progress(done, total))
+
+        self.task = run_task(self, f"Đang kiểm tra và nhập {len(paths)} gói…", work, self.show_results)
+        return self.task
+
+    def show_results(self, results: list[ImportResult]) -> None:
+        self.results = results
+        rows = []
+        for r in results:
+            reason = r.reason
+            if r.new_key and r.fingerprint not in reason:
+                reason += f" Vân tay: {r.fingerprint}."
+            rows.append({"package": r.package, "commune": f"{r.commune_code} {r.commune_name}".strip(),
+                         "seq": r.seq, "status": r.status.value, "status_label": r.status.label, "reason": reason})
+        self.model.set_rows(rows)
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 300))
+        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        counts = {s: sum(1 for r in results if r.status is s) for s in ImportStatus}
+        self.summary.setText(", ".join(f"{s.label}: <b>{n}</b>" for s, n in counts.items() if n)
+                             or "Không nhập gói nào.")
+        self.reregister_confirm.setChecked(False)
+        self._update_reregister()
+        if counts[ImportStatus.IMPORTED]:
+            self.imported.emit()
+
+    def rejected_paths(self) -> list[Path]:
+        """The packages refused only because their commune's key changed."""
+        return [self._paths[r.package] for r in self.results if r.key_changed and r.package in self._paths]
+
+    def _update_reregister(self) -> None:
+        rejected = bool(self.rejected_paths())
+        self.reregister_confirm.setVisible(rejected)
+        self.reregister_button.setVisible(rejected)
+        self.reregister_button.setEnabled(rejected and self.reregister_confirm.isChecked())
+
+    def reregister(self):
+        """Only after the operator ticked that the new fingerprint was checked with the commune."""
+        if not self.reregister_confirm.isChecked():
+            return None
+        return self.import_files(self.rejected_paths(), reregister=True)

@@ -246,6 +246,9 @@ def test_demo_fills_a_consistent_commune(cli, data_dir):
     assert conn.execute("SELECT count(*) FROM household").fetchone()[0] == 400
     assert conn.execute("SELECT count(*) FROM membership WHERE round >= 2").fetchone()[0] > 0
     assert conn.execute("SELECT count(DISTINCT category) FROM household_category").fetchone()[0] == 4
+    # Even a small commune gives every project members (one project must not take every target household).
+    empty = conn.execute("SELECT code FROM project WHERE id NOT IN (SELECT project_id FROM membership)").fetchall()
+    assert empty == []
     conn.close()
     assert_refused(cli("demo", "--households", "10"), "đã có dữ liệu")
 

@@ -147,7 +147,7 @@ class _Demo:
     # -- projects and money ----------------------------------------------------------------
     def make_projects(self) -> None:
         rng = self.rng
-        targets_by_year: dict[int, list[int]] = {}
+        targets_by_year: dict[tuple[int, str], list[int]] = {}
         policy_json = self.policy.to_json()
         self.events: list[tuple] = []
         self.waiting: dict[int, list[int]] = {}
@@ -160,14 +160,19 @@ class _Demo:
                 start = self.as_of - timedelta(days=30)
             code = f"DA{pid:02d}" if self.n_projects < 100 else f"DA{pid:03d}"
             programme, component = ("GNBV", "Dự án 2") if pid % 3 else ("DTTS", "Dự án 3")
-            if start.year not in targets_by_year:
+            # One pool per year and programme: a household may be in projects of two programmes, but the
+            # "no duplicate support" rule keeps it out of a second project of the same one.
+            if (start.year, programme) not in targets_by_year:
                 review = date(start.year, 1, 1)
                 pool = [h for h in range(1, self.n_households + 1) if self.category_on(h, review).is_target]
                 rng.shuffle(pool)
-                targets_by_year[start.year] = pool
-            pool = targets_by_year[start.year]
+                targets_by_year[start.year, programme] = pool
+            pool = targets_by_year[start.year, programme]
+            # In a small commune one project must not take every target household of the year.
+            limit = max(10, (len(pool) + 2) // 3)
             chosen, budget = [], 0
-            while pool and budget + self.policy.support_for(Category.POOR) <= self.policy.cap_per_project:
+            while (pool and len(chosen) < limit
+                   and budget + self.policy.support_for(Category.POOR) <= self.policy.cap_per_project):
                 hid = pool.pop()
                 chosen.append(hid)
                 budget += self.policy.support_for(self.category_on(hid, start))

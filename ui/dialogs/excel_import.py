@@ -45,8 +45,9 @@ def report_rows(plan: ImportPlan) -> list[dict]:
     """One line per spreadsheet row, in file order: valid rows with their action, refused rows with the reason."""
     rows = [{"row": r.row, "result": ACTIONS[r.action], "head_name": r.values.get("head_name", ""),
              "hamlet": r.values.get("hamlet", ""), "reason": _changes(r.changes), "valid": True} for r in plan.rows]
-    rows += [{"row": p.row, "result": "Lỗi", "head_name": "", "hamlet": "", "reason": p.reason, "valid": False}
-             for p in plan.rejected]
+    # A refused row shows the name and hamlet as the file gave them, so the clerk can find it in the sheet.
+    rows += [{"row": p.row, "result": "Lỗi", "head_name": p.head_name, "hamlet": p.hamlet, "reason": p.reason,
+              "valid": False} for p in plan.rejected]
     return sorted(rows, key=lambda r: r["row"])
 
 

@@ -90,6 +90,14 @@ def compact(table: QTableView) -> None:
     table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
 
 
+def wrap_rows(table: QTableView) -> None:
+    """Long texts (reasons, lists of places) wrapped inside their cell, rows fitted by ``resizeRowsToContents``.
+    The scroll bar is always there, so the rows are measured at the width they are drawn at: a bar appearing
+    afterwards would narrow the column and cut the last words of a row that just fitted."""
+    table.setWordWrap(True)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+
+
 def page_title(text: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName("pageTitle")

@@ -33,7 +33,7 @@ from desktop.importing.template import write_template
 from desktop.services.hamlets import list_hamlets
 from ui.errors import show_error
 from ui.record_model import RecordTableModel
-from ui.widgets import ErrorLabel, compact
+from ui.widgets import ErrorLabel, compact, wrap_rows
 from ui.workers import Cancelled, run_task
 
 ACTIONS = {"insert": "Thêm mới", "update": "Cập nhật", "unchanged": "Không đổi"}
@@ -114,7 +114,7 @@ class ExcelImportDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.model)
         compact(self.table)
-        self.table.setWordWrap(True)  # a refusal's reason is read in full
+        wrap_rows(self.table)  # a refusal's reason is read in full
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 60), (1, 90), (2, 180), (3, 120)):
             self.table.setColumnWidth(column, width)

@@ -60,6 +60,11 @@ class DateEdit(QDateEdit):
     def set_date(self, value: date) -> None:
         self.setDate(QDate(value.year, value.month, value.day))
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt's names
+        """Tab goes to the next field, as in every other box of the form, instead of stepping through
+        day, month and year (typing "23112026" or the arrow keys still move between them)."""
+        return QWidget.focusNextPrevChild(self, next)
+
     def value(self) -> date:
         d = self.date()
         return date(d.year(), d.month(), d.day())

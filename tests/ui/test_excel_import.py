@@ -140,6 +140,9 @@ def test_refused_rows_show_the_name_and_hamlet_read_from_the_file(window, qtbot,
     refused = [line for line in shown if line[1] == "Lỗi"]
     assert [line[2:4] for line in refused] == [["Lê Văn Tám", "Thôn Bến"], ["Phạm T. Chín", "Xóm Trại"]]
     assert "dòng 4" in refused[1][4]
+    colours = {dialog.model.data(dialog.model.index(r, 2), Qt.ItemDataRole.ForegroundRole) is not None
+               for r in range(dialog.model.rowCount()) if shown[r][1] == "Lỗi"}
+    assert colours == {True}  # refused lines stand out in red
     assert plan.to_dict()["rejected"][0] == {"row": 3, "reason": plan.rejected[0].reason,
                                              "head_name": "Lê Văn Tám", "hamlet": "Thôn Bến"}
     dialog.close()

@@ -47,7 +47,7 @@ def report_rows(plan: ImportPlan) -> list[dict]:
              "hamlet": r.values.get("hamlet", ""), "reason": _changes(r.changes), "valid": True} for r in plan.rows]
     # A refused row shows the name and hamlet as the file gave them, so the clerk can find it in the sheet.
     rows += [{"row": p.row, "result": "Lỗi", "head_name": p.head_name, "hamlet": p.hamlet, "reason": p.reason,
-              "valid": False} for p in plan.rejected]
+              "valid": False, "_refused": True} for p in plan.rejected]
     return sorted(rows, key=lambda r: r["row"])
 
 

@@ -81,15 +81,19 @@ def save_policy_copy(folder: Path, text: str) -> tuple[Path, FundPolicy]:
     return path, policy
 
 
-def load_policy(spec: str | Path | None = None) -> FundPolicy:
-    """``None`` or ``"default"``: the shipped default; a policy code; or the path of a TOML file."""
+def load_policy(spec: str | Path | None = None, own: Path | None = None) -> FundPolicy:
+    """``None`` or ``"default"``: the shipped default; a policy code; or the path of a TOML file.
+
+    A code is looked up among the shipped policies, then among the copies the office saved in ``own`` (the
+    data folder's ``policies/``), so a copy made in Cài đặt is found by its code on the command line too."""
     if spec in (None, "", "default"):
         spec = DEFAULT_POLICY_CODE
-    path = Path(spec)
+    path: Path | None = Path(spec)
     if path.suffix.lower() != ".toml":
-        path = resource_path("policies") / f"{spec}.toml"
-    if not path.is_file():
-        known = ", ".join(p.stem for p in policy_files())
+        # Matched against the files' names, so a code like "../x" cannot reach outside the policy folders.
+        path = next((p for p in policy_files(own) if p.stem == str(spec)), None)
+    if path is None or not path.is_file():
+        known = ", ".join(p.stem for p in policy_files(own))
         raise Refused(f"Không tìm thấy quy định quỹ “{spec}”. Các quy định có sẵn: {known}.")
     try:
         with path.open("rb") as handle:

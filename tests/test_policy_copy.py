@@ -37,3 +37,30 @@ def test_a_bad_copy_is_refused_and_nothing_written(tmp_path, edited, reason):
     with pytest.raises(Refused, match=reason):
         save_policy_copy(folder, edited(_shipped_text()))
     assert not folder.exists() or not list(folder.iterdir())
+
+
+def test_cli_project_add_finds_a_copy_saved_in_the_data_folder(cli, data_dir):
+    from tests.conftest import INIT_ARGS
+
+    assert cli(*INIT_ARGS).code == 0
+    text = _shipped_text().replace(f'code = "{DEFAULT_POLICY_CODE}"', 'code = "xa-duc-chinh-2026"', 1)
+    save_policy_copy(data_dir.policies, text.replace("poor = 7_000_000", "poor = 8_000_000", 1))
+    result = cli("--json", "project", "add", "--code", "DA01", "--name", "Nuôi bò", "--policy", "xa-duc-chinh-2026")
+    assert result.code == 0, result.stderr
+    assert result.json["policy"] == "xa-duc-chinh-2026"
+    listed = cli("--json", "project", "list").json["projects"]
+    assert [p["policy_code"] for p in listed if p["code"] == "DA01"] == ["xa-duc-chinh-2026"]
+
+
+@pytest.mark.parametrize("code", ["khong-co-ma-nay", "../policies/xa-duc-chinh-2026"])
+def test_cli_project_add_refuses_an_unknown_policy_code_and_writes_nothing(cli, data_dir, code):
+    from tests.conftest import INIT_ARGS, books_digest
+
+    assert cli(*INIT_ARGS).code == 0
+    text = _shipped_text().replace(f'code = "{DEFAULT_POLICY_CODE}"', 'code = "xa-duc-chinh-2026"', 1)
+    save_policy_copy(data_dir.policies, text)
+    before = books_digest(data_dir.database)
+    result = cli("project", "add", "--code", "DA01", "--name", "Nuôi bò", "--policy", code)
+    assert result.code == 2 and "Không tìm thấy quy định quỹ" in result.stderr
+    assert "xa-duc-chinh-2026" in result.stderr  # the office's own copy is among those offered
+    assert books_digest(data_dir.database) == before

@@ -113,7 +113,7 @@ def test_export_reads_while_another_write_is_in_progress(commune, tmp_path):
 def test_upper_level_cannot_export_and_commune_cannot_import(tmp_path, commune):
     upper = make_upper(tmp_path)
     refused = run(upper, "sync", "export")
-    assert refused.code == 2 and "chỉ xã mới xuất gói" in refused.stderr
+    assert refused.code == 2 and "chỉ dùng ở xã" in refused.stderr
     package = export(commune, tmp_path / "out")
     refused = run(commune, "upper", "import", str(package))
     assert refused.code == 2 and "--mode upper" in refused.stderr

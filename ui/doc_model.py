@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from desktop.reports.tabular import cell_text
 from desktop.reports.xlsxkit import Column
+from ui.grouped_header import GROUP_ROLE
 
 _BOLD = QFont()
 _BOLD.setBold(True)
@@ -57,7 +58,15 @@ class DocTableModel(QAbstractTableModel):
         return None
 
     def headerData(self, section: int, orientation, role: int = Qt.ItemDataRole.DisplayRole):  # noqa: N802
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            column = self._columns[section]
-            return f"{column.group}\n{column.header}" if column.group else column.header
+        """The column's own title; its group (shown spanning its columns by ``GroupedHeader``) under
+        ``GROUP_ROLE``; both in the tooltip."""
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(self._columns):
+            return None
+        column = self._columns[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.header
+        if role == GROUP_ROLE:
+            return column.group or None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{column.group} — {column.header}" if column.group else column.header
         return None

@@ -59,6 +59,11 @@ class HouseholdPicker(QWidget):
                 return True
         return super().eventFilter(watched, event)
 
+    def hideEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        # A search typed just before Esc must not run after the dialog is gone (its books may be closed).
+        self._debounce.stop()
+        super().hideEvent(event)
+
     def find(self) -> list[dict]:
         from desktop.domain import Category
 

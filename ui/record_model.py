@@ -12,7 +12,7 @@ from desktop.money import format_vnd
 class RecordTableModel(QAbstractTableModel):
     """``kind`` is "text", "number" (right-aligned), "money" (7.000.000, right-aligned) or "date" (dd/mm/yyyy).
     A row with a true ``voided_at`` is shown grey: voided receipts stay in the register, visibly; a row with a
-    true ``_total`` (a totals line) is bold."""
+    true ``_total`` (a totals line) is bold; a row with a true ``_refused`` (a line that will not be taken) is red."""
 
     def __init__(self, columns: list[tuple[str, str, str]], parent=None):
         super().__init__(parent)
@@ -47,6 +47,8 @@ class RecordTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ForegroundRole and self._rows[index.row()].get("voided_at"):
             return QColor("#9a9a9a")
+        if role == Qt.ItemDataRole.ForegroundRole and self._rows[index.row()].get("_refused"):
+            return QColor("#b00020")
         if role == Qt.ItemDataRole.FontRole and self._rows[index.row()].get("_total"):
             font = QFont()
             font.setBold(True)

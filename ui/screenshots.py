@@ -2,7 +2,8 @@
 
 ``python -m ui.screenshots [OUT_DIR]`` (default docs/screenshots); runs offscreen, needs no display.
 Besides the eight pages it shows the payment dialog and a receipt preview, the screens used most, the Excel
-import's dry run, the first-run wizard, and an upper level's window over three demo communes' packages.
+import's dry run, the first-run wizard (a commune, an upper level), and an upper level's window over three demo
+communes' packages.
 """
 
 from __future__ import annotations
@@ -158,6 +159,15 @@ def shoot_wizard(app: QApplication, out: Path, folder: Path) -> None:
     wizard.fields["commune_name"].setText("Xã An Hưng")
     settle(app)
     save(wizard, out / "14-khoi-tao.png")
+    # The same step for a district that consolidates its communes: the fields name the district itself.
+    wizard.choose_level(upper=True)
+    wizard.old_provinces.setChecked(True)
+    wizard.choose_province("30")
+    for key, value in (("commune_code", "290"), ("commune_name", "Huyện Cẩm Giàng"), ("upper_code", "30"),
+                       ("upper_name", "Tỉnh Hải Dương")):
+        wizard.fields[key].setText(value)
+    settle(app)
+    save(wizard, out / "15-khoi-tao-cap-tren.png")
     wizard.reject()
 
 

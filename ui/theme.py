@@ -10,7 +10,7 @@ from desktop.resources import resource_path
 UI_FAMILY = "Liberation Sans"
 
 STYLE = """
-QListWidget#nav { background: #1f4e79; color: white; border: none; font-size: 11pt; }
+QListWidget#nav { background: #1f4e79; color: white; border: none; font-size: 11pt; outline: 0; }
 QListWidget#nav::item { padding: 9px 12px; }
 QListWidget#nav::item:selected { background: #2e75b6; color: white; }
 QFrame#header { background: #eaf1f8; border-bottom: 1px solid #b4c7dc; }

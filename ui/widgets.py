@@ -60,6 +60,11 @@ class DateEdit(QDateEdit):
     def set_date(self, value: date) -> None:
         self.setDate(QDate(value.year, value.month, value.day))
 
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002 - Qt's names
+        """Tab goes to the next field, as in every other box of the form, instead of stepping through
+        day, month and year (typing "23112026" or the arrow keys still move between them)."""
+        return QWidget.focusNextPrevChild(self, next)
+
     def value(self) -> date:
         d = self.date()
         return date(d.year(), d.month(), d.day())
@@ -88,6 +93,14 @@ def compact(table: QTableView) -> None:
     table.setSelectionMode(QTableView.SelectionMode.SingleSelection)
     table.setAlternatingRowColors(True)
     table.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+
+
+def wrap_rows(table: QTableView) -> None:
+    """Long texts (reasons, lists of places) wrapped inside their cell, rows fitted by ``resizeRowsToContents``.
+    The scroll bar is always there, so the rows are measured at the width they are drawn at: a bar appearing
+    afterwards would narrow the column and cut the last words of a row that just fitted."""
+    table.setWordWrap(True)
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
 
 
 def page_title(text: str) -> QLabel:

@@ -9,6 +9,7 @@ from typing import Any
 
 from desktop.books import Books
 from desktop.dates import parse_date
+from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.money import format_vnd, parse_amount
 from desktop.paths import DataDir, resolve_data_dir
@@ -26,8 +27,31 @@ def data_dir(args: argparse.Namespace) -> DataDir:
     return resolve_data_dir(args.data_dir)
 
 
+def only_in(mode: Mode, parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Mark a command, or a whole group such as ``household``, as belonging to one mode. ``open_books`` then
+    refuses it on a database of the other mode, before anything is read or written: a commune's command
+    would answer an upper level from empty tables, and an upper one has nothing to consolidate at a commune."""
+    parser.set_defaults(only_in=mode)
+    return parser
+
+
+def _command_name(args: argparse.Namespace) -> str:
+    return " ".join(str(part) for part in (args.command, getattr(args, "action", None)) if part)
+
+
 def open_books(args: argparse.Namespace) -> Books:
-    return Books.open(data_dir(args))
+    books = Books.open(data_dir(args))
+    wanted: Mode | None = getattr(args, "only_in", None)
+    mode = books.setting("mode") or Mode.COMMUNE.value
+    if wanted is not None and mode != wanted.value:
+        unit = books.setting("commune_name") or books.setting("commune_code") or ""
+        books.close()
+        if wanted is Mode.COMMUNE:
+            raise Refused(f"Lệnh “{_command_name(args)}” chỉ dùng ở xã; dữ liệu này là của cấp trên {unit} "
+                          "(chế độ tổng hợp), ở đây dùng các lệnh “upper …”.")
+        raise Refused(f"Lệnh “{_command_name(args)}” chỉ dùng ở cấp trên (khởi tạo với --mode upper); "
+                      f"dữ liệu này là của {unit}.")
+    return books
 
 
 def amount_arg(text: str) -> int:

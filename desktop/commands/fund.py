@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.commands.common import Outcome, amount_arg, date_arg, open_books, positive_int, vnd
+from desktop.commands.common import Outcome, amount_arg, date_arg, only_in, open_books, positive_int, vnd
 from desktop.dates import format_date
-from desktop.domain import FundingSource
+from desktop.domain import FundingSource, Mode
 from desktop.errors import Refused
 from desktop.services import payments, receipts, schedules, support
 
 
 def register(commands, common) -> None:
-    p = commands.add_parser("support", help="hỗ trợ cho hộ").add_subparsers(dest="action", required=True)
+    p = only_in(Mode.COMMUNE, commands.add_parser("support", help="hỗ trợ cho hộ")).add_subparsers(
+        dest="action", required=True)
     p = p.add_parser("add", parents=[common], help="ghi khoản hỗ trợ và lập lịch hoàn trả")
     p.add_argument("--project", required=True)
     p.add_argument("--household", required=True)
@@ -26,7 +27,8 @@ def register(commands, common) -> None:
     p.add_argument("--counterpart", type=amount_arg, default=0, help="vốn đối ứng của hộ")
     p.set_defaults(handler=support_add)
 
-    p = commands.add_parser("pay", parents=[common], help="thu tiền hoàn trả, cấp số phiếu thu tiếp theo")
+    p = only_in(Mode.COMMUNE, commands.add_parser("pay", parents=[common],
+                                                  help="thu tiền hoàn trả, cấp số phiếu thu tiếp theo"))
     p.add_argument("--project", required=True)
     p.add_argument("--household", required=True)
     p.add_argument("--amount", type=amount_arg, required=True)
@@ -36,7 +38,8 @@ def register(commands, common) -> None:
     p.add_argument("--book", default="", help="quyển phiếu thu (mặc định: quyển đang dùng)")
     p.set_defaults(handler=pay)
 
-    receipt = commands.add_parser("receipt", help="phiếu thu").add_subparsers(dest="action", required=True)
+    receipt = only_in(Mode.COMMUNE, commands.add_parser("receipt", help="phiếu thu")).add_subparsers(
+        dest="action", required=True)
     p = receipt.add_parser("void", parents=[common], help="hủy phiếu thu; số phiếu vẫn giữ")
     p.add_argument("--book", required=True)
     p.add_argument("--number", type=positive_int, required=True)
@@ -56,13 +59,14 @@ def register(commands, common) -> None:
     p.add_argument("--two-up", action="store_true", help="hai liên trên một tờ A4")
     p.set_defaults(handler=receipt_pdf)
 
-    p = commands.add_parser("schedule", parents=[common], help="lịch hoàn trả, đã trả, còn nợ")
+    p = only_in(Mode.COMMUNE, commands.add_parser("schedule", parents=[common], help="lịch hoàn trả, đã trả, còn nợ"))
     p.add_argument("--project", required=True)
     p.add_argument("--household")
     p.add_argument("--as-of", type=date_arg)
     p.set_defaults(handler=schedule)
 
-    fund = commands.add_parser("fund", help="quỹ luân chuyển").add_subparsers(dest="action", required=True)
+    fund = only_in(Mode.COMMUNE, commands.add_parser("fund", help="quỹ luân chuyển")).add_subparsers(
+        dest="action", required=True)
     p = fund.add_parser("public-works", parents=[common], help="chuyển số dư quỹ sang công trình công ích")
     p.add_argument("--project", required=True)
     p.add_argument("--on", type=date_arg, required=True, help="ngày quyết định")

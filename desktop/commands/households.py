@@ -4,23 +4,25 @@ from __future__ import annotations
 
 import argparse
 
-from desktop.commands.common import Outcome, date_arg, open_books, positive_int
+from desktop.commands.common import Outcome, date_arg, only_in, open_books, positive_int
 from desktop.dates import format_date
-from desktop.domain import Category
+from desktop.domain import Category, Mode
 from desktop.errors import Refused
 from desktop.services import hamlets, households
 from desktop.services.households import HouseholdChanges, HouseholdInput, HouseholdQuery
 
 
 def register(commands, common) -> None:
-    hamlet = commands.add_parser("hamlet", help="thôn/ấp của xã").add_subparsers(dest="action", required=True)
+    hamlet = only_in(Mode.COMMUNE, commands.add_parser("hamlet", help="thôn/ấp của xã")).add_subparsers(
+        dest="action", required=True)
     p = hamlet.add_parser("add", parents=[common], help="thêm một thôn")
     p.add_argument("name", help="tên thôn, ví dụ “Thôn 1”")
     p.set_defaults(handler=hamlet_add)
     p = hamlet.add_parser("list", parents=[common], help="danh sách thôn")
     p.set_defaults(handler=hamlet_list)
 
-    household = commands.add_parser("household", help="hộ gia đình").add_subparsers(dest="action", required=True)
+    household = only_in(Mode.COMMUNE, commands.add_parser("household", help="hộ gia đình")).add_subparsers(
+        dest="action", required=True)
     p = household.add_parser("add", parents=[common], help="đăng ký một hộ")
     p.add_argument("--code", required=True, help="mã hộ, duy nhất trong xã (ví dụ H001)")
     p.add_argument("--head", required=True, help="họ tên chủ hộ")

@@ -57,7 +57,8 @@ def household_import(args) -> Outcome:
              f"{len(data['rejected'])} dòng lỗi."]
     if data["new_hamlets"]:
         lines.append(f"{verb} thêm thôn: {', '.join(data['new_hamlets'])}.")
-    lines += [f"  {p['reason']}" for p in data["rejected"][:50]]
+    lines += [f"  {p['reason']}" + (f" ({', '.join(filter(None, (p['head_name'], p['hamlet'])))})"
+                                    if p["head_name"] or p["hamlet"] else "") for p in data["rejected"][:50]]
     if len(data["rejected"]) > 50:
         lines.append(f"  … và {len(data['rejected']) - 50} dòng lỗi khác (xem --json).")
     if args.dry_run:

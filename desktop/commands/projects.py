@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from desktop.commands.common import Outcome, amount_arg, date_arg, open_books, vnd
+from desktop.commands.common import Outcome, amount_arg, date_arg, only_in, open_books, vnd
+from desktop.domain import Mode
 from desktop.services import projects
 from desktop.services.projects import ProjectInput
 
 
 def register(commands, common) -> None:
-    project = commands.add_parser("project", help="dự án").add_subparsers(dest="action", required=True)
+    project = only_in(Mode.COMMUNE, commands.add_parser("project", help="dự án")).add_subparsers(
+        dest="action", required=True)
     p = project.add_parser("add", parents=[common], help="đăng ký một dự án theo một quy định quỹ")
     p.add_argument("--code", required=True, help="mã dự án, ví dụ DA01")
     p.add_argument("--name", required=True)

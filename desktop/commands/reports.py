@@ -12,9 +12,9 @@ from datetime import date
 from pathlib import Path
 
 from desktop.books import Books
-from desktop.commands.common import Outcome, date_arg, open_books, positive_int, vnd
+from desktop.commands.common import Outcome, date_arg, only_in, open_books, positive_int, vnd
 from desktop.dates import format_date
-from desktop.domain import Category, ProjectStatus
+from desktop.domain import Category, Mode, ProjectStatus
 from desktop.errors import Refused
 from desktop.reports import tabular
 from desktop.reports.due_doc import due_doc
@@ -55,7 +55,9 @@ def _emit(args, books: Books, stem: str, data: dict, text: str, build: Callable[
 
 
 def register(commands, common) -> None:
-    report = commands.add_parser("report", help="báo cáo").add_subparsers(dest="action", required=True)
+    # The upper level's reports are ``upper report``: these read a commune's own books.
+    report = only_in(Mode.COMMUNE, commands.add_parser("report", help="báo cáo")).add_subparsers(
+        dest="action", required=True)
     p = report.add_parser("due", parents=[common], help="đến hạn và quá hạn, theo thôn")
     p.add_argument("--as-of", type=date_arg, required=True)
     p.add_argument("--within", type=positive_int, default=30, help="số ngày tới tính là sắp đến hạn")

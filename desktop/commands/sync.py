@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.commands.common import Outcome, date_arg, open_books
+from desktop.commands.common import Outcome, date_arg, only_in, open_books
+from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.money import format_vnd
 
@@ -19,7 +20,8 @@ def _vn_date(iso: str) -> str:
 
 
 def register(commands, common) -> None:
-    sync = commands.add_parser("sync", help="gói đồng bộ gửi cấp trên").add_subparsers(dest="action", required=True)
+    sync = only_in(Mode.COMMUNE, commands.add_parser("sync", help="gói đồng bộ gửi cấp trên")).add_subparsers(
+        dest="action", required=True)
     p = sync.add_parser("export", parents=[common], help="xuất gói dữ liệu đã ký của xã")
     p.add_argument("--out", type=Path, help="thư mục ghi gói (mặc định: exports/ trong thư mục dữ liệu)")
     p.add_argument("--as-of", type=date_arg, help="dữ liệu tính đến ngày (mặc định: hôm nay)")
@@ -30,8 +32,8 @@ def register(commands, common) -> None:
     p.add_argument("file", type=Path)
     p.set_defaults(handler=sync_ack)
 
-    upper = commands.add_parser("upper", help="cấp trên: nhập và tổng hợp gói của các xã").add_subparsers(
-        dest="action", required=True)
+    upper = only_in(Mode.UPPER, commands.add_parser("upper", help="cấp trên: nhập và tổng hợp gói của các xã")
+                    ).add_subparsers(dest="action", required=True)
     p = upper.add_parser("import", parents=[common], help="kiểm tra và nhập gói của xã")
     p.add_argument("packages", nargs="+", type=Path, metavar="PKG")
     p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và cho biết sẽ làm gì, không ghi gì")

@@ -28,7 +28,7 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -52,8 +52,15 @@ _EDITABLE = ("head_name", "hamlet", "id_number", "ethnic_minority", "female_head
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
+    """A refused row; ``head_name`` and ``hamlet`` as the file gave them, so the clerk can find the row."""
+
     row: int
     reason: str
+    head_name: str = ""
+    hamlet: str = ""
+
+    def to_dict(self) -> dict:
+        return {"row": self.row, "reason": self.reason, "head_name": self.head_name, "hamlet": self.hamlet}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +92,7 @@ class ImportPlan:
     def to_dict(self) -> dict:
         return {"inserted": self.count("insert"), "updated": self.count("update"),
                 "unchanged": self.count("unchanged"),
-                "rejected": [{"row": p.row, "reason": p.reason} for p in self.rejected],
+                "rejected": [p.to_dict() for p in self.rejected],
                 "dry_run": True, "sheet": self.sheet, "header_row": self.header_row, "columns": self.columns,
                 "new_hamlets": list(self.new_hamlets), "unmapped": list(self.unmapped)}
 
@@ -100,7 +107,7 @@ class ImportResult:
 
     def to_dict(self) -> dict:
         return {"inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": [{"row": p.row, "reason": p.reason} for p in self.rejected], "dry_run": False,
+                "rejected": [p.to_dict() for p in self.rejected], "dry_run": False,
                 "new_hamlets": list(self.new_hamlets)}
 
 
@@ -284,12 +291,13 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
                 clean = None if problem else _clean(values, today)
             except Refused as refusal:
                 problem = refusal.message
+            found = {"head_name": _text(values.get("head_name")).strip(), "hamlet": _text(values.get("hamlet")).strip()}
             if problem:
-                rejected.append(RowProblem(number, f"Dòng {number}: {problem}."))
+                rejected.append(RowProblem(number, f"Dòng {number}: {problem}.", **found))
                 continue
             outcome = _match(clean, number, known, seen_codes, seen_ids, seen_names)
             if isinstance(outcome, RowProblem):
-                rejected.append(outcome)
+                rejected.append(replace(outcome, **found))
                 continue
             hamlet_key = fold(clean["hamlet"])
             if hamlet_key not in known.hamlets:

@@ -69,7 +69,7 @@ def add_project(books: Books, data: ProjectInput) -> dict:
             raise Refused(f"Kinh phí ({key}) phải là số đồng không âm.")
     if data.decision_date and data.decision_date > date.today():
         raise Refused(f"Ngày quyết định {data.decision_date:%d/%m/%Y} ở tương lai.")
-    policy = load_policy(data.policy)
+    policy = load_policy(data.policy, own=books.data_dir.policies)
     now = audit.now_iso()
     row = {
         "uuid": str(uuid.uuid4()), "code": code, "name": name, "programme_code": programme, "component": component,

@@ -120,3 +120,29 @@ def test_cancel_during_the_import_writes_nothing(window, qtbot, demo_books, tmp_
     assert task.done.is_set() and dialog.result is None
     assert "không có hộ nào được ghi" in dialog.summary.text()
     assert books_digest(demo_books.data_dir.database) == digest
+
+
+def test_refused_rows_show_the_name_and_hamlet_read_from_the_file(window, qtbot, demo_books, tmp_path):
+    from PySide6.QtCore import Qt
+
+    path = _xlsx(tmp_path / "loi.xlsx", [
+        [1, "Lê Văn Tám", "030190008881", "Thôn Bến", "Hộ giàu", ""],  # unknown category: refused by the reader
+        [2, "Phạm Thị Chín", "030190008882", "Thôn Bến", "Hộ nghèo", ""],
+        [3, "Phạm T. Chín", "030190008882", "Xóm Trại", "Hộ nghèo", ""],  # same ID as row 4: refused by matching
+    ])
+    dialog = window.go("households").open_import()
+    dialog.path.setText(str(path))
+    plan = _planned(qtbot, dialog)
+    assert [(p.row, p.head_name, p.hamlet) for p in plan.rejected] == \
+        [(3, "Lê Văn Tám", "Thôn Bến"), (5, "Phạm T. Chín", "Xóm Trại")]
+    shown = [[dialog.model.data(dialog.model.index(r, c), Qt.ItemDataRole.DisplayRole) for c in range(5)]
+             for r in range(dialog.model.rowCount())]
+    refused = [line for line in shown if line[1] == "Lỗi"]
+    assert [line[2:4] for line in refused] == [["Lê Văn Tám", "Thôn Bến"], ["Phạm T. Chín", "Xóm Trại"]]
+    assert "dòng 4" in refused[1][4]
+    colours = {dialog.model.data(dialog.model.index(r, 2), Qt.ItemDataRole.ForegroundRole) is not None
+               for r in range(dialog.model.rowCount()) if shown[r][1] == "Lỗi"}
+    assert colours == {True}  # refused lines stand out in red
+    assert plan.to_dict()["rejected"][0] == {"row": 3, "reason": plan.rejected[0].reason,
+                                             "head_name": "Lê Văn Tám", "hamlet": "Thôn Bến"}
+    dialog.close()

@@ -92,3 +92,34 @@ def test_a_period_that_ends_before_it_starts_is_refused_on_the_page(window, qtbo
     _previewed(qtbot, page)
     assert "sau ngày kết thúc" in page.status.text()
     assert page.model.rowCount() == 0
+
+
+def test_the_periodic_table_gets_the_page_width_under_group_titles_spanning_their_columns(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    from desktop.reports.period_doc import HOUSEHOLDS, PERIOD_COLUMNS
+    from ui.grouped_header import GROUP_ROLE
+
+    page = window.go("reports")
+    model = _previewed(qtbot, page, "period")
+    # The chooser is a combo box above the table, so the table has the page's whole width.
+    assert page.choice.currentData() == "period"
+    assert page.choice.geometry().bottom() < page.table.geometry().top()
+    assert page.table.width() > 0.95 * page.width()
+    header = page.table.horizontalHeader()
+    first = model.column_index("Tổng số", HOUSEHOLDS)
+    size = sum(1 for group, *_ in PERIOD_COLUMNS if group == HOUSEHOLDS)
+    # The group title is said once, across its columns; each column shows only its own title (tooltip: both).
+    assert header.span(first) == (first, first + size - 1)
+    assert model.headerData(first, Qt.Orientation.Horizontal) == "Tổng số"
+    assert model.headerData(first, Qt.Orientation.Horizontal, GROUP_ROLE) == HOUSEHOLDS
+    assert model.headerData(first, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole) == f"{HOUSEHOLDS} — Tổng số"
+    metrics = header.fontMetrics()
+    assert header.sectionSize(first) < metrics.horizontalAdvance(HOUSEHOLDS)  # not repeated over each column
+    spanned = sum(header.sectionSize(first + i) for i in range(size))
+    assert spanned >= metrics.horizontalAdvance(HOUSEHOLDS)  # yet the title fits on one line across them
+    for column in range(model.columnCount()):  # every column's own title fits in two lines at its width
+        title = model.headerData(column, Qt.Orientation.Horizontal)
+        longest = max(metrics.horizontalAdvance(word) for word in title.split())
+        assert header.sectionSize(column) >= longest, title
+    assert header.height() >= 3 * metrics.height()  # the group row above two lines of titles

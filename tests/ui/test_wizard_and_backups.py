@@ -63,3 +63,60 @@ def test_an_edited_copy_of_a_fund_policy_is_checked_saved_and_offered_to_new_pro
     form = ProjectForm(demo_books, window)
     assert form.policy.findData(str(path)) >= 0
     form.close()
+
+
+def test_wizard_creates_an_upper_level_database_and_the_window_opens_its_pages(qtbot, data_dir):
+    from ui.dialogs.first_run import FirstRunWizard
+    from ui.main_window import UPPER_KEYS, MainWindow
+
+    wizard = FirstRunWizard(data_dir)
+    qtbot.addWidget(wizard)
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    assert wizard.next.text() == "Tiếp >"
+    wizard.choose_level(upper=True)
+    assert wizard.next.text() == "Bắt đầu"  # no receipt book, hamlets or signatories to ask for
+    assert wizard.field_labels["commune_code"].text() == "Mã đơn vị tổng hợp:"
+    # A commune's 5-digit code is not a consolidating unit's: refused on the form, nothing created.
+    for key, value in (("commune_code", "10507"), ("commune_name", "Huyện Cẩm Giàng"), ("upper_code", "30"),
+                       ("upper_name", "Tỉnh Hải Dương")):
+        wizard.fields[key].setText(value)
+    wizard.old_provinces.setChecked(True)  # a district consolidating data from before the 2025 mergers
+    wizard.choose_province("30")
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    assert wizard.books is None and not data_dir.database.exists()
+    assert "Mã đơn vị tổng hợp" in wizard.error.text()
+    assert wizard.fields["commune_code"].property("invalid") == "true"
+    wizard.fields["commune_code"].setText("290")
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    assert wizard.result() == wizard.DialogCode.Accepted
+    books = wizard.books
+    settings = books.settings()
+    assert (settings["mode"], settings["commune_code"], settings["commune_name"]) == \
+        ("upper", "290", "Huyện Cẩm Giàng")
+    assert (settings["upper_code"], settings["upper_name"]) == ("30", "Tỉnh Hải Dương")
+    window = MainWindow(books)
+    qtbot.addWidget(window)
+    window.show()
+    assert window.upper_mode and window.keys == UPPER_KEYS
+    assert [window.nav.item(i).text() for i in range(window.nav.count())][:2] == ["Tổng hợp", "Nhập gói"]
+    assert window.go("consolidated") is window.pages.currentWidget()
+    window.close()
+    books.close()
+
+
+def test_wizard_upper_level_may_have_no_upper_of_its_own(qtbot, data_dir):
+    """A province consolidating its communes directly has nobody above it in the program."""
+    from ui.dialogs.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(data_dir)
+    qtbot.addWidget(wizard)
+    qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
+    wizard.choose_level(upper=True)
+    wizard.choose_province("31")
+    wizard.fields["commune_code"].setText("31")
+    wizard.fields["commune_name"].setText("Thành phố Hải Phòng")
+    wizard.show()
+    qtbot.keyClick(wizard.fields["commune_name"], Qt.Key.Key_Return)  # Enter confirms the last step
+    assert wizard.result() == wizard.DialogCode.Accepted
+    assert wizard.books.setting("mode") == "upper" and wizard.books.setting("upper_code") == ""
+    wizard.books.close()

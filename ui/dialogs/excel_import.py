@@ -33,7 +33,7 @@ from desktop.importing.template import write_template
 from desktop.services.hamlets import list_hamlets
 from ui.errors import show_error
 from ui.record_model import RecordTableModel
-from ui.widgets import ErrorLabel, compact
+from ui.widgets import ErrorLabel, compact, wrap_rows
 from ui.workers import Cancelled, run_task
 
 ACTIONS = {"insert": "Thêm mới", "update": "Cập nhật", "unchanged": "Không đổi"}
@@ -45,8 +45,9 @@ def report_rows(plan: ImportPlan) -> list[dict]:
     """One line per spreadsheet row, in file order: valid rows with their action, refused rows with the reason."""
     rows = [{"row": r.row, "result": ACTIONS[r.action], "head_name": r.values.get("head_name", ""),
              "hamlet": r.values.get("hamlet", ""), "reason": _changes(r.changes), "valid": True} for r in plan.rows]
-    rows += [{"row": p.row, "result": "Lỗi", "head_name": "", "hamlet": "", "reason": p.reason, "valid": False}
-             for p in plan.rejected]
+    # A refused row shows the name and hamlet as the file gave them, so the clerk can find it in the sheet.
+    rows += [{"row": p.row, "result": "Lỗi", "head_name": p.head_name, "hamlet": p.hamlet, "reason": p.reason,
+              "valid": False, "_refused": True} for p in plan.rejected]
     return sorted(rows, key=lambda r: r["row"])
 
 
@@ -113,7 +114,7 @@ class ExcelImportDialog(QDialog):
         self.table = QTableView()
         self.table.setModel(self.model)
         compact(self.table)
-        self.table.setWordWrap(True)  # a refusal's reason is read in full
+        wrap_rows(self.table)  # a refusal's reason is read in full
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         for column, width in ((0, 60), (1, 90), (2, 180), (3, 120)):
             self.table.setColumnWidth(column, width)

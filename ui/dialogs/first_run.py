@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.books import Books
+from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.paths import DataDir
 from desktop.provinces import provinces
@@ -34,14 +35,33 @@ from desktop.text import fold
 from ui.widgets import ErrorLabel, mark_invalid
 
 NEW, DEMO, RESTORE = 0, 1, 2
+COMMUNE_LEVEL, UPPER_LEVEL = 0, 1
 SIGNERS = (("signer_chairman", "Chủ tịch UBND:"), ("signer_accountant", "Kế toán:"),
            ("signer_cashier", "Thủ quỹ:"), ("signer_clerk", "Người lập phiếu:"))
 _FIELD_WORDS = (("ma xa", "commune_code"), ("ten don vi", "commune_name"), ("ma cap tren", "upper_code"),
-                ("ten cap tren", "upper_name"), ("ma tinh", "province_code"), ("ten tinh", "province_name"))
+                ("ten cap tren", "upper_name"), ("ma tinh", "province_code"), ("ten tinh", "province_name"),
+                ("ma don vi", "commune_code"))
+# The commune step's labels and hints for each level. In upper mode the first two fields name the consolidating
+# unit itself and the next two its own upper level (a province has none), as ``init --mode upper`` does.
+_LABELS = {
+    COMMUNE_LEVEL: {
+        "commune_code": ("Mã xã (5 số):", "ví dụ 10507"), "commune_name": ("Tên xã:", "ví dụ Xã Đức Chính"),
+        "upper_code": ("Mã cấp trên:", "huyện 3 số hoặc tỉnh 2 số"),
+        "upper_name": ("Tên cấp trên:", "ví dụ Huyện Cẩm Giàng"),
+    },
+    UPPER_LEVEL: {
+        "commune_code": ("Mã đơn vị tổng hợp:", "huyện 3 số hoặc tỉnh 2 số, ví dụ 290"),
+        "commune_name": ("Tên đơn vị tổng hợp:", "ví dụ Huyện Cẩm Giàng"),
+        "upper_code": ("Mã cấp trên của đơn vị:", "không bắt buộc; ví dụ 30"),
+        "upper_name": ("Tên cấp trên của đơn vị:", "ví dụ Tỉnh Hải Dương; để trống nếu là tỉnh"),
+    },
+}
 
 
 class FirstRunWizard(QDialog):
-    """Step 1: what to do. Step 2: the commune. Step 3: signatories and the first receipt book."""
+    """Step 1: what to do. Step 2: the level (commune or upper) and the unit's details. Step 3, a commune only:
+    signatories, the first receipt book and the hamlets (the upper level issues no receipts and keeps no
+    households of its own; its signatories can be added later in Cài đặt)."""
 
     def __init__(self, data_dir: DataDir, parent=None):
         super().__init__(parent)
@@ -68,6 +88,7 @@ class FirstRunWizard(QDialog):
         layout.addWidget(self.steps, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
+        self.level.idToggled.connect(lambda *_: self._update_buttons())  # upper mode ends on this step
         self._update_buttons()
         self.resize(600, 440)
 
@@ -77,7 +98,7 @@ class FirstRunWizard(QDialog):
         intro = QLabel("<b>Chào mừng đến với VốnXoay.</b><br>Máy này chưa có sổ sách. Chọn cách bắt đầu:")
         intro.setWordWrap(True)
         self.choice = QButtonGroup(page)
-        options = ("Thiết lập xã của tôi (tên xã, cấp trên, người ký, quyển phiếu thu)",
+        options = ("Thiết lập đơn vị của tôi: một xã, hoặc cấp trên (huyện/tỉnh) tổng hợp các xã",
                    "Mở xã mẫu để xem thử (dữ liệu giả lập, có thể xóa sau)",
                    "Khôi phục từ một bản sao lưu")
         layout = QVBoxLayout(page)
@@ -101,18 +122,47 @@ class FirstRunWizard(QDialog):
     def _commune_step(self) -> QWidget:
         page = QWidget()
         form = QFormLayout(page)
+        self.level = QButtonGroup(page)
+        levels = QHBoxLayout()
+        for index, text in ((COMMUNE_LEVEL, "Xã (cấp cơ sở)"), (UPPER_LEVEL, "Cấp trên (huyện hoặc tỉnh tổng hợp)")):
+            radio = QRadioButton(text)
+            self.level.addButton(radio, index)
+            levels.addWidget(radio)
+        levels.addStretch(1)
+        self.level.button(COMMUNE_LEVEL).setChecked(True)
+        form.addRow("Đơn vị là:", levels)
+        self.level_hint = QLabel()
+        self.level_hint.setWordWrap(True)
+        form.addRow(self.level_hint)
         self.fields: dict[str, QLineEdit] = {}
+        self.field_labels: dict[str, QLabel] = {}
         for key, label, hint in (
-                ("commune_code", "Mã xã (5 số):", "ví dụ 10507"), ("commune_name", "Tên xã:", "ví dụ Xã Đức Chính"),
-                ("upper_code", "Mã cấp trên:", "huyện 3 số hoặc tỉnh 2 số"),
-                ("upper_name", "Tên cấp trên:", "ví dụ Huyện Cẩm Giàng"),
+                ("commune_code", "", ""), ("commune_name", "", ""), ("upper_code", "", ""), ("upper_name", "", ""),
                 ("province_code", "Mã tỉnh (2 số):", "ví dụ 30"),
                 ("province_name", "Tên tỉnh:", "ví dụ Tỉnh Hải Dương")):
             self.fields[key] = QLineEdit(placeholderText=hint)
+            self.field_labels[key] = QLabel(label)
             if key == "province_code":
                 form.addRow("Chọn tỉnh:", self._province_picker())
-            form.addRow(label, self.fields[key])
+            form.addRow(self.field_labels[key], self.fields[key])
+        self.level.idToggled.connect(lambda *_: self._level_changed())
+        self._level_changed()
         return page
+
+    def upper_level(self) -> bool:
+        return self.level.checkedId() == UPPER_LEVEL
+
+    def choose_level(self, upper: bool) -> None:
+        self.level.button(UPPER_LEVEL if upper else COMMUNE_LEVEL).setChecked(True)
+
+    def _level_changed(self) -> None:
+        level = UPPER_LEVEL if self.upper_level() else COMMUNE_LEVEL
+        for key, (label, hint) in _LABELS[level].items():
+            self.field_labels[key].setText(label)
+            self.fields[key].setPlaceholderText(hint)
+        self.level_hint.setText(
+            "Cấp trên nhận gói dữ liệu của các xã và lập báo cáo tổng hợp; không thu tiền, không in phiếu thu."
+            if level == UPPER_LEVEL else "Xã quản lý hộ, dự án, thu hồi vốn và gửi gói dữ liệu lên cấp trên.")
 
     def _province_picker(self) -> QWidget:
         """Pick from the shipped list to fill the province's code and name; typing them stays possible."""
@@ -171,7 +221,7 @@ class FirstRunWizard(QDialog):
     def _update_buttons(self) -> None:
         step = self.steps.currentIndex()
         self.back.setEnabled(step > 0)
-        last = step == 2 or (step == 0 and self.choice.checkedId() != NEW)
+        last = step == 2 or (step == 0 and self.choice.checkedId() != NEW) or (step == 1 and self.upper_level())
         self.next.setText("Bắt đầu" if last else "Tiếp >")
 
     def go_back(self) -> None:
@@ -181,8 +231,9 @@ class FirstRunWizard(QDialog):
 
     def _setup(self) -> CommuneSetup:
         f = {k: w.text() for k, w in self.fields.items()}
+        mode = Mode.UPPER if self.upper_level() else Mode.COMMUNE
         return CommuneSetup(f["commune_code"], f["commune_name"], f["upper_code"], f["upper_name"],
-                            f["province_code"], f["province_name"], receipt_book=self.receipt_book.text())
+                            f["province_code"], f["province_name"], mode, receipt_book=self.receipt_book.text())
 
     def go_next(self) -> None:
         self.error.show_message("")
@@ -198,6 +249,8 @@ class FirstRunWizard(QDialog):
                 verify_backup(source)
                 restore(self.data_dir, source)
                 self.books = Books.open(self.data_dir)
+            elif step == 1 and self.upper_level():
+                self.books, _ = init_books(self.data_dir, self._setup())
             elif step == 1:
                 validate_setup(self._setup())  # check before moving on, so the clerk fixes it here
                 self.steps.setCurrentIndex(2)

@@ -97,6 +97,7 @@ class HouseholdForm(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.resize(520, 460)
+        self.head_name.setFocus()  # the code is filled in already (and fixed when editing)
 
     def _fields(self) -> dict:
         return {"code": self.code, "head_name": self.head_name, "hamlet": self.hamlet, "id_number": self.id_number,

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -45,6 +44,7 @@ from desktop.services.schedules import due_list
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.doc_model import DocTableModel
 from ui.errors import show_error
+from ui.grouped_header import GroupedHeader
 from ui.period_chooser import PeriodChooser
 from ui.widgets import DateEdit, compact, page_title
 from ui.workers import run_task
@@ -112,11 +112,12 @@ class ReportsPage(QWidget):
         self.last_preview: PdfPreviewDialog | None = None
         self._generation = 0
         self.shown_generation = 0  # the request whose preview (or refusal) is on screen
-        self.choice = QListWidget()
+        # A combo box above the table, not a list beside it: the periodic report's table needs the full width.
+        self.choice = QComboBox()
         for report in self.reports:
-            self.choice.addItem(report.title)
-        self.choice.setFixedWidth(260)
-        self.choice.setWordWrap(True)
+            self.choice.addItem(report.title, report.key)
+        self.choice.setMinimumContentsLength(40)
+        self.choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         # The options, each shown only for the reports that read it.
         self.period = PeriodChooser()
         self.as_of = DateEdit(date.today())
@@ -144,6 +145,10 @@ class ReportsPage(QWidget):
         for category in Category:
             self.category.addItem(category.label, category)
         self.options = QFormLayout()
+        # Options as wide as their content, not stretched across the page over the table.
+        self.options.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        self.search.setMinimumWidth(360)
+        self.options.addRow("Báo cáo:", self.choice)
         self._option_rows = {"period": ("Kỳ báo cáo:", self.period), "as_of": ("Tính đến ngày:", self.as_of),
                              "project": ("Dự án:", self.project), "programme": ("Chương trình:", self.programme),
                              "status": ("Trạng thái:", self.status_filter), "search": ("Tìm:", self.search),
@@ -166,34 +171,30 @@ class ReportsPage(QWidget):
         self.heading.setWordWrap(True)
         self.model = DocTableModel(self)
         self.table = QTableView()
+        self.table.setHorizontalHeader(GroupedHeader(self.table))
         self.table.setModel(self.model)
         compact(self.table)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        right = QVBoxLayout()
-        right.addLayout(self.options)
-        right.addLayout(buttons)
-        right.addWidget(self.heading)
-        right.addWidget(self.table, 1)
-        right.addWidget(self.status)
-        body = QHBoxLayout()
-        body.addWidget(self.choice)
-        body.addLayout(right, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Báo cáo"))
-        layout.addLayout(body, 1)
-        self.choice.currentRowChanged.connect(self._chosen)
-        self.choice.setCurrentRow(0)
+        layout.addLayout(self.options)
+        layout.addLayout(buttons)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        self.choice.currentIndexChanged.connect(self._chosen)
+        self._chosen()
 
     def report(self) -> Report:
-        return self.reports[max(0, self.choice.currentRow())]
+        return self.reports[max(0, self.choice.currentIndex())]
 
     def select(self, key: str) -> None:
         row = [r.key for r in self.reports].index(key)
-        if row == self.choice.currentRow():
+        if row == self.choice.currentIndex():
             self.preview()
         else:
-            self.choice.setCurrentRow(row)
+            self.choice.setCurrentIndex(row)
 
     def _chosen(self) -> None:
         used = self.report().options
@@ -237,7 +238,7 @@ class ReportsPage(QWidget):
             self.model.set_doc(columns, lines)
             self.table.resizeColumnsToContents()
             for column in range(self.model.columnCount()):
-                self.table.setColumnWidth(column, min(self.table.columnWidth(column), 240))
+                self.table.setColumnWidth(column, min(self.table.columnWidth(column), 300))
             self.heading.setText(f"<b>{title}</b><br><i>{' — '.join(subtitles)}</i>")
             shown = sum(1 for kind, _ in lines if kind == "row")
             self.status.setText(f"{count} dòng" + (f" (xem trước {shown} dòng đầu; tệp xuất có đủ)"

@@ -26,7 +26,7 @@ from desktop.books import Books
 from desktop.sync.format import SUFFIX
 from desktop.sync.upper import ImportResult, ImportStatus, import_packages
 from ui.record_model import RecordTableModel
-from ui.widgets import compact, page_title
+from ui.widgets import compact, page_title, wrap_rows
 from ui.workers import run_task
 
 RESULT_COLUMNS = [("package", "Tệp", "text"), ("commune", "Xã", "text"), ("seq", "Gói số", "number"),
@@ -60,7 +60,7 @@ class UpperImportPage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         compact(self.table)
-        self.table.setWordWrap(True)
+        wrap_rows(self.table)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.reregister_confirm = QCheckBox("Tôi đã gọi điện cho xã và đối chiếu đúng vân tay khóa mới hiển thị ở trên")

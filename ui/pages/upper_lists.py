@@ -15,7 +15,7 @@ from desktop.sync.duplicates import describe, find_duplicates
 from desktop.sync.upper import communes, import_log
 from ui.errors import show_error
 from ui.record_model import RecordTableModel
-from ui.widgets import compact, page_title
+from ui.widgets import compact, page_title, wrap_rows
 from ui.workers import run_task
 
 DUPLICATE_COLUMNS = [("id_number", "Số CCCD", "text"), ("why", "Trùng", "text"), ("places", "Nơi được hỗ trợ", "text")]
@@ -42,7 +42,7 @@ class DuplicatesPage(QWidget):
         self.found: list[dict] | None = None
         self.model = RecordTableModel(DUPLICATE_COLUMNS, self)
         self.table = _table(self.model, 2)
-        self.table.setWordWrap(True)
+        wrap_rows(self.table)
         self.status = QLabel()
         self.status.setWordWrap(True)
         again = QPushButton("Kiểm tra lại")
@@ -78,8 +78,9 @@ class DuplicatesPage(QWidget):
                 why.append(f"{len(d['communes'])} xã")
             if "projects" in d["kinds"]:
                 why.append(f"nhiều dự án ({', '.join(d['programmes'])})")
-            places = "; ".join(f"{s['commune_name']}: hộ {s['household']} {s['head_name']}, dự án {s['project']}"
-                               for s in d["supports"])
+            # One place a line: easier to compare than a run-on sentence.
+            places = "\n".join(f"{s['commune_name']}: hộ {s['household']} {s['head_name']}, dự án {s['project']}"
+                                for s in d["supports"])
             rows.append({"id_number": d["id_number"], "why": ", ".join(why), "places": places,
                          "description": describe(d)})
         self.found = found

@@ -11,6 +11,7 @@ from __future__ import annotations
 import heapq
 import random
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -147,7 +148,9 @@ class _Demo:
     # -- projects and money ----------------------------------------------------------------
     def make_projects(self) -> None:
         rng = self.rng
-        targets_by_year: dict[tuple[int, str], list[int]] = {}
+        pools: dict[str, list[int]] = {}
+        projects_in = Counter(_programme_of(pid)[0] for pid in range(1, self.n_projects + 1))
+        supported: dict[str, list[int]] = {}
         policy_json = self.policy.to_json()
         self.events: list[tuple] = []
         self.waiting: dict[int, list[int]] = {}
@@ -155,27 +158,43 @@ class _Demo:
         last_start = max(2021, min(self.as_of.year, 2025))
         for pid in range(1, self.n_projects + 1):
             idea, in_kind = names.PROJECT_IDEAS[(pid - 1) % len(names.PROJECT_IDEAS)]
-            start = date(rng.randint(2021, last_start), rng.randint(2, 6), rng.randint(1, 28))
+            start = date(rng.randint(2021, last_start), rng.randint(1, 12), rng.randint(1, 28))
+            if pid == self.n_projects and self.as_of.year > 2021:
+                # The newest project began about a year before the "as of" date, so whatever that date, its
+                # first installments fall due in the coming weeks and the dashboard has dues to show.
+                start = add_months(self.as_of, -12) + timedelta(days=3)
             if start > self.as_of:
                 start = self.as_of - timedelta(days=30)
             code = f"DA{pid:02d}" if self.n_projects < 100 else f"DA{pid:03d}"
-            programme, component = ("GNBV", "Dự án 2") if pid % 3 else ("DTTS", "Dự án 3")
-            # One pool per year and programme: a household may be in projects of two programmes, but the
-            # "no duplicate support" rule keeps it out of a second project of the same one.
-            if (start.year, programme) not in targets_by_year:
-                review = date(start.year, 1, 1)
-                pool = [h for h in range(1, self.n_households + 1) if self.category_on(h, review).is_target]
-                rng.shuffle(pool)
-                targets_by_year[start.year, programme] = pool
-            pool = targets_by_year[start.year, programme]
-            # In a small commune one project must not take every target household of the year.
-            limit = max(10, (len(pool) + 2) // 3)
+            programme, component = _programme_of(pid)
+            # One pool per programme: a household may be in projects of two programmes, but the "no duplicate
+            # support" rule keeps it out of a second project of the same one, so each household is drawn once.
+            if programme not in pools:
+                pools[programme] = list(range(1, self.n_households + 1))
+                rng.shuffle(pools[programme])
+            pool = pools[programme]
+
+            later: list[int] = []  # households not in the target categories on this project's start date
+            # In a small commune one project must not take every target household: about a quarter of the
+            # households are targets, and each project also draws half as many again to wait for re-lent money.
+            limit = max(3, len(pool) // (7 * projects_in[programme]))
             chosen, budget = [], 0
-            while (pool and len(chosen) < limit
-                   and budget + self.policy.support_for(Category.POOR) <= self.policy.cap_per_project):
-                hid = pool.pop()
+            cap = self.policy.cap_per_project
+            while len(chosen) < limit and budget + self.policy.support_for(Category.POOR) <= cap:
+                hid = self._draw_target(pool, later, start)
+                if hid is None:
+                    break
                 chosen.append(hid)
                 budget += self.policy.support_for(self.category_on(hid, start))
+            # Now and then a household already helped by the programme slips into another project: the demo
+            # then shows the duplicate-support warning and the upper level's duplicate check at work.
+            helped = supported.setdefault(programme, [])
+            if helped and rng.random() < 0.3:
+                twice = rng.choice(helped)
+                if twice not in chosen and self.category_on(twice, start).is_target:
+                    chosen.append(twice)
+                    budget += self.policy.support_for(self.category_on(twice, start))
+            helped.extend(chosen)
             central = budget * 9 // 10
             project_uuid = str(uuid.uuid4())
             self.rows["project"].append({
@@ -188,14 +207,31 @@ class _Demo:
                 "policy_json": policy_json, "created_at": self.now, "updated_at": self.now})
             self._audit("project", project_uuid, {"code": code})
             self.project_meta[pid] = (code, in_kind)
+            # Supports follow the approval within weeks, but not past the year's review (1 January), which
+            # could change the category the household was chosen under, nor past the "as of" date.
+            last_support_day = min(date(start.year, 12, 31), self.as_of)
             for hid in chosen:
-                self.support(pid, hid, start + timedelta(days=rng.randint(0, 40)), round_no=1, draws=[])
+                on = min(start + timedelta(days=rng.randint(0, 40)), last_support_day)
+                self.support(pid, hid, on, round_no=1, draws=[])
             # Households waiting for re-lent money: more target households of the same commune.
-            self.waiting[pid] = [pool.pop() for _ in range(min(len(pool), len(chosen)))]
+            self.waiting[pid] = [hid for _ in range(len(chosen) // 2)
+                                 if (hid := self._draw_target(pool, later, start)) is not None]
+            helped.extend(self.waiting[pid])
+            pool[:0] = later
             lend_day = add_months(start, 13)
             while lend_day <= self.as_of:
                 heapq.heappush(self.events, (lend_day, 1, "lend", pid))
-                lend_day = add_months(lend_day, 6)
+                lend_day = add_months(lend_day, 3)  # the commune lends recovered money out each quarter
+
+    def _draw_target(self, pool: list[int], later: list[int], on: date) -> int | None:
+        """The next household of ``pool`` that is poor, near-poor or newly escaped on ``on``; the others go to
+        ``later``, to return to the pool for later projects."""
+        while pool:
+            hid = pool.pop()
+            if self.category_on(hid, on).is_target:
+                return hid
+            later.append(hid)
+        return None
 
     def support(self, pid: int, hid: int, on: date, *, round_no: int, draws: list[tuple[int, int]]) -> None:
         category = self.category_on(hid, on)
@@ -363,3 +399,8 @@ def make_demo(data_dir: DataDir, *, households: int = 3000, projects: int | None
     return {"households": len(demo.rows["household"]), "projects": len(demo.rows["project"]),
             "receipts": len(demo.rows["receipt"]),
             "memberships": len(demo.rows["membership"]), "data_dir": str(data_dir.root)}
+
+
+def _programme_of(pid: int) -> tuple[str, str]:
+    """Two projects in three belong to the poverty-reduction programme, the third to the ethnic-minority one."""
+    return ("GNBV", "Dự án 2") if pid % 3 else ("DTTS", "Dự án 3")

@@ -175,16 +175,26 @@ def shoot_upper(app: QApplication, out: Path, root: Path) -> None:
     """An upper level that imported three demo communes' packages: its five pages."""
     from desktop.domain import Mode
     from desktop.services.demo import DEMO_SETUP
+    from desktop.services.households import HouseholdChanges, edit_household
     from desktop.services.settings import CommuneSetup, init_books
     from desktop.sync.export import export_package
 
-    packages = []
+    packages, moved = [], None
     for index, (code, name) in enumerate((("10507", "Xã Đức Chính"), ("10510", "Xã Cẩm Hưng"),
                                           ("10513", "Xã Lương Điền"))):
         setup = dataclasses.replace(DEMO_SETUP, commune_code=code, commune_name=name)
         commune = DataDir(root / code)
         make_demo(commune, households=400, projects=3, seed=20 + index, setup=setup)
         with Books.open(commune) as books:
+            supported = books.conn.execute(
+                """SELECT h.code, h.id_number FROM household h JOIN membership m ON m.household_id = h.id
+                   WHERE h.id_number IS NOT NULL ORDER BY h.id LIMIT 1""").fetchone()
+            if moved is None:
+                moved = supported["id_number"]
+            elif index == 2:
+                # Someone supported in the first commune moved here and was supported again: what only the
+                # upper level can see.
+                edit_household(books, supported["code"], HouseholdChanges(id_number=moved))
             packages.append(export_package(books, root / "goi").path)
     upper = DataDir(root / "huyen")
     books, _ = init_books(upper, CommuneSetup("290", "Huyện Cẩm Giàng", "30", "Tỉnh Hải Dương", "30",

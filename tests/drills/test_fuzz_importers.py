@@ -43,6 +43,8 @@ from desktop.sync.consolidate import commune_database
 from desktop.sync.upper import ImportStatus, import_packages
 from tests.sync_helpers import build_zip, export, make_commune, make_upper
 
+# Doubled entries are one of the damages tried: zipfile warns while building them.
+pytestmark = pytest.mark.filterwarnings("ignore:Duplicate name:UserWarning")
 TODAY = date(2026, 6, 30)
 TRIED: Counter[str] = Counter()
 QUICK = settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))

@@ -1,8 +1,51 @@
-"""PyInstaller entry of the window (``vonxoay``): the same ``ui.app:main`` as the installed gui-script."""
+"""PyInstaller entry of the window (``vonxoay``): the same ``ui.app:main`` as the installed gui-script.
+
+``vonxoay --smoke-render PDF PNG [MODULE ...]`` is for the bundle's smoke test only: it imports each
+MODULE (every module of ui/, so that a page or dialog whose Qt module or library was left out of the bundle
+fails here), then draws page 1 of PDF through ``ui.printing`` (pypdfium2's native library, as the receipt
+preview and printing use it) into PNG, and says how much of the page is ink.
+"""
 
 import sys
 
-from ui.app import main
+
+def smoke_render(pdf: str, png: str, *modules: str) -> int:
+    import importlib
+    from pathlib import Path
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])  # noqa: F841 - pages need one to exist
+    for name in modules:
+        importlib.import_module(name)
+    from ui.printing import page_count, render_pages
+
+    pages = page_count(Path(pdf))
+    image = render_pages(Path(pdf), dpi=60, last=0)[0]
+    if not image.save(png):
+        print(f"smoke-render: could not write {png}", flush=True)
+        return 1
+    # A blank page would mean pdfium loaded but drew nothing: count the dark pixels, every 2nd in each direction.
+    ink = sum(1 for y in range(0, image.height(), 2) for x in range(0, image.width(), 2)
+              if image.pixelColor(x, y).lightness() < 128)
+    print(f"smoke-render: {len(modules)} modules imported, {pages} pages, page 1 {image.width()}x{image.height()} px, "
+          f"{ink} dark samples", flush=True)
+    return 0 if ink else 1
+
 
 if __name__ == "__main__":
-    sys.exit(main())
+    if sys.argv[1:2] == ["--smoke-render"] and len(sys.argv) >= 4:
+        sys.exit(smoke_render(*sys.argv[2:]))
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import main
+
+    # The application object is made here, so that it outlives main(): tasks still running in the thread
+    # pool when the window closes (the dashboard's figures, an automatic backup) finish while Qt is still
+    # there. Made inside main() alone, it went with main's return, and a task finishing during the
+    # interpreter's teardown aborted the program (exit 134; the smoke test caught it now and then).
+    app = QApplication(sys.argv[:1])
+    code = main()
+    QThreadPool.globalInstance().waitForDone()
+    sys.exit(code)

@@ -4,7 +4,10 @@
 #   1. every shared library the bundle's programs and plugins need is found (in the bundle or the system);
 #   2. `vonxoay --version` and `vonxoay-cli --version`;
 #   3. the window opens on a new demo commune offscreen, draws, names the commune and closes (exit 0);
-#   4. the command line checks those books, backs them up and prints receipts to a PDF with Vietnamese text.
+#   4. the command line checks those books, backs them up and prints receipts to a PDF with Vietnamese text;
+#   5. the window program imports every module of ui/ (each page and dialog) and draws page 1 of that PDF
+#      through pypdfium2, as the receipt preview and printing do: the native pdfium library works frozen;
+#   6. the Qt parts the window uses are in the bundle, and the big unused ones are not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUNDLE=${1:-dist/vonxoay}
@@ -30,7 +33,8 @@ echo "    $version / $cli_version"
 [[ $version == "VốnXoay "* && $version == "$cli_version" ]] || fail "unexpected versions: $version / $cli_version"
 
 echo "==> window on a new demo commune (offscreen)"
-shown=$(run "$app/vonxoay" --data-dir "$data" --smoke-test)
+shown=$(run timeout 300 "$app/vonxoay" --data-dir "$data" --demo --smoke-test) \
+    || fail "the window did not open and close on the demo commune (exit $?)"
 echo "    $shown"
 [[ $shown == "smoke-test: VốnXoay — "* ]] || fail "the window did not report its commune: $shown"
 
@@ -44,4 +48,27 @@ if command -v pdftotext >/dev/null; then
     [[ $text == *"PHIẾU THU"* ]] || fail "the receipts PDF has no Vietnamese title"
 fi
 echo "    $(du -k "$work/phieu-thu.pdf" | cut -f1) kB of receipts"
+
+echo "==> every ui module imported, receipt page 1 drawn through pypdfium2 (frozen)"
+# All of ui/ but the two development entry points (`python -m ui`, `python -m ui.screenshots`).
+modules=$(find ui -name '*.py' ! -name '__main__.py' ! -name screenshots.py | sed 's/\.py$//; s#/__init__$##; s#/#.#g' | sort)
+drawn=$(run timeout 300 "$app/vonxoay" --smoke-render "$work/phieu-thu.pdf" "$work/trang-1.png" $modules) \
+    || fail "the frozen window could not import its modules or draw the PDF: $drawn"
+echo "    $drawn"
+[[ $drawn == "smoke-render: "*" dark samples" ]] || fail "unexpected answer: $drawn"
+[ -s "$work/trang-1.png" ] || fail "no image of page 1"
+if [ -n "${SMOKE_KEEP_PNG:-}" ]; then cp "$work/trang-1.png" "$SMOKE_KEEP_PNG"; fi
+
+echo "==> Qt parts: used ones in, unused ones out"
+internal=$app/_internal
+for needed in libQt6Core.so.6 libQt6Gui.so.6 libQt6Widgets.so.6 libQt6PrintSupport.so.6 \
+        plugins/printsupport/libcupsprintersupport.so plugins/platforms/libqoffscreen.so \
+        plugins/platforms/libqxcb.so; do
+    find "$internal" -path "*$needed" | grep -q . || fail "missing from the bundle: $needed"
+done
+find "$internal" -name 'libpdfium*' | grep -q . || fail "pypdfium2's native library is not in the bundle"
+unused=$(find "$internal" \( -name 'libQt6Pdf*' -o -name 'libQt6Qml*' -o -name 'libQt6Quick*' \
+    -o -name 'libQt6Network*' -o -name 'libQt6WebEngine*' -o -name 'libQt6Multimedia*' -o -name 'QtNetwork*' \
+    -o -name 'QtQml*' -o -name 'QtPdf*' \) -printf '%f ')
+[ -z "$unused" ] || fail "unused Qt parts in the bundle: $unused"
 echo "==> smoke test passed: $(du -sm "$BUNDLE" | cut -f1) MB unpacked"

@@ -257,13 +257,13 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
     workbook, worksheet = xl.open_rows(path)
     try:
         head = []
-        for row in worksheet.iter_rows(max_row=xl.HEADER_SEARCH_ROWS + 1, values_only=True):
+        for row in xl.read_rows(worksheet, path, max_row=xl.HEADER_SEARCH_ROWS + 1):
             head.append(row)
         if not any(any(v not in (None, "") for v in row) for row in head):
             raise Refused(f"Trang tính đầu tiên “{worksheet.title}” của tệp {path.name} trống.")
         header = xl.find_header(head, worksheet.title, mapping)
         # 0 when the file does not say how many rows it has (files written by some programs do not).
-        total = max(0, (worksheet.max_row or 0) - header.last_row)
+        total = max(0, xl.row_count(worksheet, path) - header.last_row)
         formulas = xl.formula_cells(path, worksheet.title, header.data_row, set(header.fields))
         known = _Books(books.conn, today)
         planned, rejected = [], []
@@ -272,7 +272,7 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
         seen_names: dict[tuple[str, str], int] = {}
         new_hamlets: dict[str, str] = {}
         done = 0
-        for done, (number, cells) in enumerate(xl.iter_values(worksheet, header.data_row), start=1):
+        for done, (number, cells) in enumerate(xl.iter_values(worksheet, header.data_row, path), start=1):
             if done % 1000 == 0:
                 if cancelled and cancelled():
                     raise Refused("Đã dừng nhập theo yêu cầu; chưa ghi gì.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -93,7 +94,9 @@ def check_xlsx(path: Path) -> None:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
             broken = archive.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+    # testzip() decompresses every entry: a damaged deflate stream raises zlib.error, an unknown compression
+    # method NotImplementedError, a damaged header ValueError.
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError) as exc:
         raise Refused(f"Tệp {path.name} bị hỏng, không đọc được ({exc}). Hãy lấy lại bản gốc.") from exc
     if broken is not None:
         raise Refused(f"Tệp {path.name} bị hỏng (phần {broken} không đọc được). Hãy lấy lại bản gốc.")
@@ -125,8 +128,35 @@ def open_rows(path: Path, *, formulas: bool = False):
         workbook = load_workbook(path, read_only=True, data_only=not formulas)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged package
         raise Refused(f"Không đọc được tệp {Path(path).name}: {exc}.") from exc
+    if not workbook.worksheets:
+        workbook.close()
+        raise Refused(f"Tệp {Path(path).name} không có trang tính nào.")
     sheet = workbook.worksheets[0]
     return workbook, sheet
+
+
+def damaged(path: Path, exc: Exception) -> Refused:
+    return Refused(f"Tệp {Path(path).name} bị hỏng, không đọc được trang tính ({type(exc).__name__}: {exc}). "
+                   "Hãy mở bằng Excel, lưu lại rồi nhập lại, hoặc lấy lại bản gốc.")
+
+
+def read_rows(sheet, path: Path, **bounds) -> Iterator[tuple]:
+    """``sheet.iter_rows(values_only=True, **bounds)``, with the damage openpyxl only finds while reading a
+    sheet lazily (broken XML, unknown attributes, bad numbers) turned into a refusal naming the file."""
+    try:
+        yield from sheet.iter_rows(values_only=True, **bounds)
+    except Refused:
+        raise
+    except Exception as exc:  # noqa: BLE001 - openpyxl and the XML parser raise many kinds for a damaged sheet
+        raise damaged(path, exc) from exc
+
+
+def row_count(sheet, path: Path) -> int:
+    """The rows the sheet says it has; 0 when it does not say (files written by some programs do not)."""
+    try:
+        return sheet.max_row or 0
+    except Exception as exc:  # noqa: BLE001 - the size comes from the sheet's own (possibly damaged) XML
+        raise damaged(path, exc) from exc
 
 
 def _mapping_overrides(titles: list[str], overrides: dict[str, str] | None) -> dict[int, str]:
@@ -185,9 +215,9 @@ def find_header(rows: list[tuple], sheet: str, overrides: dict[str, str] | None 
     return Header(sheet, best + 1, last + 1, tuple(titles), fields)
 
 
-def iter_values(sheet, first_row: int) -> Iterator[tuple[int, tuple]]:
+def iter_values(sheet, first_row: int, path: Path) -> Iterator[tuple[int, tuple]]:
     """(row number, values) from ``first_row`` on, skipping wholly empty rows."""
-    for number, row in enumerate(sheet.iter_rows(min_row=first_row, values_only=True), start=first_row):
+    for number, row in enumerate(read_rows(sheet, path, min_row=first_row), start=first_row):
         if any(v not in (None, "") for v in row):
             yield number, row
 
@@ -201,11 +231,11 @@ def formula_cells(path: Path, sheet_name: str, first_row: int, columns: set[int]
     the sheet has formulas at all, which a quick scan of its XML tells."""
     if not _has_formulas(path):
         return {}
-    workbook = load_workbook(path, read_only=True, data_only=False)
+    workbook, _ = open_rows(path, formulas=True)
     try:
         sheet = workbook[sheet_name]
         found: dict[int, list[str]] = {}
-        for number, row in enumerate(sheet.iter_rows(min_row=first_row, values_only=True), start=first_row):
+        for number, row in enumerate(read_rows(sheet, path, min_row=first_row), start=first_row):
             for index in columns:
                 if index < len(row) and isinstance(row[index], str) and row[index].startswith("="):
                     found.setdefault(number, []).append(index)

@@ -311,6 +311,11 @@ def _parse_part(part: dict, data: bytes, name: str) -> list[list]:
             want = "số nguyên" if kind == "INTEGER" else "chuỗi"
             raise Refused(f"{label}, dòng {index + 2}: cột {column} phải là {want}, không phải "
                           f"{json.dumps(rows[index][position], ensure_ascii=False)}.")
+    if columns[0][0] == "id":
+        # SQLite would number a row without an id itself: the store would hold an id the commune never had.
+        missing = next((i for i, row in enumerate(rows) if row[0] is None), None)
+        if missing is not None:
+            raise Refused(f"{label}, dòng {missing + 2}: thiếu mã số dòng (cột id).")
     return rows
 
 

@@ -32,7 +32,7 @@ $data = Join-Path $env:TEMP ("vonxoay-smoke-" + [guid]::NewGuid())
 $versionLine = (& dist\vonxoay\vonxoay-cli.exe --version) | Out-String
 if ($LASTEXITCODE -ne 0 -or $versionLine -notmatch "(\d+\.\d+\.\d+)") { throw "vonxoay-cli --version failed: $versionLine" }
 $version = $Matches[1]
-$window = Start-Process -FilePath dist\vonxoay\vonxoay.exe -ArgumentList "--data-dir", "`"$data`"", "--smoke-test" -Wait -PassThru
+$window = Start-Process -FilePath dist\vonxoay\vonxoay.exe -ArgumentList "--data-dir", "`"$data`"", "--demo", "--smoke-test" -Wait -PassThru
 if ($window.ExitCode -ne 0) { throw "the window's smoke test failed (exit code $($window.ExitCode))" }
 Invoke-Checked "check the demo books" { & dist\vonxoay\vonxoay-cli.exe --data-dir $data check }
 Invoke-Checked "receipts PDF" { & dist\vonxoay\vonxoay-cli.exe --data-dir $data receipt pdf --project DA01 --out "$data\phieu-thu.pdf" }

@@ -44,6 +44,32 @@ def test_smoke_test_flag_opens_the_window_on_the_books_and_exits_cleanly(qapp, t
     assert qapp.topLevelWidgets() == [] or not any(w.isVisible() for w in qapp.topLevelWidgets())
 
 
+def test_smoke_render_imports_the_window_and_draws_a_receipt_page_through_pypdfium2(qapp, tmp_path, capsys):
+    """The bundle's ``--smoke-render`` (packaging/launch_gui.py), run from the source tree: what the frozen
+    program is asked to do in smoke-test.sh."""
+    from desktop.cli import main as cli
+
+    data_dir = DataDir(tmp_path / "data")
+    make_demo(data_dir, households=30, seed=3, as_of=date(2025, 6, 30))
+    pdf, png = tmp_path / "phiếu thu.pdf", tmp_path / "trang-1.png"
+    printed = cli(["--data-dir", str(data_dir.root), "receipt", "pdf", "--project", "DA01", "--out", str(pdf)])
+    assert printed in (0, None) and pdf.is_file()
+    capsys.readouterr()
+    sys.path.insert(0, str(REPO / "packaging"))
+    try:
+        import launch_gui
+    finally:
+        sys.path.remove(str(REPO / "packaging"))
+    assert launch_gui.smoke_render(str(pdf), str(png), "ui.main_window", "ui.printing") == 0
+    said = capsys.readouterr().out
+    assert re.fullmatch(r"smoke-render: 2 modules imported, \d+ pages, page 1 \d+x\d+ px, [1-9]\d* dark samples\n",
+                        said)
+    from PySide6.QtGui import QImage
+
+    image = QImage(str(png))
+    assert image.width() > 300 and image.height() > image.width()  # an A5 page, upright
+
+
 def test_linux_menu_entry_starts_the_window_with_its_icon():
     parser = configparser.ConfigParser(interpolation=None)
     parser.optionxform = str  # keys are case-sensitive in a desktop entry

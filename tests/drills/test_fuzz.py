@@ -2,9 +2,8 @@
 and whatever file sits where the books should be. Each either gives a result or a ``Refused`` with a
 Vietnamese message; nothing else escapes, and a refused file is not changed by a single byte.
 
-Not fuzzed here: the Excel household import and the sync-package import, which do not exist yet in this
-code base. When they land, they need the same contract under fuzzing (any workbook or package bytes: a
-result or a Vietnamese refusal, and the books byte-for-byte unchanged after a refusal).
+The Excel household import and the sync-package import are fuzzed under the same contract in
+``test_fuzz_importers.py``.
 """
 
 from __future__ import annotations

@@ -36,16 +36,6 @@ def smoke_render(pdf: str, png: str, *modules: str) -> int:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--smoke-render"] and len(sys.argv) >= 4:
         sys.exit(smoke_render(*sys.argv[2:]))
-    from PySide6.QtCore import QThreadPool
-    from PySide6.QtWidgets import QApplication
+    from ui.app import main  # it waits for background tasks before the application goes (see ui/app.py)
 
-    from ui.app import main
-
-    # The application object is made here, so that it outlives main(): tasks still running in the thread
-    # pool when the window closes (the dashboard's figures, an automatic backup) finish while Qt is still
-    # there. Made inside main() alone, it went with main's return, and a task finishing during the
-    # interpreter's teardown aborted the program (exit 134; the smoke test caught it now and then).
-    app = QApplication(sys.argv[:1])
-    code = main()
-    QThreadPool.globalInstance().waitForDone()
-    sys.exit(code)
+    sys.exit(main())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -69,6 +70,7 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
     window.show()
     if args.smoke_test:
         app.processEvents()
+        QThreadPool.globalInstance().waitForDone()
         print(f"smoke-test: {window.windowTitle()}", flush=True)
         window.close()
         books.close()
@@ -80,6 +82,9 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
 
         QTimer.singleShot(args.quit_after, app.quit)
     code = app.exec()
+    # Background work (dashboard figures, a backup) must finish while the application still exists: a task
+    # that outlives main() would touch Qt after the QApplication is gone and abort the process at exit.
+    QThreadPool.globalInstance().waitForDone()
     window.close()
     window.deleteLater()
     books.close()

@@ -15,7 +15,6 @@ from desktop.books import Books
 from desktop.errors import Refused
 from desktop.paths import resolve_data_dir
 from desktop.resources import resource_path
-from desktop.services.demo import make_demo
 from ui.errors import install_excepthook, setup_logging
 from ui.lock import ALREADY_OPEN, DataLock
 from ui.theme import apply_theme
@@ -51,6 +50,8 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
         if data_dir.database.exists():
             books = Books.open(data_dir)
         elif args.demo or (demo_when_empty and not args.first_run):
+            from desktop.services.demo import make_demo  # only on a first start: its import is not free
+
             make_demo(data_dir)
             books = Books.open(data_dir)
         else:

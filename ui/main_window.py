@@ -7,7 +7,9 @@ import log — instead of the commune's books, payments and receipts.
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -25,37 +27,29 @@ from PySide6.QtWidgets import (
 from desktop.books import Books
 from desktop.dates import format_date
 from desktop.services.dashboard import last_backup_at
-from ui.dialogs.payment import PaymentDialog
-from ui.dialogs.pdf_preview import PdfPreviewDialog
-from ui.pages.collections import CollectionsPage
-from ui.pages.consolidated import ConsolidatedPage
-from ui.pages.dashboard import DashboardPage
-from ui.pages.households import HouseholdsPage
-from ui.pages.projects import ProjectsPage
-from ui.pages.receipts import ReceiptsPage
-from ui.pages.reports import ReportsPage
-from ui.pages.settings import SettingsPage
-from ui.pages.sync import SyncPage
-from ui.pages.upper_import import UpperImportPage
-from ui.pages.upper_lists import DuplicatesPage, ImportLogPage
 
+if TYPE_CHECKING:
+    from ui.dialogs.payment import PaymentDialog
+
+# Each page's class as "module:Class", imported when the page is first shown: importing every page up front
+# (and with them reportlab, openpyxl, pdfium) doubled the time to a usable window.
 PAGES = (
-    ("dashboard", "Tổng quan", DashboardPage),
-    ("projects", "Dự án", ProjectsPage),
-    ("households", "Hộ gia đình", HouseholdsPage),
-    ("collections", "Thu hồi vốn", CollectionsPage),
-    ("receipts", "Phiếu thu", ReceiptsPage),
-    ("reports", "Báo cáo", ReportsPage),
-    ("sync", "Đồng bộ", SyncPage),
-    ("settings", "Cài đặt", SettingsPage),
+    ("dashboard", "Tổng quan", "ui.pages.dashboard:DashboardPage"),
+    ("projects", "Dự án", "ui.pages.projects:ProjectsPage"),
+    ("households", "Hộ gia đình", "ui.pages.households:HouseholdsPage"),
+    ("collections", "Thu hồi vốn", "ui.pages.collections:CollectionsPage"),
+    ("receipts", "Phiếu thu", "ui.pages.receipts:ReceiptsPage"),
+    ("reports", "Báo cáo", "ui.pages.reports:ReportsPage"),
+    ("sync", "Đồng bộ", "ui.pages.sync:SyncPage"),
+    ("settings", "Cài đặt", "ui.pages.settings:SettingsPage"),
 )
 KEYS = [key for key, _, _ in PAGES]
 UPPER_PAGES = (
-    ("consolidated", "Tổng hợp", ConsolidatedPage),
-    ("upper_import", "Nhập gói", UpperImportPage),
-    ("duplicates", "Trùng lặp", DuplicatesPage),
-    ("import_log", "Nhật ký", ImportLogPage),
-    ("settings", "Cài đặt", SettingsPage),
+    ("consolidated", "Tổng hợp", "ui.pages.consolidated:ConsolidatedPage"),
+    ("upper_import", "Nhập gói", "ui.pages.upper_import:UpperImportPage"),
+    ("duplicates", "Trùng lặp", "ui.pages.upper_lists:DuplicatesPage"),
+    ("import_log", "Nhật ký", "ui.pages.upper_lists:ImportLogPage"),
+    ("settings", "Cài đặt", "ui.pages.settings:SettingsPage"),
 )
 UPPER_KEYS = [key for key, _, _ in UPPER_PAGES]
 
@@ -112,7 +106,8 @@ class MainWindow(QMainWindow):
         """The page, built on first use."""
         if key not in self._pages:
             index = self.keys.index(key)
-            page = self.page_specs[index][2](self.books)
+            module, _, name = self.page_specs[index][2].partition(":")
+            page = getattr(importlib.import_module(module), name)(self.books)
             self._connect(key, page)
             old = self.pages.widget(index)
             self.pages.insertWidget(index, page)
@@ -211,6 +206,8 @@ class MainWindow(QMainWindow):
     def open_payment(self, household: str = "", project: str = "") -> PaymentDialog | None:
         if self.upper_mode:
             return None  # the upper level keeps no books of its own
+        from ui.dialogs.payment import PaymentDialog
+
         dialog = PaymentDialog(self.books, self, household=household or None, project=project or None)
         dialog.receipt_issued.connect(self._receipt_issued)
         dialog.open()
@@ -218,6 +215,8 @@ class MainWindow(QMainWindow):
 
     def _receipt_issued(self, info: dict) -> None:
         self.refresh_after_payment()
+        from ui.dialogs.pdf_preview import PdfPreviewDialog
+
         receipt = info["receipt"]
         self.last_preview = PdfPreviewDialog(info["pdf"], f"Phiếu thu số {receipt['number']}/{receipt['year']}", self)
         self.last_preview.open()

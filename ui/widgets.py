@@ -8,9 +8,13 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
+    QDialog,
+    QFormLayout,
     QFrame,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -124,3 +128,25 @@ def card(title: str) -> tuple[QFrame, QLabel, QLabel]:
     layout.addWidget(value)
     layout.addWidget(note)
     return frame, value, note
+
+
+def lay_out_form_dialog(dialog: QDialog, form: QFormLayout, *below: QWidget,
+                        save_text: str = "Lưu (Enter)") -> QPushButton:
+    """Every form dialog looks and answers the same: the form, then the lines ``below`` it (warnings, the
+    error), then the save button (default: Enter) and Hủy (Esc) on the right. Returns the save button;
+    it calls ``dialog.submit``."""
+    save = QPushButton(save_text)
+    save.setDefault(True)
+    cancel = QPushButton("Hủy (Esc)")
+    save.clicked.connect(dialog.submit)
+    cancel.clicked.connect(dialog.reject)
+    buttons = QHBoxLayout()
+    buttons.addStretch(1)
+    buttons.addWidget(save)
+    buttons.addWidget(cancel)
+    layout = QVBoxLayout(dialog)
+    layout.addLayout(form)
+    for widget in below:
+        layout.addWidget(widget)
+    layout.addLayout(buttons)
+    return save

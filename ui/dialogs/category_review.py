@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit
 
 from desktop.books import Books
 from desktop.domain import Category
 from desktop.errors import Refused
 from desktop.services.households import set_category
-from ui.widgets import DateEdit, ErrorLabel, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
 
 
 class CategoryReviewDialog(QDialog):
@@ -29,19 +29,7 @@ class CategoryReviewDialog(QDialog):
         form.addRow("Phân loại mới:", self.category)
         form.addRow("Có hiệu lực từ:", self.effective_on)
         form.addRow("Ghi chú:", self.note)
-        self.save = QPushButton("Ghi (Enter)")
-        self.save.setDefault(True)
-        cancel = QPushButton("Hủy (Esc)")
-        self.save.clicked.connect(self.submit)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save)
-        buttons.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
+        self.save = lay_out_form_dialog(self, form, self.error, save_text="Ghi (Enter)")
 
     def submit(self) -> None:
         mark_invalid(self.effective_on, False)

@@ -9,11 +9,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLineEdit,
-    QPushButton,
     QSpinBox,
-    QVBoxLayout,
 )
 
 from desktop.books import Books
@@ -28,7 +25,7 @@ from desktop.services.households import (
     next_household_code,
 )
 from desktop.text import fold
-from ui.widgets import DateEdit, ErrorLabel, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
 
 # Which field a refusal is about, found from words the service's messages use.
 _FIELD_WORDS = (("cccd", "id_number"), ("ma ho", "code"), ("ho ten", "head_name"), ("nhan khau", "members"),
@@ -83,19 +80,7 @@ class HouseholdForm(QDialog):
         form.addRow("", self.female_head)
         form.addRow("Ghi chú:", self.notes)
         self.error = ErrorLabel()
-        self.save = QPushButton("Lưu (Enter)")
-        self.save.setDefault(True)
-        cancel = QPushButton("Hủy (Esc)")
-        self.save.clicked.connect(self.submit)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save)
-        buttons.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
+        self.save = lay_out_form_dialog(self, form, self.error)
         self.resize(520, 460)
         self.head_name.setFocus()  # the code is filled in already (and fixed when editing)
 

@@ -10,8 +10,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
-    QPushButton,
-    QVBoxLayout,
 )
 
 from desktop.books import Books
@@ -19,7 +17,7 @@ from desktop.errors import Refused
 from desktop.policy import load_policy, policy_files
 from desktop.services.dashboard import programme_choices
 from desktop.services.projects import ProjectInput, add_project
-from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, lay_out_form_dialog, mark_invalid
 
 BUDGETS = (("budget_central", "Ngân sách trung ương:"), ("budget_local", "Ngân sách địa phương:"),
            ("budget_other", "Vốn huy động khác:"), ("budget_counterpart", "Vốn đối ứng của hộ:"))
@@ -68,19 +66,7 @@ class ProjectForm(QDialog):
             self.budgets[key].setText("0")
             form.addRow(label, self.budgets[key])
         self.error = ErrorLabel()
-        self.save = QPushButton("Lưu (Enter)")
-        self.save.setDefault(True)
-        cancel = QPushButton("Hủy (Esc)")
-        self.save.clicked.connect(self.submit)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save)
-        buttons.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
+        self.save = lay_out_form_dialog(self, form, self.error)
         self._programme_changed()
 
     def _programme_changed(self) -> None:

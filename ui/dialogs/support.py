@@ -11,11 +11,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QVBoxLayout,
 )
 
 from desktop.books import Books
@@ -25,7 +22,7 @@ from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.support import SupportInput, record_support
 from desktop.services.support_check import support_preview
 from ui.household_picker import HouseholdPicker
-from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, lay_out_form_dialog, mark_invalid
 
 
 class SupportDialog(QDialog):
@@ -68,20 +65,7 @@ class SupportDialog(QDialog):
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet("color: #8a5a00;")
         self.error = ErrorLabel()
-        self.save = QPushButton("Ghi hỗ trợ (Enter)")
-        self.save.setDefault(True)
-        cancel = QPushButton("Hủy (Esc)")
-        self.save.clicked.connect(self.submit)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.save)
-        buttons.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.warnings)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
+        self.save = lay_out_form_dialog(self, form, self.warnings, self.error, save_text="Ghi hỗ trợ (Enter)")
         self.resize(600, 520)
         self._confirmed = False
         for signal in (self.amount.textChanged, self.supported_on.dateChanged,

@@ -3,6 +3,8 @@ forgiven), filters by hamlet and category; open, add and edit households."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,12 +22,14 @@ from desktop.books import Books
 from desktop.domain import Category
 from desktop.services.hamlets import list_hamlets
 from desktop.services.households import HouseholdQuery, count_households, list_households
-from ui.dialogs.excel_import import ExcelImportDialog, save_template
 from ui.dialogs.household_form import HouseholdForm
 from ui.dialogs.household_view import HouseholdView
 from ui.household_model import PAGE, HouseholdTableModel
 from ui.widgets import compact, page_title
 from ui.workers import run_task
+
+if TYPE_CHECKING:
+    from ui.dialogs.excel_import import ExcelImportDialog
 
 SEARCH_DELAY_MS = 150
 
@@ -139,12 +143,16 @@ class HouseholdsPage(QWidget):
         self.apply_filters()
 
     def open_import(self) -> ExcelImportDialog:
+        from ui.dialogs.excel_import import ExcelImportDialog  # openpyxl loads when the clerk asks for it
+
         dialog = ExcelImportDialog(self.books, self)
         dialog.imported.connect(lambda _: self._imported())
         dialog.open()
         return dialog
 
     def save_template(self, path=None):
+        from ui.dialogs.excel_import import save_template
+
         written = save_template(self, self.books, path)
         if written:
             self.count.setText(f"Đã lưu mẫu danh sách hộ vào {written}")

@@ -7,8 +7,6 @@ from pathlib import Path
 
 from desktop.commands.common import Outcome, open_books
 from desktop.errors import Refused
-from desktop.importing.households_xlsx import apply_import, plan_import
-from desktop.importing.template import write_template
 from desktop.services.hamlets import list_hamlets
 
 
@@ -44,6 +42,8 @@ def _mapping(pairs: list[str]) -> dict[str, str]:
 
 
 def household_import(args) -> Outcome:
+    from desktop.importing.households_xlsx import apply_import, plan_import  # openpyxl: only here
+
     mapping = _mapping(args.map)
     with open_books(args) as books:
         plan = plan_import(books, args.file, mapping)
@@ -67,6 +67,8 @@ def household_import(args) -> Outcome:
 
 
 def household_template(args) -> Outcome:
+    from desktop.importing.template import write_template
+
     if args.out.suffix.lower() != ".xlsx":
         raise Refused(f"Mẫu là tệp Excel: hãy đặt tên có đuôi .xlsx (đang là “{args.out.name}”).")
     with open_books(args) as books:

@@ -10,23 +10,20 @@ import json
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from desktop.books import Books
 from desktop.commands.common import Outcome, date_arg, only_in, open_books, positive_int, vnd
 from desktop.dates import format_date
 from desktop.domain import Category, Mode, ProjectStatus
 from desktop.errors import Refused
-from desktop.reports import tabular
-from desktop.reports.due_doc import due_doc
-from desktop.reports.household_register import household_register_doc
-from desktop.reports.ledger import ledger_doc, project_ledger
-from desktop.reports.pdfkit import write_atomic
-from desktop.reports.period import period_report
-from desktop.reports.period_doc import period_doc
-from desktop.reports.project_register import project_register_doc, project_rows
-from desktop.reports.tabular import TabularDoc
 from desktop.services import schedules
 from desktop.services.households import HouseholdQuery
+
+# The documents (reportlab, openpyxl) are imported by the command that writes one: every other command of
+# vonxoay-cli starts without loading them.
+if TYPE_CHECKING:
+    from desktop.reports.tabular import TabularDoc
 
 FORMATS = ["json", "xlsx", "pdf"]
 
@@ -37,6 +34,9 @@ def _output(p) -> None:
 
 
 def _emit(args, books: Books, stem: str, data: dict, text: str, build: Callable[[], TabularDoc]) -> Outcome:
+    from desktop.reports import tabular
+    from desktop.reports.pdfkit import write_atomic
+
     """Write the chosen format; JSON goes to stdout (and to --out if given), XLSX/PDF to a file."""
     fmt = args.format
     if fmt == "json":
@@ -95,6 +95,8 @@ def register(commands, common) -> None:
 
 
 def report_due(args) -> Outcome:
+    from desktop.reports.due_doc import due_doc
+
     with open_books(args) as books:
         result = schedules.due_list(books, args.as_of or date.today(), within_days=args.within)
         text = (f"Tính đến {format_date(result['as_of'])}: {len(result['rows'])} kỳ đến hạn/quá hạn, còn phải thu "
@@ -119,6 +121,9 @@ def report_fund(args) -> Outcome:
 
 
 def report_period(args) -> Outcome:
+    from desktop.reports.period import period_report
+    from desktop.reports.period_doc import period_doc
+
     if args.date_from > args.date_to:
         raise Refused(f"Ngày bắt đầu {format_date(args.date_from)} sau ngày kết thúc {format_date(args.date_to)}.")
     with open_books(args) as books:
@@ -140,6 +145,8 @@ def _period_text(report) -> str:
 
 
 def report_ledger(args) -> Outcome:
+    from desktop.reports.ledger import ledger_doc, project_ledger
+
     with open_books(args) as books:
         ledger = project_ledger(books.conn, args.project)
         text = (f"Sổ quỹ dự án {ledger['project']}: {len(ledger['rows'])} dòng; thu vào quỹ {vnd(ledger['fund_in'])}, "
@@ -149,6 +156,8 @@ def report_ledger(args) -> Outcome:
 
 
 def report_households(args) -> Outcome:
+    from desktop.reports.household_register import household_register_doc
+
     category = Category.parse(args.category) if args.category else None
     query = HouseholdQuery(search=args.search, hamlet=args.hamlet, category=category, as_of=args.as_of)
     with open_books(args) as books:
@@ -168,6 +177,8 @@ def report_households(args) -> Outcome:
 
 
 def report_projects(args) -> Outcome:
+    from desktop.reports.project_register import project_register_doc, project_rows
+
     with open_books(args) as books:
         rows = project_rows(books.conn, programme=args.programme, status=args.status)
         filters = ", ".join(f for f in (f"chương trình {args.programme}" if args.programme else "",

@@ -66,16 +66,18 @@ def books(data_dir) -> Books:
 def cli(data_dir):
     """Run ``vonxoay-cli --data-dir <tmp> ...`` in-process and capture what it prints."""
 
-    def run(*args: str) -> CliResult:
-        out, err = io.StringIO(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err):
-            try:
-                code = cli_main(["--data-dir", str(data_dir.root), *args])
-            except SystemExit as exit_:  # argparse refusals
-                code = exit_.code if isinstance(exit_.code, int) else 1
-        return CliResult(code, out.getvalue(), err.getvalue())
+    return lambda *args: run_cli(data_dir, *args)
 
-    return run
+
+def run_cli(data_dir: DataDir, *args: str) -> CliResult:
+    """``vonxoay-cli --data-dir DIR ARGS`` in-process, with what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        try:
+            code = cli_main(["--data-dir", str(data_dir.root), *args])
+        except SystemExit as exit_:  # argparse refusals
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return CliResult(code, out.getvalue(), err.getvalue())
 
 
 def books_digest(path: Path) -> str:

@@ -4,20 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
-import sqlite3
 import zipfile
-from contextlib import redirect_stderr, redirect_stdout
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from desktop.books import Books
-from desktop.cli import main as cli_main
 from desktop.domain import Mode
 from desktop.paths import DataDir
 from desktop.services.demo import make_demo
 from desktop.services.settings import CommuneSetup, init_books
+from tests.conftest import books_digest, run_cli
 
 AS_OF = date(2026, 6, 30)
 UPPER = CommuneSetup(commune_code="290", commune_name="Huyện Cẩm Giàng", upper_code="30",
@@ -25,34 +21,7 @@ UPPER = CommuneSetup(commune_code="290", commune_name="Huyện Cẩm Giàng", up
                      mode=Mode.UPPER)
 
 
-# Like tests/conftest.py's, kept here because "conftest" is ambiguous as a module name across test folders.
-@dataclass
-class CliResult:
-    code: int
-    stdout: str
-    stderr: str
-
-    @property
-    def json(self):
-        return json.loads(self.stdout)
-
-
-def books_digest(path: Path) -> str:
-    conn = sqlite3.connect(path)
-    try:
-        return hashlib.sha256("\n".join(conn.iterdump()).encode()).hexdigest()
-    finally:
-        conn.close()
-
-
-def run(data_dir: DataDir, *args: str) -> CliResult:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = cli_main(["--data-dir", str(data_dir.root), *args])
-        except SystemExit as exit_:
-            code = exit_.code if isinstance(exit_.code, int) else 1
-    return CliResult(code, out.getvalue(), err.getvalue())
+run = run_cli  # the sync tests' name for it
 
 
 def make_commune(root: Path, code: str = "10507", *, seed: int = 1, households: int = 30,

@@ -11,7 +11,8 @@ from desktop.reports.period import NUMBER_FIELDS, period_report
 from desktop.sync.ack import accept_ack, make_ack
 from desktop.sync.upper import import_packages
 from desktop.sync.verify import verify_package
-from tests.sync_helpers import books_digest, export, make_commune, make_upper
+from tests.conftest import books_digest
+from tests.sync_helpers import export, make_commune, make_upper
 
 
 @pytest.fixture

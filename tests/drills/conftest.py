@@ -13,6 +13,13 @@ def drill_figures(request):
     return request.config.stash.setdefault(FIGURES, [])
 
 
+@pytest.fixture(scope="module")
+def module_failures(request):
+    """A drill module's failed tests so far: call it when writing the module's figures, at its teardown."""
+    before = request.session.testsfailed
+    return lambda: request.session.testsfailed - before
+
+
 def pytest_terminal_summary(terminalreporter, config):
     lines = config.stash.get(FIGURES, [])
     if lines:

@@ -35,14 +35,12 @@ TRIED: Counter[str] = Counter()
 
 
 @pytest.fixture(scope="module", autouse=True)
-def fuzz_figures(drill_figures, request):
-    failed_before = request.session.testsfailed
+def fuzz_figures(drill_figures, module_failures):
     yield
-    failed = request.session.testsfailed - failed_before
     drill_figures.append(
         f"fuzz: {TRIED['typed']} typed amounts/dates/ID numbers, {TRIED['policy']} policy files and data, "
         f"{TRIED['file']} files opened as books ({TRIED['refused']} refused untouched, {TRIED['opened']} opened "
-        f"and checked, {TRIED['damage found']} with the damage reported by check), problems found: {failed}")
+        f"and checked, {TRIED['damage found']} with the damage reported by check), problems found: {module_failures()}")
 QUICK = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 FILES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 LONG = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -52,15 +52,13 @@ LONG = settings(max_examples=400, deadline=None, suppress_health_check=list(Heal
 
 
 @pytest.fixture(scope="module", autouse=True)
-def importer_fuzz_figures(drill_figures, request):
-    failed_before = request.session.testsfailed
+def importer_fuzz_figures(drill_figures, module_failures):
     yield
-    failed = request.session.testsfailed - failed_before
     drill_figures.append(
         f"importer fuzz: {TRIED['xlsx']} Excel files ({TRIED['xlsx refused']} refused, {TRIED['xlsx planned']} "
         f"planned and imported, {TRIED['xlsx rows']} rows written), {TRIED['vxp']} sync packages "
         f"({TRIED['vxp refused']} refused, {TRIED['vxp imported']} imported), databases changed by a refusal "
-        f"or a dry run: {TRIED['changed']}, problems found: {failed}")
+        f"or a dry run: {TRIED['changed']}, problems found: {module_failures()}")
 
 
 def refused_in_vietnamese(refusal: Refused) -> None:

@@ -40,13 +40,11 @@ def rows_by_table(path: Path) -> dict[str, set[tuple]]:
 
 
 @pytest.fixture(scope="module", autouse=True)
-def upgrade_figures(drill_figures, request):
-    failed_before = request.session.testsfailed
+def upgrade_figures(drill_figures, module_failures):
     upgraded: list[int] = []
     yield upgraded
-    failed = request.session.testsfailed - failed_before
     drill_figures.append(f"upgrades: databases of schema {', '.join(f'v{v}' for v in upgraded)} opened at "
-                         f"v{LATEST_VERSION} with every row intact, problems found: {failed}")
+                         f"v{LATEST_VERSION} with every row intact, problems found: {module_failures()}")
 
 
 def test_a_fixture_exists_for_every_released_schema_version():

@@ -88,7 +88,8 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return conn.execute("PRAGMA user_version").fetchone()[0]
 
 
-def open_store(path: Path, *, create: bool = False, backups_dir: Path | None = None) -> sqlite3.Connection:
+def open_store(path: Path, *, create: bool = False, backups_dir: Path | None = None,
+               now: datetime | None = None) -> sqlite3.Connection:
     """Open (or with ``create``, make) the database at ``path``, upgraded to the latest schema.
 
     An older database is first copied into ``backups_dir`` (default: ``backups/`` beside it). A newer
@@ -127,7 +128,7 @@ def open_store(path: Path, *, create: bool = False, backups_dir: Path | None = N
         if version < LATEST_VERSION:
             if version > 0:
                 backup_copy(conn, (backups_dir or path.parent / "backups")
-                            / f"{path.stem}-truoc-nang-cap-v{version}-{_stamp()}.sqlite")
+                            / f"{path.stem}-truoc-nang-cap-v{version}-{(now or datetime.now()):%Y%m%d-%H%M%S}.sqlite")
             upgrade(conn)
         return conn
     except DAMAGE_ERRORS as exc:
@@ -180,10 +181,6 @@ def backup_copy(conn: sqlite3.Connection, target: Path) -> Path:
             leftover.unlink(missing_ok=True)
         raise
     return target
-
-
-def _stamp() -> str:
-    return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
 @contextlib.contextmanager

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from datetime import UTC, datetime
+
+from desktop import clock
 
 
 def now_iso() -> str:
     """UTC timestamps in the books, so that a PC's wrong time zone never reorders events."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+    return clock.now_iso()
 
 
 def record(conn: sqlite3.Connection, actor: str, entity: str, entity_uuid: str, action: str,

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from db.connection import DAMAGE_ERRORS, is_damage, open_store, refusal_for, transaction
+from desktop import clock
 from desktop.catalogue import catalogue_outdated, refresh_catalogue
 from desktop.errors import Refused
 from desktop.paths import DataDir
@@ -34,7 +35,7 @@ class Books:
 
     @classmethod
     def open(cls, data_dir: DataDir, *, create: bool = False, actor: str | None = None) -> Books:
-        conn = open_store(data_dir.database, create=create, backups_dir=data_dir.backups)
+        conn = open_store(data_dir.database, create=create, backups_dir=data_dir.backups, now=clock.now())
         books = cls(conn, data_dir, actor or default_actor())
         try:
             if catalogue_outdated(conn):

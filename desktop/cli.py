@@ -13,11 +13,10 @@ import sqlite3
 import sys
 import traceback
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 
 from db.connection import is_damage, refusal_for
-from desktop import __version__
+from desktop import __version__, clock
 from desktop.commands import REGISTRARS
 from desktop.commands.common import Outcome
 from desktop.errors import Refused
@@ -64,7 +63,7 @@ def _log_failure(data_dir_arg: str | None) -> Path | None:
             folder.mkdir(parents=True, exist_ok=True)
             path = folder / "vonxoay-cli.log"
             with path.open("a", encoding="utf-8") as log:
-                log.write(f"--- {datetime.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n")
+                log.write(f"--- {clock.now().isoformat(timespec='seconds')} {' '.join(sys.argv)}\n")
                 log.write(traceback.format_exc())
             return path
         except OSError:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from desktop import clock
 from desktop.errors import Refused
 
 # Provinces as of the 2004 list (QĐ 124/2004/QĐ-TTg), three digits as printed on a CCCD.
@@ -38,7 +39,7 @@ def normalise_id_number(text: str | None, *, today: date | None = None) -> str |
     if digits[:3] not in CCCD_PROVINCES:
         raise Refused(f"Số CCCD “{text}”: mã tỉnh “{digits[:3]}” ở 3 chữ số đầu không tồn tại.")
     birth_year = _CENTURY[int(digits[3])] + int(digits[4:6])
-    if birth_year > (today or date.today()).year or birth_year < 1880:
+    if birth_year > (today or clock.today()).year or birth_year < 1880:
         raise Refused(f"Số CCCD “{text}”: năm sinh {birth_year} suy ra từ chữ số thứ 4–6 không hợp lệ.")
     return digits
 

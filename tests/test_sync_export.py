@@ -6,11 +6,10 @@ import json
 import re
 import sqlite3
 import zipfile
-from datetime import date
 
 import pytest
 
-from desktop import signing
+from desktop import clock, signing
 from desktop.books import Books
 from desktop.sync import format as fmt
 from desktop.sync.export import export_package
@@ -49,7 +48,7 @@ def test_sequence_only_grows_and_history_is_kept(commune, tmp_path):
     first = run(commune, "--json", "sync", "export", "--out", str(tmp_path)).json
     second = run(commune, "--json", "sync", "export", "--out", str(tmp_path)).json
     assert second["seq"] == first["seq"] + 1
-    assert f"_{second['seq']:06d}_{date.today():%Y%m%d}.vxp" in second["path"]
+    assert f"_{second['seq']:06d}_{clock.today():%Y%m%d}.vxp" in second["path"]
     history = run(commune, "--json", "sync", "history").json["exports"]
     assert [h["seq"] for h in history][-2:] == [first["seq"], second["seq"]]
     assert history[-1]["sha256"] == second["sha256"]

@@ -8,7 +8,6 @@ import log — instead of the commune's books, payments and receipts.
 from __future__ import annotations
 
 import importlib
-from datetime import date
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.books import Books
 from desktop.dates import format_date
 from desktop.services.dashboard import last_backup_at
@@ -154,7 +154,7 @@ class MainWindow(QMainWindow):
         places = " · ".join(dict.fromkeys(p for p in (s.get("upper_name", ""), s.get("province_name", "")) if p))
         self.commune_label.setText(f"<b style='font-size:13pt'>{name}</b>&nbsp;&nbsp;{places}"
                                    + ("&nbsp;&nbsp;<i>(xã mẫu)</i>" if s.get("demo") == "1" else ""))
-        self.as_of_label.setText(f"Số liệu đến ngày <b>{format_date(date.today())}</b>")
+        self.as_of_label.setText(f"Số liệu đến ngày <b>{format_date(clock.today())}</b>")
         self.as_of_label.setTextFormat(Qt.TextFormat.RichText)
         last = last_backup_at(self.books.data_dir)
         self.backup_label.setText("Sao lưu gần nhất: " + (f"{last:%H:%M %d/%m/%Y}" if last else "chưa có"))
@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         worker; the clerk can work meanwhile) and removes automatic copies older than the kept days.
         Returns the task, or None when today's copy exists."""
         last = last_backup_at(self.books.data_dir)
-        if last is not None and last.date() >= date.today():
+        if last is not None and last.date() >= clock.today():
             return None
         data_dir, actor = self.books.data_dir, self.books.actor
 

@@ -7,6 +7,7 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from desktop import clock
 from ui.widgets import DateEdit
 
 CUSTOM = "custom"
@@ -27,7 +28,7 @@ class PeriodChooser(QWidget):
     def __init__(self, parent=None, *, today: date | None = None):
         super().__init__(parent)
         self.preset = QComboBox()
-        for label, start, end in presets(today or date.today()):
+        for label, start, end in presets(today or clock.today()):
             self.preset.addItem(label, (start, end))
         self.preset.addItem("Tùy chọn ngày", CUSTOM)
         self.date_from = DateEdit()

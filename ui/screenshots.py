@@ -20,6 +20,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from desktop import clock
 from desktop.books import Books  # noqa: E402
 from desktop.paths import DataDir  # noqa: E402
 from desktop.services.demo import make_demo  # noqa: E402
@@ -70,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
                 if key == "dashboard":
                     settle(app, lambda p=page: p.figures is not None)
                 elif key == "reports":
-                    page.period.set_period(date(date.today().year, 1, 1), date.today())
+                    page.period.set_period(date(clock.today().year, 1, 1), clock.today())
                     page.preview()
                     settle(app, lambda p=page: p.shown_generation == p._generation)
                 elif key == "sync":
@@ -218,7 +219,7 @@ def shoot_upper(app: QApplication, out: Path, root: Path) -> None:
             if key == "duplicates":
                 settle(app, lambda p=page: p.found is not None, timeout=60)
             if key == "consolidated":
-                page.period.set_period(date(2021, 1, 1), date.today())
+                page.period.set_period(date(2021, 1, 1), clock.today())
                 page.report = None
                 page.compute()
                 settle(app, lambda p=page: p.report is not None, timeout=60)

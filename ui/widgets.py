@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.errors import Refused
 from desktop.money import format_vnd, parse_amount
 
@@ -59,7 +60,7 @@ class DateEdit(QDateEdit):
         super().__init__(parent)
         self.setDisplayFormat("dd/MM/yyyy")
         self.setCalendarPopup(True)
-        self.set_date(value or date.today())
+        self.set_date(value or clock.today())
 
     def set_date(self, value: date) -> None:
         self.setDate(QDate(value.year, value.month, value.day))

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from desktop import clock
 from desktop.commands.common import Outcome, amount_arg, date_arg, only_in, open_books, vnd
 from desktop.domain import Mode
 from desktop.services import projects
@@ -74,7 +75,7 @@ def support_list(args) -> Outcome:
 def notice(args) -> Outcome:
     from desktop.reports.lists_pdf import public_notice as write
 
-    start = args.posted_from or date.today()
+    start = args.posted_from or clock.today()
     with open_books(args) as books:
         project, members = projects.project_members(books, args.project)
         path = write(args.out, books.settings(), project, members, posted_from=start,

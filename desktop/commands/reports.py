@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from desktop import clock
 from desktop.books import Books
 from desktop.commands.common import Outcome, date_arg, only_in, open_books, positive_int, vnd
 from desktop.dates import format_date
@@ -98,7 +98,7 @@ def report_due(args) -> Outcome:
     from desktop.reports.due_doc import due_doc
 
     with open_books(args) as books:
-        result = schedules.due_list(books, args.as_of or date.today(), within_days=args.within)
+        result = schedules.due_list(books, args.as_of or clock.today(), within_days=args.within)
         text = (f"Tính đến {format_date(result['as_of'])}: {len(result['rows'])} kỳ đến hạn/quá hạn, còn phải thu "
                 f"{vnd(result['total_outstanding'])}, trong đó quá hạn {vnd(result['total_overdue'])}.")
         return _emit(args, books, f"den-han-{result['as_of']}", result, text,

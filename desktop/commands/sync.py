@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from desktop import clock
 from desktop.commands.common import Outcome, date_arg, only_in, open_books
 from desktop.domain import Mode
 from desktop.errors import Refused
@@ -122,7 +123,7 @@ def upper_report(args) -> Outcome:
     from desktop.dates import format_date
     from desktop.sync.consolidate import consolidate
 
-    end = args.date_to or date.today()
+    end = args.date_to or clock.today()
     start = args.date_from or date(end.year, 1, 1)
     with open_books(args) as books:
         report = consolidate(books, start, end, only=args.commune)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 
-from desktop import audit
+from desktop import audit, clock
 from desktop.books import Books
 from desktop.dates import parse_date
 from desktop.domain import Category
@@ -252,7 +252,7 @@ class _Books:
 def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None = None, *,
                 progress: Progress = None, cancelled: Cancelled = None, today: date | None = None) -> ImportPlan:
     path = Path(path)
-    today = today or date.today()
+    today = today or clock.today()
     xl.check_xlsx(path)
     workbook, worksheet = xl.open_rows(path)
     try:
@@ -355,7 +355,7 @@ def _match(clean: dict, number: int, known: _Books, seen_codes: dict, seen_ids: 
     changes = _changes(existing, clean)
     if "category" in changes:
         # A new category is a new entry in the history; it must come after the last one to take effect.
-        effective = (clean["category_on"] or date.today()).isoformat()
+        effective = (clean["category_on"] or clock.today()).isoformat()
         if existing["category_since"] and effective <= existing["category_since"]:
             return RowProblem(number, f"Dòng {number}: hộ {existing['code']} đổi phân loại nhưng ngày xếp loại "
                                       f"{date.fromisoformat(effective):%d/%m/%Y} không sau lần xếp loại gần nhất "
@@ -385,7 +385,7 @@ def _changes(existing: dict, clean: dict) -> dict:
 
 def apply_import(books: Books, plan: ImportPlan, *, progress: Progress = None, cancelled: Cancelled = None,
                  today: date | None = None) -> ImportResult:
-    today = today or date.today()
+    today = today or clock.today()
     work = [r for r in plan.rows if r.action != "unchanged"]
     if not work:
         return ImportResult(0, 0, plan.count("unchanged"), plan.rejected, ())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from desktop import clock
 from desktop.dates import format_date
 from desktop.fund import AGING_BUCKETS
 from desktop.money import format_vnd
@@ -27,7 +28,7 @@ _SUMMED = {"amount_due": 7, "paid": 8, "outstanding": 9}
 
 def due_doc(settings: dict, due: dict, *, made_on: date | None = None) -> TabularDoc:
     """``due`` is what ``schedules.due_list`` returns."""
-    made_on = made_on or date.today()
+    made_on = made_on or clock.today()
     lines: list = []
     hamlet, sums, grand, number = None, {}, dict.fromkeys(_SUMMED, 0), 0
 

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import date
 
+from desktop import clock
 from desktop.domain import Category
 from desktop.reports.tabular import TabularDoc
 from desktop.reports.xlsxkit import Column, place_and_date
@@ -49,7 +50,7 @@ _HOUSEHOLD_SQL = """
 
 def household_lines(conn: sqlite3.Connection, query: HouseholdQuery) -> Iterator:
     """Register rows straight from the cursor, then the totals row."""
-    as_of = (query.as_of or date.today()).isoformat()
+    as_of = (query.as_of or clock.today()).isoformat()
     where, params = household_where(conn, query)
     sums = dict.fromkeys(_HOUSEHOLD_SUMS, 0)
     labels = {c.value: c.label for c in Category}
@@ -70,7 +71,7 @@ def household_lines(conn: sqlite3.Connection, query: HouseholdQuery) -> Iterator
 def household_register_doc(conn: sqlite3.Connection, settings: dict, query: HouseholdQuery | None = None,
                            *, made_on: date | None = None) -> TabularDoc:
     query = query or HouseholdQuery()
-    as_of = query.as_of or date.today()
+    as_of = query.as_of or clock.today()
     filters = []
     if query.hamlet:
         filters.append(f"thôn: {query.hamlet}")
@@ -84,7 +85,7 @@ def household_register_doc(conn: sqlite3.Connection, settings: dict, query: Hous
         sheet_name="Sổ đăng ký hộ", unit=f"UBND {settings.get('commune_name', '')}",
         title="SỔ ĐĂNG KÝ HỘ THAM GIA DỰ ÁN HỖ TRỢ PHÁT TRIỂN SẢN XUẤT", columns=HOUSEHOLD_COLUMNS,
         lines=household_lines(conn, query), subtitles=subtitles,
-        place_date=place_and_date(settings, made_on or date.today()),
+        place_date=place_and_date(settings, made_on or clock.today()),
         signers=[("NGƯỜI LẬP BIỂU", settings.get("signer_clerk", "")),
                  ("CHỦ TỊCH UBND XÃ", settings.get("signer_chairman", ""))],
         freeze_columns=3,

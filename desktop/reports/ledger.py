@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+from desktop import clock
 from desktop.domain import FundingSource
 from desktop.errors import Refused
 from desktop.reports.tabular import TabularDoc
@@ -98,7 +99,7 @@ def ledger_doc(settings: dict, ledger: dict, *, made_on: date | None = None) -> 
         title="SỔ THEO DÕI QUỸ VỐN LUÂN CHUYỂN", columns=COLUMNS, lines=lines,
         subtitles=[f"Dự án: {ledger['project']} — {ledger['name']}", "Đơn vị tính: đồng"],
         notes=["Số âm ở cột “Thu vào quỹ” là phiếu thu bị hủy (ghi đảo vào ngày hủy; phiếu gốc vẫn được giữ)."],
-        place_date=place_and_date(settings, made_on or date.today()),
+        place_date=place_and_date(settings, made_on or clock.today()),
         signers=[("NGƯỜI GHI SỔ", settings.get("signer_clerk", "")),
                  ("KẾ TOÁN", settings.get("signer_accountant", "")),
                  ("CHỦ TỊCH UBND XÃ", settings.get("signer_chairman", ""))],

@@ -13,6 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer, Table, TableStyle
 
+from desktop import clock
 from desktop.dates import format_date
 from desktop.domain import Category
 from desktop.money import amount_in_words, format_vnd
@@ -59,7 +60,7 @@ def _build(path: Path, story_fn, title: str, pagesize) -> Path:
 
 def support_list(path: Path, settings: dict, project: dict, members: list[dict], *, on: date | None = None) -> Path:
     """Bảng kê hỗ trợ: one row per support with the ID number and a column to sign or thumbprint."""
-    on = on or date.today()
+    on = on or clock.today()
 
     def story():
         header = ["STT", "Họ và tên chủ hộ", "Mã hộ", "Số CCCD", "Thôn", "Phân loại", "Số tiền (đồng)",

@@ -55,6 +55,7 @@ from collections import Counter
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 
+from desktop import clock
 from desktop.errors import Refused
 from desktop.fund import management_cost
 from desktop.policy import FundPolicy
@@ -193,7 +194,7 @@ def period_report(conn: sqlite3.Connection, start: date, end: date, *, made_on: 
     distinct = cur.execute("SELECT count(DISTINCT household_id) FROM membership WHERE supported_on <= :end",
                            params).fetchone()[0]
     return PeriodReport(
-        start=start, end=end, made_on=made_on or date.today(),
+        start=start, end=end, made_on=made_on or clock.today(),
         **{key: settings.get(key, "") for key in ("commune_code", "commune_name", "upper_code", "upper_name",
                                                    "province_name", "signer_chairman", "signer_accountant",
                                                    "signer_clerk")},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
+from desktop import clock
 from desktop.domain import ProjectStatus
 from desktop.errors import Refused
 from desktop.reports.tabular import TabularDoc
@@ -68,7 +69,7 @@ def project_register_doc(settings: dict, projects: list[dict], *, filters: str =
         sheet_name="Sổ đăng ký dự án", unit=f"UBND {settings.get('commune_name', '')}",
         title="DANH MỤC DỰ ÁN HỖ TRỢ PHÁT TRIỂN SẢN XUẤT", columns=PROJECT_COLUMNS, lines=lines,
         subtitles=[s for s in (filters, "Đơn vị tính: đồng") if s],
-        place_date=place_and_date(settings, made_on or date.today()),
+        place_date=place_and_date(settings, made_on or clock.today()),
         signers=[("NGƯỜI LẬP BIỂU", settings.get("signer_clerk", "")),
                  ("CHỦ TỊCH UBND XÃ", settings.get("signer_chairman", ""))],
         freeze_columns=3,

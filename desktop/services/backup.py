@@ -16,13 +16,14 @@ from pathlib import Path
 from db import connection
 from db.connection import APPLICATION_ID, backup_copy, open_store, refusal_for
 from db.migrations import LATEST_VERSION
+from desktop import clock
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.paths import DataDir
 
 
 def _stamp() -> str:
-    return datetime.now().strftime("%Y%m%d-%H%M%S")
+    return clock.now().strftime("%Y%m%d-%H%M%S")
 
 
 def _unused_name(folder: Path, prefix: str) -> Path:
@@ -108,7 +109,7 @@ def prune_automatic(folder: Path, days: int, *, today: date | None = None) -> li
     automatic backup always stays, however old, so pruning can never leave no copy at all."""
     if days < 1:
         raise Refused("Phải giữ bản sao lưu tự động ít nhất 1 ngày.")
-    today = today or date.today()
+    today = today or clock.today()
     first_kept = today - timedelta(days=days - 1)
     dated = sorted((day, p) for p in Path(folder).glob(f"{AUTOMATIC_PREFIX}*.sqlite")
                    if (day := _automatic_day(p)) is not None)
@@ -187,7 +188,7 @@ def restore(data_dir: DataDir, source: Path) -> dict:
         # Damaged books are exactly what a restore is for; they are set aside whole, never deleted.
         replaced_copy = _set_aside(current, data_dir.backups / f"vonxoay-bi-hong-{_stamp()}.sqlite")
     if current.exists():
-        live = open_store(current, backups_dir=data_dir.backups)
+        live = open_store(current, backups_dir=data_dir.backups, now=clock.now())
         try:
             code = live.execute("SELECT value FROM settings WHERE key = 'commune_code'").fetchone()
             if code and code[0] != info["commune_code"]:
@@ -221,6 +222,6 @@ def restore(data_dir: DataDir, source: Path) -> dict:
                 current.unlink()
             raise Refused(f"Không khôi phục được vào {data_dir.root}: {exc}.") from exc
     # Opening upgrades an older backup to the current schema (with its own copy aside).
-    open_store(current, backups_dir=data_dir.backups).close()
+    open_store(current, backups_dir=data_dir.backups, now=clock.now()).close()
     return {"path": str(current), "restored_from": str(source), "replaced_copy": str(replaced_copy or ""),
             **info}

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from desktop import clock
 from desktop.books import Books
 from desktop.dates import add_months
 from desktop.fund import AGING_BUCKETS
@@ -33,7 +34,7 @@ class Dashboard:
 
 
 def dashboard(books: Books, as_of: date | None = None) -> Dashboard:
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     conn = books.conn
     month_start = as_of.replace(day=1)
     month_end = add_months(month_start, 1)

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from desktop import audit
+from desktop import audit, clock
 from desktop.dates import add_months
 from desktop.domain import Category, Mode
 from desktop.fund import OpenInstallment, allocate, plan_schedule
@@ -387,7 +387,7 @@ def make_demo(data_dir: DataDir, *, households: int = 3000, projects: int | None
     another commune (several demo communes for an upper level)."""
     if projects is None:
         projects = max(6, min(400, households // 500))
-    demo = _Demo(seed, max(1, households), max(1, projects), as_of or date.today())
+    demo = _Demo(seed, max(1, households), max(1, projects), as_of or clock.today())
     demo.make_hamlets()
     demo.make_households()
     demo.make_projects()

@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from desktop import audit
+from desktop import audit, clock
 from desktop.books import Books
 from desktop.domain import Category
 from desktop.errors import Refused
@@ -81,7 +81,7 @@ def validate_household(conn: sqlite3.Connection, data: HouseholdInput, *, today:
     head = nfc(data.head_name)
     if not head:
         raise Refused(f"Hộ {code}: chưa có họ tên chủ hộ.")
-    today = today or date.today()
+    today = today or clock.today()
     id_number = normalise_id_number(data.id_number, today=today)
     hamlet = require_hamlet(conn, data.hamlet)
     if conn.execute("SELECT 1 FROM household WHERE code = ?", (code,)).fetchone():
@@ -173,7 +173,7 @@ def edit_household(books: Books, code: str, changes: HouseholdChanges) -> dict:
 def set_category(books: Books, code: str, category: Category, effective_on: date, note: str = "") -> dict:
     """Record the outcome of a poverty review; earlier categories stay in the history."""
     household = require_household(books.conn, code)
-    if effective_on > date.today():
+    if effective_on > clock.today():
         raise Refused(f"Ngày hiệu lực {effective_on:%d/%m/%Y} ở tương lai.")
     if books.conn.execute("SELECT 1 FROM household_category WHERE household_id = ? AND effective_on = ?",
                           (household["id"], effective_on.isoformat())).fetchone():
@@ -226,7 +226,7 @@ def _where(conn: sqlite3.Connection, query: HouseholdQuery) -> tuple[str, list]:
         params.append(require_hamlet(conn, query.hamlet)["id"])
     if query.category:
         clauses.append(f"({_CURRENT_CATEGORY}) = ?")
-        params.extend([(query.as_of or date.today()).isoformat(), Category(query.category).value])
+        params.extend([(query.as_of or clock.today()).isoformat(), Category(query.category).value])
     return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
 
 
@@ -243,7 +243,7 @@ def list_households(books: Books, query: HouseholdQuery = HouseholdQuery(), *, l
                     offset: int = 0) -> list[dict]:
     """Households in code order, with the category in force on ``as_of`` (default today)."""
     where, params = _where(books.conn, query)
-    as_of = (query.as_of or date.today()).isoformat()
+    as_of = (query.as_of or clock.today()).isoformat()
     sql = f"""
         SELECT h.id, h.uuid, h.code, h.head_name, h.id_number, hm.name AS hamlet, ({_CURRENT_CATEGORY}) AS category,
                h.ethnic_minority, h.female_head, h.members, h.phone, h.notes

@@ -9,7 +9,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from desktop import audit
+from desktop import audit, clock
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.fund import allocate
@@ -49,7 +49,7 @@ def record_payment(books: Books, data: PaymentInput, *, today: date | None = Non
     household = require_household(conn, data.household)
     if not isinstance(data.amount, int) or data.amount <= 0:
         raise Refused("Số tiền nộp phải là số đồng lớn hơn 0.")
-    if data.paid_on > (today or date.today()):
+    if data.paid_on > (today or clock.today()):
         raise Refused(f"Ngày thu {data.paid_on:%d/%m/%Y} ở tương lai.")
     first_support = conn.execute("SELECT min(supported_on) FROM membership WHERE project_id = ? AND household_id = ?",
                                  (project["id"], household["id"])).fetchone()[0]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from desktop import audit
+from desktop import audit, clock
 from desktop.books import Books
 from desktop.domain import ProjectStatus
 from desktop.errors import Refused
@@ -67,7 +67,7 @@ def add_project(books: Books, data: ProjectInput) -> dict:
     for key, amount in budgets.items():
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             raise Refused(f"Kinh phí ({key}) phải là số đồng không âm.")
-    if data.decision_date and data.decision_date > date.today():
+    if data.decision_date and data.decision_date > clock.today():
         raise Refused(f"Ngày quyết định {data.decision_date:%d/%m/%Y} ở tương lai.")
     policy = load_policy(data.policy, own=books.data_dir.policies)
     now = audit.now_iso()

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from desktop import audit
+from desktop import audit, clock
 from desktop.books import Books
 from desktop.dates import add_months
 from desktop.domain import ProjectStatus
@@ -32,7 +32,7 @@ _PAID_AS_OF = """
 
 def schedule(books: Books, project: str, household: str | None = None, *, as_of: date | None = None) -> list[dict]:
     """Every installment of a project (or one household in it): amount, paid, outstanding, lateness."""
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     project_row = require_project(books.conn, project)
     params = {"as_of": as_of.isoformat(), "project_id": project_row["id"]}
     where = "m.project_id = :project_id"
@@ -132,7 +132,7 @@ def transfer_to_public_works(books: Books, project: str, decided_on: date, decis
     decision = nfc(decision)
     if not decision:
         raise Refused("Phải ghi số quyết định của xã cho việc chuyển sang công trình công ích.")
-    if decided_on > (today or date.today()):
+    if decided_on > (today or clock.today()):
         raise Refused(f"Ngày quyết định {decided_on:%d/%m/%Y} ở tương lai.")
     first = conn.execute("SELECT min(supported_on) FROM membership WHERE project_id = ?",
                          (project_row["id"],)).fetchone()[0]

@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 
-from desktop import audit
+from desktop import audit, clock
 from desktop.books import Books
 from desktop.dates import add_months, months_between
 from desktop.domain import Category, FundingSource, ProjectStatus
@@ -102,7 +102,7 @@ def record_support(books: Books, data: SupportInput, *, today: date | None = Non
     project = require_project(conn, data.project)
     household = require_household(conn, data.household)
     policy = project_policy(project)
-    today = today or date.today()
+    today = today or clock.today()
     if data.supported_on > today:
         raise Refused(f"Ngày hỗ trợ {data.supported_on:%d/%m/%Y} ở tương lai.")
     if project["status"] != ProjectStatus.ACTIVE.value:

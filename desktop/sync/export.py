@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from db.migrations import LATEST_VERSION
-from desktop import __version__, signing
+from desktop import __version__, clock, signing
 from desktop.audit import now_iso
 from desktop.books import Books
 from desktop.domain import Mode
@@ -49,7 +49,7 @@ def export_package(books: Books, out_dir: Path | None = None, *, as_of: date | N
             raise Refused(f"Chưa có {key} trong cài đặt: hãy khởi tạo xã đầy đủ trước khi xuất gói.")
     if signing.public_key_hex(books.conn) is None:
         raise Refused("Dữ liệu chưa có khóa ký của xã; không thể ký gói đồng bộ.")
-    as_of = as_of or date.today()
+    as_of = as_of or clock.today()
     out_dir = Path(out_dir) if out_dir else books.data_dir.exports
     try:
         out_dir.mkdir(parents=True, exist_ok=True)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
+from desktop import clock
 from desktop.books import Books
 from desktop.paths import DataDir
 from desktop.services.demo import make_demo
@@ -35,7 +36,7 @@ def file_digest(path: Path) -> str:
 
 
 def make_commune(data_dir: DataDir, households: int = 40) -> DataDir:
-    make_demo(data_dir, households=households, seed=11, as_of=date.today() - timedelta(days=730))
+    make_demo(data_dir, households=households, seed=11, as_of=clock.today() - timedelta(days=730))
     return data_dir
 
 

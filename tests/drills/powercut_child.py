@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import random
 import sys
-from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from desktop import clock
 from desktop.books import Books  # noqa: E402
 from desktop.errors import Refused  # noqa: E402
 from desktop.paths import DataDir  # noqa: E402
@@ -39,7 +39,7 @@ def main(data_dir: str, seed: int) -> None:
     pairs = owing_pairs(books)
     rng = random.Random(seed)
     print("ready", flush=True)
-    today = date.today()
+    today = clock.today()
     while pairs:
         pair = rng.choice(pairs)
         try:

@@ -9,13 +9,13 @@ import sqlite3
 import subprocess
 import sys
 from contextlib import redirect_stderr, redirect_stdout
-from datetime import date
 from pathlib import Path
 
 import pytest
 from drill_commune import books_digest, file_digest, make_commune, owing_pair
 
 from db.migrations import LATEST_VERSION
+from desktop import clock
 from desktop.books import Books
 from desktop.cli import main as cli_main
 from desktop.domain import Mode
@@ -27,7 +27,7 @@ from desktop.services.payments import PaymentInput, record_payment
 from desktop.services.settings import CommuneSetup, init_books
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-TODAY = date.today()
+TODAY = clock.today()
 
 
 @pytest.fixture

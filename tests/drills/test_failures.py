@@ -13,12 +13,12 @@ import subprocess
 import sys
 import tempfile
 from contextlib import redirect_stderr, redirect_stdout
-from datetime import date
 from pathlib import Path
 
 import pytest
 from drill_commune import INIT_ARGS, AsAnotherUser, books_digest, last_number, make_commune, owing_pair
 
+from desktop import clock
 from desktop.books import Books
 from desktop.cli import main as cli_main
 from desktop.errors import Refused
@@ -26,7 +26,7 @@ from desktop.paths import DataDir
 from desktop.services.checks import check_books
 from desktop.services.payments import PaymentInput, record_payment
 
-TODAY = date.today()
+TODAY = clock.today()
 
 
 def run_cli(*args: str) -> tuple[int, str, str]:

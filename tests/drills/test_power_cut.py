@@ -18,11 +18,12 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
+from desktop import clock
 from desktop.books import Books
 from desktop.services.checks import check_books
 from desktop.services.demo import make_demo
@@ -129,7 +130,7 @@ def run_drill(tmp_path, drill_figures, kills: int, label: str) -> None:
     data_dir = DataDir(tmp_path / "data")
     # A demo commune as it stood two years ago: most of what it lent is still owed today.
     # Enough households that 100 trials never pay everything back (a child that runs out of debt ends by itself).
-    make_demo(data_dir, households=300, seed=11, as_of=date.today() - timedelta(days=730))
+    make_demo(data_dir, households=300, seed=11, as_of=clock.today() - timedelta(days=730))
     seed = int(os.environ.get("VONXOAY_DRILL_SEED", random.SystemRandom().randrange(1, 10_000)))
     started = time.monotonic()
     tally = drill(data_dir, kills, seed)

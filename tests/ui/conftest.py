@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 pytest.importorskip("PySide6")
 
+from desktop import clock
 from desktop.books import Books  # noqa: E402
 from desktop.services.demo import make_demo  # noqa: E402
 
@@ -21,7 +20,7 @@ def _theme(qapp):
 
 @pytest.fixture
 def demo_books(data_dir):
-    make_demo(data_dir, households=1200, seed=3, as_of=date.today())
+    make_demo(data_dir, households=1200, seed=3, as_of=clock.today())
     books = Books.open(data_dir)
     yield books
     books.close()

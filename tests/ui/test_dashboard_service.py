@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
+from desktop import clock
 from desktop.fund import AGING_BUCKETS
 from desktop.services.dashboard import dashboard, household_dues, receipt_book_summary, receipt_register
 from desktop.services.fundbook import fund_figures
@@ -12,7 +13,7 @@ from desktop.services.schedules import due_list
 
 
 def test_dashboard_figures_agree_with_the_due_list_and_fund_books(demo_books):
-    today = date.today()
+    today = clock.today()
     figures = dashboard(demo_books, today)
     due = due_list(demo_books, today, within_days=45)
     assert figures.overdue_amount == due["total_overdue"]

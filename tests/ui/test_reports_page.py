@@ -8,6 +8,7 @@ from datetime import date
 import openpyxl
 from PySide6.QtPrintSupport import QPrinter
 
+from desktop import clock
 from desktop.reports.period import period_report
 from desktop.services.households import HouseholdQuery, count_households
 
@@ -38,17 +39,17 @@ def test_periodic_report_xlsx_from_the_page_matches_period_report(window, qtbot,
     page = window.go("reports")
     page.select("period")
     assert page.period.preset.currentText().startswith("6 tháng đầu năm")
-    page.period.preset.setCurrentIndex(page.period.preset.findText(f"Cả năm {date.today().year - 1}"))
+    page.period.preset.setCurrentIndex(page.period.preset.findText(f"Cả năm {clock.today().year - 1}"))
     start, end = page.period.period()
-    assert (start, end) == (date(date.today().year - 1, 1, 1), date(date.today().year - 1, 12, 31))
-    page.period.set_period(date(2021, 1, 1), date.today())  # typed dates: a custom period
+    assert (start, end) == (date(clock.today().year - 1, 1, 1), date(clock.today().year - 1, 12, 31))
+    page.period.set_period(date(2021, 1, 1), clock.today())  # typed dates: a custom period
     assert page.period.preset.currentData() == "custom"
     model = _previewed(qtbot, page)
     page.last_path = None
     page.export("xlsx", tmp_path / "dinh-ky")
     qtbot.waitUntil(lambda: page.last_path is not None, timeout=20000)
     assert page.last_path.name == "dinh-ky.xlsx"
-    expected = period_report(demo_books.conn, date(2021, 1, 1), date.today()).totals
+    expected = period_report(demo_books.conn, date(2021, 1, 1), clock.today()).totals
     sheet = openpyxl.load_workbook(page.last_path).worksheets[0]
     headers = {}
     for row in sheet.iter_rows(values_only=True):

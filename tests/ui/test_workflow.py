@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop import clock
 from desktop.money import format_vnd
 from desktop.services.dashboard import household_dues, receipt_register
 from tests.conftest import books_digest
@@ -115,7 +116,7 @@ def test_first_morning_from_wizard_to_receipt_pdf(qtbot, set_up_commune):
     # Thu hồi vốn: amount prefilled with the next installment, Enter records it, the receipt previews.
     payment = window.open_payment(code)
     assert payment.amount.text() == "2.333.000"
-    assert payment.paid_on.value() == date.today()
+    assert payment.paid_on.value() == clock.today()
     payment.amount.setFocus()
     qtbot.keyClick(payment.amount, Qt.Key.Key_Return)
     assert payment.result_info is not None, payment.error.text()

@@ -3,7 +3,6 @@ payment through ``desktop.services.payments`` and the receipt PDF opens in the p
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from desktop import clock
 from desktop.books import Books
 from desktop.dates import format_date
 from desktop.errors import Refused
@@ -54,7 +54,7 @@ class PaymentDialog(QDialog):
         self.due_label = QLabel("")
         self.due_label.setWordWrap(True)
         self.amount = MoneyEdit()
-        self.paid_on = DateEdit(date.today())
+        self.paid_on = DateEdit(clock.today())
         self.payer = QLineEdit()
         self.in_kind_box = QCheckBox("Nộp bằng hiện vật")
         self.in_kind = QLineEdit(placeholderText="Mô tả hiện vật (ví dụ: 1 con bê cái 8 tháng tuổi)")

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.books import Books
 from desktop.dates import format_date
 from desktop.domain import Category, FundingSource, ProjectStatus
@@ -195,7 +196,7 @@ class ProjectView(QDialog):
     def _out(self, kind: str) -> Path:
         folder = self.books.data_dir.exports / "danh-sach"
         folder.mkdir(parents=True, exist_ok=True)
-        return folder / f"{kind}-{self.code}-{date.today():%Y%m%d}.pdf"
+        return folder / f"{kind}-{self.code}-{clock.today():%Y%m%d}.pdf"
 
     def print_support_list(self) -> Path | None:
         from desktop.reports.lists_pdf import support_list
@@ -214,7 +215,7 @@ class ProjectView(QDialog):
 
         try:
             project, members = project_members(self.books, self.code)
-            start = date.today()
+            start = clock.today()
             path = public_notice(self._out("cong-khai"), self.books.settings(), project, members,
                                  posted_from=start, posted_to=start + timedelta(days=10))
         except Refused as refusal:

@@ -3,8 +3,6 @@ rule warnings the service raises before the clerk confirms."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -15,6 +13,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
 )
 
+from desktop import clock
 from desktop.books import Books
 from desktop.domain import FundingSource
 from desktop.errors import Refused
@@ -40,7 +39,7 @@ class SupportDialog(QDialog):
         self.picker.household_chosen.connect(self._chosen)
         self.amount = MoneyEdit()
         self.amount.setPlaceholderText("để trống: mức theo quy định của dự án")
-        self.supported_on = DateEdit(date.today())
+        self.supported_on = DateEdit(clock.today())
         self.source = QComboBox()
         for source in FundingSource:
             if source is not FundingSource.FUND:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
 
+from desktop import clock
 from desktop.books import Books
 from desktop.money import format_vnd
 from desktop.services.schedules import due_list
@@ -55,7 +54,7 @@ class CollectionsPage(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        result = due_list(self.books, date.today(), within_days=30)
+        result = due_list(self.books, clock.today(), within_days=30)
         self._rows = result["rows"]
         self.summary.setText(f"{len(self._rows)} kỳ trả · còn phải thu {format_vnd(result['total_outstanding'])} đ"
                              f" · trong đó quá hạn {format_vnd(result['total_overdue'])} đ")

@@ -3,7 +3,6 @@ a reason, and print a whole selection in the background."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.money import format_vnd
@@ -51,8 +51,8 @@ class ReceiptsPage(QWidget):
         self.books = books
         self.book = QComboBox()
         self.use_dates = QCheckBox("Từ ngày")
-        self.date_from = DateEdit(date.today().replace(month=1, day=1))
-        self.date_to = DateEdit(date.today())
+        self.date_from = DateEdit(clock.today().replace(month=1, day=1))
+        self.date_to = DateEdit(clock.today())
         show = QPushButton("Xem")
         show.clicked.connect(self.refresh)
         top = QHBoxLayout()
@@ -149,7 +149,7 @@ class ReceiptsPage(QWidget):
         if not wanted:
             return None
         data_dir, actor = self.books.data_dir, self.books.actor
-        out = self._pdf_path(f"phieu-thu-in-loat-{date.today():%Y%m%d}-{len(wanted)}.pdf")
+        out = self._pdf_path(f"phieu-thu-in-loat-{clock.today():%Y%m%d}-{len(wanted)}.pdf")
 
         def work(progress, cancelled):
             with Books.open(data_dir, actor=actor) as books:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop import clock
 from desktop.books import Books
 from desktop.dates import format_date
 from desktop.domain import Category, ProjectStatus
@@ -120,7 +120,7 @@ class ReportsPage(QWidget):
         self.choice.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         # The options, each shown only for the reports that read it.
         self.period = PeriodChooser()
-        self.as_of = DateEdit(date.today())
+        self.as_of = DateEdit(clock.today())
         self.project = QComboBox()
         self.programme = QComboBox()
         self.programme.addItem("Mọi chương trình", None)

@@ -20,7 +20,7 @@ from desktop.errors import Refused
 from desktop.fund import amount_to_return
 from desktop.paths import DataDir
 from desktop.services import checks, payments, projects, support
-from desktop.services.fundbook import fund_figures
+from desktop.queries.fund import fund_figures
 from desktop.services.hamlets import add_hamlet
 from desktop.services.households import HouseholdInput, add_household
 from desktop.services.settings import init_books

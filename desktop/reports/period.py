@@ -59,6 +59,7 @@ from desktop import clock
 from desktop.errors import Refused
 from desktop.fund import management_cost
 from desktop.policy import FundPolicy
+from desktop.queries.fund import PAID, RECEIPT_COUNTS, as_of_params, fund_figures
 
 # Worse to better: a move up the ladder is an improvement, a move down is falling back.
 _LADDER = {"poor": 0, "near_poor": 1, "escaped": 2, "non_poor": 3}
@@ -150,12 +151,11 @@ def period_report(conn: sqlite3.Connection, start: date, end: date, *, made_on: 
         raise Refused(f"Kỳ báo cáo không hợp lệ: từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}.")
     cur = conn.cursor()
     cur.row_factory = sqlite3.Row
-    params = {"start": start.isoformat(), "end": end.isoformat()}
+    params = {"start": start.isoformat(), "end": end.isoformat(), **as_of_params(end)}
     supports = _by_project(cur, _SUPPORTS, params)
     members = _members(cur, params)
     recovered = _by_project(cur, _RECOVERED, params)
     overdue = _by_project(cur, _OVERDUE, params)
-    transfers = _by_project(cur, _TRANSFERS, params)
     rows = []
     for project in cur.execute("SELECT id, code, name, programme_code, component, status, policy_json "
                                "FROM project ORDER BY code").fetchall():
@@ -165,8 +165,7 @@ def period_report(conn: sqlite3.Connection, start: date, end: date, *, made_on: 
         m = members.get(pid, {})
         policy = FundPolicy.from_json(project["policy_json"])
         commune_cost, upper_cost = management_cost(s.get("budget_in_period", 0), policy)
-        to_date = {"recovered": got.get("recovered_to_date", 0), "relent": s.get("relent_to_date", 0),
-                   "public_works": transfers.get(pid, {}).get("public_works", 0)}
+        to_date = fund_figures(conn, pid, as_of=end)
         disbursed = {k: s.get(k, 0) for k in ("disbursed_central", "disbursed_local", "disbursed_other",
                                                 "disbursed_relent")}
         rows.append(ProjectPeriod(
@@ -182,9 +181,9 @@ def period_report(conn: sqlite3.Connection, start: date, end: date, *, made_on: 
             relent_to_date=to_date["relent"], to_return_in_period=s.get("to_return_in_period", 0),
             to_return_to_date=s.get("to_return_to_date", 0), recovered_in_period=got.get("recovered_in_period", 0),
             recovered_to_date=to_date["recovered"],
-            outstanding=s.get("to_return_to_date", 0) - to_date["recovered"],
+            outstanding=to_date["outstanding"],
             overdue=overdue.get(pid, {}).get("overdue", 0), public_works=to_date["public_works"],
-            fund_balance=to_date["recovered"] - to_date["relent"] - to_date["public_works"],
+            fund_balance=to_date["balance"],
             management_cost_commune=commune_cost, management_cost_upper=upper_cost,
             outcome_improved=m.get("improved", 0), outcome_unchanged=m.get("unchanged", 0),
             outcome_fell_back=m.get("fell_back", 0), outcome_escaped_poverty=m.get("escaped_poverty", 0),
@@ -220,39 +219,27 @@ _SUPPORTS = """
         sum(CASE WHEN supported_on >= :start THEN to_return ELSE 0 END) AS to_return_in_period,
         sum(support_amount) AS disbursed_to_date,
         sum(CASE WHEN source IN ('central', 'local') THEN support_amount ELSE 0 END) AS from_budget_to_date,
-        sum(CASE WHEN source = 'fund' THEN support_amount ELSE 0 END) AS relent_to_date,
         sum(to_return) AS to_return_to_date,
         count(DISTINCT CASE WHEN round >= 2 THEN household_id END) AS households_relent
     FROM membership WHERE supported_on <= :end
     GROUP BY project_id
 """
 
-_RECOVERED = """
-    SELECT r.project_id,
-        sum(CASE WHEN r.issued_on >= :start THEN a.amount ELSE 0 END) AS recovered_in_period,
-        sum(a.amount) AS recovered_to_date
+_RECOVERED = f"""
+    SELECT r.project_id, sum(CASE WHEN r.issued_on >= :start THEN a.amount ELSE 0 END) AS recovered_in_period
     FROM allocation a JOIN receipt r ON r.id = a.receipt_id
-    WHERE r.voided_at IS NULL AND r.issued_on <= :end
+    WHERE {RECEIPT_COUNTS}
     GROUP BY r.project_id
 """
 
 # Overdue on ``end``: due strictly before it (a day late at least) and not paid by receipts issued by then.
-_OVERDUE = """
-    WITH paid AS (
-        SELECT a.installment_id, sum(a.amount) AS paid
-        FROM allocation a JOIN receipt r ON r.id = a.receipt_id
-        WHERE r.voided_at IS NULL AND r.issued_on <= :end
-        GROUP BY a.installment_id
-    )
+_OVERDUE = f"""
+    WITH {PAID}
     SELECT m.project_id, sum(i.amount - coalesce(p.paid, 0)) AS overdue
     FROM installment i JOIN membership m ON m.id = i.membership_id
     LEFT JOIN paid p ON p.installment_id = i.id
     WHERE i.due_on < :end AND m.supported_on <= :end
     GROUP BY m.project_id
-"""
-
-_TRANSFERS = """
-    SELECT project_id, sum(amount) AS public_works FROM fund_transfer WHERE decided_on <= :end GROUP BY project_id
 """
 
 # One row per household and project: the first support's category and date, the household's flags, and

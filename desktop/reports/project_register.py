@@ -8,9 +8,9 @@ from datetime import date
 from desktop import clock
 from desktop.domain import ProjectStatus
 from desktop.errors import Refused
+from desktop.queries.fund import fund_figures
 from desktop.reports.tabular import TabularDoc
 from desktop.reports.xlsxkit import Column, place_and_date
-from desktop.services.fundbook import fund_figures
 
 PROJECT_COLUMNS = [
     Column("STT", 5, "center"), Column("Mã dự án", 9), Column("Tên dự án", 28, "wrap"),

@@ -13,7 +13,7 @@ from desktop.books import Books
 from desktop.dates import add_months
 from desktop.fund import AGING_BUCKETS
 from desktop.paths import DataDir
-from desktop.services.fundbook import LIVE_PAID, fund_figures
+from desktop.queries.fund import fund_figures, household_installments
 from desktop.services.households import category_history, require_household
 from desktop.services.schedules import due_list
 
@@ -81,10 +81,7 @@ def dashboard(books: Books, as_of: date | None = None) -> Dashboard:
 def household_dues(books: Books, household: str) -> list[dict]:
     """Per project the household is in: what it still owes and its next installment (what to prefill)."""
     row = require_household(books.conn, household)
-    projects = books.conn.execute(
-        f"""SELECT p.code AS project, p.name AS project_name, i.due_on, i.amount, {LIVE_PAID} AS paid
-            FROM installment i JOIN membership m ON m.id = i.membership_id JOIN project p ON p.id = m.project_id
-            WHERE m.household_id = ? ORDER BY p.code, i.due_on, i.id""", (row["id"],)).fetchall()
+    projects = household_installments(books.conn, row["id"])
     out: dict[str, dict] = {}
     for r in projects:
         entry = out.setdefault(r["project"], {"project": r["project"], "project_name": r["project_name"],
@@ -107,10 +104,7 @@ def household_file(books: Books, household: str) -> dict:
         """SELECT p.code AS project, p.name AS project_name, m.round, m.source, m.support_amount, m.to_return,
                   m.in_kind, m.supported_on FROM membership m JOIN project p ON p.id = m.project_id
            WHERE m.household_id = ? ORDER BY m.supported_on, m.id""", (row["id"],)).fetchall()
-    installments = conn.execute(
-        f"""SELECT p.code AS project, i.seq, i.due_on, i.amount, {LIVE_PAID} AS paid
-            FROM installment i JOIN membership m ON m.id = i.membership_id JOIN project p ON p.id = m.project_id
-            WHERE m.household_id = ? ORDER BY i.due_on, i.id""", (row["id"],)).fetchall()
+    installments = sorted(household_installments(conn, row["id"]), key=lambda i: (i["due_on"], i["id"]))
     receipts = conn.execute(
         """SELECT r.book, r.year, r.number, r.issued_on, p.code AS project, r.amount, r.method, r.voided_at,
                   r.void_reason FROM receipt r JOIN project p ON p.id = r.project_id
@@ -119,7 +113,8 @@ def household_file(books: Books, household: str) -> dict:
         "household": {**dict(row), "hamlet": hamlet},
         "categories": category_history(conn, row["id"]),
         "memberships": [dict(m) for m in memberships],
-        "schedule": [{**dict(i), "outstanding": i["amount"] - i["paid"]} for i in installments],
+        "schedule": [{"project": i["project"], "seq": i["seq"], "due_on": i["due_on"], "amount": i["amount"],
+                      "paid": i["paid"], "outstanding": i["amount"] - i["paid"]} for i in installments],
         "receipts": [dict(r) for r in receipts],
     }
 

@@ -14,7 +14,7 @@ from desktop.books import Books
 from desktop.errors import Refused
 from desktop.fund import allocate
 from desktop.money import amount_in_words, format_vnd
-from desktop.services.fundbook import fund_balance, open_installments
+from desktop.queries.fund import fund_balance, open_installments
 from desktop.services.households import require_household
 from desktop.services.projects import require_project
 from desktop.services.settings import words_options

@@ -12,6 +12,7 @@ from desktop.audit import now_iso
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.money import amount_in_words
+from desktop.queries.fund import open_installments
 from desktop.services.payments import find_receipt
 from desktop.services.settings import DEFAULTS, words_options
 
@@ -70,31 +71,16 @@ def receipt_hash(commune_code: str, book: str, year: int, number: int, issued_on
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10].upper()
 
 
-def _paid_through(conn: sqlite3.Connection, receipt: sqlite3.Row) -> int:
-    """Live money this household paid in this project up to and including this receipt."""
-    return conn.execute(
-        """SELECT coalesce(sum(amount), 0) FROM receipt
-           WHERE project_id = ? AND household_id = ? AND voided_at IS NULL
-             AND (issued_on < ? OR (issued_on = ? AND id <= ?))""",
-        (receipt["project_id"], receipt["household_id"], receipt["issued_on"], receipt["issued_on"], receipt["id"]),
-    ).fetchone()[0]
-
-
-def _next_due(conn: sqlite3.Connection, receipt: sqlite3.Row, paid: int) -> tuple[int, date | None, int]:
-    """Outstanding after this receipt, and the next installment still (partly) unpaid, oldest first."""
-    installments = conn.execute(
-        """SELECT i.due_on, i.amount FROM installment i JOIN membership m ON m.id = i.membership_id
-           WHERE m.project_id = ? AND m.household_id = ? ORDER BY i.due_on, i.id""",
-        (receipt["project_id"], receipt["household_id"]),
-    ).fetchall()
-    total = sum(amount for _, amount in installments)
-    left = paid
-    for due_on, amount in installments:
-        if left >= amount:
-            left -= amount
-            continue
-        return total - paid, date.fromisoformat(due_on), amount - left
-    return total - paid, None, 0
+def _owed_after(conn: sqlite3.Connection, receipt: sqlite3.Row) -> tuple[int, date | None, int]:
+    """What the household still owed right after this receipt, and its next (partly) unpaid installment:
+    "paid as of" cut at this receipt, so a later payment never changes what an earlier receipt said."""
+    installments = open_installments(conn, receipt["project_id"], receipt["household_id"],
+                                     as_of=date.fromisoformat(receipt["issued_on"]), through_receipt=receipt["id"])
+    outstanding = sum(i.outstanding for i in installments)
+    following = next((i for i in installments if i.outstanding > 0), None)
+    if following is None:
+        return outstanding, None, 0
+    return outstanding, following.due_on, following.outstanding
 
 
 def _view(books: Books, receipt: sqlite3.Row) -> ReceiptView:
@@ -104,8 +90,7 @@ def _view(books: Books, receipt: sqlite3.Row) -> ReceiptView:
         "SELECT h.code, h.head_name, hm.name AS hamlet FROM household h JOIN hamlet hm ON hm.id = h.hamlet_id "
         "WHERE h.id = ?", (receipt["household_id"],)).fetchone()
     project = conn.execute("SELECT code, name FROM project WHERE id = ?", (receipt["project_id"],)).fetchone()
-    paid = _paid_through(conn, receipt)
-    outstanding, next_due_on, next_due_amount = _next_due(conn, receipt, paid)
+    outstanding, next_due_on, next_due_amount = _owed_after(conn, receipt)
     commune = settings.get("commune_name", "")
     return ReceiptView(
         id=receipt["id"], uuid=receipt["uuid"], unit_name=f"UBND {commune}".strip(),

@@ -14,33 +14,23 @@ from desktop.domain import ProjectStatus
 from desktop.errors import Refused
 from desktop.fund import aging_bucket, days_overdue
 from desktop.money import format_vnd
-from desktop.services.fundbook import fund_figures
+from desktop.queries.fund import PAID, as_of_params, fund_figures
 from desktop.services.households import require_household
 from desktop.services.projects import project_policy, require_project
 from desktop.text import nfc
-
-# Paid per installment counting only live receipts issued on or before the as-of date.
-_PAID_AS_OF = """
-    WITH paid AS (
-        SELECT a.installment_id, sum(a.amount) AS paid
-        FROM allocation a JOIN receipt r ON r.id = a.receipt_id
-        WHERE r.voided_at IS NULL AND r.issued_on <= :as_of
-        GROUP BY a.installment_id
-    )
-"""
 
 
 def schedule(books: Books, project: str, household: str | None = None, *, as_of: date | None = None) -> list[dict]:
     """Every installment of a project (or one household in it): amount, paid, outstanding, lateness."""
     as_of = as_of or clock.today()
     project_row = require_project(books.conn, project)
-    params = {"as_of": as_of.isoformat(), "project_id": project_row["id"]}
+    params = {**as_of_params(as_of), "project_id": project_row["id"]}
     where = "m.project_id = :project_id"
     if household:
         params["household_id"] = require_household(books.conn, household)["id"]
         where += " AND m.household_id = :household_id"
     rows = books.conn.execute(
-        f"""{_PAID_AS_OF}
+        f"""WITH {PAID}
         SELECT h.code AS household, h.head_name, hm.name AS hamlet, m.round, m.support_amount, m.supported_on,
                i.seq, i.due_on, i.amount, coalesce(p.paid, 0) AS paid
         FROM installment i JOIN membership m ON m.id = i.membership_id
@@ -70,7 +60,7 @@ def due_list(books: Books, as_of: date, *, within_days: int = 30) -> dict:
     """Installments overdue on ``as_of`` or falling due in the next ``within_days``, by hamlet, with aging."""
     horizon = date.fromordinal(as_of.toordinal() + within_days)
     rows = books.conn.execute(
-        f"""{_PAID_AS_OF}
+        f"""WITH {PAID}
         SELECT hm.name AS hamlet, h.code AS household, h.head_name, h.phone, pr.code AS project,
                i.seq, i.due_on, i.amount AS amount_due, coalesce(p.paid, 0) AS paid
         FROM installment i JOIN membership m ON m.id = i.membership_id
@@ -79,7 +69,7 @@ def due_list(books: Books, as_of: date, *, within_days: int = 30) -> dict:
         LEFT JOIN paid p ON p.installment_id = i.id
         WHERE i.due_on <= :horizon AND i.amount > coalesce(p.paid, 0)
         ORDER BY hm.name, h.code, i.due_on""",
-        {"as_of": as_of.isoformat(), "horizon": horizon.isoformat()},
+        {**as_of_params(as_of), "horizon": horizon.isoformat()},
     )
     out, total, aging = [], 0, {}
     for r in rows:

@@ -17,7 +17,7 @@ from desktop.domain import Category, FundingSource, ProjectStatus
 from desktop.errors import Refused
 from desktop.fund import plan_schedule
 from desktop.money import format_vnd
-from desktop.services.fundbook import drawable_sources, fund_balance
+from desktop.queries.fund import drawable_sources, fund_balance
 from desktop.services.households import category_history, require_household
 from desktop.services.projects import project_policy, require_project
 from desktop.text import nfc

@@ -12,7 +12,7 @@ from desktop import clock
 from desktop.books import Books
 from desktop.paths import DataDir
 from desktop.services.demo import make_demo
-from desktop.services.fundbook import open_installments
+from desktop.queries.fund import open_installments
 
 NOBODY = 65534
 # The same unit as the demo commune and tests/conftest.py's COMMUNE.

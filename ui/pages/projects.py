@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 
 from desktop.books import Books
 from desktop.domain import ProjectStatus
-from desktop.services.fundbook import fund_figures
+from desktop.queries.fund import fund_figures
 from desktop.services.projects import list_projects
 from desktop.text import fold
 from ui.dialogs.project_form import ProjectForm

@@ -1,0 +1,124 @@
+"""What the fund's books say on a date: paid per installment, recovered, the fund balance.
+
+"Paid as of D" is one rule and is written here once: the allocations of receipts issued on or before D that
+are not voided. Schedules, the due list, the dashboard, a receipt's "still owed", the periodic report and
+the payment itself all read it through ``PAID``, ``RECEIPT_COUNTS`` or the functions below. "Fund balance
+as of D" is likewise ``fund_figures(..., as_of=D)`` and nothing else.
+
+Every SQL fragment here takes the named parameters of ``as_of_params``.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+
+from desktop.fund import OpenInstallment
+
+# The end of time for "as of": with no date, every receipt issued so far counts.
+_ALWAYS = "9999-12-31"
+_LAST_ID = 2**62
+
+# A receipt counts towards "paid" on :as_of when it was issued by then and is not voided. :through cuts a
+# day at one receipt (what a receipt itself shows as still owed after it, with same-day receipts in order).
+RECEIPT_COUNTS = """r.voided_at IS NULL
+    AND (r.issued_on < :as_of OR (r.issued_on = :as_of AND r.id <= :through))"""
+
+# A common table ``paid(installment_id, paid)``: what live receipts paid on each installment as of :as_of.
+PAID = f"""paid AS (
+    SELECT a.installment_id, sum(a.amount) AS paid
+    FROM allocation a JOIN receipt r ON r.id = a.receipt_id
+    WHERE {RECEIPT_COUNTS}
+    GROUP BY a.installment_id
+)"""
+
+
+def as_of_params(as_of: date | None = None, *, through_receipt: int | None = None) -> dict[str, object]:
+    return {"as_of": as_of.isoformat() if as_of else _ALWAYS,
+            "through": _LAST_ID if through_receipt is None else through_receipt}
+
+
+def open_installments(conn: sqlite3.Connection, project_id: int, household_id: int, *,
+                      as_of: date | None = None, through_receipt: int | None = None) -> list[OpenInstallment]:
+    """A household's installments in a project, oldest due first, with what was paid on each as of a date."""
+    rows = conn.execute(
+        f"""WITH {PAID}
+            SELECT i.id, i.seq, i.due_on, i.amount, coalesce(p.paid, 0) AS paid
+            FROM installment i JOIN membership m ON m.id = i.membership_id
+            LEFT JOIN paid p ON p.installment_id = i.id
+            WHERE m.project_id = :project_id AND m.household_id = :household_id
+            ORDER BY i.due_on, i.id""",
+        {**as_of_params(as_of, through_receipt=through_receipt), "project_id": project_id,
+         "household_id": household_id},
+    )
+    return [OpenInstallment(r[0], r[1], date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+
+
+def household_installments(conn: sqlite3.Connection, household_id: int, *,
+                           as_of: date | None = None) -> list[sqlite3.Row]:
+    """Every installment of one household across its projects, with paid as of a date (project, due order)."""
+    return conn.execute(
+        f"""WITH {PAID}
+            SELECT i.id, p2.code AS project, p2.name AS project_name, i.seq, i.due_on, i.amount,
+                   coalesce(p.paid, 0) AS paid
+            FROM installment i JOIN membership m ON m.id = i.membership_id JOIN project p2 ON p2.id = m.project_id
+            LEFT JOIN paid p ON p.installment_id = i.id
+            WHERE m.household_id = :household_id ORDER BY p2.code, i.due_on, i.id""",
+        {**as_of_params(as_of), "household_id": household_id},
+    ).fetchall()
+
+
+def recovered(conn: sqlite3.Connection, project_id: int, *, as_of: date | None = None) -> int:
+    """Money returned to a project's fund by receipts that count on ``as_of``."""
+    return conn.execute(
+        f"""SELECT coalesce(sum(a.amount), 0) FROM allocation a JOIN receipt r ON r.id = a.receipt_id
+            WHERE r.project_id = :project_id AND {RECEIPT_COUNTS}""",
+        {**as_of_params(as_of), "project_id": project_id},
+    ).fetchone()[0]
+
+
+def fund_figures(conn: sqlite3.Connection, project_id: int, *, as_of: date | None = None) -> dict[str, int]:
+    """A project's fund on ``as_of`` (default: everything recorded): disbursed by source, to return,
+    recovered, re-lent, public works, balance and outstanding; ``report fund`` prints these keys."""
+    params = {**as_of_params(as_of), "project_id": project_id}
+    row = conn.execute(
+        """SELECT coalesce(sum(support_amount), 0) AS disbursed,
+                  coalesce(sum(CASE WHEN source IN ('central', 'local') THEN support_amount END), 0) AS from_budget,
+                  coalesce(sum(CASE WHEN source = 'other' THEN support_amount END), 0) AS from_other,
+                  coalesce(sum(CASE WHEN source = 'fund' THEN support_amount END), 0) AS relent,
+                  coalesce(sum(to_return), 0) AS to_return,
+                  count(*) AS supports,
+                  count(DISTINCT household_id) AS households,
+                  count(DISTINCT CASE WHEN round >= 2 THEN household_id END) AS households_relent
+           FROM membership WHERE project_id = :project_id AND supported_on <= :as_of""",
+        params,
+    ).fetchone()
+    got = recovered(conn, project_id, as_of=as_of)
+    public_works = conn.execute(
+        "SELECT coalesce(sum(amount), 0) FROM fund_transfer WHERE project_id = :project_id AND decided_on <= :as_of",
+        params).fetchone()[0]
+    return {
+        "disbursed": row[0], "from_budget": row[1], "from_other": row[2], "to_return": row[4],
+        "recovered": got, "relent": row[3], "public_works": public_works,
+        "balance": got - row[3] - public_works, "outstanding": row[4] - got,
+        "supports": row[5], "households": row[6], "households_relent": row[7],
+    }
+
+
+def fund_balance(conn: sqlite3.Connection, project_id: int, *, as_of: date | None = None) -> int:
+    return fund_figures(conn, project_id, as_of=as_of)["balance"]
+
+
+def drawable_sources(conn: sqlite3.Connection, project_id: int) -> list[sqlite3.Row]:
+    """Earlier supports whose returned money is not yet re-lent, oldest first (first in, first out)."""
+    return conn.execute(
+        f"""WITH {PAID}
+            SELECT m.id, m.round, m.supported_on,
+                   (SELECT coalesce(sum(p.paid), 0) FROM installment i JOIN paid p ON p.installment_id = i.id
+                    WHERE i.membership_id = m.id)
+                   - coalesce((SELECT sum(d.amount) FROM fund_draw d WHERE d.source_membership_id = m.id), 0)
+                   AS available
+            FROM membership m WHERE m.project_id = :project_id
+            ORDER BY m.supported_on, m.id""",
+        {**as_of_params(), "project_id": project_id},
+    ).fetchall()

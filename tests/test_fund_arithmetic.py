@@ -201,12 +201,12 @@ def test_another_provinces_policy_file_works_without_code_changes(province_file,
                                                                                          1_667_000]
     assert management_cost(10_000_000, policy) == (250_000, 150_000)
 
-    row = projects.add_project(books, projects.ProjectInput("DA07", "Nuôi dê", policy=province_file))
+    row = projects.add_project(books, projects.ProjectInput("DA07", "Nuôi dê", policy=province_file)).to_json()
     assert row["policy"] == "tinh-mau-2026"
     add_household(books, HouseholdInput("H001", "Nguyễn Văn Dũng", "Thôn Đông", Category.POOR,
-                                        category_on=date(2022, 1, 1)))
+                                        category_on=date(2022, 1, 1))).to_json()
     result = support.record_support(books, support.SupportInput("DA07", "H001", date(2024, 2, 29)),
-                                    today=date(2026, 1, 1))
+                                    today=date(2026, 1, 1)).to_json()
     assert result["to_return"] == 5_000_000
     assert result["schedule"] == [
         {"seq": 1, "due_on": "2024-08-29", "amount": 1_666_500},
@@ -216,18 +216,18 @@ def test_another_provinces_policy_file_works_without_code_changes(province_file,
 
 
 def test_a_project_keeps_the_frozen_copy_of_its_policy(province_file, books):
-    projects.add_project(books, projects.ProjectInput("DA07", "Nuôi dê", policy=province_file))
+    projects.add_project(books, projects.ProjectInput("DA07", "Nuôi dê", policy=province_file)).to_json()
     province_file.write_text(PROVINCE_POLICY.replace("poor = 10_000_000", "poor = 12_000_000")
                              .replace("share_numerator = 1", "share_numerator = 2")
                              .replace("share_denominator = 2", "share_denominator = 3"), encoding="utf-8")
-    projects.add_project(books, projects.ProjectInput("DA08", "Nuôi dê (sửa đổi)", policy=province_file))
+    projects.add_project(books, projects.ProjectInput("DA08", "Nuôi dê (sửa đổi)", policy=province_file)).to_json()
     add_household(books, HouseholdInput("H001", "Nguyễn Văn Dũng", "Thôn Đông", Category.POOR,
-                                        category_on=date(2022, 1, 1)))
+                                        category_on=date(2022, 1, 1))).to_json()
     add_household(books, HouseholdInput("H002", "Đặng Thị Hoa", "Thôn Tây", Category.POOR,
-                                        category_on=date(2022, 1, 1)))
+                                        category_on=date(2022, 1, 1))).to_json()
     today = date(2026, 1, 1)
-    old = support.record_support(books, support.SupportInput("DA07", "H001", date(2024, 5, 1)), today=today)
-    new = support.record_support(books, support.SupportInput("DA08", "H002", date(2024, 5, 1)), today=today)
+    old = support.record_support(books, support.SupportInput("DA07", "H001", date(2024, 5, 1)), today=today).to_json()
+    new = support.record_support(books, support.SupportInput("DA08", "H002", date(2024, 5, 1)), today=today).to_json()
     assert (old["support_amount"], old["to_return"]) == (10_000_000, 5_000_000)
     assert (new["support_amount"], new["to_return"]) == (12_000_000, 8_000_000)
     frozen = projects.project_policy(projects.require_project(books.conn, "DA07"))
@@ -261,12 +261,12 @@ def test_a_broken_policy_file_is_refused_with_the_reason(tmp_path, change, messa
 
 
 def test_schedule_view_after_payments_matches_the_arithmetic(books):
-    projects.add_project(books, projects.ProjectInput("DA01", "Nuôi bò"))
+    projects.add_project(books, projects.ProjectInput("DA01", "Nuôi bò")).to_json()
     add_household(books, HouseholdInput("H001", "Nguyễn Văn Dũng", "Thôn Đông", Category.POOR,
-                                        category_on=date(2022, 1, 1)))
+                                        category_on=date(2022, 1, 1))).to_json()
     today = date(2026, 6, 1)
-    support.record_support(books, support.SupportInput("DA01", "H001", date(2024, 2, 29)), today=today)
-    payments.record_payment(books, payments.PaymentInput("DA01", "H001", 3_000_000, date(2025, 2, 20)), today=today)
+    support.record_support(books, support.SupportInput("DA01", "H001", date(2024, 2, 29)), today=today).to_json()
+    payments.record_payment(books, payments.PaymentInput("DA01", "H001", 3_000_000, date(2025, 2, 20)), today=today).to_json()
     rows = schedules.schedule(books, "DA01", "H001", as_of=date(2026, 3, 30))
     assert [(r["seq"], r["due_on"], r["amount"], r["paid"], r["outstanding"], r["days_overdue"], r["status"])
             for r in rows] == [(1, "2025-02-28", 2_333_000, 2_333_000, 0, 0, "paid"),

@@ -19,8 +19,8 @@ from desktop.domain import Category, FundingSource
 from desktop.errors import Refused
 from desktop.fund import amount_to_return
 from desktop.paths import DataDir
-from desktop.services import checks, payments, projects, support
 from desktop.queries.fund import fund_figures
+from desktop.services import checks, payments, projects, support
 from desktop.services.hamlets import add_hamlet
 from desktop.services.households import HouseholdInput, add_household
 from desktop.services.settings import init_books
@@ -66,10 +66,10 @@ class FundMachine(RuleBasedStateMachine):
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="vonxoay-prop-"))
         self.books, _ = init_books(DataDir(self.tmp / "data"), _setup())
-        add_hamlet(self.books, "Thôn Một")
+        add_hamlet(self.books, "Thôn Một").to_json()
         for code, category in HOUSEHOLDS:
             add_household(self.books, HouseholdInput(code, f"Hộ {code}", "Thôn Một", category,
-                                                     category_on=date(2020, 1, 1)))
+                                                     category_on=date(2020, 1, 1))).to_json()
         self.today = date(2021, 1, 1)
         self.owed: dict[tuple[str, str], int] = defaultdict(int)       # (project, household) → still owed
         self.balance: dict[str, int] = defaultdict(int)                # project → recovered − re-lent
@@ -93,7 +93,7 @@ class FundMachine(RuleBasedStateMachine):
             num, den = spec["share"]
             path.write_text(POLICY.format(code=f"thu-{code.lower()}", num=num, den=den, unit=spec["unit"],
                                           months=spec["months"]), encoding="utf-8")
-            projects.add_project(self.books, projects.ProjectInput(code, f"Dự án {code}", policy=path))
+            projects.add_project(self.books, projects.ProjectInput(code, f"Dự án {code}", policy=path)).to_json()
             self.policy_of[code] = projects.project_policy(projects.require_project(self.books.conn, code))
         # Round-1 supports up front, so that payments, voids and re-lending have something to work on.
         for project, household in starters:
@@ -120,7 +120,7 @@ class FundMachine(RuleBasedStateMachine):
             refused_for = "fund short"
         before = self._changes()
         try:
-            result = support.record_support(self.books, data, today=FAR_FUTURE)
+            result = support.record_support(self.books, data, today=FAR_FUTURE).to_json()
         except Refused:
             assert refused_for is not None, "a valid support was refused"
             assert self._changes() == before, "a refused support wrote something"
@@ -155,7 +155,7 @@ class FundMachine(RuleBasedStateMachine):
         try:
             result = payments.record_payment(
                 self.books, payments.PaymentInput(project, code, amount, self.today, book=book,
-                                                  in_kind="1 con bê" if in_kind else ""), today=FAR_FUTURE)
+                                                  in_kind="1 con bê" if in_kind else ""), today=FAR_FUTURE).to_json()
         except Refused:
             assert amount > owed or amount <= 0, "a valid payment was refused"
             assert self._changes() == before, "a refused payment wrote something"
@@ -178,7 +178,7 @@ class FundMachine(RuleBasedStateMachine):
         book, year, number, project, code, amount = self.live_receipts[index]
         before = self._changes()
         try:
-            payments.void_receipt(self.books, book, number, "Ghi nhầm", year=year)
+            payments.void_receipt(self.books, book, number, "Ghi nhầm", year=year).to_json()
         except Refused:
             assert self.balance[project] - amount < 0, "a void the fund could bear was refused"
             assert self._changes() == before, "a refused void wrote something"

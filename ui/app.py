@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import sys
 
-from PySide6.QtCore import QThreadPool
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -18,6 +17,7 @@ from desktop.resources import resource_path
 from ui.errors import install_excepthook, setup_logging
 from ui.lock import ALREADY_OPEN, DataLock
 from ui.theme import apply_theme
+from ui.workers import wait_for_workers
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
     window.show()
     if args.smoke_test:
         app.processEvents()
-        QThreadPool.globalInstance().waitForDone()
+        wait_for_workers()
         print(f"smoke-test: {window.windowTitle()}", flush=True)
         window.close()
         books.close()
@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
     code = app.exec()
     # Background work (dashboard figures, a backup) must finish while the application still exists: a task
     # that outlives main() would touch Qt after the QApplication is gone and abort the process at exit.
-    QThreadPool.globalInstance().waitForDone()
+    wait_for_workers()
     window.close()
     window.deleteLater()
     books.close()

@@ -12,13 +12,28 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from desktop.errors import Cancelled
 from ui.errors import log_exception
 
 _RUNNING: set = set()
+_WRITER: QThreadPool | None = None
 
 
-class Cancelled(Exception):
-    """Raised by work that saw the Cancel button; nothing it did is kept."""
+def writer_pool() -> QThreadPool:
+    """One thread for every write to the books: operations run one after another, never two at once, so
+    none waits on SQLite's lock and their outcomes arrive in the order the clerk asked for them."""
+    global _WRITER
+    if _WRITER is None:
+        _WRITER = QThreadPool()
+        _WRITER.setMaxThreadCount(1)
+        _WRITER.setExpiryTimeout(-1)
+    return _WRITER
+
+
+def wait_for_workers(msecs: int = -1) -> bool:
+    """Wait for every background job (reads and writes) to finish; True when they all did."""
+    done = QThreadPool.globalInstance().waitForDone(msecs)
+    return (writer_pool().waitForDone(msecs) if _WRITER is not None else True) and done
 
 
 class _Signals(QObject):
@@ -36,6 +51,7 @@ class Task(QRunnable):
         self.done = threading.Event()
         self.result: object = None
         self.error: BaseException | None = None
+        self.delivered = False  # set in the window's thread once the result or error was handed over
 
     def cancel(self) -> None:
         self._cancel.set()
@@ -64,15 +80,18 @@ class _Relay(QObject):
         task = self._task
         _RUNNING.discard(task)
         self.deleteLater()
-        if task.error is not None:
-            self._on_failure(task.error)
-        else:
-            self._on_success(task.result)
+        try:
+            if task.error is not None:
+                self._on_failure(task.error)
+            else:
+                self._on_success(task.result)
+        finally:
+            task.delivered = True
 
 
 def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[object], None],
              on_failure: Callable[[BaseException], None] | None = None, *, show_progress: bool = True,
-             on_cancelled: Callable[[], None] | None = None) -> Task:
+             on_cancelled: Callable[[], None] | None = None, pool: QThreadPool | None = None) -> Task:
     """Start ``work`` in the global thread pool; a progress dialog with Cancel shows while it runs.
     Work that stopped on Cancel reports no error: only ``on_cancelled`` is called, if given."""
     task = Task(work)
@@ -112,7 +131,7 @@ def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[obj
     # Keep the Python object alive while the pool runs it; dropped when its result is delivered.
     _RUNNING.add(task)
     task.setAutoDelete(False)
-    QThreadPool.globalInstance().start(task)
+    (pool or QThreadPool.globalInstance()).start(task)
     return task
 
 

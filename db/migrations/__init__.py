@@ -4,7 +4,13 @@ A released step is never edited; a schema change is a new step at the end. Each 
 statements run inside one transaction together with the bump of ``PRAGMA user_version``.
 """
 
-from db.migrations import v001_initial, v002_fund_lineage, v003_receipt_prints, v004_sync_upper
+from db.migrations import (
+    v001_initial,
+    v002_fund_lineage,
+    v003_receipt_prints,
+    v004_sync_upper,
+    v005_operation_requests,
+)
 
 # Index i holds the step that produces version i + 1.
 STEPS: list[list[str]] = [
@@ -12,6 +18,7 @@ STEPS: list[list[str]] = [
     v002_fund_lineage.STATEMENTS,
     v003_receipt_prints.STATEMENTS,
     v004_sync_upper.STATEMENTS,
+    v005_operation_requests.STATEMENTS,
 ]
 
 LATEST_VERSION = len(STEPS)

@@ -83,11 +83,11 @@ def support_add(args) -> Outcome:
     )
     with open_books(args) as books:
         result = support.record_support(books, data)
-    lines = [f"Đã ghi hỗ trợ {vnd(result['support_amount'])} (vòng {result['round']}); phải hoàn trả "
-             f"{vnd(result['to_return'])}" + (":" if result["schedule"] else " (hộ tự đầu tư).")]
-    lines += [f"  Kỳ {i['seq']}: {vnd(i['amount'])} — hạn {format_date(i['due_on'])}" for i in result["schedule"]]
-    lines += [f"Cảnh báo: {w['message']}" for w in result["warnings"]]
-    return Outcome(result, "\n".join(lines))
+    lines = [f"Đã ghi hỗ trợ {vnd(result.support_amount)} (vòng {result.round}); phải hoàn trả "
+             f"{vnd(result.to_return)}" + (":" if result.schedule else " (hộ tự đầu tư).")]
+    lines += [f"  Kỳ {i.seq}: {vnd(i.amount)} — hạn {format_date(i.due_on)}" for i in result.schedule]
+    lines += [f"Cảnh báo: {w.message}" for w in result.warnings]
+    return Outcome(result.to_json(), "\n".join(lines))
 
 
 def pay(args) -> Outcome:
@@ -95,16 +95,16 @@ def pay(args) -> Outcome:
                                  paid_on=args.on, payer=args.payer, in_kind=args.in_kind, book=args.book)
     with open_books(args) as books:
         result = payments.record_payment(books, data)
-    receipt = result["receipt"]
-    return Outcome(result, f"Phiếu thu quyển {receipt['book']} số {receipt['number']}: {vnd(receipt['amount'])} "
-                           f"({receipt['amount_in_words']}). Còn phải trả {vnd(result['outstanding'])}.")
+    receipt = result.receipt
+    return Outcome(result.to_json(), f"Phiếu thu quyển {receipt.book} số {receipt.number}: {vnd(receipt.amount)} "
+                                     f"({receipt.amount_in_words}). Còn phải trả {vnd(result.outstanding)}.")
 
 
 def receipt_void(args) -> Outcome:
     with open_books(args) as books:
         result = payments.void_receipt(books, args.book, args.number, args.reason, year=args.year)
-    return Outcome(result, f"Đã hủy phiếu thu quyển {result['book']} số {result['number']}/{result['year']}; "
-                           "số phiếu vẫn được giữ.")
+    return Outcome(result.to_json(), f"Đã hủy phiếu thu quyển {result.book} số {result.number}/{result.year}; "
+                                     "số phiếu vẫn được giữ.")
 
 
 def receipt_pdf(args) -> Outcome:
@@ -136,5 +136,5 @@ def schedule(args) -> Outcome:
 def public_works(args) -> Outcome:
     with open_books(args) as books:
         result = schedules.transfer_to_public_works(books, args.project, args.on, args.decision, args.note)
-    return Outcome(result, f"Đã chuyển {result['amount_text']} của dự án {result['project']} sang công trình "
-                           "công ích.")
+    return Outcome(result.to_json(), f"Đã chuyển {result.amount_text} của dự án {result.project} sang công trình "
+                                     "công ích.")

@@ -82,7 +82,7 @@ def _yes_no(text: str) -> bool:
 def hamlet_add(args) -> Outcome:
     with open_books(args) as books:
         row = hamlets.add_hamlet(books, args.name)
-    return Outcome(row, f"Đã thêm thôn {row['name']}.")
+    return Outcome(row.to_json(), f"Đã thêm thôn {row.name}.")
 
 
 def hamlet_list(args) -> Outcome:
@@ -108,8 +108,8 @@ def household_add(args) -> Outcome:
     )
     with open_books(args) as books:
         row = households.add_household(books, data)
-    return Outcome({"id": row["id"], "code": row["code"], "uuid": row["uuid"]},
-                   f"Đã đăng ký hộ {row['code']} — {args.head.strip()} ({category.label}).")
+    return Outcome({"id": row.id, "code": row.code, "uuid": row.uuid},
+                   f"Đã đăng ký hộ {row.code} — {args.head.strip()} ({category.label}).")
 
 
 def household_list(args) -> Outcome:
@@ -145,14 +145,14 @@ def household_edit(args) -> Outcome:
     )
     with open_books(args) as books:
         result = households.edit_household(books, args.code, changes)
-    if not result["changed"]:
-        return Outcome(result, "Không có gì thay đổi.")
-    text = f"Đã sửa hộ {result['code']}: {', '.join(result['changed'])}."
-    return Outcome(result, text)
+    if not result.changed:
+        return Outcome(result.to_json(), "Không có gì thay đổi.")
+    text = f"Đã sửa hộ {result.code}: {', '.join(result.changed)}."
+    return Outcome(result.to_json(), text)
 
 
 def household_category(args) -> Outcome:
     category = Category.parse(args.category)
     with open_books(args) as books:
         result = households.set_category(books, args.code, category, args.on, args.note)
-    return Outcome(result, f"Hộ {result['code']}: {category.label} từ {format_date(args.on)}.")
+    return Outcome(result.to_json(), f"Hộ {result.code}: {category.label} từ {format_date(args.on)}.")

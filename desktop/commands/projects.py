@@ -52,7 +52,7 @@ def project_add(args) -> Outcome:
     )
     with open_books(args) as books:
         row = projects.add_project(books, data)
-    return Outcome(row, f"Đã đăng ký dự án {row['code']} theo quy định {row['policy']}.")
+    return Outcome(row.to_json(), f"Đã đăng ký dự án {row.code} theo quy định {row.policy}.")
 
 
 def project_list(args) -> Outcome:

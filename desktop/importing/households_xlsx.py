@@ -10,7 +10,7 @@ The window's import dialog (and ``household import``) call two functions:
     Each row is checked (missing name or hamlet, bad ID number, unknown category, duplicate within the file
     or with a household already in the books) and planned as insert, update or unchanged. Nothing is written.
     ``progress(done_rows, total_rows)`` is called every 1 000 rows (total 0 when the file does not give its
-    size) and once at the end; ``cancelled()`` returning True stops with a ``Refused``. A file that is not a
+    size) and once at the end; ``cancelled()`` returning True stops with ``Cancelled``. A file that is not a
     readable .xlsx is refused with the reason.
 
 ``apply_import(books, plan, *, progress=None, cancelled=None) -> ImportResult``
@@ -31,19 +31,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
+from typing import ClassVar
 
 from desktop import audit, clock
 from desktop.books import Books
+from desktop.changes import Changes, Outcome
 from desktop.dates import parse_date
 from desktop.domain import Category
-from desktop.errors import Refused
+from desktop.errors import Cancelled, Refused
 from desktop.idnumbers import normalise_id_number
 from desktop.importing import sheet as xl
 from desktop.services.households import CODE_MAX, HouseholdInput, insert_household, search_key, validate_household
 from desktop.text import fold, nfc
 
 Progress = Callable[[int, int], None] | None
-Cancelled = Callable[[], bool] | None
+IsCancelled = Callable[[], bool] | None
 _TRUE_MARKS = {"x", "co", "1", "v", "yes", "y", "true", "dung", "✓", "✔"}
 _CATEGORY_FLAGS = {"category_poor": Category.POOR, "category_near_poor": Category.NEAR_POOR,
                    "category_escaped": Category.ESCAPED, "category_non_poor": Category.NON_POOR}
@@ -98,7 +100,7 @@ class ImportPlan:
 
 
 @dataclass(frozen=True)
-class ImportResult:
+class ImportResult(Outcome):
     inserted: int
     updated: int
     unchanged: int
@@ -109,6 +111,8 @@ class ImportResult:
         return {"inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
                 "rejected": [p.to_dict() for p in self.rejected], "dry_run": False,
                 "new_hamlets": list(self.new_hamlets)}
+
+    changes: ClassVar[Changes] = Changes.HOUSEHOLDS | Changes.HAMLETS
 
 
 # ------------------------------------------------------------------------------------------ reading a row
@@ -250,7 +254,7 @@ class _Books:
 
 
 def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None = None, *,
-                progress: Progress = None, cancelled: Cancelled = None, today: date | None = None) -> ImportPlan:
+                progress: Progress = None, cancelled: IsCancelled = None, today: date | None = None) -> ImportPlan:
     path = Path(path)
     today = today or clock.today()
     xl.check_xlsx(path)
@@ -275,7 +279,7 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
         for done, (number, cells) in enumerate(xl.iter_values(worksheet, header.data_row, path), start=1):
             if done % 1000 == 0:
                 if cancelled and cancelled():
-                    raise Refused("Đã dừng nhập theo yêu cầu; chưa ghi gì.")
+                    raise Cancelled()
                 if progress:
                     progress(done, total)
             values = {f: cells[i] for i, f in header.fields.items() if i < len(cells)}
@@ -383,7 +387,7 @@ def _changes(existing: dict, clean: dict) -> dict:
 # ------------------------------------------------------------------------------------------------ applying
 
 
-def apply_import(books: Books, plan: ImportPlan, *, progress: Progress = None, cancelled: Cancelled = None,
+def apply_import(books: Books, plan: ImportPlan, *, progress: Progress = None, cancelled: IsCancelled = None,
                  today: date | None = None) -> ImportResult:
     today = today or clock.today()
     work = [r for r in plan.rows if r.action != "unchanged"]
@@ -406,7 +410,7 @@ def apply_import(books: Books, plan: ImportPlan, *, progress: Progress = None, c
         for done, planned in enumerate(work, start=1):
             if done % 1000 == 0:
                 if cancelled and cancelled():
-                    raise Refused("Đã dừng nhập theo yêu cầu; không có gì được ghi.")
+                    raise Cancelled()
                 if progress:
                     progress(done, len(work))
             values = planned.values

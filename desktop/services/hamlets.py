@@ -4,14 +4,26 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from dataclasses import dataclass
+from typing import ClassVar
 
 from desktop import audit
 from desktop.books import Books
+from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
 from desktop.text import fold, nfc
 
 
-def add_hamlet(books: Books, name: str) -> dict:
+@dataclass(frozen=True)
+class HamletAdded(Outcome):
+    id: int
+    uuid: str
+    name: str
+
+    changes: ClassVar[Changes] = Changes.HAMLETS
+
+
+def add_hamlet(books: Books, name: str) -> HamletAdded:
     name = nfc(name)
     if not name:
         raise Refused("Tên thôn không được để trống.")
@@ -22,7 +34,7 @@ def add_hamlet(books: Books, name: str) -> dict:
         cursor = conn.execute("INSERT INTO hamlet (uuid, name, name_key, created_at) VALUES (?, ?, ?, ?)",
                               (row["uuid"], row["name"], row["name_key"], row["created_at"]))
         audit.record(conn, books.actor, "hamlet", row["uuid"], "create", None, row)
-    return {"id": cursor.lastrowid, "uuid": row["uuid"], "name": name}
+    return HamletAdded(cursor.lastrowid, row["uuid"], name)
 
 
 def find_hamlet(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:

@@ -6,9 +6,11 @@ import sqlite3
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from typing import ClassVar
 
 from desktop import audit, clock
 from desktop.books import Books
+from desktop.changes import Changes, Outcome
 from desktop.domain import Category
 from desktop.errors import Refused
 from desktop.idnumbers import normalise_id_number
@@ -121,11 +123,38 @@ def insert_household(conn: sqlite3.Connection, actor: str, row: dict, now: str) 
     return household_id
 
 
-def add_household(books: Books, data: HouseholdInput) -> dict:
+@dataclass(frozen=True)
+class HouseholdAdded(Outcome):
+    id: int
+    uuid: str
+    code: str
+
+    changes: ClassVar[Changes] = Changes.HOUSEHOLDS
+
+
+@dataclass(frozen=True)
+class HouseholdEdited(Outcome):
+    code: str
+    changed: tuple[str, ...]  # the fields whose value changed; empty when nothing did
+
+    changes: ClassVar[Changes] = Changes.HOUSEHOLDS
+
+
+@dataclass(frozen=True)
+class CategorySet(Outcome):
+    code: str
+    category: Category
+    effective_on: date
+    note: str
+
+    changes: ClassVar[Changes] = Changes.HOUSEHOLDS
+
+
+def add_household(books: Books, data: HouseholdInput) -> HouseholdAdded:
     row = validate_household(books.conn, data)
     with books.transaction() as conn:
         household_id = insert_household(conn, books.actor, row, audit.now_iso())
-    return {"id": household_id, "uuid": row["uuid"], "code": row["code"]}
+    return HouseholdAdded(household_id, row["uuid"], row["code"])
 
 
 def require_household(conn: sqlite3.Connection, code: str) -> sqlite3.Row:
@@ -135,7 +164,7 @@ def require_household(conn: sqlite3.Connection, code: str) -> sqlite3.Row:
     return row
 
 
-def edit_household(books: Books, code: str, changes: HouseholdChanges) -> dict:
+def edit_household(books: Books, code: str, changes: HouseholdChanges) -> HouseholdEdited:
     conn = books.conn
     before = dict(require_household(conn, code))
     after = dict(before)
@@ -159,7 +188,7 @@ def edit_household(books: Books, code: str, changes: HouseholdChanges) -> dict:
     after["search_key"] = search_key(after["code"], after["head_name"], after["id_number"], after["phone"])
     changed = {k: v for k, v in after.items() if before[k] != v}
     if not changed:
-        return {"code": before["code"], "changed": []}
+        return HouseholdEdited(before["code"], ())
     now = audit.now_iso()
     with books.transaction() as tx:
         assignments = ", ".join(f"{k} = :{k}" for k in changed)
@@ -167,10 +196,10 @@ def edit_household(books: Books, code: str, changes: HouseholdChanges) -> dict:
                    {**changed, "now": now, "id": before["id"]})
         audit.record(tx, books.actor, "household", before["uuid"], "update",
                      {k: before[k] for k in changed}, changed, at=now)
-    return {"code": before["code"], "changed": sorted(changed)}
+    return HouseholdEdited(before["code"], tuple(sorted(changed)))
 
 
-def set_category(books: Books, code: str, category: Category, effective_on: date, note: str = "") -> dict:
+def set_category(books: Books, code: str, category: Category, effective_on: date, note: str = "") -> CategorySet:
     """Record the outcome of a poverty review; earlier categories stay in the history."""
     household = require_household(books.conn, code)
     if effective_on > clock.today():
@@ -184,7 +213,7 @@ def set_category(books: Books, code: str, category: Category, effective_on: date
         conn.execute(_INSERT_CATEGORY, (str(uuid.uuid4()), household["id"], row["category"],
                                         row["effective_on"], row["note"], now))
         audit.record(conn, books.actor, "household", household["uuid"], "category", None, row, at=now)
-    return {"code": household["code"], **row}
+    return CategorySet(household["code"], Category(row["category"]), effective_on, row["note"])
 
 
 def category_on(conn: sqlite3.Connection, household_id: int, on: date) -> tuple[Category, date] | None:

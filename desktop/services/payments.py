@@ -8,9 +8,11 @@ import sqlite3
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from desktop import audit, clock
 from desktop.books import Books
+from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
 from desktop.fund import allocate
 from desktop.money import amount_in_words, format_vnd
@@ -30,6 +32,52 @@ class PaymentInput:
     payer: str = ""
     in_kind: str = ""
     book: str = ""
+    # One key per payment the clerk is taking (the dialog makes it): the same key again returns the receipt
+    # already issued, so a retry after a failed print or a second Enter never issues a second receipt.
+    request_key: str = ""
+
+
+@dataclass(frozen=True)
+class IssuedReceipt:
+    id: int
+    uuid: str
+    book: str
+    year: int
+    number: int
+    issued_on: date
+    amount: int
+    amount_in_words: str
+    method: str
+    payer: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PaidInstallment:
+    seq: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class PaymentRecorded(Outcome):
+    receipt: IssuedReceipt
+    allocations: tuple[PaidInstallment, ...]
+    outstanding: int  # what the household still owes in the project after this receipt
+    replayed: bool = False  # True: the request was carried out before; this is that receipt again
+
+    changes: ClassVar[Changes] = Changes.RECEIPTS | Changes.SCHEDULES | Changes.FUND
+
+
+@dataclass(frozen=True)
+class ReceiptVoided(Outcome):
+    book: str
+    year: int
+    number: int
+    voided: bool
+    reason: str
+    amount: int
+
+    changes: ClassVar[Changes] = Changes.RECEIPTS | Changes.SCHEDULES | Changes.FUND
 
 
 def next_receipt_number(conn: sqlite3.Connection, book: str, year: int) -> int:
@@ -43,8 +91,43 @@ def _reason(project_code: str, seqs: list[int]) -> str:
     return f"Hoàn trả vốn luân chuyển dự án {project_code} — kỳ {seq_text}"
 
 
-def record_payment(books: Books, data: PaymentInput, *, today: date | None = None) -> dict:
+def _check_request_key(key: str) -> str:
+    key = (key or "").strip()
+    if key and not (8 <= len(key) <= 64):
+        raise Refused("Mã yêu cầu ghi phiếu thu không hợp lệ.")
+    return key
+
+
+def _issued(books: Books, row: sqlite3.Row | dict) -> IssuedReceipt:
+    return IssuedReceipt(
+        id=row["id"], uuid=row["uuid"], book=row["book"], year=row["year"], number=row["number"],
+        issued_on=date.fromisoformat(row["issued_on"]), amount=row["amount"],
+        amount_in_words=amount_in_words(row["amount"], **words_options(books)), method=row["method"],
+        payer=row["payer"], reason=row["reason"])
+
+
+def _replay(books: Books, key: str) -> PaymentRecorded | None:
+    """The outcome of a payment request already carried out, or None."""
     conn = books.conn
+    done = conn.execute("SELECT entity_uuid FROM operation_request WHERE key = ? AND operation = 'payment'",
+                        (key,)).fetchone()
+    if done is None:
+        return None
+    receipt = conn.execute("SELECT * FROM receipt WHERE uuid = ?", (done[0],)).fetchone()
+    allocations = conn.execute(
+        """SELECT i.seq, a.amount FROM allocation a JOIN installment i ON i.id = a.installment_id
+           WHERE a.receipt_id = ? ORDER BY i.due_on, i.id""", (receipt["id"],)).fetchall()
+    owed = open_installments(conn, receipt["project_id"], receipt["household_id"],
+                             as_of=date.fromisoformat(receipt["issued_on"]), through_receipt=receipt["id"])
+    return PaymentRecorded(_issued(books, receipt), tuple(PaidInstallment(s, a) for s, a in allocations),
+                           sum(i.outstanding for i in owed), replayed=True)
+
+
+def record_payment(books: Books, data: PaymentInput, *, today: date | None = None) -> PaymentRecorded:
+    conn = books.conn
+    key = _check_request_key(data.request_key)
+    if key and (done := _replay(books, key)):
+        return done
     project = require_project(conn, data.project)
     household = require_household(conn, data.household)
     if not isinstance(data.amount, int) or data.amount <= 0:
@@ -77,17 +160,15 @@ def record_payment(books: Books, data: PaymentInput, *, today: date | None = Non
             f"INSERT INTO receipt ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row).lastrowid
         tx.executemany("INSERT INTO allocation (uuid, receipt_id, installment_id, amount) VALUES (?, ?, ?, ?)",
                        [(str(uuid.uuid4()), receipt_id, a.installment_id, a.amount) for a in allocations])
+        if key:
+            # The primary key refuses a second receipt for the same request even if two raced here.
+            tx.execute("INSERT INTO operation_request (key, operation, entity_uuid, created_at) "
+                       "VALUES (?, 'payment', ?, ?)", (key, row["uuid"], now))
         audit.record(tx, books.actor, "receipt", row["uuid"], "create", None,
                      {**row, "allocations": [(a.seq, a.amount) for a in allocations]}, at=now)
         outstanding = sum(i.outstanding for i in installments) - data.amount
-    return {
-        "receipt": {"id": receipt_id, "uuid": row["uuid"], "book": book, "year": row["year"], "number": number,
-                    "issued_on": row["issued_on"], "amount": data.amount,
-                    "amount_in_words": amount_in_words(data.amount, **words_options(books)),
-                    "method": row["method"], "payer": payer, "reason": row["reason"]},
-        "allocations": [{"seq": a.seq, "amount": a.amount} for a in allocations],
-        "outstanding": outstanding,
-    }
+    return PaymentRecorded(_issued(books, {**row, "id": receipt_id}),
+                           tuple(PaidInstallment(a.seq, a.amount) for a in allocations), outstanding)
 
 
 def find_receipt(conn: sqlite3.Connection, book: str, number: int, year: int | None = None) -> sqlite3.Row:
@@ -107,7 +188,7 @@ def find_receipt(conn: sqlite3.Connection, book: str, number: int, year: int | N
     return rows[0]
 
 
-def void_receipt(books: Books, book: str, number: int, reason: str, *, year: int | None = None) -> dict:
+def void_receipt(books: Books, book: str, number: int, reason: str, *, year: int | None = None) -> ReceiptVoided:
     """Void keeps the receipt and its number; its money stops counting, so the household owes it again."""
     reason = nfc(reason)
     if not reason:
@@ -126,5 +207,4 @@ def void_receipt(books: Books, book: str, number: int, reason: str, *, year: int
                    (now, books.actor, reason, receipt["id"]))
         audit.record(tx, books.actor, "receipt", receipt["uuid"], "void", {"voided_at": None},
                      {"voided_at": now, "void_reason": reason}, at=now)
-    return {"book": receipt["book"], "year": receipt["year"], "number": receipt["number"], "voided": True,
-            "reason": reason, "amount": receipt["amount"]}
+    return ReceiptVoided(receipt["book"], receipt["year"], receipt["number"], True, reason, receipt["amount"])

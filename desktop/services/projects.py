@@ -7,9 +7,11 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import ClassVar
 
 from desktop import audit, clock
 from desktop.books import Books
+from desktop.changes import Changes, Outcome
 from desktop.domain import ProjectStatus
 from desktop.errors import Refused
 from desktop.policy import FundPolicy, load_policy
@@ -52,7 +54,25 @@ def _resolve_programme(conn: sqlite3.Connection, programme: str | None, componen
     return row["code"], component
 
 
-def add_project(books: Books, data: ProjectInput) -> dict:
+@dataclass(frozen=True)
+class ProjectAdded(Outcome):
+    id: int
+    uuid: str
+    code: str
+    policy: str
+
+    changes: ClassVar[Changes] = Changes.PROJECTS
+
+
+@dataclass(frozen=True)
+class ProjectEdited(Outcome):
+    code: str
+    changed: tuple[str, ...]
+
+    changes: ClassVar[Changes] = Changes.PROJECTS | Changes.FUND
+
+
+def add_project(books: Books, data: ProjectInput) -> ProjectAdded:
     conn = books.conn
     code = nfc(data.code).upper()
     name = nfc(data.name)
@@ -81,7 +101,7 @@ def add_project(books: Books, data: ProjectInput) -> dict:
     with books.transaction() as tx:
         project_id = insert_project(tx, row)
         audit.record(tx, books.actor, "project", row["uuid"], "create", None, row, at=now)
-    return {"id": project_id, "uuid": row["uuid"], "code": code, "policy": policy.code}
+    return ProjectAdded(project_id, row["uuid"], code, policy.code)
 
 
 def insert_project(conn: sqlite3.Connection, row: dict) -> int:
@@ -93,7 +113,7 @@ EDITABLE = ("name", "decision_number", "decision_date", "decision_authority", "b
             "budget_other", "budget_counterpart", "status")
 
 
-def edit_project(books: Books, code: str, changes: dict) -> dict:
+def edit_project(books: Books, code: str, changes: dict) -> ProjectEdited:
     """Change a project's description or budget; its policy stays the one it was approved under."""
     project = require_project(books.conn, code)
     unknown = set(changes) - set(EDITABLE)
@@ -113,7 +133,7 @@ def edit_project(books: Books, code: str, changes: dict) -> dict:
         cleaned[key] = value
     changed = {k: v for k, v in cleaned.items() if project[k] != v}
     if not changed:
-        return {"code": project["code"], "changed": []}
+        return ProjectEdited(project["code"], ())
     now = audit.now_iso()
     with books.transaction() as tx:
         assignments = ", ".join(f"{k} = :{k}" for k in changed)
@@ -121,7 +141,7 @@ def edit_project(books: Books, code: str, changes: dict) -> dict:
                    {**changed, "now": now, "id": project["id"]})
         audit.record(tx, books.actor, "project", project["uuid"], "update",
                      {k: project[k] for k in changed}, changed, at=now)
-    return {"code": project["code"], "changed": sorted(changed)}
+    return ProjectEdited(project["code"], tuple(sorted(changed)))
 
 
 def require_project(conn: sqlite3.Connection, code: str) -> sqlite3.Row:

@@ -5,10 +5,13 @@ the transfer of a fund to public works. Everything "as of" a date, because repor
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from desktop import audit, clock
 from desktop.books import Books
+from desktop.changes import Changes, Outcome
 from desktop.dates import add_months
 from desktop.domain import ProjectStatus
 from desktop.errors import Refused
@@ -113,8 +116,19 @@ def grant_reach(books: Books, project_id: int) -> list[dict]:
     return reach
 
 
+@dataclass(frozen=True)
+class PublicWorksTransferred(Outcome):
+    project: str
+    amount: int
+    amount_text: str
+    decision: str
+    decided_on: date
+
+    changes: ClassVar[Changes] = Changes.FUND | Changes.PROJECTS
+
+
 def transfer_to_public_works(books: Books, project: str, decided_on: date, decision: str, note: str = "",
-                             *, today: date | None = None) -> dict:
+                             *, today: date | None = None) -> PublicWorksTransferred:
     """Move the whole recovered balance to public works by a recorded commune decision; re-lending stops."""
     conn = books.conn
     project_row = require_project(conn, project)
@@ -145,5 +159,4 @@ def transfer_to_public_works(books: Books, project: str, decided_on: date, decis
                    (ProjectStatus.PUBLIC_WORKS.value, now, project_row["id"]))
         audit.record(tx, books.actor, "project", project_row["uuid"], "public_works",
                      {"status": project_row["status"]}, {**row, "status": ProjectStatus.PUBLIC_WORKS.value}, at=now)
-    return {"project": project_row["code"], "amount": balance, "amount_text": f"{format_vnd(balance)} đ",
-            "decision": decision, "decided_on": decided_on.isoformat()}
+    return PublicWorksTransferred(project_row["code"], balance, f"{format_vnd(balance)} đ", decision, decided_on)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import ClassVar
 
 from desktop import audit, signing
 from desktop.books import Books
+from desktop.changes import Changes, Outcome
 from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.paths import DataDir
@@ -123,7 +125,15 @@ def init_books(data_dir: DataDir, setup: CommuneSetup, *, actor: str | None = No
     return books, fingerprint
 
 
-def update_settings(books: Books, changes: dict[str, str]) -> dict[str, str]:
+@dataclass(frozen=True)
+class SettingsSaved(Outcome):
+    values: dict[str, str]  # the settings written, cleaned
+
+    # Unit names, signatories and receipt options appear on the header, receipts and reports.
+    changes: ClassVar[Changes] = Changes.SETTINGS
+
+
+def update_settings(books: Books, changes: dict[str, str]) -> SettingsSaved:
     """Change commune details, signatories or receipt options; identity codes are fixed at set-up."""
     frozen = {"commune_code", "mode"}
     unknown = set(changes) - set(KNOWN_SETTINGS)
@@ -147,7 +157,7 @@ def update_settings(books: Books, changes: dict[str, str]) -> dict[str, str]:
             cleaned.items(),
         )
         audit.record(conn, books.actor, "settings", books.setting("commune_code", ""), "update", before, cleaned)
-    return cleaned
+    return SettingsSaved(cleaned)
 
 
 def words_options(books: Books) -> dict:

@@ -9,9 +9,11 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from desktop import audit, clock
 from desktop.books import Books
+from desktop.changes import Changes, Outcome
 from desktop.dates import add_months, months_between
 from desktop.domain import Category, FundingSource, ProjectStatus
 from desktop.errors import Refused
@@ -46,12 +48,41 @@ def _category_at(conn, household_id: int, on: date) -> tuple[Category, date, boo
 _BUDGET = (FundingSource.CENTRAL, FundingSource.LOCAL)
 
 
-def _warning(code: str, message: str) -> dict:
-    return {"code": code, "message": message}
+@dataclass(frozen=True)
+class RuleWarning:
+    """A rule the support goes past: the law lets the commune proceed, the clerk must see it."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ScheduledInstallment:
+    seq: int
+    due_on: date
+    amount: int
+
+
+@dataclass(frozen=True)
+class SupportRecorded(Outcome):
+    membership_id: int
+    uuid: str
+    round: int
+    to_return: int
+    support_amount: int
+    category_at_entry: Category
+    schedule: tuple[ScheduledInstallment, ...]
+    warnings: tuple[RuleWarning, ...]
+
+    changes: ClassVar[Changes] = Changes.SUPPORTS | Changes.SCHEDULES | Changes.FUND | Changes.PROJECTS
+
+
+def _warning(code: str, message: str) -> RuleWarning:
+    return RuleWarning(code, message)
 
 
 def rule_warnings(conn, project, household, category: Category, category_since: date, amount: int,
-                  data: SupportInput) -> list[dict]:
+                  data: SupportInput) -> list[RuleWarning]:
     """The checks the clerk sees before confirming; the law lets the commune proceed past these."""
     policy = project_policy(project)
     warnings = []
@@ -97,7 +128,7 @@ def rule_warnings(conn, project, household, category: Category, category_since: 
     return warnings
 
 
-def record_support(books: Books, data: SupportInput, *, today: date | None = None) -> dict:
+def record_support(books: Books, data: SupportInput, *, today: date | None = None) -> SupportRecorded:
     conn = books.conn
     project = require_project(conn, data.project)
     household = require_household(conn, data.household)
@@ -161,12 +192,10 @@ def record_support(books: Books, data: SupportInput, *, today: date | None = Non
                      {**row, "project": project["code"], "household": household["code"],
                       "schedule": [(i.seq, i.due_on.isoformat(), i.amount) for i in schedule], "draws": draws},
                      at=now)
-    return {
-        "membership_id": membership_id, "uuid": row["uuid"], "round": round_no, "to_return": to_return,
-        "support_amount": amount, "category_at_entry": category.value,
-        "schedule": [{"seq": i.seq, "due_on": i.due_on.isoformat(), "amount": i.amount} for i in schedule],
-        "warnings": warnings,
-    }
+    return SupportRecorded(
+        membership_id=membership_id, uuid=row["uuid"], round=round_no, to_return=to_return, support_amount=amount,
+        category_at_entry=category, schedule=tuple(ScheduledInstallment(i.seq, i.due_on, i.amount) for i in schedule),
+        warnings=tuple(warnings))
 
 
 def _plan_draws(conn, project_id: int, amount: int) -> tuple[list[tuple[int, int]], int]:

@@ -11,8 +11,8 @@ from pathlib import Path
 from desktop import clock
 from desktop.books import Books
 from desktop.paths import DataDir
-from desktop.services.demo import make_demo
 from desktop.queries.fund import open_installments
+from desktop.services.demo import make_demo
 
 NOBODY = 65534
 # The same unit as the demo commune and tests/conftest.py's COMMUNE.

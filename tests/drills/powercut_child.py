@@ -43,10 +43,10 @@ def main(data_dir: str, seed: int) -> None:
     while pairs:
         pair = rng.choice(pairs)
         try:
-            result = record_payment(books, PaymentInput(pair[0], pair[1], rng.choice(AMOUNTS), today))
+            result = record_payment(books, PaymentInput(pair[0], pair[1], rng.choice(AMOUNTS), today)).to_json()
         except Refused:  # more than this household still owes: once more with the smallest amount
             try:
-                result = record_payment(books, PaymentInput(pair[0], pair[1], AMOUNTS[0], today))
+                result = record_payment(books, PaymentInput(pair[0], pair[1], AMOUNTS[0], today)).to_json()
             except Refused:  # it has paid everything: go on with the others
                 pairs.remove(pair)
                 continue

@@ -59,7 +59,7 @@ def test_disk_full_refuses_the_payment_in_vietnamese_and_keeps_every_earlier_one
     for _ in range(2000):
         before = books_digest(data_dir.database)
         try:
-            recorded.append(record_payment(books, PaymentInput(project, household, 1_000, TODAY))["receipt"])
+            recorded.append(record_payment(books, PaymentInput(project, household, 1_000, TODAY)).to_json()["receipt"])
         except Refused as exc:
             refusal = exc
             break
@@ -70,7 +70,7 @@ def test_disk_full_refuses_the_payment_in_vietnamese_and_keeps_every_earlier_one
 
     # Room again (the clerk freed some space): the next receipt continues the numbering, no gap.
     books.conn.execute("PRAGMA max_page_count = 1073741823")
-    after = record_payment(books, PaymentInput(project, household, 1_000, TODAY))["receipt"]
+    after = record_payment(books, PaymentInput(project, household, 1_000, TODAY)).to_json()["receipt"]
     assert [r["number"] for r in recorded] == list(range(number_before + 1, number_before + 1 + len(recorded)))
     assert after["number"] == number_before + len(recorded) + 1
     books.close()
@@ -119,7 +119,7 @@ def test_disk_full_for_the_operating_system_refuses_the_payment_and_keeps_the_bo
     assert books_digest(data_dir.database) == digest
     recorded = outcomes.count(0)
     with Books.open(data_dir) as books:
-        receipt = record_payment(books, PaymentInput(project, household, 1_000, TODAY))["receipt"]
+        receipt = record_payment(books, PaymentInput(project, household, 1_000, TODAY)).to_json()["receipt"]
     assert receipt["number"] == number_before + recorded + 1
     assert_whole(data_dir)
     said = "Ổ đĩa đã đầy" if "Ổ đĩa đã đầy" in result.stderr else "Không ghi được xuống ổ đĩa"
@@ -182,7 +182,7 @@ def test_read_only_data_folder_refuses_to_record_and_loses_nothing(shared_tmp):
     assert books_digest(data_dir.database) == digest
     # Write access back: the payment goes through with the next number.
     with Books.open(data_dir) as books:
-        receipt = record_payment(books, PaymentInput(project, household, 1_000, TODAY))["receipt"]
+        receipt = record_payment(books, PaymentInput(project, household, 1_000, TODAY)).to_json()["receipt"]
     assert receipt["number"] == number_before + 1
     assert_whole(data_dir)
 
@@ -248,14 +248,14 @@ def test_books_locked_by_another_process_refuse_the_payment_then_take_it(locked_
     digest = books_digest(data_dir.database)
     books.conn.execute("PRAGMA busy_timeout = 300")  # the program waits 5 s; the drill need not
     with pytest.raises(Refused) as refused:
-        record_payment(books, PaymentInput(project, household, 1_000, TODAY))
+        record_payment(books, PaymentInput(project, household, 1_000, TODAY)).to_json()
     assert "đang được một chương trình khác ghi" in refused.value.message
     assert not books.conn.in_transaction
     assert books_digest(data_dir.database) == digest
 
     locker.stdin.close()
     assert locker.wait(timeout=10) == 0
-    receipt = record_payment(books, PaymentInput(project, household, 1_000, TODAY))["receipt"]
+    receipt = record_payment(books, PaymentInput(project, household, 1_000, TODAY)).to_json()["receipt"]
     assert receipt["number"] == number_before + 1
     books.close()
     assert_whole(data_dir)

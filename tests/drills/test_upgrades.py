@@ -82,7 +82,7 @@ def test_database_of_each_released_version_upgrades_with_every_row_intact(versio
 
         # The upgraded books work: the next payment gets the next number of its book and year.
         last = books.conn.execute("SELECT max(number) FROM receipt WHERE book = '01' AND year = 2024").fetchone()[0]
-        receipt = record_payment(books, PaymentInput("DA01", "H001", 1_000, date(2024, 12, 1)))["receipt"]
+        receipt = record_payment(books, PaymentInput("DA01", "H001", 1_000, date(2024, 12, 1))).to_json()["receipt"]
         assert receipt["number"] == (last or 0) + 1
 
     copies = sorted(data_dir.backups.glob(f"*truoc-nang-cap-v{version}-*.sqlite")) if data_dir.backups.exists() \

@@ -38,7 +38,7 @@ HEADER = ["STT", "Mã hộ", "Họ và tên chủ hộ", "Số CCCD", "Thôn/Ấ
 
 def test_dry_run_reports_each_bad_row_and_writes_nothing(books, tmp_path):
     add_household(books, HouseholdInput("H900", "Đinh Văn Có", "Thôn Đông", Category.POOR,
-                                        id_number="030185009999"))
+                                        id_number="030185009999")).to_json()
     path = make_xlsx(tmp_path / "ds.xlsx", [
         ["DANH SÁCH HỘ NGHÈO, CẬN NGHÈO NĂM 2025"], [], HEADER,
         [1, "H001", "Nguyễn Văn An", "030185001234", "Thôn Đông", "Hộ nghèo", "Kinh", "Nam", 4, "0912345678"],
@@ -110,7 +110,7 @@ def test_bad_or_future_dates_and_member_counts_are_reported(books, tmp_path):
 
 def test_a_row_matching_two_namesakes_is_rejected_not_guessed(books, tmp_path):
     for code in ("H100", "H101"):
-        add_household(books, HouseholdInput(code, "Nguyễn Văn An", "Thôn Đông", Category.POOR))
+        add_household(books, HouseholdInput(code, "Nguyễn Văn An", "Thôn Đông", Category.POOR)).to_json()
     path = make_xlsx(tmp_path / "ds.xlsx", [HEADER, [1, "", "Nguyễn Văn An", "", "Thôn Đông", "Hộ nghèo"]])
     plan = plan_import(books, path, today=DB_TODAY)
     assert not plan.rows and "2 hộ cùng họ tên ở thôn này (H100, H101)" in plan.rejected[0].reason

@@ -38,6 +38,6 @@ def window(qtbot, demo_books):
     yield win
     win.close()
     # No worker may outlive the test's database folder.
-    from PySide6.QtCore import QThreadPool
+    from ui.workers import wait_for_workers
 
-    QThreadPool.globalInstance().waitForDone(20000)
+    wait_for_workers(20000)

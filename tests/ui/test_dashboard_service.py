@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from desktop import clock
 from desktop.fund import AGING_BUCKETS
-from desktop.services.dashboard import dashboard, household_dues, receipt_book_summary, receipt_register
 from desktop.queries.fund import fund_figures
+from desktop.services.dashboard import dashboard, household_dues, receipt_book_summary, receipt_register
 from desktop.services.projects import list_projects
 from desktop.services.schedules import due_list
 

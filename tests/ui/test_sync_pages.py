@@ -17,9 +17,8 @@ from tests.sync_helpers import export, make_commune, make_upper
 
 @pytest.fixture
 def open_window(qtbot):
-    from PySide6.QtCore import QThreadPool
-
     from ui.main_window import MainWindow
+    from ui.workers import wait_for_workers
 
     opened = []
 
@@ -33,7 +32,7 @@ def open_window(qtbot):
     yield open_
     for window in opened:
         window.close()
-    QThreadPool.globalInstance().waitForDone(20000)
+    wait_for_workers(20000)
 
 
 def test_commune_exports_a_verified_package_and_shows_the_acknowledgement(qtbot, open_window, tmp_path):

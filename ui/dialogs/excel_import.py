@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.books import Books
-from desktop.errors import Refused
+from desktop.errors import Cancelled, Refused
 from desktop.importing.households_xlsx import ImportPlan, ImportResult, apply_import, plan_import
 from desktop.importing.sheet import FIELD_LABELS, FIELDS
 from desktop.importing.template import write_template
@@ -34,7 +34,7 @@ from desktop.services.hamlets import list_hamlets
 from ui.errors import show_error
 from ui.record_model import RecordTableModel
 from ui.widgets import ErrorLabel, compact, wrap_rows
-from ui.workers import Cancelled, run_task
+from ui.workers import run_task
 
 ACTIONS = {"insert": "Thêm mới", "update": "Cập nhật", "unchanged": "Không đổi"}
 REPORT_COLUMNS = [("row", "Dòng", "number"), ("result", "Kết quả", "text"), ("head_name", "Chủ hộ", "text"),
@@ -54,13 +54,6 @@ def report_rows(plan: ImportPlan) -> list[dict]:
 def _changes(changes: dict) -> str:
     return "; ".join(f"{FIELD_LABELS.get(k, k)}: {before or '—'} → {after or '—'}"
                      for k, (before, after) in changes.items())
-
-
-def _stop_if(cancelled, exc: Refused) -> None:
-    """plan/apply refuse when the clerk pressed Cancel: that is a cancellation, not an error to show."""
-    if cancelled():
-        raise Cancelled() from exc
-    raise exc
 
 
 def save_template(parent, books: Books, path: Path | None = None) -> Path | None:
@@ -170,10 +163,7 @@ class ExcelImportDialog(QDialog):
 
         def work(progress, cancelled):
             with Books.open(data_dir, actor=actor) as books:
-                try:
-                    return plan_import(books, path, mapping, progress=progress, cancelled=cancelled)
-                except Refused as refusal:
-                    _stop_if(cancelled, refusal)
+                return plan_import(books, path, mapping, progress=progress, cancelled=cancelled)
 
         def failed(exc) -> None:
             self.plan = None
@@ -232,10 +222,7 @@ class ExcelImportDialog(QDialog):
             with Books.open(data_dir, actor=actor) as books:
                 if cancelled():
                     raise Cancelled()
-                try:
-                    return apply_import(books, plan, progress=progress, cancelled=cancelled)
-                except Refused as refusal:
-                    _stop_if(cancelled, refusal)
+                return apply_import(books, plan, progress=progress, cancelled=cancelled)
 
         def done(result: ImportResult) -> None:
             self.result = result

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.books import Books
-from desktop.errors import Refused
+from desktop.errors import Cancelled, Refused
 from desktop.money import format_vnd
 from desktop.services.dashboard import receipt_books, receipt_register
 from desktop.services.receipts import print_receipts, receipt_view
@@ -29,7 +29,7 @@ from ui.dialogs.void_receipt import VoidReceiptDialog
 from ui.errors import show_error
 from ui.record_model import RecordTableModel
 from ui.widgets import DateEdit, compact, page_title
-from ui.workers import Cancelled, run_task
+from ui.workers import run_task
 
 COLUMNS = [("book", "Quyển", "text"), ("number", "Số", "number"), ("issued_on", "Ngày", "date"),
            ("household", "Mã hộ", "text"), ("payer", "Người nộp", "text"), ("project", "Dự án", "text"),

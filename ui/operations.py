@@ -1,0 +1,100 @@
+"""The window's one path for a change to the books.
+
+A dialog or page hands an operation of the core (a function taking ``Books`` and returning a frozen
+``Outcome``) to ``run_op``. It runs on the writer thread with its own connection, one operation at a time;
+a refusal or an error comes back the same way for every operation; on success the hub announces
+``outcome.changes`` once, and every page that shows one of those parts of the books reloads itself. No
+page refreshes another page by hand.
+
+    run_op(self, self.books, lambda books: record_payment(books, data), on_success=self._recorded)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtWidgets import QWidget
+
+from desktop.books import Books
+from desktop.changes import Changes, Outcome
+from ui.workers import Task, run_task, writer_pool
+
+
+class ChangeHub(QObject):
+    """Carries what an operation changed to whoever shows it (pages, the header)."""
+
+    changed = Signal(object)  # a Changes flag
+
+    def announce(self, changes: Changes) -> None:
+        if changes:
+            self.changed.emit(changes)
+
+
+_hub: ChangeHub | None = None
+
+
+def hub() -> ChangeHub:
+    global _hub
+    if _hub is None:
+        _hub = ChangeHub()
+    return _hub
+
+
+def subscribe(widget: QWidget, shows: Changes, reload: Callable[[], None]) -> None:
+    """Call ``reload`` whenever an operation changes a part of the books in ``shows``. A page that is not
+    on screen only notes it and reloads when it is shown next, so a payment never waits for pages the clerk
+    is not looking at."""
+    state = {"stale": False}
+
+    def changed(changes: Changes) -> None:
+        if not changes & shows:
+            return
+        if widget.isVisible():
+            reload()
+        else:
+            state["stale"] = True
+
+    class _OnShow(QObject):
+        def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+            if event.type() == QEvent.Type.Show and state["stale"]:
+                state["stale"] = False
+                reload()
+            return False
+
+    relay = _Relay(widget, changed)
+    hub().changed.connect(relay.changed)
+    watcher = _OnShow(widget)
+    widget.installEventFilter(watcher)
+
+
+class _Relay(QObject):
+    """A child of the subscribing widget: when the widget goes, the connection goes with it."""
+
+    def __init__(self, parent: QObject, call: Callable[[Changes], None]):
+        super().__init__(parent)
+        self._call = call
+
+    @Slot(object)
+    def changed(self, changes: Changes) -> None:
+        self._call(changes)
+
+
+def run_op(parent: QWidget | None, books: Books, op: Callable[[Books], Outcome],
+           on_success: Callable[[Outcome], None] | None = None,
+           on_failure: Callable[[BaseException], None] | None = None, *, label: str = "Đang ghi vào sổ…",
+           show_progress: bool = False) -> Task:
+    """Run ``op`` on the writer thread with a connection of its own, announce what it changed, then hand
+    the outcome to ``on_success``. Without ``on_failure`` a refusal or an error is shown in a message box."""
+    data_dir, actor = books.data_dir, books.actor
+
+    def work(progress, cancelled):
+        with Books.open(data_dir, actor=actor) as own:
+            return op(own)
+
+    def succeeded(outcome: Outcome) -> None:
+        hub().announce(outcome.changes)
+        if on_success is not None:
+            on_success(outcome)
+
+    return run_task(parent, label, work, succeeded, on_failure, show_progress=show_progress, pool=writer_pool())

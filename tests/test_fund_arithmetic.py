@@ -216,11 +216,11 @@ def test_another_provinces_policy_file_works_without_code_changes(province_file,
 
 
 def test_a_project_keeps_the_frozen_copy_of_its_policy(province_file, books):
-    projects.add_project(books, projects.ProjectInput("DA07", "Nuôi dê", policy=province_file)).to_json()
+    projects.add_project(books, projects.ProjectInput("DA07", "Nuôi dê", policy=province_file))
     province_file.write_text(PROVINCE_POLICY.replace("poor = 10_000_000", "poor = 12_000_000")
                              .replace("share_numerator = 1", "share_numerator = 2")
                              .replace("share_denominator = 2", "share_denominator = 3"), encoding="utf-8")
-    projects.add_project(books, projects.ProjectInput("DA08", "Nuôi dê (sửa đổi)", policy=province_file)).to_json()
+    projects.add_project(books, projects.ProjectInput("DA08", "Nuôi dê (sửa đổi)", policy=province_file))
     add_household(books, HouseholdInput("H001", "Nguyễn Văn Dũng", "Thôn Đông", Category.POOR,
                                         category_on=date(2022, 1, 1))).to_json()
     add_household(books, HouseholdInput("H002", "Đặng Thị Hoa", "Thôn Tây", Category.POOR,
@@ -261,12 +261,12 @@ def test_a_broken_policy_file_is_refused_with_the_reason(tmp_path, change, messa
 
 
 def test_schedule_view_after_payments_matches_the_arithmetic(books):
-    projects.add_project(books, projects.ProjectInput("DA01", "Nuôi bò")).to_json()
+    projects.add_project(books, projects.ProjectInput("DA01", "Nuôi bò"))
     add_household(books, HouseholdInput("H001", "Nguyễn Văn Dũng", "Thôn Đông", Category.POOR,
                                         category_on=date(2022, 1, 1))).to_json()
     today = date(2026, 6, 1)
-    support.record_support(books, support.SupportInput("DA01", "H001", date(2024, 2, 29)), today=today).to_json()
-    payments.record_payment(books, payments.PaymentInput("DA01", "H001", 3_000_000, date(2025, 2, 20)), today=today).to_json()
+    support.record_support(books, support.SupportInput("DA01", "H001", date(2024, 2, 29)), today=today)
+    payments.record_payment(books, payments.PaymentInput("DA01", "H001", 3_000_000, date(2025, 2, 20)), today=today)
     rows = schedules.schedule(books, "DA01", "H001", as_of=date(2026, 3, 30))
     assert [(r["seq"], r["due_on"], r["amount"], r["paid"], r["outstanding"], r["days_overdue"], r["status"])
             for r in rows] == [(1, "2025-02-28", 2_333_000, 2_333_000, 0, 0, "paid"),

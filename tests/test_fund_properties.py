@@ -66,7 +66,7 @@ class FundMachine(RuleBasedStateMachine):
         super().__init__()
         self.tmp = Path(tempfile.mkdtemp(prefix="vonxoay-prop-"))
         self.books, _ = init_books(DataDir(self.tmp / "data"), _setup())
-        add_hamlet(self.books, "Thôn Một").to_json()
+        add_hamlet(self.books, "Thôn Một")
         for code, category in HOUSEHOLDS:
             add_household(self.books, HouseholdInput(code, f"Hộ {code}", "Thôn Một", category,
                                                      category_on=date(2020, 1, 1))).to_json()
@@ -93,7 +93,7 @@ class FundMachine(RuleBasedStateMachine):
             num, den = spec["share"]
             path.write_text(POLICY.format(code=f"thu-{code.lower()}", num=num, den=den, unit=spec["unit"],
                                           months=spec["months"]), encoding="utf-8")
-            projects.add_project(self.books, projects.ProjectInput(code, f"Dự án {code}", policy=path)).to_json()
+            projects.add_project(self.books, projects.ProjectInput(code, f"Dự án {code}", policy=path))
             self.policy_of[code] = projects.project_policy(projects.require_project(self.books.conn, code))
         # Round-1 supports up front, so that payments, voids and re-lending have something to work on.
         for project, household in starters:
@@ -178,7 +178,7 @@ class FundMachine(RuleBasedStateMachine):
         book, year, number, project, code, amount = self.live_receipts[index]
         before = self._changes()
         try:
-            payments.void_receipt(self.books, book, number, "Ghi nhầm", year=year).to_json()
+            payments.void_receipt(self.books, book, number, "Ghi nhầm", year=year)
         except Refused:
             assert self.balance[project] - amount < 0, "a void the fund could bear was refused"
             assert self._changes() == before, "a refused void wrote something"

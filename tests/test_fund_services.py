@@ -45,7 +45,7 @@ def fund(books):
               ("H003", "Lò Văn Páo", Category.ESCAPED), ("H004", "Trần Văn Bốn", Category.POOR),
               ("H005", "Phạm Văn Khá", Category.NON_POOR), ("H006", "Vũ Thị Sáu", Category.POOR)]
     for code, name, category in people:
-        add_household(books, HouseholdInput(code, name, "Thôn Đông", category, category_on=date(2022, 1, 1))).to_json()
+        add_household(books, HouseholdInput(code, name, "Thôn Đông", category, category_on=date(2022, 1, 1)))
     return books
 
 
@@ -72,9 +72,9 @@ def test_round_one_support_takes_the_policy_amount_and_makes_the_schedule(fund):
 
 
 def test_support_uses_the_category_in_force_on_its_date(fund):
-    set_category(fund, "H001", Category.NEAR_POOR, date(2024, 1, 1)).to_json()
+    set_category(fund, "H001", Category.NEAR_POOR, date(2024, 1, 1))
     assert give(fund, "H001", date(2023, 12, 31))["category_at_entry"] == "poor"
-    projects.add_project(fund, projects.ProjectInput("DA02", "Trồng rau", programme="DTTS")).to_json()
+    projects.add_project(fund, projects.ProjectInput("DA02", "Trồng rau", programme="DTTS"))
     later = give(fund, "H001", date(2024, 1, 1), project="DA02")
     assert (later["category_at_entry"], later["support_amount"]) == ("near_poor", 5_000_000)
 
@@ -230,7 +230,7 @@ def test_receipt_numbers_are_gapless_per_book_and_year_and_never_reused(owing):
     assert numbers == [1, 2, 3]
     assert pay(owing, "H001", 100_000, date(2025, 1, 2))["receipt"]["number"] == 1
     assert pay(owing, "H001", 100_000, date(2024, 12, 30), book="02")["receipt"]["number"] == 1
-    payments.void_receipt(owing, "01", 3, "Ghi nhầm số tiền", year=2024).to_json()
+    payments.void_receipt(owing, "01", 3, "Ghi nhầm số tiền", year=2024)
     assert pay(owing, "H001", 100_000, date(2024, 4, 1))["receipt"]["number"] == 4
     rows = owing.conn.execute("SELECT book, year, number FROM receipt ORDER BY book, year, number").fetchall()
     assert [tuple(r) for r in rows] == [("01", 2024, 1), ("01", 2024, 2), ("01", 2024, 3), ("01", 2024, 4),
@@ -258,18 +258,18 @@ def test_void_restores_the_outstanding_amount_exactly_and_keeps_the_receipt(owin
     assert schedules.fund_report(owing, "DA01")["recovered"] == 1_000_000
     before = books_digest(data_dir.database)
     with pytest.raises(Refused, match="đã bị hủy trước đó"):
-        payments.void_receipt(owing, "01", 2, "Lần nữa").to_json()
+        payments.void_receipt(owing, "01", 2, "Lần nữa")
     with pytest.raises(Refused, match="Phải ghi lý do"):
-        payments.void_receipt(owing, "01", 1, "   ").to_json()
+        payments.void_receipt(owing, "01", 1, "   ")
     with pytest.raises(Refused, match="Không có phiếu thu"):
-        payments.void_receipt(owing, "01", 9, "Không có").to_json()
+        payments.void_receipt(owing, "01", 9, "Không có")
     assert books_digest(data_dir.database) == before
     assert checks.check_books(owing) == []
 
 
 def test_a_correction_is_a_void_plus_a_new_receipt(owing):
     pay(owing, "H001", 2_000_000, date(2024, 3, 10))
-    payments.void_receipt(owing, "01", 1, "Sai số tiền, lập phiếu mới").to_json()
+    payments.void_receipt(owing, "01", 1, "Sai số tiền, lập phiếu mới")
     fixed = pay(owing, "H001", 2_333_000, date(2024, 3, 10))
     assert fixed["receipt"]["number"] == 2 and fixed["allocations"] == [{"seq": 1, "amount": 2_333_000}]
     assert outstanding(owing, "H001") == [0, 2_334_000]
@@ -277,9 +277,9 @@ def test_a_correction_is_a_void_plus_a_new_receipt(owing):
 
 def test_payments_voids_and_transfers_leave_an_audit_trail(owing):
     receipt = pay(owing, "H001", 4_667_000, date(2024, 3, 10))["receipt"]
-    payments.void_receipt(owing, "01", 1, "Ghi nhầm hộ").to_json()
+    payments.void_receipt(owing, "01", 1, "Ghi nhầm hộ")
     pay(owing, "H001", 4_667_000, date(2024, 3, 10))
-    schedules.transfer_to_public_works(owing, "DA01", date(2026, 3, 10), "12/QĐ-UBND", today=TODAY).to_json()
+    schedules.transfer_to_public_works(owing, "DA01", date(2026, 3, 10), "12/QĐ-UBND", today=TODAY)
     rows = owing.conn.execute("SELECT entity, action, actor, entity_uuid FROM audit_log WHERE entity IN "
                               "('receipt', 'project') AND action != 'create' OR (entity = 'receipt') ORDER BY id"
                               ).fetchall()
@@ -293,7 +293,7 @@ def test_the_same_number_in_two_years_needs_the_year_to_void(owing):
     pay(owing, "H001", 1_000, date(2024, 3, 10))
     pay(owing, "H001", 1_000, date(2025, 3, 10))
     with pytest.raises(Refused, match="nhiều năm"):
-        payments.void_receipt(owing, "01", 1, "nhầm").to_json()
+        payments.void_receipt(owing, "01", 1, "nhầm")
     assert payments.void_receipt(owing, "01", 1, "nhầm", year=2025).to_json()["year"] == 2025
 
 
@@ -302,7 +302,7 @@ def test_money_already_re_lent_cannot_be_voided_away(owing, data_dir):
     give(owing, "H004", date(2024, 4, 1), from_fund=True, amount=4_000_000)
     before = books_digest(data_dir.database)
     with pytest.raises(Refused, match="đã được cho vay quay vòng"):
-        payments.void_receipt(owing, "01", 1, "nhầm").to_json()
+        payments.void_receipt(owing, "01", 1, "nhầm")
     assert books_digest(data_dir.database) == before
 
 
@@ -315,7 +315,7 @@ LATENESS = {"H001": 1, "H002": 30, "H003": 31, "H004": 90, "H006": 91, "H007": 1
 @pytest.fixture
 def late_payers(fund):
     for code in ("H007", "H008", "H009", "H010"):
-        add_household(fund, HouseholdInput(code, f"Hộ {code}", "Thôn Tây", Category.POOR, category_on=date(2022, 1, 1))).to_json()
+        add_household(fund, HouseholdInput(code, f"Hộ {code}", "Thôn Tây", Category.POOR, category_on=date(2022, 1, 1)))
     for code, days in LATENESS.items():
         due = date.fromordinal(AS_OF.toordinal() - days)
         give(fund, code, date(due.year - 1, due.month, due.day))
@@ -359,9 +359,9 @@ def test_public_works_only_after_the_policys_years_then_the_fund_is_closed(owing
     pay(owing, "H001", 4_667_000, date(2024, 3, 1))
     before = books_digest(data_dir.database)
     with pytest.raises(Refused, match="sau 3 năm"):
-        schedules.transfer_to_public_works(owing, "DA01", date(2026, 3, 9), "12/QĐ-UBND", today=TODAY).to_json()
+        schedules.transfer_to_public_works(owing, "DA01", date(2026, 3, 9), "12/QĐ-UBND", today=TODAY)
     with pytest.raises(Refused, match="số quyết định"):
-        schedules.transfer_to_public_works(owing, "DA01", date(2026, 3, 10), "  ", today=TODAY).to_json()
+        schedules.transfer_to_public_works(owing, "DA01", date(2026, 3, 10), "  ", today=TODAY)
     assert books_digest(data_dir.database) == before
     result = schedules.transfer_to_public_works(owing, "DA01", date(2026, 3, 10), "12/QĐ-UBND", today=TODAY).to_json()
     assert result["amount"] == 4_667_000
@@ -373,7 +373,7 @@ def test_public_works_only_after_the_policys_years_then_the_fund_is_closed(owing
     with pytest.raises(Refused, match="công trình công ích"):
         give(owing, "H004", date(2026, 4, 1))
     with pytest.raises(Refused, match="không còn số dư"):
-        schedules.transfer_to_public_works(owing, "DA01", date(2026, 4, 1), "13/QĐ-UBND", today=TODAY).to_json()
+        schedules.transfer_to_public_works(owing, "DA01", date(2026, 4, 1), "13/QĐ-UBND", today=TODAY)
     assert books_digest(data_dir.database) == before
     assert checks.check_books(owing) == []
 
@@ -395,7 +395,7 @@ SMALL_CAP = (Path(__file__).parent.parent / "resources" / "policies" / "hai-duon
 def test_budget_support_above_the_projects_cap_is_warned(fund, tmp_path):
     policy = tmp_path / "tran-thap.toml"
     policy.write_text(SMALL_CAP, encoding="utf-8")
-    projects.add_project(fund, projects.ProjectInput("DA02", "Nuôi gà", policy=policy)).to_json()
+    projects.add_project(fund, projects.ProjectInput("DA02", "Nuôi gà", policy=policy))
     assert give(fund, "H001", date(2023, 3, 10), project="DA02")["warnings"] == []
     warnings = give(fund, "H004", date(2023, 3, 10), project="DA02")["warnings"]
     assert codes(warnings) == ["above_cap"] and "14.000.000 đ" in warnings[0]["message"]
@@ -415,16 +415,16 @@ def test_fewer_than_seventy_percent_target_households_is_warned_with_the_decree(
 
 
 def test_a_household_supported_by_another_active_project_of_the_programme_is_warned(fund):
-    projects.add_project(fund, projects.ProjectInput("DA02", "Trồng rau", programme="GNBV")).to_json()
-    projects.add_project(fund, projects.ProjectInput("DA03", "Nuôi cá", programme="DTTS")).to_json()
+    projects.add_project(fund, projects.ProjectInput("DA02", "Trồng rau", programme="GNBV"))
+    projects.add_project(fund, projects.ProjectInput("DA03", "Nuôi cá", programme="DTTS"))
     give(fund, "H001", date(2023, 3, 10))
     give(fund, "H006", date(2023, 3, 10))
     warnings = give(fund, "H001", date(2023, 4, 10), project="DA02")["warnings"]
     assert codes(warnings) == ["duplicate_support"] and "DA01" in warnings[0]["message"]
     assert give(fund, "H001", date(2023, 5, 10), project="DA03")["warnings"] == []
     # A closed project no longer counts; an active one still does.
-    projects.edit_project(fund, "DA01", {"status": "closed"}).to_json()
-    projects.add_project(fund, projects.ProjectInput("DA04", "Nuôi dê", programme="GNBV")).to_json()
+    projects.edit_project(fund, "DA01", {"status": "closed"})
+    projects.add_project(fund, projects.ProjectInput("DA04", "Nuôi dê", programme="GNBV"))
     assert codes(give(fund, "H006", date(2023, 7, 10), project="DA04")["warnings"]) == []
     assert codes(give(fund, "H001", date(2023, 7, 10), project="DA04")["warnings"]) == ["duplicate_support"]
 
@@ -435,7 +435,7 @@ def test_a_household_supported_by_another_active_project_of_the_programme_is_war
     (date(2023, 12, 1), True),
 ])
 def test_a_newly_escaped_household_past_36_months_is_warned(books, supported_on, warned):
-    projects.add_project(books, projects.ProjectInput("DA01", "Nuôi bò")).to_json()
+    projects.add_project(books, projects.ProjectInput("DA01", "Nuôi bò"))
     add_household(books, HouseholdInput("H003", "Lò Văn Páo", "Thôn Tây", Category.ESCAPED,
                                         category_on=date(2020, 1, 1))).to_json()
     warnings = give(books, "H003", supported_on)["warnings"]

@@ -35,8 +35,8 @@ def paid(books):
                             "unit_budget_code": "1234567"})
     add_household(books, HouseholdInput("H001", "Đặng Thị Hoa", "Thôn Đông", Category.NEAR_POOR,
                                         category_on=date(2022, 1, 1), id_number="030185001234")).to_json()
-    add_project(books, ProjectInput("DA01", "Nuôi bò cái sinh sản", programme="GNBV", component="Dự án 2")).to_json()
-    support.record_support(books, support.SupportInput("DA01", "H001", date(2022, 3, 10))).to_json()
+    add_project(books, ProjectInput("DA01", "Nuôi bò cái sinh sản", programme="GNBV", component="Dự án 2"))
+    support.record_support(books, support.SupportInput("DA01", "H001", date(2022, 3, 10)))
     result = payments.record_payment(books, PaymentInput("DA01", "H001", 1_666_000, date(2023, 3, 1))).to_json()
     return result["receipt"]
 
@@ -73,7 +73,7 @@ def test_forced_copy_is_marked_even_on_first_print(books, paid, tmp_path):
 
 
 def test_voided_receipt_prints_crossed_with_its_reason(books, paid, tmp_path):
-    payments.void_receipt(books, "01", 1, "Ghi nhầm người nộp").to_json()
+    payments.void_receipt(books, "01", 1, "Ghi nhầm người nộp")
     receipts.print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "v.pdf")
     text = pdftext(tmp_path / "v.pdf")
     assert "ĐÃ HỦY" in text and "Ghi nhầm người nộp" in text
@@ -103,10 +103,10 @@ def test_page_renders_to_a_non_blank_image(books, paid, tmp_path):
 
 
 def test_long_names_wrap_inside_the_page(books, tmp_path):
-    add_household(books, HouseholdInput("H777", LONG_NAME, "Thôn Tây", Category.POOR, category_on=date(2022, 1, 1))).to_json()
-    add_project(books, ProjectInput("DA07", "Dự án có một cái tên rất dài để thử việc xuống dòng " * 3)).to_json()
-    support.record_support(books, support.SupportInput("DA07", "H777", date(2022, 3, 10))).to_json()
-    payments.record_payment(books, PaymentInput("DA07", "H777", 2_333_000, date(2023, 3, 1), payer=LONG_NAME)).to_json()
+    add_household(books, HouseholdInput("H777", LONG_NAME, "Thôn Tây", Category.POOR, category_on=date(2022, 1, 1)))
+    add_project(books, ProjectInput("DA07", "Dự án có một cái tên rất dài để thử việc xuống dòng " * 3))
+    support.record_support(books, support.SupportInput("DA07", "H777", date(2022, 3, 10)))
+    payments.record_payment(books, PaymentInput("DA07", "H777", 2_333_000, date(2023, 3, 1), payer=LONG_NAME))
     receipts.print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "long.pdf")
     html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "long.pdf"), "-"], check=True, capture_output=True,
                           text=True).stdout
@@ -131,7 +131,7 @@ def test_words_follow_the_commune_settings(books, paid):
 
 
 def test_batch_prints_one_page_per_receipt(books, paid, tmp_path):
-    payments.record_payment(books, PaymentInput("DA01", "H001", 1_000_000, date(2024, 1, 5))).to_json()
+    payments.record_payment(books, PaymentInput("DA01", "H001", 1_000_000, date(2024, 1, 5)))
     views = receipts.receipt_views(books, project="DA01", date_from=date(2023, 1, 1), date_to=date(2024, 12, 31))
     receipts.print_receipts(books, views, tmp_path / "batch.pdf")
     assert len(PdfReader(tmp_path / "batch.pdf").pages) == 2

@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.books import Books
+from desktop.changes import Changes
 from desktop.dates import format_date
 from desktop.services.dashboard import last_backup_at
+from ui.operations import subscribe
 
 if TYPE_CHECKING:
     from ui.dialogs.payment import PaymentDialog
@@ -95,6 +97,7 @@ class MainWindow(QMainWindow):
         layout.addLayout(body, 1)
         self.setCentralWidget(central)
         self.refresh_header()
+        subscribe(self, Changes.SETTINGS, self.refresh_header)
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
         QShortcut(QKeySequence("F2"), self, activated=lambda: self.open_payment())
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self._print)
@@ -117,26 +120,15 @@ class MainWindow(QMainWindow):
         return self._pages[key]
 
     def _connect(self, key: str, page: QWidget) -> None:
+        """Requests a page makes of the window (open the payment dialog, the books were restored). Figures
+        are never refreshed from here: each page reloads itself from the change hub."""
         if key in ("dashboard", "collections"):
             page.payment_requested.connect(lambda household, project: self.open_payment(household, project))
         elif key == "households":
             page.payment_requested.connect(lambda household: self.open_payment(household))
-        elif key == "receipts":
-            page.receipt_voided.connect(lambda _: self.refresh_after_payment())
         elif key == "settings":
-            page.settings_saved.connect(self.refresh_header)
             page.backup_written.connect(lambda _: self.refresh_header())
             page.books_restored.connect(self.books_replaced)
-        elif key == "upper_import":
-            page.imported.connect(self._packages_imported)
-
-    def _packages_imported(self) -> None:
-        """New packages change every upper-level figure: reload the pages already built."""
-        for key in ("duplicates", "import_log"):
-            if key in self._pages:
-                self._pages[key].refresh()
-        if "consolidated" in self._pages:
-            self._pages["consolidated"].compute()
 
     def _show_page(self, row: int) -> None:
         if 0 <= row < len(self.keys):
@@ -158,12 +150,6 @@ class MainWindow(QMainWindow):
         self.as_of_label.setTextFormat(Qt.TextFormat.RichText)
         last = last_backup_at(self.books.data_dir)
         self.backup_label.setText("Sao lưu gần nhất: " + (f"{last:%H:%M %d/%m/%Y}" if last else "chưa có"))
-
-    def refresh_after_payment(self) -> None:
-        """A payment or a void changes what is owed and the register; only those pages reload."""
-        for key in ("dashboard", "collections", "receipts"):
-            if key in self._pages:
-                self._pages[key].refresh()
 
     def books_replaced(self) -> None:
         """After a restore every figure may differ: rebuild the pages from the restored books."""
@@ -214,7 +200,6 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _receipt_issued(self, info: dict) -> None:
-        self.refresh_after_payment()
         from ui.dialogs.pdf_preview import PdfPreviewDialog
 
         receipt = info["receipt"]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.books import Books
 from desktop.changes import Changes, Outcome
+from desktop.errors import Refused
 from ui.workers import Task, run_task, writer_pool
 
 
@@ -80,21 +81,63 @@ class _Relay(QObject):
         self._call(changes)
 
 
-def run_op(parent: QWidget | None, books: Books, op: Callable[[Books], Outcome],
+def run_op(parent: QWidget | None, books: Books, op: Callable[..., Outcome],
            on_success: Callable[[Outcome], None] | None = None,
            on_failure: Callable[[BaseException], None] | None = None, *, label: str = "Đang ghi vào sổ…",
-           show_progress: bool = False) -> Task:
-    """Run ``op`` on the writer thread with a connection of its own, announce what it changed, then hand
-    the outcome to ``on_success``. Without ``on_failure`` a refusal or an error is shown in a message box."""
+           show_progress: bool = False, on_cancelled: Callable[[], None] | None = None,
+           busy: QWidget | None = None) -> Task:
+    """Run ``op(books)`` on the writer thread with a connection of its own, announce what it changed, then
+    hand the outcome to ``on_success``. Without ``on_failure`` a refusal or an error is shown in a message
+    box. With ``show_progress`` the op is called ``op(books, progress, cancelled)`` and gets a Cancel button.
+    ``busy`` (the dialog's button) is disabled while the op runs, so a second Enter cannot send it twice."""
     data_dir, actor = books.data_dir, books.actor
 
     def work(progress, cancelled):
         with Books.open(data_dir, actor=actor) as own:
-            return op(own)
+            return op(own, progress, cancelled) if show_progress else op(own)
+
+    def settle() -> None:
+        if busy is not None:
+            busy.setEnabled(True)
 
     def succeeded(outcome: Outcome) -> None:
+        settle()
         hub().announce(outcome.changes)
         if on_success is not None:
             on_success(outcome)
 
-    return run_task(parent, label, work, succeeded, on_failure, show_progress=show_progress, pool=writer_pool())
+    def failed(exc: BaseException) -> None:
+        settle()
+        if on_failure is not None:
+            on_failure(exc)
+        else:
+            from ui.errors import show_error
+
+            show_error(parent, exc)
+
+    def cancelled() -> None:
+        settle()
+        if on_cancelled is not None:
+            on_cancelled()
+
+    if busy is not None:
+        busy.setEnabled(False)
+    return run_task(parent, label, work, succeeded, failed, show_progress=show_progress, pool=writer_pool(),
+                    on_cancelled=cancelled)
+
+
+def refusal_shown_in(label, parent: QWidget | None = None,
+                     also: Callable[[Refused], None] | None = None) -> Callable[[BaseException], None]:
+    """The usual failure handler of a form: a refusal goes to the form's error line (what was typed stays
+    for the clerk to correct); anything unexpected gets the program's error message box."""
+    def failed(exc: BaseException) -> None:
+        if isinstance(exc, Refused):
+            label.show_message(exc.message)
+            if also is not None:
+                also(exc)
+        else:
+            from ui.errors import show_error
+
+            show_error(parent, exc)
+
+    return failed

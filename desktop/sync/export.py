@@ -16,11 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import ClassVar
 
 from db.migrations import LATEST_VERSION
 from desktop import __version__, clock, signing
 from desktop.audit import now_iso
 from desktop.books import Books
+from desktop.changes import Changes, Outcome
 from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.sync import format as fmt
@@ -29,13 +31,15 @@ Progress = Callable[[int, int, str], None]
 
 
 @dataclass(frozen=True)
-class ExportResult:
+class ExportResult(Outcome):
     path: Path
     seq: int
     sha256: str
     bytes: int
     rows: dict[str, int]
     key_fingerprint: str
+
+    changes: ClassVar[Changes] = Changes.SYNC
 
 
 def export_package(books: Books, out_dir: Path | None = None, *, as_of: date | None = None,

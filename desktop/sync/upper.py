@@ -18,6 +18,7 @@ from pathlib import Path
 
 from desktop.audit import now_iso
 from desktop.books import Books
+from desktop.changes import Changes, Outcome
 from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.sync import format as fmt
@@ -68,6 +69,23 @@ def require_upper(books: Books) -> None:
     if books.setting("mode") != Mode.UPPER.value:
         raise Refused("Dữ liệu này là của một xã. Chỉ đơn vị cấp trên (khởi tạo với --mode upper) mới nhập và "
                       "tổng hợp gói của các xã.")
+
+
+@dataclass(frozen=True)
+class PackagesImported(Outcome):
+    """A batch of packages checked and imported at the upper level, one result per package."""
+
+    results: tuple[ImportResult, ...]
+
+    @property
+    def changes(self) -> Changes:  # type: ignore[override] - the store changed only if a package went in
+        imported = any(r.status is ImportStatus.IMPORTED for r in self.results)
+        return Changes.UPPER if imported else Changes.NONE
+
+
+def import_batch(books: Books, paths: Iterable[Path], **options) -> PackagesImported:
+    """``import_packages`` as an operation of the window: the batch's results with what they changed."""
+    return PackagesImported(tuple(import_packages(books, paths, **options)))
 
 
 def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = False, reregister: bool = False,

@@ -39,7 +39,7 @@ def pay(data_dir: DataDir, times: int = 1) -> None:
     with Books.open(data_dir) as books:
         project, household = owing_pair(books)
         for _ in range(times):
-            record_payment(books, PaymentInput(project, household, 1_000, TODAY)).to_json()
+            record_payment(books, PaymentInput(project, household, 1_000, TODAY))
 
 
 def kept_files(data_dir: DataDir) -> list[Path]:

@@ -248,7 +248,7 @@ def test_books_locked_by_another_process_refuse_the_payment_then_take_it(locked_
     digest = books_digest(data_dir.database)
     books.conn.execute("PRAGMA busy_timeout = 300")  # the program waits 5 s; the drill need not
     with pytest.raises(Refused) as refused:
-        record_payment(books, PaymentInput(project, household, 1_000, TODAY)).to_json()
+        record_payment(books, PaymentInput(project, household, 1_000, TODAY))
     assert "đang được một chương trình khác ghi" in refused.value.message
     assert not books.conn.in_transaction
     assert books_digest(data_dir.database) == digest

@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 
 from desktop.domain import Category
-from desktop.errors import Refused
+from desktop.errors import Cancelled, Refused
 from desktop.importing.households_xlsx import apply_import, plan_import
 from desktop.services.households import HouseholdInput, add_household, category_history, require_household
 from tests.conftest import books_digest
@@ -110,7 +110,7 @@ def test_bad_or_future_dates_and_member_counts_are_reported(books, tmp_path):
 
 def test_a_row_matching_two_namesakes_is_rejected_not_guessed(books, tmp_path):
     for code in ("H100", "H101"):
-        add_household(books, HouseholdInput(code, "Nguyễn Văn An", "Thôn Đông", Category.POOR)).to_json()
+        add_household(books, HouseholdInput(code, "Nguyễn Văn An", "Thôn Đông", Category.POOR))
     path = make_xlsx(tmp_path / "ds.xlsx", [HEADER, [1, "", "Nguyễn Văn An", "", "Thôn Đông", "Hộ nghèo"]])
     plan = plan_import(books, path, today=DB_TODAY)
     assert not plan.rows and "2 hộ cùng họ tên ở thôn này (H100, H101)" in plan.rejected[0].reason
@@ -312,10 +312,10 @@ def test_progress_is_reported_and_cancel_stops_without_writing(books, tmp_path):
     plan = plan_import(books, path, progress=lambda done, total: seen.append((done, total)), today=DB_TODAY)
     assert seen[0][0] == 1000 and seen[-1] == (3001, 3001)  # 3 000 rows and the bad one
     before = books_digest(books.data_dir.database)
-    with pytest.raises(Refused, match="Đã dừng"):
+    with pytest.raises(Cancelled, match="Đã dừng"):
         plan_import(books, path, cancelled=lambda: True, today=DB_TODAY)
     calls = []
-    with pytest.raises(Refused, match="không có gì được ghi"):
+    with pytest.raises(Cancelled, match="không có gì được ghi"):
         apply_import(books, plan, cancelled=lambda: calls.append(1) or len(calls) > 1, today=DB_TODAY)
     assert books_digest(books.data_dir.database) == before
 

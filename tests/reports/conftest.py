@@ -38,10 +38,10 @@ def build_commune(books) -> None:
                                     budget_central=20_000_000, budget_local=2_000_000)).to_json()
     add_project(books, ProjectInput("DA02", "Trồng cây dược liệu", programme="DTTS", component="Dự án 3",
                                     budget_central=10_000_000)).to_json()
-    add_project(books, ProjectInput("DA03", "Nuôi gà thả vườn", programme="GNBV", component="Dự án 2")).to_json()
+    add_project(books, ProjectInput("DA03", "Nuôi gà thả vườn", programme="GNBV", component="Dự án 2"))
 
     def give(project, household, on, **kw):
-        support.record_support(books, SupportInput(project, household, on, **kw)).to_json()
+        support.record_support(books, SupportInput(project, household, on, **kw))
 
     def pay(project, household, amount, on):
         return payments.record_payment(books, PaymentInput(project, household, amount, on)).to_json()
@@ -55,17 +55,17 @@ def build_commune(books) -> None:
     pay("DA01", "H002", 2_333_000, date(2023, 3, 15))
     pay("DA01", "H003", 1_333_000, date(2023, 4, 1))
     wrong = pay("DA01", "H003", 500_000, date(2023, 4, 2))["receipt"]
-    payments.void_receipt(books, wrong["book"], wrong["number"], "Ghi trùng phiếu", year=wrong["year"]).to_json()
+    payments.void_receipt(books, wrong["book"], wrong["number"], "Ghi trùng phiếu", year=wrong["year"])
     pay("DA02", "H004", 1_666_000, date(2023, 5, 1))
     pay("DA02", "H006", 3_333_000, date(2023, 6, 1))                        # pays both thirds early
     give("DA01", "H005", date(2023, 7, 1), from_fund=True)                  # near-poor: 5.000.000 re-lent
     pay("DA01", "H001", 1_000_000, date(2024, 2, 1))                        # late and partial
     pay("DA02", "H004", 1_667_000, date(2024, 5, 20))
-    set_category(books, "H001", Category.ESCAPED, date(2024, 1, 1), "Rà soát 2023").to_json()
-    set_category(books, "H003", Category.POOR, date(2024, 1, 1), "Rà soát 2023").to_json()
-    set_category(books, "H006", Category.NEAR_POOR, date(2024, 1, 1), "Rà soát 2023").to_json()
-    set_category(books, "H005", Category.NON_POOR, date(2025, 1, 1), "Rà soát 2024").to_json()
-    schedules.transfer_to_public_works(books, "DA02", date(2025, 6, 1), "15/QĐ-UBND").to_json()
+    set_category(books, "H001", Category.ESCAPED, date(2024, 1, 1), "Rà soát 2023")
+    set_category(books, "H003", Category.POOR, date(2024, 1, 1), "Rà soát 2023")
+    set_category(books, "H006", Category.NEAR_POOR, date(2024, 1, 1), "Rà soát 2023")
+    set_category(books, "H005", Category.NON_POOR, date(2025, 1, 1), "Rà soát 2024")
+    schedules.transfer_to_public_works(books, "DA02", date(2025, 6, 1), "15/QĐ-UBND")
 
 
 @pytest.fixture

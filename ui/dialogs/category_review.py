@@ -7,13 +7,13 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLineEdit
 
 from desktop.books import Books
 from desktop.domain import Category
-from desktop.errors import Refused
 from desktop.services.households import set_category
+from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
 
 
 class CategoryReviewDialog(QDialog):
-    category_set = Signal(dict)
+    category_set = Signal(object)  # the CategorySet outcome
 
     def __init__(self, books: Books, code: str, parent=None):
         super().__init__(parent)
@@ -33,12 +33,11 @@ class CategoryReviewDialog(QDialog):
 
     def submit(self) -> None:
         mark_invalid(self.effective_on, False)
-        try:
-            result = set_category(self.books, self.code, self.category.currentData(), self.effective_on.value(),
-                                  self.note.text())
-        except Refused as refusal:
-            mark_invalid(self.effective_on, True)
-            self.error.show_message(refusal.message)
-            return
-        self.category_set.emit(result)
-        self.accept()
+        code, category, on, note = self.code, self.category.currentData(), self.effective_on.value(), self.note.text()
+
+        def done(outcome) -> None:
+            self.category_set.emit(outcome)
+            self.accept()
+
+        self.task = run_op(self, self.books, lambda books: set_category(books, code, category, on, note), done,
+                           refusal_shown_in(self.error, self, also=lambda _: mark_invalid(self.effective_on, True)))

@@ -32,6 +32,7 @@ from desktop.importing.sheet import FIELD_LABELS, FIELDS
 from desktop.importing.template import write_template
 from desktop.services.hamlets import list_hamlets
 from ui.errors import show_error
+from ui.operations import run_op
 from ui.record_model import RecordTableModel
 from ui.widgets import ErrorLabel, compact, wrap_rows
 from ui.workers import run_task
@@ -215,14 +216,12 @@ class ExcelImportDialog(QDialog):
         plan = self.plan
         if plan is None:
             return None
-        data_dir, actor = self.books.data_dir, self.books.actor
         self.apply_button.setEnabled(False)
 
-        def work(progress, cancelled):
-            with Books.open(data_dir, actor=actor) as books:
-                if cancelled():
-                    raise Cancelled()
-                return apply_import(books, plan, progress=progress, cancelled=cancelled)
+        def op(books, progress, cancelled):
+            if cancelled():
+                raise Cancelled()
+            return apply_import(books, plan, progress=progress, cancelled=cancelled)
 
         def done(result: ImportResult) -> None:
             self.result = result
@@ -240,5 +239,6 @@ class ExcelImportDialog(QDialog):
             self.apply_button.setEnabled(True)
             self.summary.setText("Đã dừng nhập theo yêu cầu: không có hộ nào được ghi. " + self.summary.text())
 
-        self.task = run_task(self, "Đang nhập danh sách hộ…", work, done, failed, on_cancelled=cancelled)
+        self.task = run_op(self, self.books, op, done, failed, label="Đang nhập danh sách hộ…", show_progress=True,
+                           on_cancelled=cancelled)
         return self.task

@@ -25,6 +25,8 @@ from desktop.services.households import (
     next_household_code,
 )
 from desktop.text import fold
+from ui.errors import show_error
+from ui.operations import run_op
 from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
 
 # Which field a refusal is about, found from words the service's messages use.
@@ -104,23 +106,34 @@ class HouseholdForm(QDialog):
             self._show_refusal("Chưa nhập họ tên chủ hộ.")
             return
         members = self.members.value() or None
-        try:
-            if self.editing:
-                edit_household(self.books, self.editing["code"], HouseholdChanges(
-                    head_name=self.head_name.text(), hamlet=self.hamlet.currentText(),
-                    id_number=self.id_number.text(), members=members, phone=self.phone.text(),
-                    ethnic_minority=self.ethnic_minority.isChecked(), female_head=self.female_head.isChecked(),
-                    notes=self.notes.text()))
-                code = self.editing["code"]
+        if self.editing:
+            code = self.editing["code"]
+            changes = HouseholdChanges(
+                head_name=self.head_name.text(), hamlet=self.hamlet.currentText(), id_number=self.id_number.text(),
+                members=members, phone=self.phone.text(), ethnic_minority=self.ethnic_minority.isChecked(),
+                female_head=self.female_head.isChecked(), notes=self.notes.text())
+
+            def op(books):
+                return edit_household(books, code, changes)
+        else:
+            data = HouseholdInput(
+                code=self.code.text(), head_name=self.head_name.text(), hamlet=self.hamlet.currentText(),
+                category=self.category.currentData(), category_on=self.category_on.value(),
+                id_number=self.id_number.text().strip() or None, members=members, phone=self.phone.text(),
+                ethnic_minority=self.ethnic_minority.isChecked(), female_head=self.female_head.isChecked(),
+                notes=self.notes.text())
+
+            def op(books):
+                return add_household(books, data)
+
+        def saved(outcome) -> None:
+            self.household_saved.emit(outcome.code)
+            self.accept()
+
+        def failed(exc) -> None:
+            if isinstance(exc, Refused):
+                self._show_refusal(exc.message)
             else:
-                code = add_household(self.books, HouseholdInput(
-                    code=self.code.text(), head_name=self.head_name.text(), hamlet=self.hamlet.currentText(),
-                    category=self.category.currentData(), category_on=self.category_on.value(),
-                    id_number=self.id_number.text().strip() or None, members=members, phone=self.phone.text(),
-                    ethnic_minority=self.ethnic_minority.isChecked(), female_head=self.female_head.isChecked(),
-                    notes=self.notes.text()))["code"]
-        except Refused as refusal:
-            self._show_refusal(refusal.message)
-            return
-        self.household_saved.emit(code)
-        self.accept()
+                show_error(self, exc)
+
+        self.task = run_op(self, self.books, op, saved, failed)

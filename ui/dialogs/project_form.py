@@ -17,6 +17,7 @@ from desktop.errors import Refused
 from desktop.policy import load_policy, policy_files
 from desktop.services.dashboard import programme_choices
 from desktop.services.projects import ProjectInput, add_project
+from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, lay_out_form_dialog, mark_invalid
 
 BUDGETS = (("budget_central", "Ngân sách trung ương:"), ("budget_local", "Ngân sách địa phương:"),
@@ -95,15 +96,16 @@ class ProjectForm(QDialog):
                             decision_number=self.decision_number.text(),
                             decision_date=self.decision_date.value() if self.has_date.isChecked() else None,
                             decision_authority=self.authority.text(), **budgets)
-        try:
-            result = add_project(self.books, data)
-        except Refused as refusal:
+        def saved(outcome) -> None:
+            self.project_saved.emit(outcome.code)
+            self.accept()
+
+        def mark(refusal: Refused) -> None:
             text = refusal.message.lower()
             if "mã dự án" in text:
                 mark_invalid(self.code, True)
             elif "tên dự án" in text:
                 mark_invalid(self.name, True)
-            self.error.show_message(refusal.message)
-            return
-        self.project_saved.emit(result["code"])
-        self.accept()
+
+        self.task = run_op(self, self.books, lambda books: add_project(books, data), saved,
+                           refusal_shown_in(self.error, self, also=mark))

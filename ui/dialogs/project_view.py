@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.books import Books
+from desktop.changes import Changes
 from desktop.dates import format_date
 from desktop.domain import Category, FundingSource, ProjectStatus
 from desktop.errors import Refused
@@ -32,6 +33,7 @@ from desktop.services.schedules import fund_report, schedule, transfer_to_public
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.dialogs.support import SupportDialog
 from ui.errors import show_error
+from ui.operations import refusal_shown_in, run_op, subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import DateEdit, ErrorLabel, compact
 
@@ -98,13 +100,10 @@ class PublicWorksDialog(QDialog):
         layout.addLayout(buttons)
 
     def submit(self) -> None:
-        try:
-            transfer_to_public_works(self.books, self.project, self.decided_on.value(), self.decision.text(),
-                                     self.note.text())
-        except Refused as refusal:
-            self.error.show_message(refusal.message)
-            return
-        self.accept()
+        project, on, decision, note = self.project, self.decided_on.value(), self.decision.text(), self.note.text()
+        self.task = run_op(self, self.books,
+                           lambda books: transfer_to_public_works(books, project, on, decision, note),
+                           lambda _: self.accept(), refusal_shown_in(self.error, self))
 
 
 class ProjectView(QDialog):
@@ -117,6 +116,9 @@ class ProjectView(QDialog):
         self.body = QVBoxLayout(self)
         self.resize(1000, 620)
         self._build()
+        # A support, a re-lend or a transfer made here (or anywhere) changes what this view shows.
+        subscribe(self, Changes.SUPPORTS | Changes.FUND | Changes.PROJECTS | Changes.RECEIPTS | Changes.SCHEDULES,
+                  self._after_change)
 
     def _build(self) -> None:
         while self.body.count():
@@ -180,7 +182,6 @@ class ProjectView(QDialog):
 
     def add_support(self, *, from_fund: bool = False) -> SupportDialog:
         dialog = SupportDialog(self.books, self.code, self, from_fund=from_fund)
-        dialog.support_recorded.connect(lambda _: self._after_change())
         dialog.open()
         return dialog
 
@@ -189,7 +190,6 @@ class ProjectView(QDialog):
 
     def public_works(self) -> PublicWorksDialog:
         dialog = PublicWorksDialog(self.books, self.code, self)
-        dialog.accepted.connect(self._after_change)
         dialog.open()
         return dialog
 

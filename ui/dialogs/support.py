@@ -21,11 +21,12 @@ from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.support import SupportInput, record_support
 from desktop.services.support_check import support_preview
 from ui.household_picker import HouseholdPicker
+from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, lay_out_form_dialog, mark_invalid
 
 
 class SupportDialog(QDialog):
-    support_recorded = Signal(dict)
+    support_recorded = Signal(object)  # the SupportRecorded outcome
 
     def __init__(self, books: Books, project: str, parent=None, *, from_fund: bool = False):
         super().__init__(parent)
@@ -113,19 +114,26 @@ class SupportDialog(QDialog):
                 if preview["warnings"]:
                     # The rules let the commune proceed, but only after the clerk has read what to check.
                     self.warnings.setText("Lưu ý trước khi ghi:\n" + "\n".join(
-                        "• " + w["message"] for w in preview["warnings"]))
+                        "• " + w.message for w in preview["warnings"]))
                     self.save.setText("Vẫn ghi hỗ trợ")
                     self._confirmed = True
                     return
-            result = record_support(self.books, data)
         except Refused as refusal:
-            if refusal.message.startswith("Hộ"):
-                mark_invalid(self.picker.search, True)
-            self.error.show_message(refusal.message)
+            self._refused(refusal)
             return
-        self.result_info = result
-        self.support_recorded.emit(result)
-        self.accept()
+
+        def recorded(outcome) -> None:
+            self.result_info = outcome
+            self.support_recorded.emit(outcome)
+            self.accept()
+
+        self.task = run_op(self, self.books, lambda books: record_support(books, data), recorded,
+                           refusal_shown_in(self.error, self, also=self._refused), busy=self.save)
+
+    def _refused(self, refusal: Refused) -> None:
+        if refusal.message.startswith("Hộ"):
+            mark_invalid(self.picker.search, True)
+        self.error.show_message(refusal.message)
 
     def _changed(self) -> None:
         """Any edit after the warnings were shown asks for a fresh look before recording."""

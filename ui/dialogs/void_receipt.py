@@ -7,14 +7,14 @@ from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLab
 
 from desktop.books import Books
 from desktop.dates import format_date
-from desktop.errors import Refused
 from desktop.money import format_vnd
 from desktop.services.payments import void_receipt
+from ui.operations import refusal_shown_in, run_op
 from ui.widgets import ErrorLabel, mark_invalid
 
 
 class VoidReceiptDialog(QDialog):
-    receipt_voided = Signal(dict)
+    receipt_voided = Signal(object)  # the ReceiptVoided outcome
 
     def __init__(self, books: Books, receipt: dict, parent=None):
         super().__init__(parent)
@@ -56,11 +56,12 @@ class VoidReceiptDialog(QDialog):
             mark_invalid(self.confirm, True)
             self.error.show_message("Hãy đánh dấu ô xác nhận trước khi hủy.")
             return
-        r = self.receipt
-        try:
-            result = void_receipt(self.books, r["book"], r["number"], self.reason.text(), year=r["year"])
-        except Refused as refusal:
-            self.error.show_message(refusal.message)
-            return
-        self.receipt_voided.emit(result)
-        self.accept()
+        r, reason = self.receipt, self.reason.text()
+
+        def voided(outcome) -> None:
+            self.receipt_voided.emit(outcome)
+            self.accept()
+
+        self.task = run_op(self, self.books, lambda books: void_receipt(books, r["book"], r["number"], reason,
+                                                                        year=r["year"]),
+                           voided, refusal_shown_in(self.error, self))

@@ -7,15 +7,21 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPush
 
 from desktop import clock
 from desktop.books import Books
+from desktop.changes import Changes
 from desktop.money import format_vnd
 from desktop.services.schedules import due_list
 from desktop.text import fold
+from ui.operations import subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title
 
 COLUMNS = [("hamlet", "Thôn", "text"), ("household", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"),
            ("project", "Dự án", "text"), ("seq", "Kỳ", "number"), ("due_on", "Hạn trả", "date"),
            ("outstanding", "Còn phải trả", "money"), ("days_overdue", "Ngày quá hạn", "number")]
+
+
+# The due list: installments, what was paid on them, the households and hamlets they belong to.
+SHOWS = Changes.SCHEDULES | Changes.RECEIPTS | Changes.SUPPORTS | Changes.HOUSEHOLDS | Changes.HAMLETS
 
 
 class CollectionsPage(QWidget):
@@ -52,6 +58,7 @@ class CollectionsPage(QWidget):
         layout.addLayout(bottom)
         self._rows: list[dict] = []
         self.refresh()
+        subscribe(self, SHOWS, self.refresh)
 
     def refresh(self) -> None:
         result = due_list(self.books, clock.today(), within_days=30)

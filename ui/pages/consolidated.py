@@ -19,11 +19,13 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.books import Books
+from desktop.changes import Changes
 from desktop.errors import Refused
 from desktop.reports.consolidated import write_pdf, write_xlsx
 from desktop.sync.consolidate import Consolidated, consolidate
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.errors import show_error
+from ui.operations import subscribe
 from ui.period_chooser import PeriodChooser
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title
@@ -41,6 +43,10 @@ PROJECT_COLUMNS = [("code", "Mã dự án", "text"), ("name", "Dự án", "text"
 
 def _figures(row) -> dict:
     return {key: getattr(row, key) for key, _, _ in FIGURES}
+
+
+# The upper level's consolidated figures.
+SHOWS = Changes.UPPER
 
 
 class ConsolidatedPage(QWidget):
@@ -93,6 +99,7 @@ class ConsolidatedPage(QWidget):
         layout.addWidget(self.status)
         self._enable_exports()
         self.compute()
+        subscribe(self, SHOWS, self.compute)
 
     def _enable_exports(self) -> None:
         for button in (self.xlsx_button, self.pdf_button):

@@ -16,10 +16,12 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.books import Books
+from desktop.changes import Changes
 from desktop.fund import AGING_BUCKETS
 from desktop.money import format_vnd
 from desktop.services.dashboard import Dashboard, dashboard
 from ui.chart import BarChart
+from ui.operations import subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import card, compact, page_title
 from ui.workers import run_task
@@ -30,6 +32,10 @@ DUE_COLUMNS = [("due_on", "Hạn trả", "date"), ("household", "Mã hộ", "tex
 
 def _vnd(amount: int) -> str:
     return f"{format_vnd(amount)} đ"
+
+
+# Due and overdue money, recovery, fund balances and re-lent households.
+SHOWS = Changes.RECEIPTS | Changes.SCHEDULES | Changes.FUND | Changes.SUPPORTS | Changes.HOUSEHOLDS | Changes.PROJECTS
 
 
 class DashboardPage(QWidget):
@@ -75,6 +81,7 @@ class DashboardPage(QWidget):
         layout.addLayout(grid)
         layout.addLayout(lower, 1)
         self.refresh()
+        subscribe(self, SHOWS, self.refresh)
 
     def refresh(self) -> None:
         """Figures are computed in a worker on its own connection; the window stays usable meanwhile."""

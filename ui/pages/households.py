@@ -19,12 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.books import Books
+from desktop.changes import Changes
 from desktop.domain import Category
 from desktop.services.hamlets import list_hamlets
 from desktop.services.households import HouseholdQuery, count_households, list_households
 from ui.dialogs.household_form import HouseholdForm
 from ui.dialogs.household_view import HouseholdView
 from ui.household_model import PAGE, HouseholdTableModel
+from ui.operations import subscribe
 from ui.widgets import compact, page_title
 from ui.workers import run_task
 
@@ -32,6 +34,10 @@ if TYPE_CHECKING:
     from ui.dialogs.excel_import import ExcelImportDialog
 
 SEARCH_DELAY_MS = 150
+
+
+# The register: households, their hamlets and categories.
+SHOWS = Changes.HOUSEHOLDS | Changes.HAMLETS
 
 
 class HouseholdsPage(QWidget):
@@ -47,6 +53,8 @@ class HouseholdsPage(QWidget):
         self.hamlet = QComboBox()
         self.category = QComboBox()
         self.reload_filters()
+        subscribe(self, Changes.HAMLETS, self.reload_filters)
+        subscribe(self, SHOWS, self.apply_filters)
         self.count = QLabel()
         add = QPushButton("Thêm hộ…")
         open_button = QPushButton("Xem hộ…")
@@ -139,14 +147,12 @@ class HouseholdsPage(QWidget):
         return form
 
     def _saved(self, code: str) -> None:
-        self.search.setText(code)
-        self.apply_filters()
+        self.search.setText(code)  # the hub reloads the list; this shows the new household in it
 
     def open_import(self) -> ExcelImportDialog:
         from ui.dialogs.excel_import import ExcelImportDialog  # openpyxl loads when the clerk asks for it
 
         dialog = ExcelImportDialog(self.books, self)
-        dialog.imported.connect(lambda _: self._imported())
         dialog.open()
         return dialog
 
@@ -157,10 +163,6 @@ class HouseholdsPage(QWidget):
         if written:
             self.count.setText(f"Đã lưu mẫu danh sách hộ vào {written}")
         return written
-
-    def _imported(self) -> None:
-        self.reload_filters()  # the import may have added hamlets
-        self.apply_filters()
 
     def open_selected(self) -> None:
         code = self.selected_code()
@@ -184,6 +186,5 @@ class HouseholdsPage(QWidget):
         if not rows:
             return None
         form = HouseholdForm(self.books, self, household=rows[0])
-        form.household_saved.connect(lambda _: self.apply_filters())
         form.open()
         return form

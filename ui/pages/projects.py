@@ -14,12 +14,14 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.books import Books
+from desktop.changes import Changes
 from desktop.domain import ProjectStatus
 from desktop.queries.fund import fund_figures
 from desktop.services.projects import list_projects
 from desktop.text import fold
 from ui.dialogs.project_form import ProjectForm
 from ui.dialogs.project_view import ProjectView
+from ui.operations import subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title
 
@@ -28,6 +30,10 @@ PROJECT_COLUMNS = [
     ("status_label", "Tình trạng", "text"), ("households", "Số hộ", "number"), ("disbursed", "Đã hỗ trợ", "money"),
     ("recovered", "Đã thu hồi", "money"), ("outstanding", "Còn phải thu", "money"), ("balance", "Số dư quỹ", "money"),
 ]
+
+
+# Projects with their members and fund figures.
+SHOWS = Changes.PROJECTS | Changes.SUPPORTS | Changes.FUND | Changes.RECEIPTS
 
 
 class ProjectsPage(QWidget):
@@ -60,6 +66,7 @@ class ProjectsPage(QWidget):
         self.search.textChanged.connect(self._apply_filter)
         self.status.currentIndexChanged.connect(self._apply_filter)
         self.refresh()
+        subscribe(self, SHOWS, self.refresh)
 
     def refresh(self) -> None:
         self._rows = [{**p, **fund_figures(self.books.conn, p["id"]),
@@ -77,7 +84,6 @@ class ProjectsPage(QWidget):
 
     def add_project(self) -> ProjectForm:
         form = ProjectForm(self.books, self)
-        form.project_saved.connect(lambda _: self.refresh())
         form.open()
         return form
 
@@ -88,6 +94,5 @@ class ProjectsPage(QWidget):
 
     def open_project(self, code: str) -> ProjectView:
         view = ProjectView(self.books, code, self)
-        view.project_changed.connect(lambda _: self.refresh())
         view.open()
         return view

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.books import Books
+from desktop.changes import Changes
 from desktop.errors import Cancelled, Refused
 from desktop.money import format_vnd
 from desktop.services.dashboard import receipt_books, receipt_register
@@ -27,6 +28,7 @@ from desktop.services.receipts import print_receipts, receipt_view
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.dialogs.void_receipt import VoidReceiptDialog
 from ui.errors import show_error
+from ui.operations import subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import DateEdit, compact, page_title
 from ui.workers import run_task
@@ -40,6 +42,10 @@ def _status(row: dict) -> str:
     if row["voided_at"]:
         return f"ĐÃ HỦY — {row['void_reason']}"
     return ("Hiện vật" if row["method"] == "in_kind" else "Tiền mặt") + (" · đã in" if row["printed"] else "")
+
+
+# The receipt register: receipts, their print marks, the households' names.
+SHOWS = Changes.RECEIPTS | Changes.PRINTS | Changes.HOUSEHOLDS
 
 
 class ReceiptsPage(QWidget):
@@ -90,6 +96,8 @@ class ReceiptsPage(QWidget):
         layout.addLayout(bottom)
         self.reload_books()
         self.refresh()
+        subscribe(self, SHOWS, self.refresh)
+        subscribe(self, Changes.SETTINGS | Changes.RECEIPTS, self.reload_books)
 
     def reload_books(self) -> None:
         self.book.clear()

@@ -30,6 +30,7 @@ from desktop.services.dashboard import receipt_book_summary
 from desktop.services.settings import KNOWN_SETTINGS, update_settings
 from ui.dialogs.policy_copy import PolicyCopyDialog
 from ui.errors import show_error
+from ui.operations import refusal_shown_in, run_op
 from ui.widgets import ErrorLabel, mark_invalid, page_title
 from ui.workers import run_task
 
@@ -178,15 +179,14 @@ class SettingsPage(QWidget):
         if not changes:
             self.error.show_message("Không có gì thay đổi.")
             return {}
-        try:
-            saved = update_settings(self.books, changes)
-        except Refused as refusal:
-            self.error.show_message(refusal.message)
-            return None
-        self.error.show_message("")
-        self.backup_status.setText(f"Đã lưu {len(saved)} mục cài đặt.")
-        self.settings_saved.emit()
-        return saved
+        def saved(outcome) -> None:
+            self.error.show_message("")
+            self.backup_status.setText(f"Đã lưu {len(outcome.values)} mục cài đặt.")
+            self.settings_saved.emit()
+
+        self.task = run_op(self, self.books, lambda books: update_settings(books, changes), saved,
+                           refusal_shown_in(self.error, self))
+        return changes
 
     def backup(self):
         data_dir, actor = self.books.data_dir, self.books.actor

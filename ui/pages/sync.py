@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.books import Books
+from desktop.changes import Changes
 from desktop.errors import Refused
 from desktop.money import format_vnd
 from desktop.services.settings import KNOWN_SETTINGS
@@ -28,9 +29,9 @@ from desktop.signing import key_fingerprint
 from desktop.sync.ack import ACK_SUFFIX, accept_ack
 from desktop.sync.export import ExportResult, export_history, export_package
 from ui.errors import show_error
+from ui.operations import run_op, subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title
-from ui.workers import run_task
 
 HISTORY_COLUMNS = [("seq", "Gói số", "number"), ("file_name", "Tệp", "text"), ("as_of", "Số liệu đến", "date"),
                    ("created", "Xuất lúc", "text"), ("size", "Dung lượng", "text"), ("ack", "Cấp trên", "text")]
@@ -48,6 +49,10 @@ def _stamp(iso: str | None) -> str:
 
     moment = datetime.fromisoformat(iso)
     return f"{moment:%H:%M %d/%m/%Y}"
+
+
+# Packages sent and acknowledged.
+SHOWS = Changes.SYNC
 
 
 class SyncPage(QWidget):
@@ -103,6 +108,7 @@ class SyncPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
         self.refresh()
+        subscribe(self, SHOWS, self.refresh)
 
     def refresh(self) -> None:
         rows = export_history(self.books)
@@ -114,12 +120,10 @@ class SyncPage(QWidget):
 
     def export(self):
         """Write the package in a worker (the clerk can keep working: the export reads a snapshot)."""
-        data_dir, actor = self.books.data_dir, self.books.actor
         self.export_button.setEnabled(False)
 
-        def work(progress, cancelled):
-            with Books.open(data_dir, actor=actor) as books:
-                return export_package(books, progress=lambda done, total, _name: progress(done, total))
+        def op(books, progress, cancelled):
+            return export_package(books, progress=lambda done, total, _name: progress(done, total))
 
         def done(result: ExportResult) -> None:
             self.export_button.setEnabled(True)
@@ -129,13 +133,12 @@ class SyncPage(QWidget):
                 f" — {format_vnd(sum(result.rows.values()))} dòng số liệu<br>"
                 f"Vân tay khóa ký: <code>{result.key_fingerprint}</code>")
             self.open_folder_button.setEnabled(True)
-            self.refresh()
 
         def failed(exc) -> None:
             self.export_button.setEnabled(True)
             show_error(self, exc)
 
-        self.task = run_task(self, "Đang xuất gói đồng bộ…", work, done, failed)
+        self.task = run_op(self, self.books, op, done, failed, label="Đang xuất gói đồng bộ…", show_progress=True)
         return self.task
 
     def open_folder(self) -> bool:

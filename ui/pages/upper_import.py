@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 
 from desktop.books import Books
 from desktop.sync.format import SUFFIX
-from desktop.sync.upper import ImportResult, ImportStatus, import_packages
+from desktop.sync.upper import ImportResult, ImportStatus, import_batch
+from ui.operations import run_op
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title, wrap_rows
-from ui.workers import run_task
 
 RESULT_COLUMNS = [("package", "Tệp", "text"), ("commune", "Xã", "text"), ("seq", "Gói số", "number"),
                   ("status_label", "Kết quả", "text"), ("reason", "Lý do / ghi chú", "text")]
@@ -97,15 +97,14 @@ class UpperImportPage(QWidget):
 
     # ------------------------------------------------------------------ importing
     def import_files(self, paths: list[Path], *, reregister: bool = False):
-        data_dir, actor = self.books.data_dir, self.books.actor
         self._paths.update({p.name: p for p in paths})
 
-        def work(progress, cancelled):
-            with Books.open(data_dir, actor=actor) as books:
-                return import_packages(books, paths, reregister=reregister, cancelled=cancelled,
-                                       progress=lambda done, total, _name: progress(done, total))
+        def op(books, progress, cancelled):
+            return import_batch(books, paths, reregister=reregister, cancelled=cancelled,
+                                progress=lambda done, total, _name: progress(done, total))
 
-        self.task = run_task(self, f"Đang kiểm tra và nhập {len(paths)} gói…", work, self.show_results)
+        self.task = run_op(self, self.books, op, lambda outcome: self.show_results(list(outcome.results)),
+                           label=f"Đang kiểm tra và nhập {len(paths)} gói…", show_progress=True)
         return self.task
 
     def show_results(self, results: list[ImportResult]) -> None:
@@ -128,7 +127,7 @@ class UpperImportPage(QWidget):
         self.reregister_confirm.setChecked(False)
         self._update_reregister()
         if counts[ImportStatus.IMPORTED]:
-            self.imported.emit()
+            self.imported.emit()  # the hub has already told every page showing the store
 
     def rejected_paths(self) -> list[Path]:
         """The packages refused only because their commune's key changed."""

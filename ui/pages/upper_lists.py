@@ -9,11 +9,13 @@ from pathlib import Path
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from desktop.books import Books
+from desktop.changes import Changes
 from desktop.errors import Refused
 from desktop.sync.ack import make_ack
 from desktop.sync.duplicates import describe, find_duplicates
 from desktop.sync.upper import communes, import_log
 from ui.errors import show_error
+from ui.operations import subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title, wrap_rows
 from ui.workers import run_task
@@ -57,6 +59,7 @@ class DuplicatesPage(QWidget):
         layout.addWidget(self.status)
         layout.addWidget(again)
         self.refresh()
+        subscribe(self, Changes.UPPER, self.refresh)
 
     def refresh(self):
         """Across hundreds of communes the check reads every membership: it runs in a worker."""
@@ -120,6 +123,7 @@ class ImportLogPage(QWidget):
         layout.addWidget(self.log_table, 2)
         layout.addWidget(note)
         self.refresh()
+        subscribe(self, Changes.UPPER, self.refresh)
 
     def make_ack(self) -> Path | None:
         """The signed file telling the selected commune which of its packages arrived (into exports/)."""

@@ -30,6 +30,11 @@ def writer_pool() -> QThreadPool:
     return _WRITER
 
 
+def idle() -> bool:
+    """True when no background job is running or waiting to hand its result to the window."""
+    return not _RUNNING
+
+
 def wait_for_workers(msecs: int = -1) -> bool:
     """Wait for every background job (reads and writes) to finish; True when they all did."""
     done = QThreadPool.globalInstance().waitForDone(msecs)

@@ -41,3 +41,14 @@ def window(qtbot, demo_books):
     from ui.workers import wait_for_workers
 
     wait_for_workers(20000)
+
+
+@pytest.fixture
+def settle(qtbot):
+    """Wait until every operation and background job has finished and handed its result to the window."""
+    from ui.workers import idle
+
+    def wait(timeout: int = 15000) -> None:
+        qtbot.waitUntil(idle, timeout=timeout)
+
+    return wait

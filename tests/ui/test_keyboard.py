@@ -58,7 +58,7 @@ def test_esc_closes_the_payment_dialog_and_the_household_form_writing_nothing(qt
     assert books_digest(demo_books.data_dir.database) == before
 
 
-def test_enter_saves_the_household_form_from_any_field(qtbot, demo_books):
+def test_enter_saves_the_household_form_from_any_field(qtbot, demo_books, settle):
     from ui.dialogs.household_form import HouseholdForm
 
     before = count_households(demo_books)
@@ -68,5 +68,6 @@ def test_enter_saves_the_household_form_from_any_field(qtbot, demo_books):
     form.head_name.setText("Đinh Thị Lụa")  # (QTest types Latin-1 only)
     form.members.setFocus()
     qtbot.keyClick(form.members, Qt.Key.Key_Return)
+    settle()
     assert form.result() == form.DialogCode.Accepted and saved == [form.code.text()]
     assert count_households(demo_books) == before + 1

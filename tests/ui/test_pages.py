@@ -55,7 +55,7 @@ def test_filters_by_category_and_hamlet(window, qtbot):
     assert {page.model.row_at(r)["hamlet"] for r in range(page.model.rowCount())} == {page.hamlet.currentText()}
 
 
-def test_household_page_shows_history_projects_schedule_and_receipts(window, demo_books):
+def test_household_page_shows_history_projects_schedule_and_receipts(window, demo_books, settle):
     from desktop.domain import Category
     from desktop.services.dashboard import receipt_register
 
@@ -70,6 +70,7 @@ def test_household_page_shows_history_projects_schedule_and_receipts(window, dem
     review = view.review_category(code)
     review.category.setCurrentIndex(review.category.findData(Category.ESCAPED))
     review.save.click()
+    settle()
     assert history.rowCount() in (before, before + 1)
     if review.result() != review.DialogCode.Accepted:  # same-day review already there: refused, shown on the form
         assert review.error.text()
@@ -141,10 +142,11 @@ def test_batch_print_runs_in_a_worker_and_writes_every_receipt(window, qtbot):
     assert pdf_pages(blocker.args[0]) == count
 
 
-def test_settings_save_and_backup_update_the_header(window, qtbot, demo_books):
+def test_settings_save_and_backup_update_the_header(window, qtbot, demo_books, settle):
     page = window.go("settings")
     page.fields["signer_cashier"].setText("Lê Thị Mai")
     assert page.save() == {"signer_cashier": "Lê Thị Mai"}
+    settle()
     assert demo_books.setting("signer_cashier") == "Lê Thị Mai"
     with qtbot.waitSignal(page.backup_written, timeout=20000) as blocker:
         page.backup()
@@ -227,7 +229,7 @@ def test_nav_shortcuts(window, qtbot):
     assert window.nav.currentRow() == KEYS.index("households")
 
 
-def test_household_edit_keeps_the_code_and_saves_the_change(window, qtbot, demo_books):
+def test_household_edit_keeps_the_code_and_saves_the_change(window, qtbot, demo_books, settle):
     from desktop.services.dashboard import household_file
 
     page = window.go("households")
@@ -236,6 +238,7 @@ def test_household_edit_keeps_the_code_and_saves_the_change(window, qtbot, demo_
     assert form.code.isReadOnly()
     form.phone.setText("0912345678")
     form.submit()
+    settle()
     assert form.result() == form.DialogCode.Accepted, form.error.text()
     assert household_file(demo_books, code)["household"]["phone"] == "0912345678"
 

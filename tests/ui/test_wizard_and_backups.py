@@ -35,11 +35,12 @@ def test_wizard_province_picker_fills_code_and_name_and_typing_still_works(qtbot
     wizard.books.close()
 
 
-def test_settings_keeps_automatic_backups_the_chosen_days(window, demo_books):
+def test_settings_keeps_automatic_backups_the_chosen_days(window, demo_books, settle):
     page = window.go("settings")
     assert page.keep_days.value() == 30
     page.keep_days.setValue(7)
     assert page.save() == {"backup_keep_days": "7"}
+    settle()
     with Books.open(demo_books.data_dir) as books:
         assert keep_days(books) == 7
 

@@ -25,26 +25,39 @@ from desktop.errors import Refused
 from desktop.money import format_vnd
 from desktop.services.dashboard import household_dues
 from desktop.services.households import HouseholdQuery, list_households
-from desktop.services.payments import PaymentInput, record_payment
-from desktop.services.receipts import print_receipts, receipt_view
+from desktop.services.payments import IssuedReceipt, PaymentInput, PaymentRecorded, record_payment
+from desktop.services.receipts import ReceiptsPrinted, print_receipts, receipt_view
 from ui.household_picker import HouseholdPicker
+from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
 
 
-def receipt_pdf_path(books: Books, receipt: dict) -> Path:
-    folder = books.data_dir.exports / "phieu-thu"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"phieu-thu-{receipt['book']}-{receipt['year']}-{receipt['number']:05d}.pdf"
+def receipt_pdf_path(books: Books, receipt: IssuedReceipt) -> Path:
+    return books.data_dir.exports / "phieu-thu" / f"phieu-thu-{receipt.book}-{receipt.year}-{receipt.number:05d}.pdf"
+
+
+def write_receipt_pdf(books: Books, receipt: IssuedReceipt, path: Path) -> ReceiptsPrinted:
+    """The receipt's PDF, built from the books after the payment was recorded (first print: the original)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise Refused(f"Không tạo được thư mục {path.parent}: {exc.strerror or exc}.") from exc
+    return print_receipts(books, [receipt_view(books, receipt.book, receipt.number, receipt.year)], path)
 
 
 class PaymentDialog(QDialog):
-    receipt_issued = Signal(dict)  # the service's result plus "pdf": the receipt file written
+    receipt_issued = Signal(dict)  # {"outcome": PaymentRecorded, "pdf": the receipt file written}
 
     def __init__(self, books: Books, parent=None, *, household: str | None = None, project: str | None = None):
         super().__init__(parent)
         self.books = books
         self.setWindowTitle("Thu hồi vốn — ghi phiếu thu")
         self.result_info: dict | None = None
+        # One key for the payment this dialog takes: whatever happens after the button is pressed (a failed
+        # print, a second Enter, a retry) the books hold at most one receipt for it.
+        self.request_key = uuid.uuid4().hex
+        self.outcome: PaymentRecorded | None = None
+        self.task = None
         self._dues: list[dict] = []
         self.picker = HouseholdPicker(books)
         self.search = self.picker.search
@@ -158,27 +171,53 @@ class PaymentDialog(QDialog):
         return True
 
     # ------------------------------------------------------------------ recording
-    def record(self) -> None:
+    def record(self):
+        """Enter: record the payment (once), then write and show its receipt."""
+        if self.outcome is not None:  # recorded already: the button now only prints the receipt again
+            return self.print_receipt()
+        if self.task is not None and not self.task.delivered:
+            return None  # a second Enter while the first is being written
         due = self._current_due()
         if due is None or not self._check_amount():
-            return
+            return None
         in_kind = self.in_kind.text().strip() if self.in_kind_box.isChecked() else ""
         if self.in_kind_box.isChecked() and not in_kind:
             mark_invalid(self.in_kind, True)
             self.error.show_message("Hãy mô tả hiện vật hộ nộp.")
-            return
+            return None
         mark_invalid(self.in_kind, False)
         data = PaymentInput(project=due["project"], household=self.household_code, amount=self.amount.amount(),
-                            paid_on=self.paid_on.value(), payer=self.payer.text(), in_kind=in_kind)
-        try:
-            result = record_payment(self.books, data)
-        except Refused as refusal:
-            self.error.show_message(refusal.message)  # what was typed stays for the clerk to correct
-            return
-        receipt = result["receipt"]
-        view = receipt_view(self.books, receipt["book"], receipt["number"], receipt["year"])
+                            paid_on=self.paid_on.value(), payer=self.payer.text(), in_kind=in_kind,
+                            request_key=self.request_key)
+        self.task = run_op(self, self.books, lambda books: record_payment(books, data), self._recorded,
+                           refusal_shown_in(self.error, self), busy=self.ok)
+        return self.task
+
+    def _recorded(self, outcome: PaymentRecorded) -> None:
+        """The payment is in the books: nothing on the form may change it any more; print its receipt."""
+        self.outcome = outcome
+        for widget in (self.picker, self.project, self.amount, self.paid_on, self.payer, self.in_kind_box,
+                       self.in_kind):
+            widget.setEnabled(False)
+        self.print_receipt()
+
+    def print_receipt(self):
+        receipt = self.outcome.receipt
         path = receipt_pdf_path(self.books, receipt)
-        print_receipts(self.books, [view], path)
-        self.result_info = {**result, "pdf": str(path)}
-        self.receipt_issued.emit(self.result_info)
-        self.accept()
+
+        def printed(_outcome) -> None:
+            self.result_info = {"outcome": self.outcome, "receipt": self.outcome.receipt, "pdf": str(path)}
+            self.receipt_issued.emit(self.result_info)
+            self.accept()
+
+        def not_printed(exc: BaseException) -> None:
+            reason = exc.message if isinstance(exc, Refused) else str(exc)
+            self.error.show_message(
+                f"Đã ghi phiếu thu số {receipt.number}/{receipt.year} ({format_vnd(receipt.amount)} đ), "
+                f"chưa in được: {reason} Khắc phục rồi bấm “In lại phiếu”; phiếu không bị ghi thêm lần nữa.")
+            self.ok.setText("In lại phiếu (Enter)")
+            self.cancel.setText("Đóng (Esc)")
+
+        self.task = run_op(self, self.books, lambda books: write_receipt_pdf(books, receipt, path), printed,
+                           not_printed, label="Đang in phiếu thu…", busy=self.ok)
+        return self.task

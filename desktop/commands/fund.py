@@ -108,6 +108,9 @@ def receipt_void(args) -> Outcome:
 
 
 def receipt_pdf(args) -> Outcome:
+    # reportlab is loaded by the command that prints, not by every command of vonxoay-cli.
+    from desktop.reports.receipt_prints import print_receipts
+
     with open_books(args) as books:
         if args.number is not None:
             if not args.book:
@@ -118,7 +121,7 @@ def receipt_pdf(args) -> Outcome:
                                            date_to=args.date_to, book=args.book)
         else:
             raise Refused("Hãy chọn một phiếu (--book và --number) hoặc một loạt (--project, --from, --to).")
-        result = receipts.print_receipts(books, views, args.out, force_copy=args.copy, two_up=args.two_up)
+        result = print_receipts(books, views, args.out, force_copy=args.copy, two_up=args.two_up)
     kind = "bản sao" if result["originals"] == 0 else "bản chính"
     text = (f"Đã ghi {result['receipts']} phiếu thu vào {result['path']}."
             if result["receipts"] > 1 else f"Đã ghi phiếu thu ({kind}) vào {result['path']}.")

@@ -1,73 +1,19 @@
 """Everything a printed receipt shows, gathered from the books; and the print log that makes every
-print after the first a marked copy (BẢN SAO), never a second original."""
+print after the first a marked copy (BẢN SAO), never a second original (printing itself:
+``desktop.reports.receipt_prints``)."""
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
 
 from desktop.audit import now_iso
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.money import amount_in_words
+from desktop.receipt_view import ReceiptView, receipt_hash
 from desktop.services.payments import find_receipt
 from desktop.services.settings import DEFAULTS, words_options
-
-QR_FORMAT = "VXR1"
-
-
-@dataclass(frozen=True)
-class ReceiptView:
-    id: int
-    uuid: str
-    unit_name: str
-    unit_budget_code: str
-    commune_code: str
-    book: str
-    year: int
-    number: int
-    issued_on: date
-    debit_account: str
-    credit_account: str
-    payer: str
-    address: str
-    reason_label: str
-    reason: str
-    amount: int
-    amount_words: str
-    method: str
-    in_kind: str
-    attachments: str
-    household_code: str
-    household_head: str
-    project_code: str
-    project_name: str
-    outstanding_after: int
-    next_due_on: date | None
-    next_due_amount: int
-    chairman: str
-    accountant: str
-    clerk: str
-    cashier: str
-    voided: bool
-    void_reason: str
-    voided_at: str
-    short_hash: str
-
-    @property
-    def qr_payload(self) -> str:
-        """Commune, book, year, number, date, amount and a hash over them and the receipt's UUID: the
-        upper level recomputes the hash from the data it imported to check a paper receipt."""
-        return "|".join([QR_FORMAT, self.commune_code, self.book, str(self.year), str(self.number),
-                         self.issued_on.isoformat(), str(self.amount), self.short_hash])
-
-
-def receipt_hash(commune_code: str, book: str, year: int, number: int, issued_on: str, amount: int,
-                 receipt_uuid: str) -> str:
-    text = "|".join([commune_code, book, str(year), str(number), issued_on, str(amount), receipt_uuid])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10].upper()
 
 
 def _paid_through(conn: sqlite3.Connection, receipt: sqlite3.Row) -> int:
@@ -171,16 +117,3 @@ def record_prints(books: Books, receipt_ids: list[int], copies: dict[int, bool])
     with books.transaction() as conn:
         conn.executemany("INSERT INTO receipt_print (receipt_id, printed_at, printed_by, is_copy) VALUES (?,?,?,?)",
                          [(rid, now, books.actor, int(copies[rid])) for rid in receipt_ids])
-
-
-def print_receipts(books: Books, views: list[ReceiptView], out, *, force_copy: bool = False,
-                   two_up: bool = False) -> dict:
-    """Write the receipts to a PDF and log the prints: the first print of a receipt is its original,
-    every later one (or any with ``force_copy``) is stamped BẢN SAO."""
-    from desktop.reports.receipt_pdf import write_receipts
-
-    copies = {v.id: force_copy or original_printed(books, v.id) for v in views}
-    path = write_receipts(out, views, copies, two_up=two_up)
-    record_prints(books, [v.id for v in views], copies)
-    return {"path": str(path), "receipts": len(views),
-            "copies": sum(copies.values()), "originals": len(views) - sum(copies.values())}

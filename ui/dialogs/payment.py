@@ -23,10 +23,11 @@ from desktop.books import Books
 from desktop.dates import format_date
 from desktop.errors import Refused
 from desktop.money import format_vnd
+from desktop.reports.receipt_prints import print_receipts
 from desktop.services.dashboard import household_dues
 from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.payments import PaymentInput, record_payment
-from desktop.services.receipts import print_receipts, receipt_view
+from desktop.services.receipts import receipt_view
 from ui.household_picker import HouseholdPicker
 from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
 

@@ -22,8 +22,9 @@ from desktop import clock
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.money import format_vnd
+from desktop.reports.receipt_prints import print_receipts
 from desktop.services.dashboard import receipt_books, receipt_register
-from desktop.services.receipts import print_receipts, receipt_view
+from desktop.services.receipts import receipt_view
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.dialogs.void_receipt import VoidReceiptDialog
 from ui.errors import show_error

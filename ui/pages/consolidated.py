@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.reports.consolidated import write_pdf, write_xlsx
-from desktop.sync.consolidate import Consolidated, consolidate
+from desktop.reports.consolidation import Consolidated
+from desktop.sync.consolidate import consolidate
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.errors import show_error
 from ui.period_chooser import PeriodChooser

@@ -12,6 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from desktop.domain import Category
+from desktop.queries.receipts import ReceiptFilter
 from desktop.receipt_view import receipt_hash
 from desktop.reports.receipt_prints import print_receipts
 from desktop.services import payments, receipts, support
@@ -134,7 +135,8 @@ def test_words_follow_the_commune_settings(books, paid):
 
 def test_batch_prints_one_page_per_receipt(books, paid, tmp_path):
     payments.record_payment(books, PaymentInput("DA01", "H001", 1_000_000, date(2024, 1, 5)))
-    views = receipts.receipt_views(books, project="DA01", date_from=date(2023, 1, 1), date_to=date(2024, 12, 31))
+    views = receipts.receipt_views(books, ReceiptFilter(project="DA01", date_from=date(2023, 1, 1),
+                                                        date_to=date(2024, 12, 31)))
     print_receipts(books, views, tmp_path / "batch.pdf")
     assert len(PdfReader(tmp_path / "batch.pdf").pages) == 2
 

@@ -9,6 +9,7 @@ from desktop.commands.common import Outcome, amount_arg, date_arg, only_in, open
 from desktop.dates import format_date
 from desktop.domain import FundingSource, Mode
 from desktop.errors import Refused
+from desktop.queries.receipts import ReceiptFilter
 from desktop.services import payments, receipts, schedules, support
 
 
@@ -117,8 +118,8 @@ def receipt_pdf(args) -> Outcome:
                 raise Refused("Hãy ghi quyển phiếu thu (--book) cùng với số phiếu.")
             views = [receipts.receipt_view(books, args.book, args.number, args.year)]
         elif args.project or args.date_from or args.date_to or args.book:
-            views = receipts.receipt_views(books, project=args.project, date_from=args.date_from,
-                                           date_to=args.date_to, book=args.book)
+            views = receipts.receipt_views(books, ReceiptFilter(book=args.book, date_from=args.date_from,
+                                                                date_to=args.date_to, project=args.project))
         else:
             raise Refused("Hãy chọn một phiếu (--book và --number) hoặc một loạt (--project, --from, --to).")
         result = print_receipts(books, views, args.out, force_copy=args.copy, two_up=args.two_up)

@@ -5,14 +5,17 @@ print after the first a marked copy (BẢN SAO), never a second original (printi
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date
 
 from desktop.audit import now_iso
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.money import amount_in_words
+from desktop.queries.receipts import ReceiptFilter, receipt_condition
 from desktop.receipt_view import ReceiptView, receipt_hash
 from desktop.services.payments import find_receipt
+from desktop.services.projects import require_project
 from desktop.services.settings import DEFAULTS, words_options
 
 
@@ -81,26 +84,14 @@ def receipt_view(books: Books, book: str, number: int, year: int | None = None) 
     return _view(books, find_receipt(books.conn, book, number, year))
 
 
-def receipt_views(books: Books, *, project: str | None = None, date_from: date | None = None,
-                  date_to: date | None = None, book: str | None = None) -> list[ReceiptView]:
+def receipt_views(books: Books, selected: ReceiptFilter | None = None) -> list[ReceiptView]:
     """Receipts for a batch print, in book and number order."""
-    clauses, params = [], []
-    if project:
-        from desktop.services.projects import require_project
-
-        clauses.append("project_id = ?")
-        params.append(require_project(books.conn, project)["id"])
-    if date_from:
-        clauses.append("issued_on >= ?")
-        params.append(date_from.isoformat())
-    if date_to:
-        clauses.append("issued_on <= ?")
-        params.append(date_to.isoformat())
-    if book:
-        clauses.append("book = ?")
-        params.append(book)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = books.conn.execute(f"SELECT * FROM receipt{where} ORDER BY year, book, number", params).fetchall()
+    selected = selected or ReceiptFilter()
+    if selected.project:  # an unknown code is refused by name, not answered with "no receipt matches"
+        selected = replace(selected, project=require_project(books.conn, selected.project)["code"])
+    condition, params = receipt_condition(selected)
+    rows = books.conn.execute(f"SELECT * FROM receipt WHERE {condition} ORDER BY year, book, number",
+                              params).fetchall()
     if not rows:
         raise Refused("Không có phiếu thu nào khớp điều kiện đã chọn.")
     return [_view(books, row) for row in rows]

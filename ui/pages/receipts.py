@@ -22,6 +22,7 @@ from desktop import clock
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.money import format_vnd
+from desktop.queries.receipts import ReceiptFilter
 from desktop.reports.receipt_prints import print_receipts
 from desktop.services.dashboard import receipt_books, receipt_register
 from desktop.services.receipts import receipt_view
@@ -98,13 +99,15 @@ class ReceiptsPage(QWidget):
         for book in receipt_books(self.books):
             self.book.addItem(book, book)
 
-    def _filters(self) -> dict:
-        dates = {"date_from": self.date_from.value(), "date_to": self.date_to.value()} if self.use_dates.isChecked() \
-            else {}
-        return {"book": self.book.currentData(), **dates}
+    def selected_receipts(self) -> ReceiptFilter:
+        """The receipts the book and date choices select."""
+        if not self.use_dates.isChecked():
+            return ReceiptFilter(book=self.book.currentData())
+        return ReceiptFilter(book=self.book.currentData(), date_from=self.date_from.value(),
+                             date_to=self.date_to.value())
 
     def refresh(self) -> None:
-        rows = [{**r, "status": _status(r)} for r in receipt_register(self.books, **self._filters())]
+        rows = [{**r, "status": _status(r)} for r in receipt_register(self.books, self.selected_receipts())]
         self.model.set_rows(rows)
         live = [r for r in rows if not r["voided_at"]]
         self.summary.setText(f"{len(rows)} phiếu ({len(rows) - len(live)} đã hủy) · "

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.commands.common import Outcome, amount_arg, date_arg, only_in, open_books, positive_int, vnd
+from desktop.commands.common import Outcome, amount_arg, date_arg, only_in, open_books, positive_int
 from desktop.dates import format_date
 from desktop.domain import FundingSource, Mode
 from desktop.errors import Refused
+from desktop.money import vnd
 from desktop.queries.receipts import ReceiptFilter
 from desktop.services import payments, receipts, schedules, support
 

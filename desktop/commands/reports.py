@@ -13,10 +13,11 @@ from typing import TYPE_CHECKING
 
 from desktop import clock
 from desktop.books import Books
-from desktop.commands.common import Outcome, date_arg, only_in, open_books, positive_int, vnd
+from desktop.commands.common import Outcome, date_arg, only_in, open_books, positive_int
 from desktop.dates import format_date
 from desktop.domain import Category, Mode, ProjectStatus
 from desktop.errors import Refused
+from desktop.money import vnd
 from desktop.services import schedules
 from desktop.services.households import HouseholdQuery
 

@@ -57,6 +57,11 @@ def format_vnd(amount: int) -> str:
     return sign + f"{abs(amount):,}".replace(",", ".")
 
 
+def vnd(amount: int) -> str:
+    """The amount with its unit ("7.000.000 đ"), as a sentence about money writes it."""
+    return f"{format_vnd(amount)} đ"
+
+
 def _check_range(amount: int, shown: str) -> int:
     if amount < 0:
         raise Refused(f"Số tiền không được âm: {shown}.")

@@ -12,6 +12,9 @@ import pytest
 from pypdf import PdfReader
 
 from desktop.domain import Category
+from desktop.queries.receipts import ReceiptFilter
+from desktop.receipt_view import receipt_hash
+from desktop.reports.receipt_prints import print_receipts
 from desktop.services import payments, receipts, support
 from desktop.services.households import HouseholdInput, add_household
 from desktop.services.payments import PaymentInput
@@ -42,8 +45,8 @@ def paid(books):
 
 
 def test_receipt_pdf_holds_the_exact_vietnamese_text(books, paid, tmp_path):
-    out = receipts.print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "r.pdf")
-    text = pdftext(Path(out["path"]))
+    out = print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "r.pdf")
+    text = pdftext(Path(out.path))
     assert text == unicodedata.normalize("NFC", text)
     for expected in ("PHIẾU THU", "Mẫu số C40-BB", "Đặng Thị Hoa", "Thôn Đông, Xã Đức Chính",
                      "1.666.000 đồng", "Một triệu sáu trăm sáu mươi sáu nghìn đồng", "Quyển số: 01", "Số: 1",
@@ -52,14 +55,14 @@ def test_receipt_pdf_holds_the_exact_vietnamese_text(books, paid, tmp_path):
                      "Nguyễn Văn Thành", "THỦ QUỸ", "Ngày 01 tháng 03 năm 2023", "Mã QHNS: 1234567"):
         assert expected in text, expected
     assert "BẢN SAO" not in text and "ĐÃ HỦY" not in text
-    assert PdfReader(out["path"]).pages[0].mediabox.width == pytest.approx(419.5, abs=1)  # A5 width
+    assert PdfReader(out.path).pages[0].mediabox.width == pytest.approx(419.5, abs=1)  # A5 width
 
 
 def test_second_print_is_a_marked_copy_never_a_second_original(books, paid, tmp_path):
     view = receipts.receipt_view(books, "01", 1)
-    first = receipts.print_receipts(books, [view], tmp_path / "a.pdf")
-    second = receipts.print_receipts(books, [view], tmp_path / "b.pdf")
-    assert (first["originals"], second["originals"]) == (1, 0)
+    first = print_receipts(books, [view], tmp_path / "a.pdf")
+    second = print_receipts(books, [view], tmp_path / "b.pdf")
+    assert (first.originals, second.originals) == (1, 0)
     assert "BẢN SAO" not in pdftext(tmp_path / "a.pdf")
     assert "BẢN SAO" in pdftext(tmp_path / "b.pdf")
     logged = books.conn.execute("SELECT is_copy FROM receipt_print ORDER BY id").fetchall()
@@ -68,13 +71,13 @@ def test_second_print_is_a_marked_copy_never_a_second_original(books, paid, tmp_
 
 def test_forced_copy_is_marked_even_on_first_print(books, paid, tmp_path):
     view = receipts.receipt_view(books, "01", 1)
-    receipts.print_receipts(books, [view], tmp_path / "c.pdf", force_copy=True)
+    print_receipts(books, [view], tmp_path / "c.pdf", force_copy=True)
     assert "BẢN SAO" in pdftext(tmp_path / "c.pdf")
 
 
 def test_voided_receipt_prints_crossed_with_its_reason(books, paid, tmp_path):
     payments.void_receipt(books, "01", 1, "Ghi nhầm người nộp")
-    receipts.print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "v.pdf")
+    print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "v.pdf")
     text = pdftext(tmp_path / "v.pdf")
     assert "ĐÃ HỦY" in text and "Ghi nhầm người nộp" in text
     # Outstanding counts only live receipts: the voided payment is owed again.
@@ -82,7 +85,7 @@ def test_voided_receipt_prints_crossed_with_its_reason(books, paid, tmp_path):
 
 
 def test_two_up_puts_both_copies_on_one_landscape_a4(books, paid, tmp_path):
-    receipts.print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "t.pdf", two_up=True)
+    print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "t.pdf", two_up=True)
     reader = PdfReader(tmp_path / "t.pdf")
     assert len(reader.pages) == 1
     assert reader.pages[0].mediabox.width > reader.pages[0].mediabox.height
@@ -94,7 +97,7 @@ def test_two_up_puts_both_copies_on_one_landscape_a4(books, paid, tmp_path):
 def test_page_renders_to_a_non_blank_image(books, paid, tmp_path):
     from PIL import Image
 
-    receipts.print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "p.pdf")
+    print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "p.pdf")
     subprocess.run(["pdftoppm", "-r", "40", "-png", "-singlefile", str(tmp_path / "p.pdf"), str(tmp_path / "p")],
                    check=True)
     image = Image.open(tmp_path / "p.png").convert("L")
@@ -107,7 +110,7 @@ def test_long_names_wrap_inside_the_page(books, tmp_path):
     add_project(books, ProjectInput("DA07", "Dự án có một cái tên rất dài để thử việc xuống dòng " * 3))
     support.record_support(books, support.SupportInput("DA07", "H777", date(2022, 3, 10)))
     payments.record_payment(books, PaymentInput("DA07", "H777", 2_333_000, date(2023, 3, 1), payer=LONG_NAME))
-    receipts.print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "long.pdf")
+    print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "long.pdf")
     html = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "long.pdf"), "-"], check=True, capture_output=True,
                           text=True).stdout
     page_width = float(html.split('<page width="')[1].split('"')[0])
@@ -122,7 +125,7 @@ def test_qr_code_carries_a_hash_the_upper_level_can_recompute(books, paid):
     fields = view.qr_payload.split("|")
     assert fields[:7] == ["VXR1", "10507", "01", "2023", "1", "2023-03-01", "1666000"]
     row = books.conn.execute("SELECT uuid FROM receipt WHERE number = 1").fetchone()
-    assert fields[7] == receipts.receipt_hash("10507", "01", 2023, 1, "2023-03-01", 1_666_000, row[0])
+    assert fields[7] == receipt_hash("10507", "01", 2023, 1, "2023-03-01", 1_666_000, row[0])
 
 
 def test_words_follow_the_commune_settings(books, paid):
@@ -132,8 +135,9 @@ def test_words_follow_the_commune_settings(books, paid):
 
 def test_batch_prints_one_page_per_receipt(books, paid, tmp_path):
     payments.record_payment(books, PaymentInput("DA01", "H001", 1_000_000, date(2024, 1, 5)))
-    views = receipts.receipt_views(books, project="DA01", date_from=date(2023, 1, 1), date_to=date(2024, 12, 31))
-    receipts.print_receipts(books, views, tmp_path / "batch.pdf")
+    views = receipts.receipt_views(books, ReceiptFilter(project="DA01", date_from=date(2023, 1, 1),
+                                                        date_to=date(2024, 12, 31)))
+    print_receipts(books, views, tmp_path / "batch.pdf")
     assert len(PdfReader(tmp_path / "batch.pdf").pages) == 2
 
 

@@ -11,7 +11,7 @@ from desktop.books import Books
 from desktop.dates import parse_date
 from desktop.domain import Mode
 from desktop.errors import Refused
-from desktop.money import format_vnd, parse_amount
+from desktop.money import parse_amount
 from desktop.paths import DataDir, resolve_data_dir
 
 
@@ -78,7 +78,3 @@ def positive_int(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"“{text}” không được âm.")
     return value
-
-
-def vnd(amount: int) -> str:
-    return f"{format_vnd(amount)} đ"

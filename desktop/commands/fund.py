@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from desktop.commands.common import Outcome, amount_arg, date_arg, only_in, open_books, positive_int, vnd
+from desktop.commands.common import Outcome, amount_arg, date_arg, only_in, open_books, positive_int
 from desktop.dates import format_date
 from desktop.domain import FundingSource, Mode
 from desktop.errors import Refused
+from desktop.money import vnd
+from desktop.queries.receipts import ReceiptFilter
 from desktop.services import payments, receipts, schedules, support
 
 
@@ -108,21 +110,24 @@ def receipt_void(args) -> Outcome:
 
 
 def receipt_pdf(args) -> Outcome:
+    # reportlab is loaded by the command that prints, not by every command of vonxoay-cli.
+    from desktop.reports.receipt_prints import print_receipts
+
     with open_books(args) as books:
         if args.number is not None:
             if not args.book:
                 raise Refused("Hãy ghi quyển phiếu thu (--book) cùng với số phiếu.")
             views = [receipts.receipt_view(books, args.book, args.number, args.year)]
         elif args.project or args.date_from or args.date_to or args.book:
-            views = receipts.receipt_views(books, project=args.project, date_from=args.date_from,
-                                           date_to=args.date_to, book=args.book)
+            views = receipts.receipt_views(books, ReceiptFilter(book=args.book, date_from=args.date_from,
+                                                                date_to=args.date_to, project=args.project))
         else:
             raise Refused("Hãy chọn một phiếu (--book và --number) hoặc một loạt (--project, --from, --to).")
-        result = receipts.print_receipts(books, views, args.out, force_copy=args.copy, two_up=args.two_up)
-    kind = "bản sao" if result["originals"] == 0 else "bản chính"
-    text = (f"Đã ghi {result['receipts']} phiếu thu vào {result['path']}."
-            if result["receipts"] > 1 else f"Đã ghi phiếu thu ({kind}) vào {result['path']}.")
-    return Outcome(result, text)
+        result = print_receipts(books, views, args.out, force_copy=args.copy, two_up=args.two_up)
+    kind = "bản sao" if result.originals == 0 else "bản chính"
+    text = (f"Đã ghi {result.receipts} phiếu thu vào {result.path}."
+            if result.receipts > 1 else f"Đã ghi phiếu thu ({kind}) vào {result.path}.")
+    return Outcome(result.to_json(), text)
 
 
 def schedule(args) -> Outcome:

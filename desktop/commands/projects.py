@@ -6,8 +6,9 @@ from datetime import timedelta
 from pathlib import Path
 
 from desktop import clock
-from desktop.commands.common import Outcome, amount_arg, date_arg, only_in, open_books, vnd
+from desktop.commands.common import Outcome, amount_arg, date_arg, only_in, open_books
 from desktop.domain import Mode
+from desktop.money import vnd
 from desktop.services import projects
 from desktop.services.projects import ProjectInput
 

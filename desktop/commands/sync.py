@@ -119,8 +119,8 @@ def upper_report(args) -> Outcome:
     import json
     from datetime import date
 
-    from desktop.commands.common import vnd
     from desktop.dates import format_date
+    from desktop.money import vnd
     from desktop.sync.consolidate import consolidate
 
     end = args.date_to or clock.today()

@@ -15,10 +15,10 @@ from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
 
 from desktop.dates import format_date
 from desktop.money import format_vnd
+from desktop.reports.consolidation import Consolidated
 from desktop.reports.fonts import SERIF, SERIF_BOLD, register_fonts
 from desktop.reports.pdfkit import write_atomic, write_story
 from desktop.reports.period import NUMBER_FIELDS
-from desktop.sync.consolidate import Consolidated
 
 LABELS = {
     "households": "Số hộ tham gia", "households_new": "Hộ mới trong kỳ", "households_poor": "Hộ nghèo",

@@ -21,9 +21,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from desktop.dates import format_date
 from desktop.money import format_vnd
+from desktop.receipt_view import ReceiptView
 from desktop.reports.fonts import SERIF, SERIF_BOLD, SERIF_BOLD_ITALIC, SERIF_ITALIC
 from desktop.reports.pdfkit import wrap, write_pdf
-from desktop.services.receipts import ReceiptView
 
 RED = Color(0.78, 0.05, 0.05)
 GREY = Color(0.45, 0.45, 0.45)

@@ -14,6 +14,7 @@ from desktop.dates import add_months
 from desktop.fund import AGING_BUCKETS
 from desktop.paths import DataDir
 from desktop.queries.fund import fund_figures, household_installments
+from desktop.queries.receipts import ReceiptFilter, receipt_condition
 from desktop.services.households import category_history, require_household
 from desktop.services.schedules import due_list
 
@@ -119,26 +120,16 @@ def household_file(books: Books, household: str) -> dict:
     }
 
 
-def receipt_register(books: Books, *, book: str | None = None, date_from: date | None = None,
-                     date_to: date | None = None, limit: int = 5000) -> list[dict]:
+def receipt_register(books: Books, selected: ReceiptFilter | None = None, *, limit: int = 5000) -> list[dict]:
     """Receipts for the register, newest first, with the household and project they belong to."""
-    clauses, params = [], []
-    if book:
-        clauses.append("r.book = ?")
-        params.append(book)
-    if date_from:
-        clauses.append("r.issued_on >= ?")
-        params.append(date_from.isoformat())
-    if date_to:
-        clauses.append("r.issued_on <= ?")
-        params.append(date_to.isoformat())
-    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    condition, params = receipt_condition(selected or ReceiptFilter(), alias="r")
     rows = books.conn.execute(
         f"""SELECT r.id, r.book, r.year, r.number, r.issued_on, h.code AS household, r.payer, p.code AS project,
                    r.amount, r.method, r.voided_at, r.void_reason,
                    EXISTS (SELECT 1 FROM receipt_print rp WHERE rp.receipt_id = r.id) AS printed
             FROM receipt r JOIN household h ON h.id = r.household_id JOIN project p ON p.id = r.project_id
-            {where} ORDER BY r.issued_on DESC, r.year DESC, r.book, r.number DESC LIMIT ?""", [*params, limit])
+            WHERE {condition} ORDER BY r.issued_on DESC, r.year DESC, r.book, r.number DESC LIMIT ?""",
+        [*params, limit])
     return [dict(r) for r in rows]
 
 

@@ -1,11 +1,11 @@
 """Everything a printed receipt shows, gathered from the books; and the print log that makes every
-print after the first a marked copy (BẢN SAO), never a second original."""
+print after the first a marked copy (BẢN SAO), never a second original (printing itself:
+``desktop.reports.receipt_prints``)."""
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 
 from desktop.audit import now_iso
@@ -13,62 +13,11 @@ from desktop.books import Books
 from desktop.errors import Refused
 from desktop.money import amount_in_words
 from desktop.queries.fund import open_installments
+from desktop.queries.receipts import ReceiptFilter, receipt_condition
+from desktop.receipt_view import ReceiptView, receipt_hash
 from desktop.services.payments import find_receipt
+from desktop.services.projects import require_project
 from desktop.services.settings import DEFAULTS, words_options
-
-QR_FORMAT = "VXR1"
-
-
-@dataclass(frozen=True)
-class ReceiptView:
-    id: int
-    uuid: str
-    unit_name: str
-    unit_budget_code: str
-    commune_code: str
-    book: str
-    year: int
-    number: int
-    issued_on: date
-    debit_account: str
-    credit_account: str
-    payer: str
-    address: str
-    reason_label: str
-    reason: str
-    amount: int
-    amount_words: str
-    method: str
-    in_kind: str
-    attachments: str
-    household_code: str
-    household_head: str
-    project_code: str
-    project_name: str
-    outstanding_after: int
-    next_due_on: date | None
-    next_due_amount: int
-    chairman: str
-    accountant: str
-    clerk: str
-    cashier: str
-    voided: bool
-    void_reason: str
-    voided_at: str
-    short_hash: str
-
-    @property
-    def qr_payload(self) -> str:
-        """Commune, book, year, number, date, amount and a hash over them and the receipt's UUID: the
-        upper level recomputes the hash from the data it imported to check a paper receipt."""
-        return "|".join([QR_FORMAT, self.commune_code, self.book, str(self.year), str(self.number),
-                         self.issued_on.isoformat(), str(self.amount), self.short_hash])
-
-
-def receipt_hash(commune_code: str, book: str, year: int, number: int, issued_on: str, amount: int,
-                 receipt_uuid: str) -> str:
-    text = "|".join([commune_code, book, str(year), str(number), issued_on, str(amount), receipt_uuid])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:10].upper()
 
 
 def _owed_after(conn: sqlite3.Connection, receipt: sqlite3.Row) -> tuple[int, date | None, int]:
@@ -120,26 +69,14 @@ def receipt_view(books: Books, book: str, number: int, year: int | None = None) 
     return _view(books, find_receipt(books.conn, book, number, year))
 
 
-def receipt_views(books: Books, *, project: str | None = None, date_from: date | None = None,
-                  date_to: date | None = None, book: str | None = None) -> list[ReceiptView]:
+def receipt_views(books: Books, selected: ReceiptFilter | None = None) -> list[ReceiptView]:
     """Receipts for a batch print, in book and number order."""
-    clauses, params = [], []
-    if project:
-        from desktop.services.projects import require_project
-
-        clauses.append("project_id = ?")
-        params.append(require_project(books.conn, project)["id"])
-    if date_from:
-        clauses.append("issued_on >= ?")
-        params.append(date_from.isoformat())
-    if date_to:
-        clauses.append("issued_on <= ?")
-        params.append(date_to.isoformat())
-    if book:
-        clauses.append("book = ?")
-        params.append(book)
-    where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
-    rows = books.conn.execute(f"SELECT * FROM receipt{where} ORDER BY year, book, number", params).fetchall()
+    selected = selected or ReceiptFilter()
+    if selected.project:  # an unknown code is refused by name, not answered with "no receipt matches"
+        selected = replace(selected, project=require_project(books.conn, selected.project)["code"])
+    condition, params = receipt_condition(selected)
+    rows = books.conn.execute(f"SELECT * FROM receipt WHERE {condition} ORDER BY year, book, number",
+                              params).fetchall()
     if not rows:
         raise Refused("Không có phiếu thu nào khớp điều kiện đã chọn.")
     return [_view(books, row) for row in rows]
@@ -156,16 +93,3 @@ def record_prints(books: Books, receipt_ids: list[int], copies: dict[int, bool])
     with books.transaction() as conn:
         conn.executemany("INSERT INTO receipt_print (receipt_id, printed_at, printed_by, is_copy) VALUES (?,?,?,?)",
                          [(rid, now, books.actor, int(copies[rid])) for rid in receipt_ids])
-
-
-def print_receipts(books: Books, views: list[ReceiptView], out, *, force_copy: bool = False,
-                   two_up: bool = False) -> dict:
-    """Write the receipts to a PDF and log the prints: the first print of a receipt is its original,
-    every later one (or any with ``force_copy``) is stamped BẢN SAO."""
-    from desktop.reports.receipt_pdf import write_receipts
-
-    copies = {v.id: force_copy or original_printed(books, v.id) for v in views}
-    path = write_receipts(out, views, copies, two_up=two_up)
-    record_prints(books, [v.id for v in views], copies)
-    return {"path": str(path), "receipts": len(views),
-            "copies": sum(copies.values()), "originals": len(views) - sum(copies.values())}

@@ -10,55 +10,15 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 
 from db.connection import upgrade
 from desktop.books import Books
 from desktop.errors import Refused
-from desktop.reports.period import NUMBER_FIELDS, PeriodReport, ProjectPeriod, period_report, sum_rows
+from desktop.reports.consolidation import CommuneLine, Consolidated
+from desktop.reports.period import period_report, sum_rows
 from desktop.sync import format as fmt
 from desktop.sync.upper import require_upper
-
-
-@dataclass(frozen=True)
-class CommuneLine:
-    code: str
-    name: str
-    seq: int
-    as_of: str
-    report: PeriodReport
-
-
-@dataclass(frozen=True)
-class Consolidated:
-    start: date
-    end: date
-    unit_code: str
-    unit_name: str
-    province_name: str
-    communes: tuple[CommuneLine, ...]
-    totals: ProjectPeriod
-    households_distinct: int
-
-    def to_dict(self, *, drill_down: str | None = None) -> dict:
-        def numbers(row: ProjectPeriod) -> dict:
-            return {key: getattr(row, key) for key in NUMBER_FIELDS}
-
-        data = {
-            "from": self.start.isoformat(), "to": self.end.isoformat(),
-            "unit": {"code": self.unit_code, "name": self.unit_name},
-            "communes": [{"commune_code": c.code, "commune_name": c.name, "seq": c.seq, "as_of": c.as_of,
-                          "projects": len(c.report.projects), "households_distinct": c.report.households_distinct,
-                          **numbers(c.report.totals)} for c in self.communes],
-            "totals": {"communes": len(self.communes), "households_distinct": self.households_distinct,
-                       **numbers(self.totals)},
-        }
-        if drill_down:
-            line = next(c for c in self.communes if c.code == drill_down)
-            data["commune"] = line.report.to_dict()
-        return data
-
 
 Progress = Callable[[int, int, str], None]
 

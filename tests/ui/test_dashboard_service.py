@@ -7,6 +7,7 @@ from datetime import timedelta
 from desktop import clock
 from desktop.fund import AGING_BUCKETS
 from desktop.queries.fund import fund_figures
+from desktop.queries.receipts import ReceiptFilter
 from desktop.services.dashboard import dashboard, household_dues, receipt_book_summary, receipt_register
 from desktop.services.projects import list_projects
 from desktop.services.schedules import due_list
@@ -22,8 +23,8 @@ def test_dashboard_figures_agree_with_the_due_list_and_fund_books(demo_books):
                                        for p in list_projects(demo_books))
     horizon = (today + timedelta(days=30)).isoformat()
     assert all(today.isoformat() <= r["due_on"] <= horizon for r in figures.due_soon)
-    live_this_year = sum(r["amount"] for r in receipt_register(demo_books, date_from=today.replace(month=1, day=1),
-                                                                date_to=today) if not r["voided_at"])
+    live_this_year = sum(r["amount"] for r in receipt_register(
+        demo_books, ReceiptFilter(date_from=today.replace(month=1, day=1), date_to=today)) if not r["voided_at"])
     assert figures.recovered_this_year == live_this_year
     assert figures.recovery_by_month[-1][0] == f"{today:%m/%Y}"
 

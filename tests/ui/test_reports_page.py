@@ -9,6 +9,7 @@ import openpyxl
 from PySide6.QtPrintSupport import QPrinter
 
 from desktop import clock
+from desktop.reports.catalogue import REPORTS
 from desktop.reports.period import period_report
 from desktop.services.households import HouseholdQuery, count_households
 
@@ -22,12 +23,24 @@ def _previewed(qtbot, page, key=None):
     return page.model
 
 
+def test_the_chooser_lists_exactly_the_catalogues_reports(window):
+    page = window.go("reports")
+    listed = [(page.choice.itemData(i), page.choice.itemText(i)) for i in range(page.choice.count())]
+    assert listed == [(report.key, report.title) for report in REPORTS]
+    assert page.reports is REPORTS
+
+
 def test_every_report_previews_as_a_table(window, qtbot):
     page = window.go("reports")
     for report in page.reports:
         model = _previewed(qtbot, page, report.key)
         assert model.columnCount() > 3, report.key
         assert model.rowCount() > 0, report.key
+        # The page shows the options the catalogue says the report reads (the period chooser gives start and
+        # end; the due list keeps the catalogue's horizon), and names the file as the catalogue does.
+        shown = {key for key, (_, widget) in page._option_rows.items() if widget.isVisibleTo(page)}
+        assert shown == set(report.inputs) - {"end", "within_days"}, report.key
+        assert page.default_path("xlsx").name == f"{report.stem(page.values())}.xlsx"
     # The options follow the report: the ledger needs a project, the register its filters.
     page.select("ledger")
     assert page.project.isVisibleTo(page) and not page.period.isVisibleTo(page)

@@ -3,6 +3,7 @@ payment through ``desktop.services.payments`` and the receipt PDF opens in the p
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -23,10 +24,11 @@ from desktop.books import Books
 from desktop.dates import format_date
 from desktop.errors import Refused
 from desktop.money import format_vnd
+from desktop.reports.receipt_prints import ReceiptsPrinted, print_receipts
 from desktop.services.dashboard import household_dues
 from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.payments import IssuedReceipt, PaymentInput, PaymentRecorded, record_payment
-from desktop.services.receipts import ReceiptsPrinted, print_receipts, receipt_view
+from desktop.services.receipts import receipt_view
 from ui.household_picker import HouseholdPicker
 from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid

@@ -22,7 +22,8 @@ from desktop.books import Books
 from desktop.changes import Changes
 from desktop.errors import Refused
 from desktop.reports.consolidated import write_pdf, write_xlsx
-from desktop.sync.consolidate import Consolidated, consolidate
+from desktop.reports.consolidation import Consolidated
+from desktop.sync.consolidate import consolidate
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.errors import show_error
 from ui.operations import subscribe

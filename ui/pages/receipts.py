@@ -21,17 +21,17 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.books import Books
 from desktop.changes import Changes
-from desktop.errors import Cancelled, Refused
+from desktop.errors import Cancelled
 from desktop.money import format_vnd
+from desktop.queries.receipts import ReceiptFilter
+from desktop.reports.receipt_prints import print_receipts
 from desktop.services.dashboard import receipt_books, receipt_register
-from desktop.services.receipts import print_receipts, receipt_view
+from desktop.services.receipts import receipt_view
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.dialogs.void_receipt import VoidReceiptDialog
-from ui.errors import show_error
-from ui.operations import subscribe
+from ui.operations import run_op, subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import DateEdit, compact, page_title
-from ui.workers import run_task
 
 COLUMNS = [("book", "Quyển", "text"), ("number", "Số", "number"), ("issued_on", "Ngày", "date"),
            ("household", "Mã hộ", "text"), ("payer", "Người nộp", "text"), ("project", "Dự án", "text"),
@@ -105,13 +105,15 @@ class ReceiptsPage(QWidget):
         for book in receipt_books(self.books):
             self.book.addItem(book, book)
 
-    def _filters(self) -> dict:
-        dates = {"date_from": self.date_from.value(), "date_to": self.date_to.value()} if self.use_dates.isChecked() \
-            else {}
-        return {"book": self.book.currentData(), **dates}
+    def selected_receipts(self) -> ReceiptFilter:
+        """The receipts the book and date choices select."""
+        if not self.use_dates.isChecked():
+            return ReceiptFilter(book=self.book.currentData())
+        return ReceiptFilter(book=self.book.currentData(), date_from=self.date_from.value(),
+                             date_to=self.date_to.value())
 
     def refresh(self) -> None:
-        rows = [{**r, "status": _status(r)} for r in receipt_register(self.books, **self._filters())]
+        rows = [{**r, "status": _status(r)} for r in receipt_register(self.books, self.selected_receipts())]
         self.model.set_rows(rows)
         live = [r for r in rows if not r["voided_at"]]
         self.summary.setText(f"{len(rows)} phiếu ({len(rows) - len(live)} đã hủy) · "
@@ -126,21 +128,21 @@ class ReceiptsPage(QWidget):
         folder.mkdir(parents=True, exist_ok=True)
         return folder / name
 
-    def print_selected(self) -> Path | None:
+    def print_selected(self):
         """The first print of a receipt is its original; any later one is stamped BẢN SAO."""
         row = self.selected()
         if row is None:
             return None
-        try:
-            view = receipt_view(self.books, row["book"], row["number"], row["year"])
-            path = self._pdf_path(f"phieu-thu-{row['book']}-{row['year']}-{row['number']:05d}-in-lai.pdf")
-            print_receipts(self.books, [view], path)
-        except Refused as refusal:
-            show_error(self, refusal)
-            return None
-        self.refresh()
-        PdfPreviewDialog(path, f"Phiếu thu số {row['number']}/{row['year']}", self).open()
-        return path
+        path = self._pdf_path(f"phieu-thu-{row['book']}-{row['year']}-{row['number']:05d}-in-lai.pdf")
+
+        def op(books):
+            return print_receipts(books, [receipt_view(books, row["book"], row["number"], row["year"])], path)
+
+        def printed(_outcome) -> None:
+            self.last_preview = PdfPreviewDialog(path, f"Phiếu thu số {row['number']}/{row['year']}", self)
+            self.last_preview.open()
+
+        return run_op(self, self.books, op, printed, label="Đang in phiếu thu…")
 
     def void_selected(self) -> VoidReceiptDialog | None:
         row = self.selected()
@@ -156,24 +158,22 @@ class ReceiptsPage(QWidget):
         wanted = [(r["book"], r["number"], r["year"]) for r in reversed(self.model.rows())]
         if not wanted:
             return None
-        data_dir, actor = self.books.data_dir, self.books.actor
         out = self._pdf_path(f"phieu-thu-in-loat-{clock.today():%Y%m%d}-{len(wanted)}.pdf")
 
-        def work(progress, cancelled):
-            with Books.open(data_dir, actor=actor) as books:
-                views = []
-                for i, (book, number, year) in enumerate(wanted, start=1):
-                    if cancelled():
-                        raise Cancelled()
-                    views.append(receipt_view(books, book, number, year))
-                    progress(i, len(wanted) + 1)
-                print_receipts(books, views, out)
-                progress(len(wanted) + 1, len(wanted) + 1)
-            return out
+        def op(books, progress, cancelled):
+            views = []
+            for i, (book, number, year) in enumerate(wanted, start=1):
+                if cancelled():
+                    raise Cancelled()
+                views.append(receipt_view(books, book, number, year))
+                progress(i, len(wanted) + 1)
+            printed = print_receipts(books, views, out)
+            progress(len(wanted) + 1, len(wanted) + 1)
+            return printed
 
-        def done(path):
-            self.refresh()
-            self.batch_printed.emit(str(path))
-            PdfPreviewDialog(path, f"In {len(wanted)} phiếu thu", self).open()
+        def done(_outcome) -> None:
+            self.batch_printed.emit(str(out))
+            PdfPreviewDialog(out, f"In {len(wanted)} phiếu thu", self).open()
 
-        return run_task(self, f"Đang chuẩn bị {len(wanted)} phiếu thu…", work, done)
+        return run_op(self, self.books, op, done, label=f"Đang chuẩn bị {len(wanted)} phiếu thu…",
+                      show_progress=True)

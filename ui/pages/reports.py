@@ -1,14 +1,14 @@
 """Báo cáo: choose a report and its options, preview it as a table, export XLSX/PDF or print.
 
-Each report is the very document the CLI's ``report …`` writes (``desktop.reports``): the preview shows its
-lines, the exports write it with ``tabular.write``. Building and writing run in a worker on their own
-connection, so a 100 000-household register never freezes the window; the preview shows its first lines.
+Each report is the very document the CLI's ``report …`` writes, taken from the same catalogue
+(``desktop.reports.catalogue``): the preview shows its lines, the exports write it with ``tabular.write``.
+Building and writing run in a worker on their own connection, so a 100 000-household register never freezes
+the window; the preview shows its first lines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -26,21 +26,12 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.books import Books
-from desktop.dates import format_date
 from desktop.domain import Category, ProjectStatus
 from desktop.errors import Refused
 from desktop.reports import tabular
-from desktop.reports.due_doc import due_doc
-from desktop.reports.household_register import household_register_doc
-from desktop.reports.ledger import ledger_doc, project_ledger
-from desktop.reports.period import period_report
-from desktop.reports.period_doc import period_doc
-from desktop.reports.project_register import project_register_doc, project_rows
-from desktop.reports.tabular import TabularDoc
+from desktop.reports.catalogue import REPORTS, Report, ReportInputs
 from desktop.services.hamlets import list_hamlets
-from desktop.services.households import HouseholdQuery
 from desktop.services.projects import list_projects
-from desktop.services.schedules import due_list
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.doc_model import DocTableModel
 from ui.errors import show_error
@@ -50,56 +41,6 @@ from ui.widgets import DateEdit, compact, page_title
 from ui.workers import run_task
 
 PREVIEW_LINES = 2000
-DUE_WITHIN_DAYS = 30
-
-
-def _period(books: Books, o: dict) -> TabularDoc:
-    if o["start"] > o["end"]:
-        raise Refused(f"Ngày bắt đầu {format_date(o['start'])} sau ngày kết thúc {format_date(o['end'])}.")
-    return period_doc(period_report(books.conn, o["start"], o["end"]))
-
-
-def _due(books: Books, o: dict) -> TabularDoc:
-    return due_doc(books.settings(), due_list(books, o["as_of"], within_days=DUE_WITHIN_DAYS))
-
-
-def _ledger(books: Books, o: dict) -> TabularDoc:
-    if not o["project"]:
-        raise Refused("Chưa có dự án nào để lập sổ quỹ.")
-    return ledger_doc(books.settings(), project_ledger(books.conn, o["project"]))
-
-
-def _households(books: Books, o: dict) -> TabularDoc:
-    query = HouseholdQuery(search=o["search"], hamlet=o["hamlet"], category=o["category"], as_of=o["as_of"])
-    return household_register_doc(books.conn, books.settings(), query)
-
-
-def _projects(books: Books, o: dict) -> TabularDoc:
-    rows = project_rows(books.conn, programme=o["programme"], status=o["status"])
-    filters = ", ".join(f for f in (f"chương trình {o['programme']}" if o["programme"] else "",
-                                    ProjectStatus(o["status"]).label.lower() if o["status"] else "") if f)
-    return project_register_doc(books.settings(), rows, filters=filters.capitalize())
-
-
-@dataclass(frozen=True)
-class Report:
-    key: str
-    title: str
-    options: tuple[str, ...]  # which option widgets it reads
-    build: Callable[[Books, dict], TabularDoc]
-    stem: Callable[[dict], str]
-
-
-REPORTS = (
-    Report("period", "Báo cáo định kỳ gửi cấp trên (6 tháng, năm)", ("period",), _period,
-           lambda o: f"bao-cao-{o['start']}-{o['end']}"),
-    Report("due", "Danh sách đến hạn và quá hạn, theo thôn", ("as_of",), _due, lambda o: f"den-han-{o['as_of']}"),
-    Report("ledger", "Sổ theo dõi quỹ luân chuyển của dự án", ("project",), _ledger,
-           lambda o: f"so-quy-{o['project']}"),
-    Report("households", "Sổ đăng ký hộ", ("as_of", "search", "hamlet", "category"), _households,
-           lambda o: "so-dang-ky-ho"),
-    Report("projects", "Danh mục dự án", ("programme", "status"), _projects, lambda o: "danh-muc-du-an"),
-)
 
 
 class ReportsPage(QWidget):
@@ -149,7 +90,9 @@ class ReportsPage(QWidget):
         self.options.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
         self.search.setMinimumWidth(360)
         self.options.addRow("Báo cáo:", self.choice)
-        self._option_rows = {"period": ("Kỳ báo cáo:", self.period), "as_of": ("Tính đến ngày:", self.as_of),
+        # Keyed by the catalogue's input each widget gives; the period chooser gives ``start`` and ``end``, and
+        # the due list's horizon (``within_days``) stays at the catalogue's default here.
+        self._option_rows = {"start": ("Kỳ báo cáo:", self.period), "as_of": ("Tính đến ngày:", self.as_of),
                              "project": ("Dự án:", self.project), "programme": ("Chương trình:", self.programme),
                              "status": ("Trạng thái:", self.status_filter), "search": ("Tìm:", self.search),
                              "hamlet": ("Thôn:", self.hamlet), "category": ("Phân loại hộ:", self.category)}
@@ -197,21 +140,21 @@ class ReportsPage(QWidget):
             self.choice.setCurrentIndex(row)
 
     def _chosen(self) -> None:
-        used = self.report().options
+        used = self.report().inputs
         for key, (_, widget) in self._option_rows.items():
             self.options.setRowVisible(widget, key in used)
         self.preview()
 
-    def values(self) -> dict:
+    def values(self) -> ReportInputs:
         start, end = self.period.period()
-        return {"start": start, "end": end, "as_of": self.as_of.value(), "project": self.project.currentData(),
-                "programme": self.programme.currentData(), "status": self.status_filter.currentData(),
-                "search": self.search.text().strip(), "hamlet": self.hamlet.currentData(),
-                "category": self.category.currentData()}
+        return ReportInputs(start=start, end=end, as_of=self.as_of.value(), project=self.project.currentData(),
+                            programme=self.programme.currentData(), status=self.status_filter.currentData(),
+                            search=self.search.text().strip(), hamlet=self.hamlet.currentData(),
+                            category=self.category.currentData())
 
     # ------------------------------------------------------------------ preview
     def preview(self):
-        report, options = self.report(), self.values()
+        report, inputs = self.report(), self.values()
         data_dir, actor = self.books.data_dir, self.books.actor
         self._generation += 1
         generation = self._generation
@@ -219,7 +162,7 @@ class ReportsPage(QWidget):
 
         def work(progress, cancelled):
             with Books.open(data_dir, actor=actor) as books:
-                doc = report.build(books, options)
+                doc = report.doc(books, inputs)
                 lines, count = [], 0
                 for kind, values in doc.lines:  # a register streams: keep the first lines, count the rest
                     if kind == "row":
@@ -273,12 +216,12 @@ class ReportsPage(QWidget):
             path = Path(chosen)
         if path.suffix.lower() != f".{fmt}":
             path = path.with_name(path.name + f".{fmt}")
-        report, options = self.report(), self.values()
+        report, inputs = self.report(), self.values()
         data_dir, actor = self.books.data_dir, self.books.actor
 
         def work(progress, cancelled):
             with Books.open(data_dir, actor=actor) as books:
-                return tabular.write(path, report.build(books, options), fmt)
+                return tabular.write(path, report.doc(books, inputs), fmt)
 
         def done(written: Path) -> None:
             self.last_path = written

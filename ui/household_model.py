@@ -45,6 +45,11 @@ class HouseholdTableModel(QAbstractTableModel):
         self.endResetModel()
 
     @property
+    def query(self) -> HouseholdQuery:
+        """The search and filters whose results are shown."""
+        return self._query
+
+    @property
     def total(self) -> int:
         return self._total
 

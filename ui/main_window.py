@@ -203,7 +203,7 @@ class MainWindow(QMainWindow):
         from ui.dialogs.pdf_preview import PdfPreviewDialog
 
         receipt = info["receipt"]
-        self.last_preview = PdfPreviewDialog(info["pdf"], f"Phiếu thu số {receipt['number']}/{receipt['year']}", self)
+        self.last_preview = PdfPreviewDialog(info["pdf"], f"Phiếu thu số {receipt.number}/{receipt.year}", self)
         self.last_preview.open()
 
     def _focus_search(self) -> None:

@@ -101,13 +101,15 @@ def test_dashboard_due_list_opens_the_payment_dialog_in_one_click(window, qtbot)
     assert opened[0].project.currentData() == due["project"]
 
 
-def test_receipt_preview_prints_every_page_through_qprinter(window, tmp_path):
+def test_receipt_preview_prints_every_page_through_qprinter(window, tmp_path, settle):
     from ui.dialogs.pdf_preview import PdfPreviewDialog
 
     page = window.go("receipts")
     page.table.selectRow(0)
-    path = page.print_selected()
-    assert path is not None and path.exists()
+    page.print_selected()
+    settle()
+    path = page.last_preview.path
+    assert path.exists()
     preview = PdfPreviewDialog(path, "thử", window)
     printer = QPrinter(QPrinter.PrinterMode.HighResolution)
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -118,15 +120,19 @@ def test_receipt_preview_prints_every_page_through_qprinter(window, tmp_path):
     assert saved.read_bytes() == path.read_bytes()
 
 
-def test_reprint_is_stamped_as_a_copy(window):
+def test_reprint_is_stamped_as_a_copy(window, settle):
     import subprocess as sp
 
     page = window.go("receipts")
     page.table.selectRow(0)
-    first = page.print_selected()
+    page.print_selected()
+    settle()
+    first = page.last_preview.path
     assert "BẢN SAO" not in sp.run(["pdftotext", str(first), "-"], capture_output=True, text=True).stdout
     page.table.selectRow(0)
-    second = page.print_selected()
+    page.print_selected()
+    settle()
+    second = page.last_preview.path
     assert "BẢN SAO" in sp.run(["pdftotext", str(second), "-"], capture_output=True, text=True).stdout
 
 

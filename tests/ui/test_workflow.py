@@ -66,7 +66,7 @@ def test_wizard_refuses_a_bad_commune_code_on_its_field_and_keeps_the_rest(qtbot
     assert not data_dir.database.exists()
 
 
-def test_first_morning_from_wizard_to_receipt_pdf(qtbot, set_up_commune):
+def test_first_morning_from_wizard_to_receipt_pdf(qtbot, set_up_commune, settle):
     from ui.main_window import MainWindow
 
     books = set_up_commune
@@ -86,6 +86,7 @@ def test_first_morning_from_wizard_to_receipt_pdf(qtbot, set_up_commune):
     form.component.setCurrentIndex(form.component.findData("Dự án 2"))
     form.budgets["budget_central"].setText("300.000.000")
     qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
+    settle()
     assert form.error.text() == ""
     assert projects.model.rowCount() == 1 and projects.model.row(0)["code"] == "DA01"
 
@@ -97,8 +98,9 @@ def test_first_morning_from_wizard_to_receipt_pdf(qtbot, set_up_commune):
     form.category.setCurrentIndex(form.category.findData(form.category.itemData(0)))  # Hộ nghèo
     form.category_on.set_date(date(2024, 1, 1))
     type_into(form.id_number, "030085001234")
-    with qtbot.waitSignal(households.results_shown, timeout=5000):
-        qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
+    settle()
+    qtbot.waitUntil(lambda: households.model.total == 1, timeout=5000)
     assert form.error.text() == ""
     assert households.model.total == 1
     code = households.model.row_at(0)["code"]
@@ -108,8 +110,9 @@ def test_first_morning_from_wizard_to_receipt_pdf(qtbot, set_up_commune):
     dialog = view.add_support()
     dialog.set_household(code)
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    settle()
     assert dialog.result_info is not None, dialog.error.text()
-    assert dialog.result_info["support_amount"] == 7_000_000
+    assert dialog.result_info.support_amount == 7_000_000
     dues = household_dues(books, code)
     assert dues[0]["outstanding"] == 4_667_000
 
@@ -119,6 +122,7 @@ def test_first_morning_from_wizard_to_receipt_pdf(qtbot, set_up_commune):
     assert payment.paid_on.value() == clock.today()
     payment.amount.setFocus()
     qtbot.keyClick(payment.amount, Qt.Key.Key_Return)
+    settle()
     assert payment.result_info is not None, payment.error.text()
     pdf = payment.result_info["pdf"]
     text = pdf_text(pdf)
@@ -150,7 +154,7 @@ def test_overpayment_is_stopped_on_the_form_and_nothing_is_written(qtbot, window
     assert not dialog.ok.isEnabled()
 
 
-def test_in_kind_payment_needs_a_description(qtbot, window, demo_books):
+def test_in_kind_payment_needs_a_description(qtbot, window, demo_books, settle):
     due = window.page("dashboard").due_model.row(0)
     dialog = window.open_payment(due["household"], due["project"])
     before = books_digest(demo_books.data_dir.database)
@@ -160,26 +164,29 @@ def test_in_kind_payment_needs_a_description(qtbot, window, demo_books):
     assert books_digest(demo_books.data_dir.database) == before
     type_into(dialog.in_kind, "1 con bê cái")
     dialog.record()
-    assert dialog.result_info["receipt"]["method"] == "in_kind"
+    settle()
+    assert dialog.result_info["receipt"].method == "in_kind"
 
 
-def test_household_form_marks_the_bad_field_and_keeps_what_was_typed(qtbot, window, demo_books):
+def test_household_form_marks_the_bad_field_and_keeps_what_was_typed(qtbot, window, demo_books, settle):
     page = window.go("households")
     form = page.add_household()
     before = books_digest(demo_books.data_dir.database)
     type_into(form.head_name, "Đặng Thị Hồng")
     type_into(form.id_number, "12345")
     qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
+    settle()
     assert form.id_number.property("invalid") == "true"
     assert "12 chữ số" in form.error.text()
     assert form.head_name.text() == "Đặng Thị Hồng" and form.id_number.text() == "12345"
     assert books_digest(demo_books.data_dir.database) == before
     form.id_number.clear()
     qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
+    settle()
     assert form.result() == form.DialogCode.Accepted
 
 
-def test_void_a_receipt_needs_reason_and_confirmation(qtbot, window, demo_books):
+def test_void_a_receipt_needs_reason_and_confirmation(qtbot, window, demo_books, settle):
     page = window.go("receipts")
     row = next(r for r in range(page.model.rowCount()) if not page.model.row(r)["voided_at"])
     receipt = page.model.row(row)
@@ -193,6 +200,7 @@ def test_void_a_receipt_needs_reason_and_confirmation(qtbot, window, demo_books)
     assert books_digest(demo_books.data_dir.database) == before  # not confirmed yet
     dialog.confirm.setChecked(True)
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    settle()
     assert dialog.result() == dialog.DialogCode.Accepted, dialog.error.text()
     voided = next(r for r in receipt_register(demo_books) if r["id"] == receipt["id"])
     assert voided["void_reason"] == "ghi nhầm số tiền"
@@ -254,7 +262,7 @@ def test_wizard_restores_a_verified_backup_and_refuses_a_bad_file(qtbot, tmp_pat
         wizard.books.close()
 
 
-def test_support_above_the_policy_shows_the_warning_before_anything_is_written(qtbot, window, demo_books):
+def test_support_above_the_policy_shows_the_warning_before_anything_is_written(qtbot, window, demo_books, settle):
     from desktop.domain import Category
     from desktop.services.households import HouseholdQuery, list_households
 
@@ -271,5 +279,6 @@ def test_support_above_the_policy_shows_the_warning_before_anything_is_written(q
     assert dialog.save.text() == "Vẫn ghi hỗ trợ"
     assert books_digest(demo_books.data_dir.database) == before
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
-    assert dialog.result_info["support_amount"] == 9_000_000
-    assert any(w["code"] == "above_policy" for w in dialog.result_info["warnings"])
+    settle()
+    assert dialog.result_info.support_amount == 9_000_000
+    assert any(w.code == "above_policy" for w in dialog.result_info.warnings)

@@ -86,12 +86,18 @@ class DashboardPage(QWidget):
     def refresh(self) -> None:
         """Figures are computed in a worker on its own connection; the window stays usable meanwhile."""
         data_dir, actor = self.books.data_dir, self.books.actor
+        self._generation = getattr(self, "_generation", 0) + 1
+        generation = self._generation
 
         def work(progress, cancelled):
             with Books.open(data_dir, actor=actor) as books:
                 return dashboard(books)
 
-        run_task(self, "Đang tính số liệu…", work, self.show_figures, show_progress=False)
+        def done(figures: Dashboard) -> None:
+            if generation == self._generation:  # an older computation finishing late never wins
+                self.show_figures(figures)
+
+        run_task(self, "Đang tính số liệu…", work, done, show_progress=False)
 
     def show_figures(self, figures: Dashboard) -> None:
         self.figures = figures

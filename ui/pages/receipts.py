@@ -50,7 +50,7 @@ SHOWS = Changes.RECEIPTS | Changes.PRINTS | Changes.HOUSEHOLDS
 
 class ReceiptsPage(QWidget):
     batch_printed = Signal(str)  # path of the PDF
-    receipt_voided = Signal(dict)
+    receipt_voided = Signal(object)  # the ReceiptVoided outcome
 
     def __init__(self, books: Books, parent=None):
         super().__init__(parent)

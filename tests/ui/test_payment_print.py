@@ -58,7 +58,8 @@ def test_a_receipt_that_cannot_be_written_is_recorded_once_and_printed_again_lat
 def test_the_same_payment_request_never_issues_a_second_receipt(demo_books):
     row = demo_books.conn.execute(
         """SELECT p.code, h.code, i.due_on, m.supported_on
-           FROM installment i JOIN membership m ON m.id = i.membership_id JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
+           FROM installment i JOIN membership m ON m.id = i.membership_id
+           JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
            WHERE NOT EXISTS (SELECT 1 FROM allocation a WHERE a.installment_id = i.id)
            ORDER BY i.due_on LIMIT 1""").fetchone()
     data = PaymentInput(project=row[0], household=row[1], amount=1_000, paid_on=date.fromisoformat(row[3]),

@@ -16,6 +16,8 @@ from desktop.errors import Cancelled
 from ui.errors import log_exception
 
 _RUNNING: set = set()
+# Tasks whose result has still to be handed to the window; a task whose receiving widget has gone leaves it.
+_AWAITING: set = set()
 _WRITER: QThreadPool | None = None
 
 
@@ -32,7 +34,7 @@ def writer_pool() -> QThreadPool:
 
 def idle() -> bool:
     """True when no background job is running or waiting to hand its result to the window."""
-    return not _RUNNING
+    return not _AWAITING
 
 
 def wait_for_workers(msecs: int = -1) -> bool:
@@ -79,11 +81,14 @@ class _Relay(QObject):
     def __init__(self, parent: QObject | None, task: Task, on_success, on_failure):
         super().__init__(parent)
         self._task, self._on_success, self._on_failure = task, on_success, on_failure
+        _AWAITING.add(task)
+        self.destroyed.connect(lambda *_: _AWAITING.discard(task))
 
     @Slot()
     def finished(self) -> None:
         task = self._task
         _RUNNING.discard(task)
+        _AWAITING.discard(task)
         self.deleteLater()
         try:
             if task.error is not None:

@@ -13,6 +13,7 @@ from desktop.books import Books
 from desktop.dates import add_months
 from desktop.fund import AGING_BUCKETS
 from desktop.paths import DataDir
+from desktop.services.backup import written_at
 from desktop.services.fundbook import LIVE_PAID, fund_figures
 from desktop.services.households import category_history, require_household
 from desktop.services.schedules import due_list
@@ -155,12 +156,12 @@ def receipt_books(books: Books) -> list[str]:
 
 
 def last_backup_at(data_dir: DataDir) -> datetime | None:
-    """When the newest backup in the backups folder was written, or None when there is none yet."""
+    """When the newest backup in the backups folder was written, or None when there is none yet. Read from
+    the stamps in the names, not the files' times: "today's copy exists" must ask the program's clock."""
     folder = Path(data_dir.backups)
     if not folder.is_dir():
         return None
-    times = [p.stat().st_mtime for p in folder.glob("*.sqlite")]
-    return datetime.fromtimestamp(max(times)) if times else None
+    return max((written_at(p) for p in folder.glob("*.sqlite")), default=None)
 
 
 def programme_choices(books: Books) -> list[dict]:

@@ -4,11 +4,13 @@ receipt register printing, reports, settings and backups, printing, the single-c
 from __future__ import annotations
 
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
+from desktop import clock
 from desktop.text import fold
 from ui.main_window import KEYS
 
@@ -280,3 +282,21 @@ def test_the_first_start_of_the_day_backs_up_once(window, qtbot, demo_books):
     qtbot.waitUntil(lambda: "chưa có" not in window.backup_label.text(), timeout=20000)
     assert len(list(demo_books.data_dir.backups.glob("vonxoay-*.sqlite"))) == 1
     assert window.backup_if_due() is None  # today's copy exists
+
+
+def test_the_day_of_the_last_backup_is_read_on_the_programs_clock(window, qtbot, demo_books):
+    """Yesterday's copy, by the program's clock (VONXOAY_TODAY moves it too), does not count as today's,
+    although its file was written a moment ago; the header shows the day the program gave it."""
+    today = clock.today()
+    yesterday = today - timedelta(days=1)
+    with clock.frozen(yesterday):
+        assert window.backup_if_due() is not None
+        qtbot.waitUntil(lambda: "chưa có" not in window.backup_label.text(), timeout=20000)
+        assert f"{yesterday:%d/%m/%Y}" in window.backup_label.text()
+        assert window.backup_if_due() is None
+    assert window.backup_if_due() is not None  # a new day: the first start backs up again
+    qtbot.waitUntil(lambda: f"{today:%d/%m/%Y}" in window.backup_label.text(), timeout=20000)
+    days = sorted(name[len("vonxoay-tu-dong-"):][:8] for name in
+                  (p.name for p in demo_books.data_dir.backups.glob("vonxoay-tu-dong-*.sqlite")))
+    assert days == [f"{yesterday:%Y%m%d}", f"{today:%Y%m%d}"]
+    assert window.backup_if_due() is None

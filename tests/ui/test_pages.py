@@ -11,6 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
 from desktop import clock
+from desktop.services.payments import PaymentInput, record_payment
+from desktop.services.schedules import due_list
 from desktop.text import fold
 from ui.main_window import KEYS
 
@@ -131,16 +133,23 @@ def test_reprint_is_stamped_as_a_copy(window):
     assert "BẢN SAO" in sp.run(["pdftotext", str(second), "-"], capture_output=True, text=True).stdout
 
 
-def test_batch_print_runs_in_a_worker_and_writes_every_receipt(window, qtbot):
+def test_batch_print_runs_in_a_worker_and_writes_every_receipt(window, qtbot, demo_books):
+    # This month's receipts, whatever the date: on the 1st the demo may have none yet, so two households pay today.
+    today = clock.today()
+    owing = list(dict.fromkeys((r["project"], r["household"]) for r in due_list(demo_books, today)["rows"]))[:2]
+    taken = {record_payment(demo_books, PaymentInput(project, household, 1_000, today))["receipt"]["id"]
+             for project, household in owing}
+    assert len(taken) == 2
     page = window.go("receipts")
     page.use_dates.setChecked(True)
     page.date_from.set_date(page.date_to.value().replace(day=1))
     page.refresh()
-    count = page.model.rowCount()
-    assert count > 0
+    rows = page.model.rows()
+    assert taken <= {r["id"] for r in rows}
+    assert all(f"{today:%Y-%m}-01" <= r["issued_on"] <= today.isoformat() for r in rows)
     with qtbot.waitSignal(page.batch_printed, timeout=20000) as blocker:
         page.print_batch()
-    assert pdf_pages(blocker.args[0]) == count
+    assert pdf_pages(blocker.args[0]) == len(rows)
 
 
 def test_settings_save_and_backup_update_the_header(window, qtbot, demo_books):

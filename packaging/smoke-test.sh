@@ -18,7 +18,9 @@ trap 'rm -rf "$work"' EXIT
 cp -a "$BUNDLE" "$work/app"
 app=$work/app
 data="$work/dữ liệu xã"
-run() { (cd "$work" && env -i PATH=/usr/bin:/bin HOME="$work" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen "$@"); }
+# VONXOAY_TODAY alone is passed through, so a test run "as if it were" another date tests the bundle on it too.
+run() { (cd "$work" && env -i PATH=/usr/bin:/bin HOME="$work" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen \
+    ${VONXOAY_TODAY:+VONXOAY_TODAY="$VONXOAY_TODAY"} "$@"); }
 fail() { echo "SMOKE TEST FAILED: $*" >&2; exit 1; }
 
 echo "==> shared libraries"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+import os
+from datetime import date, datetime
 
 import pytest
 
 from desktop.errors import Refused
 from desktop.services.backup import AUTOMATIC_PREFIX, automatic_backup, keep_days, prune_automatic, verify_backup
+from desktop.services.dashboard import last_backup_at
 from desktop.services.settings import update_settings
 from tests.conftest import books_digest
 
@@ -59,3 +61,18 @@ def test_a_bad_number_of_days_is_refused_and_nothing_written(books, bad):
     with pytest.raises(Refused, match="từ 1 đến 3650"):
         update_settings(books, {"backup_keep_days": bad})
     assert books_digest(books.data_dir.database) == before
+
+
+def test_the_last_backup_is_dated_by_the_stamp_the_program_gave_it(data_dir):
+    """The header and the once-a-day check read the stamps (the program's clock, VONXOAY_TODAY included);
+    only a file put there by hand, with no stamp, is dated by its modification time."""
+    assert last_backup_at(data_dir) is None
+    folder = data_dir.backups
+    folder.mkdir(parents=True)
+    _touch(folder, f"{AUTOMATIC_PREFIX}20280228-235900.sqlite")
+    _touch(folder, "vonxoay-bi-thay-the-20280229-081500-2.sqlite")
+    _touch(folder, "vonxoay-truoc-nang-cap-v3-20280229-070000.sqlite")
+    assert last_backup_at(data_dir) == datetime(2028, 2, 29, 8, 15)
+    by_hand = _touch(folder, "ban sao cua xa.sqlite")
+    os.utime(by_hand, (datetime(2029, 1, 2, 9, 30).timestamp(),) * 2)
+    assert last_backup_at(data_dir) == datetime(2029, 1, 2, 9, 30)

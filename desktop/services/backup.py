@@ -8,6 +8,7 @@ copies a restore sets aside, are never pruned.
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 import time
 from datetime import date, datetime, timedelta
@@ -21,9 +22,21 @@ from desktop.books import Books
 from desktop.errors import Refused
 from desktop.paths import DataDir
 
+STAMP_FORMAT = "%Y%m%d-%H%M%S"  # every copy the program writes into backups/ ends with -<stamp>[-n].sqlite
+_STAMPED = re.compile(r"-(\d{8}-\d{6})(?:-\d+)?\.sqlite$")
+
 
 def _stamp() -> str:
-    return clock.now().strftime("%Y%m%d-%H%M%S")
+    return clock.now().strftime(STAMP_FORMAT)
+
+
+def written_at(path: Path) -> datetime:
+    """When a copy in backups/ was made: the stamp the program put in its name, which comes from the same
+    clock as "today" (so ``VONXOAY_TODAY`` moves both); a file without one, by its modification time."""
+    if match := _STAMPED.search(path.name):
+        with contextlib.suppress(ValueError):
+            return datetime.strptime(match.group(1), STAMP_FORMAT)
+    return datetime.fromtimestamp(path.stat().st_mtime)
 
 
 def _unused_name(folder: Path, prefix: str) -> Path:

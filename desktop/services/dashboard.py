@@ -15,6 +15,7 @@ from desktop.fund import AGING_BUCKETS
 from desktop.paths import DataDir
 from desktop.queries.fund import fund_figures, household_installments
 from desktop.queries.receipts import ReceiptFilter, receipt_condition
+from desktop.services.backup import written_at
 from desktop.services.households import category_history, require_household
 from desktop.services.schedules import due_list
 
@@ -141,12 +142,12 @@ def receipt_books(books: Books) -> list[str]:
 
 
 def last_backup_at(data_dir: DataDir) -> datetime | None:
-    """When the newest backup in the backups folder was written, or None when there is none yet."""
+    """When the newest backup in the backups folder was written, or None when there is none yet. Read from
+    the stamps in the names, not the files' times: "today's copy exists" must ask the program's clock."""
     folder = Path(data_dir.backups)
     if not folder.is_dir():
         return None
-    times = [p.stat().st_mtime for p in folder.glob("*.sqlite")]
-    return datetime.fromtimestamp(max(times)) if times else None
+    return max((written_at(p) for p in folder.glob("*.sqlite")), default=None)
 
 
 def programme_choices(books: Books) -> list[dict]:

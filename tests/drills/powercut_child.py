@@ -30,7 +30,7 @@ def owing_pairs(books: Books) -> list[tuple[str, str]]:
     rows = books.conn.execute(
         """SELECT p.code, h.code FROM membership m JOIN project p ON p.id = m.project_id
            JOIN household h ON h.id = m.household_id
-           WHERE m.supported_on <= date('now', 'localtime') ORDER BY p.code, h.code""")
+           WHERE m.supported_on <= ? ORDER BY p.code, h.code""", (clock.today().isoformat(),))
     return [(r[0], r[1]) for r in rows]
 
 

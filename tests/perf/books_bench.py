@@ -9,6 +9,7 @@ import uuid
 from datetime import date
 from pathlib import Path
 
+from desktop import clock
 from desktop.books import Books
 from desktop.paths import DataDir
 from desktop.services import payments, schedules
@@ -128,7 +129,7 @@ def bench_payments(data_dir: DataDir, count: int) -> None:
                 capacity[key] -= 1
                 if capacity[key] == 0:
                     del capacity[key]
-        today = date.today()
+        today = clock.today()
         start = time.perf_counter()
         for project, household in plan:
             payments.record_payment(books, payments.PaymentInput(project, household, 1000, today, book="BM"))

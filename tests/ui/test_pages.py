@@ -4,11 +4,15 @@ receipt register printing, reports, settings and backups, printing, the single-c
 from __future__ import annotations
 
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrinter
 
+from desktop import clock
+from desktop.services.payments import PaymentInput, record_payment
+from desktop.services.schedules import due_list
 from desktop.text import fold
 from ui.main_window import KEYS
 
@@ -136,16 +140,23 @@ def test_reprint_is_stamped_as_a_copy(window, settle):
     assert "BẢN SAO" in sp.run(["pdftotext", str(second), "-"], capture_output=True, text=True).stdout
 
 
-def test_batch_print_runs_in_a_worker_and_writes_every_receipt(window, qtbot):
+def test_batch_print_runs_in_a_worker_and_writes_every_receipt(window, qtbot, demo_books):
+    # This month's receipts, whatever the date: on the 1st the demo may have none yet, so two households pay today.
+    today = clock.today()
+    owing = list(dict.fromkeys((r["project"], r["household"]) for r in due_list(demo_books, today)["rows"]))[:2]
+    taken = {record_payment(demo_books, PaymentInput(project, household, 1_000, today))["receipt"]["id"]
+             for project, household in owing}
+    assert len(taken) == 2
     page = window.go("receipts")
     page.use_dates.setChecked(True)
     page.date_from.set_date(page.date_to.value().replace(day=1))
     page.refresh()
-    count = page.model.rowCount()
-    assert count > 0
+    rows = page.model.rows()
+    assert taken <= {r["id"] for r in rows}
+    assert all(f"{today:%Y-%m}-01" <= r["issued_on"] <= today.isoformat() for r in rows)
     with qtbot.waitSignal(page.batch_printed, timeout=20000) as blocker:
         page.print_batch()
-    assert pdf_pages(blocker.args[0]) == count
+    assert pdf_pages(blocker.args[0]) == len(rows)
 
 
 def test_settings_save_and_backup_update_the_header(window, qtbot, demo_books, settle):
@@ -289,3 +300,21 @@ def test_the_first_start_of_the_day_backs_up_once(window, qtbot, demo_books):
     qtbot.waitUntil(lambda: "chưa có" not in window.backup_label.text(), timeout=20000)
     assert len(list(demo_books.data_dir.backups.glob("vonxoay-*.sqlite"))) == 1
     assert window.backup_if_due() is None  # today's copy exists
+
+
+def test_the_day_of_the_last_backup_is_read_on_the_programs_clock(window, qtbot, demo_books):
+    """Yesterday's copy, by the program's clock (VONXOAY_TODAY moves it too), does not count as today's,
+    although its file was written a moment ago; the header shows the day the program gave it."""
+    today = clock.today()
+    yesterday = today - timedelta(days=1)
+    with clock.frozen(yesterday):
+        assert window.backup_if_due() is not None
+        qtbot.waitUntil(lambda: "chưa có" not in window.backup_label.text(), timeout=20000)
+        assert f"{yesterday:%d/%m/%Y}" in window.backup_label.text()
+        assert window.backup_if_due() is None
+    assert window.backup_if_due() is not None  # a new day: the first start backs up again
+    qtbot.waitUntil(lambda: f"{today:%d/%m/%Y}" in window.backup_label.text(), timeout=20000)
+    days = sorted(name[len("vonxoay-tu-dong-"):][:8] for name in
+                  (p.name for p in demo_books.data_dir.backups.glob("vonxoay-tu-dong-*.sqlite")))
+    assert days == [f"{yesterday:%Y%m%d}", f"{today:%Y%m%d}"]
+    assert window.backup_if_due() is None

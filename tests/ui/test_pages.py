@@ -144,7 +144,7 @@ def test_batch_print_runs_in_a_worker_and_writes_every_receipt(window, qtbot, de
     # This month's receipts, whatever the date: on the 1st the demo may have none yet, so two households pay today.
     today = clock.today()
     owing = list(dict.fromkeys((r["project"], r["household"]) for r in due_list(demo_books, today)["rows"]))[:2]
-    taken = {record_payment(demo_books, PaymentInput(project, household, 1_000, today))["receipt"]["id"]
+    taken = {record_payment(demo_books, PaymentInput(project, household, 1_000, today)).receipt.id
              for project, household in owing}
     assert len(taken) == 2
     page = window.go("receipts")

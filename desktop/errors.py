@@ -1,9 +1,27 @@
 """The exceptions the core raises on purpose: bad input or a broken rule (exit 2 on the command line),
 and a job stopped by the person who started it."""
 
+import errno
+
 from db.errors import Refused
 
-__all__ = ["Cancelled", "Refused"]
+__all__ = ["Cancelled", "Refused", "os_error_text"]
+
+_OS_REASONS = {
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EACCES: "không có quyền ghi vào đó",
+    errno.EPERM: "không có quyền ghi vào đó",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.EEXIST: "có một tệp trùng tên nằm đúng chỗ đó",
+    errno.ENOTDIR: "có một tệp trùng tên nằm đúng chỗ thư mục",
+    errno.ENOENT: "thư mục không tồn tại",
+    errno.EBUSY: "tệp đang được chương trình khác mở",
+}
+
+
+def os_error_text(exc: OSError) -> str:
+    """Why the system refused a file, in the clerk's words (the system's own text is often English)."""
+    return _OS_REASONS.get(exc.errno, exc.strerror or str(exc))
 
 
 class Cancelled(Exception):

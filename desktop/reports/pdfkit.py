@@ -11,7 +11,7 @@ from pathlib import Path
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from desktop.errors import Refused
+from desktop.errors import Refused, os_error_text
 from desktop.reports.fonts import register_fonts
 
 
@@ -57,14 +57,14 @@ def write_atomic(path: Path, produce: Callable[[str], None]) -> Path:
     try:
         handle, temp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".part", dir=folder)
     except OSError as exc:
-        raise Refused(f"Không ghi được vào {folder}: {exc.strerror or exc}. Hãy chọn nơi lưu khác.") from exc
+        raise Refused(f"Không ghi được vào {folder}: {os_error_text(exc)}. Hãy chọn nơi lưu khác.") from exc
     os.close(handle)
     try:
         produce(temp_name)
         os.replace(temp_name, path)
     except OSError as exc:
         Path(temp_name).unlink(missing_ok=True)
-        raise Refused(f"Không ghi được tệp {path}: {exc.strerror or exc}.") from exc
+        raise Refused(f"Không ghi được tệp {path}: {os_error_text(exc)}.") from exc
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)
         raise

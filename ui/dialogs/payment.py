@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.books import Books
 from desktop.dates import format_date
-from desktop.errors import Refused
+from desktop.errors import Refused, os_error_text
 from desktop.money import format_vnd
 from desktop.reports.receipt_prints import ReceiptsPrinted, print_receipts
 from desktop.services.dashboard import household_dues
@@ -43,7 +43,7 @@ def write_receipt_pdf(books: Books, receipt: IssuedReceipt, path: Path) -> Recei
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise Refused(f"Không tạo được thư mục {path.parent}: {exc.strerror or exc}.") from exc
+        raise Refused(f"Không tạo được thư mục {path.parent}: {os_error_text(exc)}.") from exc
     return print_receipts(books, [receipt_view(books, receipt.book, receipt.number, receipt.year)], path)
 
 
@@ -198,6 +198,7 @@ class PaymentDialog(QDialog):
     def _recorded(self, outcome: PaymentRecorded) -> None:
         """The payment is in the books: nothing on the form may change it any more; print its receipt."""
         self.outcome = outcome
+        self.due_label.setText(f"Sau phiếu này còn phải trả <b>{format_vnd(outcome.outstanding)} đ</b>")
         for widget in (self.picker, self.project, self.amount, self.paid_on, self.payer, self.in_kind_box,
                        self.in_kind):
             widget.setEnabled(False)

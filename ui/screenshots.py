@@ -44,10 +44,12 @@ def fold_name(name: str) -> str:
 
 def settle(app: QApplication, until=lambda: True, timeout: float = 20.0) -> None:
     """Let queued work (the dashboard's worker, layouts) finish before grabbing."""
+    from ui.workers import idle
+
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         app.processEvents()
-        if until():
+        if until() and idle():
             break
         time.sleep(0.02)
     app.processEvents()

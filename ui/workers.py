@@ -159,3 +159,29 @@ class _ProgressRelay(QObject):
     def progressed(self, done: int, total: int) -> None:
         self._dialog.setMaximum(total)
         self._dialog.setValue(done)
+
+
+class Loader:
+    """Reads what a page shows off the window's thread, on a connection of its own; when the clerk asks
+    again before an older read finished, only the newest result is shown."""
+
+    def __init__(self, parent: QWidget, books):
+        self._parent, self._books = parent, books
+        self._generation = 0
+
+    def run(self, read: Callable[[object], object], show: Callable[[object], None]) -> Task:
+        from desktop.books import Books
+
+        data_dir, actor = self._books.data_dir, self._books.actor
+        self._generation += 1
+        generation = self._generation
+
+        def work(progress, cancelled):
+            with Books.open(data_dir, actor=actor) as books:
+                return read(books)
+
+        def done(result) -> None:
+            if generation == self._generation:
+                show(result)
+
+        return run_task(self._parent, "Đang đọc số liệu…", work, done, show_progress=False)

@@ -183,6 +183,7 @@ def test_every_kind_of_change_reaches_every_page_that_shows_it(window, demo_book
 
 def test_a_page_not_on_screen_reloads_when_it_is_shown(window, demo_books, settle):
     collections = window.go("collections")
+    settle()
     before = len(collections.model.rows())
     window.go("settings")
     due = collections.model.row(0)

@@ -109,6 +109,7 @@ def test_receipt_preview_prints_every_page_through_qprinter(window, tmp_path, se
     from ui.dialogs.pdf_preview import PdfPreviewDialog
 
     page = window.go("receipts")
+    settle()
     page.table.selectRow(0)
     page.print_selected()
     settle()
@@ -128,6 +129,7 @@ def test_reprint_is_stamped_as_a_copy(window, settle):
     import subprocess as sp
 
     page = window.go("receipts")
+    settle()
     page.table.selectRow(0)
     page.print_selected()
     settle()
@@ -140,7 +142,7 @@ def test_reprint_is_stamped_as_a_copy(window, settle):
     assert "BẢN SAO" in sp.run(["pdftotext", str(second), "-"], capture_output=True, text=True).stdout
 
 
-def test_batch_print_runs_in_a_worker_and_writes_every_receipt(window, qtbot, demo_books):
+def test_batch_print_runs_in_a_worker_and_writes_every_receipt(window, qtbot, demo_books, settle):
     # This month's receipts, whatever the date: on the 1st the demo may have none yet, so two households pay today.
     today = clock.today()
     owing = list(dict.fromkeys((r["project"], r["household"]) for r in due_list(demo_books, today)["rows"]))[:2]
@@ -151,6 +153,7 @@ def test_batch_print_runs_in_a_worker_and_writes_every_receipt(window, qtbot, de
     page.use_dates.setChecked(True)
     page.date_from.set_date(page.date_to.value().replace(day=1))
     page.refresh()
+    settle()
     rows = page.model.rows()
     assert taken <= {r["id"] for r in rows}
     assert all(f"{today:%Y-%m}-01" <= r["issued_on"] <= today.isoformat() for r in rows)

@@ -188,6 +188,7 @@ def test_household_form_marks_the_bad_field_and_keeps_what_was_typed(qtbot, wind
 
 def test_void_a_receipt_needs_reason_and_confirmation(qtbot, window, demo_books, settle):
     page = window.go("receipts")
+    settle()
     row = next(r for r in range(page.model.rowCount()) if not page.model.row(r)["voided_at"])
     receipt = page.model.row(row)
     page.table.selectRow(row)

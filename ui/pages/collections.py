@@ -14,6 +14,7 @@ from desktop.text import fold
 from ui.operations import subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title
+from ui.workers import Loader
 
 COLUMNS = [("hamlet", "Thôn", "text"), ("household", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"),
            ("project", "Dự án", "text"), ("seq", "Kỳ", "number"), ("due_on", "Hạn trả", "date"),
@@ -57,11 +58,14 @@ class CollectionsPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
         self._rows: list[dict] = []
+        self.loader = Loader(self, books)
         self.refresh()
         subscribe(self, SHOWS, self.refresh)
 
     def refresh(self) -> None:
-        result = due_list(self.books, clock.today(), within_days=30)
+        self.loader.run(lambda books: due_list(books, clock.today(), within_days=30), self._show)
+
+    def _show(self, result: dict) -> None:
         self._rows = result["rows"]
         self.summary.setText(f"{len(self._rows)} kỳ trả · còn phải thu {format_vnd(result['total_outstanding'])} đ"
                              f" · trong đó quá hạn {format_vnd(result['total_overdue'])} đ")

@@ -24,6 +24,7 @@ from ui.dialogs.project_view import ProjectView
 from ui.operations import subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title
+from ui.workers import Loader
 
 PROJECT_COLUMNS = [
     ("code", "Mã", "text"), ("name", "Tên dự án", "text"), ("programme_code", "Chương trình", "text"),
@@ -65,12 +66,19 @@ class ProjectsPage(QWidget):
         layout.addWidget(self.table, 1)
         self.search.textChanged.connect(self._apply_filter)
         self.status.currentIndexChanged.connect(self._apply_filter)
+        self.loader = Loader(self, books)
         self.refresh()
         subscribe(self, SHOWS, self.refresh)
 
     def refresh(self) -> None:
-        self._rows = [{**p, **fund_figures(self.books.conn, p["id"]),
-                       "status_label": ProjectStatus(p["status"]).label} for p in list_projects(self.books)]
+        def read(books) -> list[dict]:
+            return [{**p, **fund_figures(books.conn, p["id"]), "status_label": ProjectStatus(p["status"]).label}
+                    for p in list_projects(books)]
+
+        self.loader.run(read, self._show)
+
+    def _show(self, rows: list[dict]) -> None:
+        self._rows = rows
         self._apply_filter()
         self.table.resizeColumnsToContents()
         self.table.setColumnWidth(1, 260)

@@ -32,6 +32,7 @@ from ui.dialogs.void_receipt import VoidReceiptDialog
 from ui.operations import run_op, subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import DateEdit, compact, page_title
+from ui.workers import Loader
 
 COLUMNS = [("book", "Quyển", "text"), ("number", "Số", "number"), ("issued_on", "Ngày", "date"),
            ("household", "Mã hộ", "text"), ("payer", "Người nộp", "text"), ("project", "Dự án", "text"),
@@ -94,6 +95,7 @@ class ReceiptsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
+        self.loader = Loader(self, books)
         self.reload_books()
         self.refresh()
         subscribe(self, SHOWS, self.refresh)
@@ -113,7 +115,11 @@ class ReceiptsPage(QWidget):
                              date_to=self.date_to.value())
 
     def refresh(self) -> None:
-        rows = [{**r, "status": _status(r)} for r in receipt_register(self.books, self.selected_receipts())]
+        wanted = self.selected_receipts()
+        self.loader.run(lambda books: receipt_register(books, wanted), self._show)
+
+    def _show(self, register: list[dict]) -> None:
+        rows = [{**r, "status": _status(r)} for r in register]
         self.model.set_rows(rows)
         live = [r for r in rows if not r["voided_at"]]
         self.summary.setText(f"{len(rows)} phiếu ({len(rows) - len(live)} đã hủy) · "

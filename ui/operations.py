@@ -46,7 +46,7 @@ def subscribe(widget: QWidget, shows: Changes, reload: Callable[[], None]) -> No
     """Call ``reload`` whenever an operation changes a part of the books in ``shows``. A page that is not
     on screen only notes it and reloads when it is shown next, so a payment never waits for pages the clerk
     is not looking at."""
-    state = {"stale": False}
+    stale = {"value": False}
 
     def changed(changes: Changes) -> None:
         if not changes & shows:
@@ -54,19 +54,28 @@ def subscribe(widget: QWidget, shows: Changes, reload: Callable[[], None]) -> No
         if widget.isVisible():
             reload()
         else:
-            state["stale"] = True
+            stale["value"] = True
 
-    class _OnShow(QObject):
-        def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
-            if event.type() == QEvent.Type.Show and state["stale"]:
-                state["stale"] = False
-                reload()
-            return False
+    def shown() -> None:
+        if stale["value"]:
+            stale["value"] = False
+            reload()
 
-    relay = _Relay(widget, changed)
-    hub().changed.connect(relay.changed)
-    watcher = _OnShow(widget)
-    widget.installEventFilter(watcher)
+    hub().changed.connect(_Relay(widget, changed).changed)
+    widget.installEventFilter(_OnShow(widget, shown))
+
+
+class _OnShow(QObject):
+    """Calls ``shown`` each time its parent widget is shown."""
+
+    def __init__(self, parent: QWidget, shown: Callable[[], None]):
+        super().__init__(parent)
+        self._shown = shown
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Show:
+            self._shown()
+        return False
 
 
 class _Relay(QObject):

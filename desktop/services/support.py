@@ -17,7 +17,7 @@ from desktop.changes import Changes, Outcome
 from desktop.dates import add_months, months_between
 from desktop.domain import Category, FundingSource, ProjectStatus
 from desktop.errors import Refused
-from desktop.fund import plan_schedule
+from desktop.fund import PlannedInstallment, plan_schedule
 from desktop.money import format_vnd
 from desktop.queries.fund import drawable_sources, fund_balance
 from desktop.services.households import category_history, require_household
@@ -57,13 +57,6 @@ class RuleWarning:
 
 
 @dataclass(frozen=True)
-class ScheduledInstallment:
-    seq: int
-    due_on: date
-    amount: int
-
-
-@dataclass(frozen=True)
 class SupportRecorded(Outcome):
     membership_id: int
     uuid: str
@@ -71,7 +64,7 @@ class SupportRecorded(Outcome):
     to_return: int
     support_amount: int
     category_at_entry: Category
-    schedule: tuple[ScheduledInstallment, ...]
+    schedule: tuple[PlannedInstallment, ...]
     warnings: tuple[RuleWarning, ...]
 
     changes: ClassVar[Changes] = Changes.SUPPORTS | Changes.SCHEDULES | Changes.FUND | Changes.PROJECTS
@@ -194,7 +187,7 @@ def record_support(books: Books, data: SupportInput, *, today: date | None = Non
                      at=now)
     return SupportRecorded(
         membership_id=membership_id, uuid=row["uuid"], round=round_no, to_return=to_return, support_amount=amount,
-        category_at_entry=category, schedule=tuple(ScheduledInstallment(i.seq, i.due_on, i.amount) for i in schedule),
+        category_at_entry=category, schedule=tuple(schedule),
         warnings=tuple(warnings))
 
 

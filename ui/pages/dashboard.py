@@ -24,7 +24,7 @@ from ui.chart import BarChart
 from ui.operations import subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import card, compact, page_title
-from ui.workers import run_task
+from ui.workers import Loader
 
 DUE_COLUMNS = [("due_on", "Hạn trả", "date"), ("household", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"),
                ("hamlet", "Thôn", "text"), ("project", "Dự án", "text"), ("outstanding", "Còn phải trả", "money")]
@@ -80,24 +80,13 @@ class DashboardPage(QWidget):
         layout.addWidget(page_title("Tổng quan"))
         layout.addLayout(grid)
         layout.addLayout(lower, 1)
+        self.loader = Loader(self, books)
         self.refresh()
         subscribe(self, SHOWS, self.refresh)
 
     def refresh(self) -> None:
         """Figures are computed in a worker on its own connection; the window stays usable meanwhile."""
-        data_dir, actor = self.books.data_dir, self.books.actor
-        self._generation = getattr(self, "_generation", 0) + 1
-        generation = self._generation
-
-        def work(progress, cancelled):
-            with Books.open(data_dir, actor=actor) as books:
-                return dashboard(books)
-
-        def done(figures: Dashboard) -> None:
-            if generation == self._generation:  # an older computation finishing late never wins
-                self.show_figures(figures)
-
-        run_task(self, "Đang tính số liệu…", work, done, show_progress=False)
+        self.loader.run(dashboard, self.show_figures)  # an older computation finishing late never wins
 
     def show_figures(self, figures: Dashboard) -> None:
         self.figures = figures

@@ -10,6 +10,7 @@ from db.migrations import (
     v003_receipt_prints,
     v004_sync_upper,
     v005_operation_requests,
+    v006_controls,
 )
 
 # Index i holds the step that produces version i + 1.
@@ -19,6 +20,7 @@ STEPS: list[list[str]] = [
     v003_receipt_prints.STATEMENTS,
     v004_sync_upper.STATEMENTS,
     v005_operation_requests.STATEMENTS,
+    v006_controls.STATEMENTS,
 ]
 
 LATEST_VERSION = len(STEPS)

@@ -19,9 +19,10 @@ from desktop.fund import OpenInstallment
 _ALWAYS = "9999-12-31"
 _LAST_ID = 2**62
 
-# A receipt counts towards "paid" on :as_of when it was issued by then and is not voided. :through cuts a
-# day at one receipt (what a receipt itself shows as still owed after it, with same-day receipts in order).
-RECEIPT_COUNTS = """r.voided_at IS NULL
+# A receipt counts towards "paid" on :as_of when it was issued by then and not yet voided: a void takes
+# effect on its date (``voided_on``), so the books before it still hold the receipt. :through cuts a day at
+# one receipt (what a receipt itself shows as still owed after it, with same-day receipts in order).
+RECEIPT_COUNTS = """(r.voided_on IS NULL OR r.voided_on > :as_of)
     AND (r.issued_on < :as_of OR (r.issued_on = :as_of AND r.id <= :through))"""
 
 # A common table ``paid(installment_id, paid)``: what live receipts paid on each installment as of :as_of.
@@ -122,3 +123,54 @@ def drawable_sources(conn: sqlite3.Connection, project_id: int) -> list[sqlite3.
             ORDER BY m.supported_on, m.id""",
         {**as_of_params(), "project_id": project_id},
     ).fetchall()
+
+
+# Every movement of a project's fund with the day it takes effect: money returned (+) and its void (−),
+# a re-lend (−) and its void (+), a transfer to public works (−). The balance on a day is the sum of the
+# movements dated on or before it; ``fund_figures(..., as_of=day)["balance"]`` is the same number.
+FUND_MOVEMENTS = """
+    SELECT r.issued_on AS day, sum(a.amount) AS delta
+    FROM allocation a JOIN receipt r ON r.id = a.receipt_id WHERE r.project_id = :project_id GROUP BY r.id
+    UNION ALL
+    SELECT r.voided_on, -sum(a.amount)
+    FROM allocation a JOIN receipt r ON r.id = a.receipt_id
+    WHERE r.project_id = :project_id AND r.voided_on IS NOT NULL GROUP BY r.id
+    UNION ALL
+    SELECT supported_on, -support_amount FROM membership WHERE project_id = :project_id AND source = 'fund'
+    UNION ALL
+    SELECT voided_on, support_amount FROM membership
+    WHERE project_id = :project_id AND source = 'fund' AND voided_on IS NOT NULL
+    UNION ALL
+    SELECT decided_on, -amount FROM fund_transfer WHERE project_id = :project_id
+"""
+
+
+def fund_balances_by_day(conn: sqlite3.Connection, project_id: int) -> list[tuple[date, int]]:
+    """The fund's balance at the end of every day on which it moved, in date order."""
+    rows = conn.execute(f"SELECT day, sum(delta) FROM ({FUND_MOVEMENTS}) GROUP BY day ORDER BY day",
+                        {"project_id": project_id}).fetchall()
+    balances, running = [], 0
+    for day, delta in rows:
+        running += delta
+        balances.append((date.fromisoformat(day), running))
+    return balances
+
+
+def fund_low_point(conn: sqlite3.Connection, project_id: int, since: date) -> tuple[int, date]:
+    """The lowest balance the fund has on ``since`` or on any later day already recorded, and that day.
+
+    Money taken out on ``since`` (a back-dated re-lend, a transfer, a void) must fit under this, or some
+    day already in the books — and every report that covers it — would show a negative fund.
+    """
+    balances = fund_balances_by_day(conn, project_id)
+    on_since = sum(1 for day, _ in balances if day <= since)
+    low, low_day = (balances[on_since - 1][1] if on_since else 0), since
+    for day, balance in balances[on_since:]:
+        if balance < low:
+            low, low_day = balance, day
+    return low, low_day
+
+
+def first_negative_day(conn: sqlite3.Connection, project_id: int) -> tuple[date, int] | None:
+    """The first day the fund's balance was below zero, and that balance; None when it never was."""
+    return next(((day, balance) for day, balance in fund_balances_by_day(conn, project_id) if balance < 0), None)

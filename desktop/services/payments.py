@@ -188,7 +188,8 @@ def find_receipt(conn: sqlite3.Connection, book: str, number: int, year: int | N
     return rows[0]
 
 
-def void_receipt(books: Books, book: str, number: int, reason: str, *, year: int | None = None) -> ReceiptVoided:
+def void_receipt(books: Books, book: str, number: int, reason: str, *, year: int | None = None,
+                 on: date | None = None) -> ReceiptVoided:
     """Void keeps the receipt and its number; its money stops counting, so the household owes it again."""
     reason = nfc(reason)
     if not reason:
@@ -197,14 +198,15 @@ def void_receipt(books: Books, book: str, number: int, reason: str, *, year: int
     if receipt["voided_at"]:
         raise Refused(f"Phiếu thu quyển {receipt['book']} số {number}/{receipt['year']} đã bị hủy trước đó "
                       f"(lý do: {receipt['void_reason']}).")
+    on = on or clock.today()
     now = audit.now_iso()
     with books.transaction() as tx:
         balance = fund_balance(tx, receipt["project_id"])
         if balance - receipt["amount"] < 0:
             raise Refused(f"Không hủy được: số tiền của phiếu ({format_vnd(receipt['amount'])} đ) đã được cho vay "
                           f"quay vòng; quỹ chỉ còn {format_vnd(balance)} đ.")
-        tx.execute("UPDATE receipt SET voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?",
-                   (now, books.actor, reason, receipt["id"]))
+        tx.execute("UPDATE receipt SET voided_at = ?, voided_by = ?, void_reason = ?, voided_on = ? WHERE id = ?",
+                   (now, books.actor, reason, on.isoformat(), receipt["id"]))
         audit.record(tx, books.actor, "receipt", receipt["uuid"], "void", {"voided_at": None},
-                     {"voided_at": now, "void_reason": reason}, at=now)
+                     {"voided_at": now, "voided_on": on.isoformat(), "void_reason": reason}, at=now)
     return ReceiptVoided(receipt["book"], receipt["year"], receipt["number"], True, reason, receipt["amount"])

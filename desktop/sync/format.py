@@ -12,15 +12,16 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from db.migrations.v004_sync_upper import MIRRORED
+from db.migrations.v006_controls import MIRRORED
 
 FORMAT_NAME = "vonxoay-sync"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 SUFFIX = ".vxp"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
 
-# Format 1 carries exactly the tables and columns the upper store mirrors, parents before children.
+# Format 2 carries exactly the tables and columns the upper store mirrors, parents before children
+# (format 1, before schema version 6, had no void dates, voided supports or lock history).
 PARTS: dict[str, list[tuple[str, str]]] = MIRRORED
 PART_COLUMNS: dict[str, list[str]] = {table: [name for name, _ in columns] for table, columns in PARTS.items()}
 

@@ -1,8 +1,15 @@
-"""Rotating-fund policies as data: a TOML file per province, and a frozen copy inside each project."""
+"""Rotating-fund policies as data: a TOML file per province, and a frozen copy inside each project.
+
+A policy is read strictly: every key the program knows must be there, no other key may be, and every value
+must be a whole number (or text, for the names) in its possible range. A misspelt key silently ignored
+would leave the rule it meant to change at its old value, which is worse than a refusal.
+"""
 
 from __future__ import annotations
 
+import difflib
 import json
+import re
 import tomllib
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -15,6 +22,22 @@ from desktop.resources import resource_path
 DEFAULT_POLICY_CODE = "hai-duong-2019"
 # Fifty years: far beyond any rotating fund, well inside what a date can hold.
 MAX_INSTALLMENT_MONTHS = 600
+MAX_YEARS = MAX_INSTALLMENT_MONTHS // 12
+# Basis points: 10 000 bp is 100 % of the budget support.
+MAX_BP = 10_000
+
+# The keys of a policy file, by table (None: the top of the file, before any [table]), in the order a file
+# lists them. Each names the FundPolicy field it fills when the two differ.
+TABLES: dict[str | None, tuple[str, ...]] = {
+    None: ("code", "name", "source"),
+    "support": tuple(c.value for c in Category),
+    "repayment": ("share_numerator", "share_denominator", "rounding_unit", "installment_months"),
+    "limits": ("cap_per_project", "min_target_share_percent", "escaped_max_months"),
+    "management_cost": ("commune_bp", "upper_bp"),
+    "public_works": ("after_years",),
+}
+OPTIONAL_KEYS = {(None, "source")}  # a province's file may leave out where its rules come from
+FIELD_OF = {("public_works", "after_years"): "public_works_after_years"}
 
 
 @dataclass(frozen=True)
@@ -44,9 +67,37 @@ class FundPolicy:
 
     @classmethod
     def from_json(cls, text: str) -> FundPolicy:
-        data = json.loads(text)
-        data["installment_months"] = tuple(data["installment_months"])
-        return cls(**data)
+        """The copy a project froze when it was approved, checked as strictly as a policy file: a copy
+        damaged or written by a foreign tool is refused by name, never a KeyError halfway through a report."""
+        try:
+            data = json.loads(text)
+        except (TypeError, ValueError) as exc:
+            raise Refused(f"Quy định lưu trong dự án không đọc được (không phải JSON): {exc}.") from None
+        if not isinstance(data, dict):
+            raise Refused("Quy định lưu trong dự án không đọc được: không phải một bảng các khóa.")
+        code = data.get("code")
+        known = set(_FIELDS)
+        problems = [_unknown(key, sorted(known)) for key in data if key not in known]
+        problems += [f"Thiếu khóa “{key}”." for key in _FIELDS if key not in data]
+        support = data.get("support")
+        if isinstance(support, dict):
+            problems += [_unknown(f"support.{key}", [f"support.{c.value}" for c in Category])
+                         for key in support if key not in TABLES["support"]]
+            problems += [f"Thiếu khóa “support.{key}”." for key in TABLES["support"] if key not in support]
+        elif "support" in data:
+            problems.append("Khóa “support” phải là một bảng mức hỗ trợ theo phân loại hộ.")
+        if not problems:
+            values = {field: data[field] for field in _FIELDS if field != "support"}
+            values.update({f"support.{key}": value for key, value in support.items()})
+            problems = _check_values(values, _no_lines)
+        if problems:
+            named = f"“{code}”" if isinstance(code, str) and code else "(không rõ mã)"
+            raise Refused(f"Quy định {named} lưu trong dự án bị hỏng, không dùng được. {' '.join(problems)}")
+        return _build(values)
+
+
+# FundPolicy's fields as the project's JSON copy names them.
+_FIELDS = tuple(FundPolicy.__dataclass_fields__)
 
 
 def policy_files(own: Path | None = None) -> list[Path]:
@@ -58,14 +109,14 @@ def policy_files(own: Path | None = None) -> list[Path]:
 
 
 def save_policy_copy(folder: Path, text: str) -> tuple[Path, FundPolicy]:
-    """Save an edited copy of a policy as ``folder/<code>.toml``, after checking every number as
+    """Save an edited copy of a policy as ``folder/<code>.toml``, after checking every key and number as
     ``load_policy`` does. A copy never replaces a policy: its code must be new, so every project keeps
     the rules it was approved under and the shipped files stay as shipped."""
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise Refused(f"Quy định sai cú pháp TOML: {exc}.") from exc
-    policy = parse_policy(raw, "đã sửa")
+    policy = parse_policy(raw, "đã sửa", text)
     code = policy.code.strip()
     if not code or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):
         raise Refused(f"Mã quy định “{code}” chỉ gồm chữ không dấu, số, “-” và “_”.")
@@ -96,64 +147,226 @@ def load_policy(spec: str | Path | None = None, own: Path | None = None) -> Fund
         known = ", ".join(p.stem for p in policy_files(own))
         raise Refused(f"Không tìm thấy quy định quỹ “{spec}”. Các quy định có sẵn: {known}.")
     try:
-        with path.open("rb") as handle:
-            raw = tomllib.load(handle)
+        text = path.read_bytes().decode("utf-8")
+        raw = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise Refused(f"Tệp quy định {path.name} sai cú pháp TOML: {exc}.") from exc
-    return parse_policy(raw, path.name)
+    return parse_policy(raw, path.name, text)
 
 
-def _whole(value: object, key: str) -> int:
+# --------------------------------------------------------------------------- where a key is in the file
+
+_TABLE_HEADER = re.compile(r"""^\s*\[\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$""")
+_KEY_AT_START = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
+
+
+class _Lines:
+    """The line of each table header and key in a policy file's text.
+
+    tomllib returns the values but not where they were written, and a clerk fixing a file needs the line.
+    So the text is scanned: a line ``[table]`` opens a table, a line starting with ``key =`` inside it is
+    that key. Keys written otherwise (dotted, inline tables) get no line; the message still names them.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.keys: dict[tuple[str | None, str], int] = {}
+        self.tables: dict[str, int] = {}
+        table: str | None = None
+        for number, line in enumerate(text.splitlines(), start=1):
+            if header := _TABLE_HEADER.match(line):
+                table = next(g for g in header.groups() if g is not None)
+                self.tables.setdefault(table, number)
+            elif key := _KEY_AT_START.match(line):
+                self.keys.setdefault((table, next(g for g in key.groups() if g is not None)), number)
+
+    def key(self, table: str | None, key: str) -> int | None:
+        return self.keys.get((table, key))
+
+    def table(self, table: str) -> int | None:
+        return self.tables.get(table)
+
+
+class _NoLines(_Lines):
+    """For policy data that never was a file (a project's JSON copy, data built in a test)."""
+
+    def __init__(self) -> None:
+        self.keys, self.tables = {}, {}
+
+
+_no_lines = _NoLines()
+
+
+def _line(number: int | None) -> str:
+    return f" (dòng {number})" if number else ""
+
+
+def _where(table: str | None, key: str, lines: _Lines) -> str:
+    """“key” (dòng N), or “key” trong bảng [table] when the line is not known."""
+    number = lines.key(table, key)
+    if number or table is None:
+        return f"“{key}”{_line(number)}"
+    return f"“{key}” trong bảng [{table}]"
+
+
+def _unknown(key: str, known: list[str], number: int | None = None, hints: dict[str, str] | None = None) -> str:
+    """A key the program does not know, with the closest one it does: most unknown keys are typos."""
+    text = f"Khóa không có trong quy định: {key}{_line(number)}."
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
+    if close:
+        text += f" Có phải ý bạn là {close[0]}{(hints or {}).get(close[0], '')}?"
+    return text
+
+
+# --------------------------------------------------------------------------- reading a policy file
+
+def parse_policy(raw: dict, origin: str, text: str | None = None) -> FundPolicy:
+    """Check a policy file's keys and every value it gives; a typo must not become a wrong schedule.
+
+    ``text`` is the file's text, for the line numbers in the messages."""
+    lines = _Lines(text) if text is not None else _no_lines
+    if not isinstance(raw, dict):
+        raw = {}
+    problems = _check_keys(raw, lines)
+    if not problems:
+        values = {}
+        for table, keys in TABLES.items():
+            section = raw if table is None else raw[table]
+            for key in keys:
+                if key in section:
+                    values[_field(table, key)] = section[key]
+        values.setdefault("source", "")
+        problems = _check_values(values, lines)
+    if problems:
+        raise Refused(f"Tệp quy định {origin} không hợp lệ. {' '.join(problems)}")
+    return _build(values)
+
+
+def _field(table: str | None, key: str) -> str:
+    """The name a key goes by once read: support amounts as ``support.poor``, the others as FundPolicy's."""
+    if table == "support":
+        return f"support.{key}"
+    return FIELD_OF.get((table, key), key)
+
+
+# Every field read back to where a file writes it, for the messages.
+_PLACE = {_field(t, k): (t, k) for t, keys in TABLES.items() for k in keys}
+
+
+def _check_keys(raw: dict, lines: _Lines) -> list[str]:
+    """Unknown keys and tables, missing ones, and tables that are not tables."""
+    everywhere = {key: f" (bảng [{table}])" if table else " (đầu tệp)" for table, keys in TABLES.items()
+                  for key in keys}
+    tables = [t for t in TABLES if t is not None]
+    problems = []
+    for key, value in raw.items():
+        if key in tables:
+            if not isinstance(value, dict):
+                problems.append(f"“{key}”{_line(lines.key(None, key))} phải là một bảng [{key}], "
+                                f"không phải {value!r}.")
+                continue
+            for inner in value:
+                if inner not in TABLES[key]:
+                    problems.append(_unknown(inner, [*TABLES[key], *everywhere], lines.key(key, inner),
+                                             everywhere))
+        elif key not in TABLES[None]:
+            if isinstance(value, dict):
+                problems.append(f"Bảng không có trong quy định: [{key}]{_line(lines.table(key))}."
+                                + (f" Có phải ý bạn là [{close[0]}]?"
+                                   if (close := difflib.get_close_matches(key, tables, n=1, cutoff=0.5)) else ""))
+            else:
+                problems.append(_unknown(key, [*TABLES[None], *everywhere], lines.key(None, key), everywhere))
+    for table, keys in TABLES.items():
+        section = raw if table is None else raw.get(table)
+        if table is not None and section is None:
+            problems.append(f"Thiếu bảng [{table}] (với các khóa {', '.join(keys)}).")
+            continue
+        if not isinstance(section, dict):
+            continue
+        for key in keys:
+            if key not in section and (table, key) not in OPTIONAL_KEYS:
+                place = f"trong bảng [{table}]{_line(lines.table(table))}" if table else \
+                    "ở đầu tệp, trước bảng đầu tiên"
+                problems.append(f"Thiếu khóa “{key}” {place}.")
+    return problems
+
+
+def _whole(values: dict, field: str, lines: _Lines, problems: list[str]) -> int | None:
     """A whole number as TOML writes it; 7.5, true, "7.000.000" or inf are typos, never quietly rounded."""
+    value = values[field]
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Refused(f"mục “{key}” phải là một số nguyên, không phải {value!r}")
+        problems.append(f"Khóa {_where(*_PLACE[field], lines)} phải là một số nguyên, không phải {value!r}.")
+        return None
     return value
 
 
-def parse_policy(raw: dict, origin: str) -> FundPolicy:
-    """Validate every number a policy file gives; a typo must not become a wrong schedule."""
-    try:
-        support = {c.value: _whole(raw["support"][c.value], c.value) for c in Category}
-        repayment, limits = raw["repayment"], raw["limits"]
-        months = repayment["installment_months"]
-        if not isinstance(months, list):
-            raise Refused("mục “installment_months” phải là một danh sách số tháng, ví dụ [12, 24]")
-        policy = FundPolicy(
-            code=str(raw["code"]),
-            name=str(raw["name"]),
-            source=str(raw.get("source", "")),
-            support=support,
-            share_numerator=_whole(repayment["share_numerator"], "share_numerator"),
-            share_denominator=_whole(repayment["share_denominator"], "share_denominator"),
-            rounding_unit=_whole(repayment["rounding_unit"], "rounding_unit"),
-            installment_months=tuple(_whole(m, "installment_months") for m in months),
-            cap_per_project=_whole(limits["cap_per_project"], "cap_per_project"),
-            min_target_share_percent=_whole(limits["min_target_share_percent"], "min_target_share_percent"),
-            escaped_max_months=_whole(limits["escaped_max_months"], "escaped_max_months"),
-            commune_bp=_whole(raw["management_cost"]["commune_bp"], "commune_bp"),
-            upper_bp=_whole(raw["management_cost"]["upper_bp"], "upper_bp"),
-            public_works_after_years=_whole(raw["public_works"]["after_years"], "after_years"),
-        )
-    except Refused as refusal:
-        raise Refused(f"Tệp quy định {origin} không hợp lệ: {refusal.message}.") from None
-    except (KeyError, TypeError, ValueError) as exc:
-        raise Refused(f"Tệp quy định {origin} thiếu hoặc sai mục {exc}.") from exc
-    problems = []
-    if any(v < 0 for v in policy.support.values()):
-        problems.append("mức hỗ trợ âm")
-    if any(v > MAX_AMOUNT for v in (*policy.support.values(), policy.cap_per_project, policy.rounding_unit)):
-        problems.append(f"số tiền vượt quá {format_vnd(MAX_AMOUNT)} đồng")
-    if not 0 <= policy.share_numerator <= policy.share_denominator or policy.share_denominator <= 0:
-        problems.append("tỷ lệ hoàn trả phải nằm trong khoảng 0–1")
-    if policy.rounding_unit < 1:
-        problems.append("đơn vị làm tròn phải ≥ 1 đồng")
-    months = policy.installment_months
-    if not months or any(m <= 0 for m in months) or list(months) != sorted(set(months)):
-        problems.append("các kỳ hoàn trả phải là số tháng dương, tăng dần")
+def _in_range(values: dict, field: str, low: int, high: int, what: str, lines: _Lines,
+              problems: list[str], shown=str) -> None:
+    value = _whole(values, field, lines, problems)
+    if value is not None and not low <= value <= high:
+        problems.append(f"Khóa {_where(*_PLACE[field], lines)}: {what} phải từ {shown(low)} đến {shown(high)}, "
+                        f"không phải {shown(value)}.")
+
+
+def _check_values(values: dict, lines: _Lines) -> list[str]:
+    """Every value in its possible range; ``values`` is keyed by field (support amounts as support.<category>)."""
+    problems: list[str] = []
+    for field in ("code", "name", "source"):
+        value = values[field]
+        if not isinstance(value, str) or (field != "source" and not value.strip()):
+            problems.append(f"Khóa {_where(*_PLACE[field], lines)} phải là một chuỗi chữ không rỗng, "
+                            f"không phải {value!r}.")
+    for category in Category:
+        field = f"support.{category.value}"
+        amount = _whole(values, field, lines, problems)
+        if amount is not None and amount < 0:
+            problems.append(f"Khóa {_where(*_PLACE[field], lines)}: mức hỗ trợ âm ({format_vnd(amount)} đ).")
+        elif amount is not None and amount > MAX_AMOUNT:
+            problems.append(f"Khóa {_where(*_PLACE[field], lines)}: số tiền vượt quá {format_vnd(MAX_AMOUNT)} đ.")
+    numerator = _whole(values, "share_numerator", lines, problems)
+    denominator = _whole(values, "share_denominator", lines, problems)
+    if denominator is not None and not 1 <= denominator <= MAX_AMOUNT:
+        problems.append(f"Khóa {_where(*_PLACE['share_denominator'], lines)}: mẫu số của tỷ lệ hoàn trả phải "
+                        f"từ 1 trở lên, không phải {denominator}.")
+    elif numerator is not None and denominator is not None and not 0 < numerator <= denominator:
+        problems.append(f"Khóa {_where(*_PLACE['share_numerator'], lines)}: tỷ lệ hoàn trả "
+                        f"{numerator}/{denominator} phải lớn hơn 0 và không quá 1.")
+    _in_range(values, "rounding_unit", 1, MAX_AMOUNT, "đơn vị làm tròn (đồng)", lines, problems, format_vnd)
+    months = values["installment_months"]
+    where = _where(*_PLACE["installment_months"], lines)
+    if not isinstance(months, list | tuple) \
+            or any(isinstance(m, bool) or not isinstance(m, int) for m in months):
+        problems.append(f"Khóa {where}: các kỳ hoàn trả phải là một danh sách số tháng nguyên, ví dụ [12, 24], "
+                        f"không phải {months!r}.")
+    elif not months or any(m <= 0 for m in months) or any(a >= b for a, b in zip(months, months[1:], strict=False)):
+        problems.append(f"Khóa {where}: các kỳ hoàn trả phải là số tháng dương, tăng dần, không phải "
+                        f"{list(months)}.")
     elif months[-1] > MAX_INSTALLMENT_MONTHS:
-        problems.append(f"kỳ hoàn trả cuối không được quá {MAX_INSTALLMENT_MONTHS} tháng")
-    if policy.cap_per_project < 0 or policy.commune_bp < 0 or policy.upper_bp < 0:
-        problems.append("mức trần và kinh phí quản lý không được âm")
-    if problems:
-        raise Refused(f"Tệp quy định {origin} không hợp lệ: {'; '.join(problems)}.")
-    return policy
+        problems.append(f"Khóa {where}: kỳ hoàn trả cuối không được quá {MAX_INSTALLMENT_MONTHS} tháng.")
+    _in_range(values, "cap_per_project", 0, MAX_AMOUNT, "mức trần hỗ trợ một dự án (đồng)", lines, problems,
+              format_vnd)
+    _in_range(values, "min_target_share_percent", 0, 100, "tỷ lệ hộ thuộc đối tượng (%)", lines, problems)
+    _in_range(values, "escaped_max_months", 0, MAX_INSTALLMENT_MONTHS, "số tháng còn là hộ mới thoát nghèo",
+              lines, problems)
+    _in_range(values, "commune_bp", 0, MAX_BP, "kinh phí quản lý của xã (phần vạn)", lines, problems)
+    _in_range(values, "upper_bp", 0, MAX_BP, "kinh phí quản lý của cấp trên (phần vạn)", lines, problems)
+    commune, upper = values["commune_bp"], values["upper_bp"]
+    if all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= MAX_BP for v in (commune, upper)) \
+            and commune + upper > MAX_BP:
+        problems.append(f"Khóa {_where(*_PLACE['upper_bp'], lines)}: kinh phí quản lý của xã và cấp trên cộng "
+                        f"lại {commune + upper} phần vạn, quá 100% số tiền hỗ trợ.")
+    _in_range(values, "public_works_after_years", 0, MAX_YEARS, "số năm trước khi chuyển sang công trình công ích",
+              lines, problems)
+    return problems
+
+
+def _build(values: dict) -> FundPolicy:
+    """The policy from values already checked."""
+    return FundPolicy(
+        code=values["code"], name=values["name"], source=values["source"],
+        support={c.value: values[f"support.{c.value}"] for c in Category},
+        share_numerator=values["share_numerator"], share_denominator=values["share_denominator"],
+        rounding_unit=values["rounding_unit"], installment_months=tuple(values["installment_months"]),
+        cap_per_project=values["cap_per_project"], min_target_share_percent=values["min_target_share_percent"],
+        escaped_max_months=values["escaped_max_months"], commune_bp=values["commune_bp"],
+        upper_bp=values["upper_bp"], public_works_after_years=values["public_works_after_years"],
+    )

@@ -250,7 +250,7 @@ def test_the_cli_takes_a_policy_file(province_file, cli):
     (("share_numerator = 1", "share_numerator = 3"), "tỷ lệ hoàn trả"),
     (("poor = 10_000_000", "poor = -1"), "mức hỗ trợ âm"),
     (("cap_per_project = 500_000_000", "cap_per_project = \"nhiều\""), "phải là một số nguyên"),
-    (("[public_works]\nafter_years = 5", ""), "thiếu hoặc sai"),
+    (("[public_works]\nafter_years = 5", ""), r"Thiếu bảng \[public_works\]"),
     (("code = ", "code = = "), "sai cú pháp TOML"),
 ])
 def test_a_broken_policy_file_is_refused_with_the_reason(tmp_path, change, message):

@@ -12,12 +12,23 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from db.connection import DAMAGE_ERRORS, is_damage, open_store, refusal_for, transaction
 from desktop import clock
 from desktop.catalogue import catalogue_outdated, refresh_catalogue
 from desktop.errors import Refused
 from desktop.paths import DataDir
+from desktop.provinces import REFORM_2025, merged_unit
+
+# The settings that name people and units (and the receipt's accounts and wording): a document shows what
+# they said on the document's own date, so a receipt or report reprinted after a change of chairman, or after
+# the 2025 merger of provinces, still reads as it did when it was made.
+DATED_SETTINGS = frozenset({
+    "commune_name", "upper_code", "upper_name", "province_code", "province_name", "unit_budget_code",
+    "signer_chairman", "signer_accountant", "signer_cashier", "signer_clerk",
+    "receipt_debit_account", "receipt_credit_account", "receipt_reason_label",
+})
 
 
 def default_actor() -> str:
@@ -79,9 +90,36 @@ class Books:
     def settings(self) -> dict[str, str]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT key, value FROM settings")}
 
+    def settings_on(self, day: date) -> dict[str, str]:
+        return settings_on(self.conn, day)
+
     def require(self, sql: str, params: tuple, message: str) -> sqlite3.Row:
         """Fetch one row or refuse with ``message`` (an unknown code is bad input, not a crash)."""
         row = self.conn.execute(sql, params).fetchone()
         if row is None:
             raise Refused(message)
         return row
+
+
+def settings_on(conn: sqlite3.Connection, day: date) -> dict[str, str]:
+    """The settings in force on ``day``: for each key the latest ``setting_history`` row effective on or
+    before it (the later recorded wins a tie), else what ``settings`` holds now.
+
+    The 2025 reform: on and after 1 July 2025 a commune whose province in force is one of the 63 older units
+    that was merged into another (its name still "Tỉnh Hải Dương", set before that day) is shown under the
+    unit that took it over ("Thành phố Hải Phòng", per resources/provinces.toml), without the clerk having to
+    re-enter it; before that day the old name stands. A province recorded explicitly from 1 July 2025 or later
+    is taken as written, even if it is the old name.
+    """
+    values = {key: value for key, value in conn.execute("SELECT key, value FROM settings")}
+    since: dict[str, str] = {}
+    for key, value, effective_on in conn.execute(
+            "SELECT key, value, effective_on FROM setting_history WHERE effective_on <= ? "
+            "ORDER BY key, effective_on, id", (day.isoformat(),)):
+        values[key], since[key] = value, effective_on
+    reform = REFORM_2025.isoformat()
+    if day >= REFORM_2025 and all(since.get(k, "") < reform for k in ("province_code", "province_name")):
+        unit = merged_unit(values.get("province_code", ""), values.get("province_name", ""))
+        if unit is not None:
+            values["province_code"], values["province_name"] = unit.code, unit.name
+    return values

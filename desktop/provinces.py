@@ -4,7 +4,9 @@ which old data and upper-level setups made before the merger still name."""
 from __future__ import annotations
 
 import tomllib
+import unicodedata
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from desktop.resources import resource_path
@@ -27,3 +29,26 @@ def provinces(*, before_2025: bool = False) -> list[Province]:
     """The current units, or with ``before_2025`` the 63 older ones, in code order."""
     rows = _load()["before_2025" if before_2025 else "current"]
     return sorted((Province(r["code"], r["name"], r.get("merged_into", "")) for r in rows), key=lambda p: p.code)
+
+
+# The day the 63 provinces became 34 (NQ 202/2025/QH15): from it, a document names the merged unit.
+REFORM_2025 = date(2025, 7, 1)
+
+
+def _key(name: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", name).split()).casefold()
+
+
+def merged_unit(code: str, name: str) -> Province | None:
+    """The current unit that took over the pre-2025 province named ``name`` (and coded ``code`` when a code
+    is given), or None when it names no older unit, or one that kept its own name (Hà Nội, Cao Bằng, …).
+
+    The name decides: codes were reused by the merger (an old unit's code may now be another unit's), and a
+    name the clerk typed differently ("Tỉnh Hải Dương (cũ)") is taken as meant and never rewritten.
+    """
+    wanted = _key(name)
+    old = next((p for p in provinces(before_2025=True) if _key(p.name) == wanted), None)
+    if old is None or (code and code != old.code):
+        return None
+    current = next(p for p in provinces() if p.code == old.merged_into)
+    return None if _key(current.name) == wanted else current

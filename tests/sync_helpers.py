@@ -8,6 +8,7 @@ import zipfile
 from datetime import date
 from pathlib import Path
 
+from desktop import clock
 from desktop.books import Books
 from desktop.domain import Mode
 from desktop.paths import DataDir
@@ -28,7 +29,9 @@ def make_commune(root: Path, code: str = "10507", *, seed: int = 1, households: 
                  projects: int = 2) -> DataDir:
     """A small demo commune renamed to ``code`` (the demo generator always makes Xã Đức Chính)."""
     data_dir = DataDir(root / f"xa-{code}-{seed}")
-    make_demo(data_dir, households=households, projects=projects, seed=seed, as_of=AS_OF)
+    # Made on the day it is exported as of: a package as of a day holds no audit row stamped after it.
+    with clock.frozen(AS_OF):
+        make_demo(data_dir, households=households, projects=projects, seed=seed, as_of=AS_OF)
     if code != "10507":
         with Books.open(data_dir) as books, books.transaction() as conn:
             conn.execute("UPDATE settings SET value = ? WHERE key = 'commune_code'", (code,))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from desktop.books import Books
-from desktop.commands.common import Outcome, data_dir, open_books, positive_int
+from desktop.commands.common import Outcome, data_dir, date_arg, open_books, positive_int
 from desktop.domain import Mode
+from desktop.errors import Refused
 from desktop.services import backup, checks, settings
 
 
@@ -25,6 +26,9 @@ def register(commands, common) -> None:
     p = commands.add_parser("settings", parents=[common], help="xem hoặc sửa cài đặt (người ký, QHNS, …)")
     p.add_argument("--set", nargs=2, action="append", metavar=("KEY", "VALUE"), default=[],
                    help=f"các mục: {', '.join(settings.KNOWN_SETTINGS)}")
+    p.add_argument("--from", dest="effective_on", type=date_arg,
+                   help="ngày bắt đầu áp dụng thay đổi (mặc định: hôm nay); chứng từ lập trước ngày đó giữ giá trị cũ")
+    p.add_argument("--on", dest="on", type=date_arg, help="xem cài đặt có hiệu lực vào ngày này")
     p.set_defaults(handler=settings_cmd)
 
     p = commands.add_parser("check", parents=[common], help="kiểm tra mọi ràng buộc của sổ sách")
@@ -64,8 +68,10 @@ def init(args) -> Outcome:
 def settings_cmd(args) -> Outcome:
     with open_books(args) as books:
         if args.set:
-            settings.update_settings(books, dict(args.set))
-        values = {k: v for k, v in books.settings().items()}
+            settings.update_settings(books, dict(args.set), effective_on=args.effective_on)
+        elif args.effective_on:
+            raise Refused("--from chỉ dùng cùng --set (ngày bắt đầu áp dụng thay đổi).")
+        values = dict(books.settings_on(args.on) if args.on else books.settings())
     text = "\n".join(f"{settings.KNOWN_SETTINGS.get(k, k)}: {v}" for k, v in values.items())
     return Outcome(values, text)
 

@@ -111,7 +111,8 @@ def upper_import(args) -> Outcome:
                       else "Không nhận gói nào: " + " | ".join(r.reason for r in results))
     data = {"results": [r.to_json() for r in results], "dry_run": args.dry_run}
     prefix = "(Chạy thử, không ghi gì) " if args.dry_run else ""
-    lines = [f"{prefix}{r.package}: {r.status.label}" + (f" — {r.reason}" if r.reason else "") for r in results]
+    lines = [f"{prefix}{r.package}: {r.status.label}" + (f" — {r.reason}" if r.reason else "")
+             + "".join(f"\n  Xã đã mở khóa sổ lúc {u['at']}: {u['reason']}" for u in r.reopened) for r in results]
     return Outcome(data, "\n".join(lines))
 
 
@@ -181,7 +182,8 @@ def upper_communes(args) -> Outcome:
     with open_books(args) as books:
         rows = communes(books)
     text = "\n".join(f"{r['code']} {r['name']}: gói số {r['last_seq']} (số liệu đến {_vn_date(r['last_as_of'])}), "
-                     f"{format_vnd(r['households'])} hộ, vân tay {r['fingerprint']}" for r in rows)
+                     f"{format_vnd(r['households'])} hộ, vân tay {r['fingerprint']}"
+                     + (f", khóa sổ đến {_vn_date(r['locked_to'])}" if r["locked_to"] else "") for r in rows)
     return Outcome({"communes": rows}, text or "Chưa nhập gói của xã nào.")
 
 

@@ -56,6 +56,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date
 
 from desktop import clock
+from desktop.books import settings_on
 from desktop.errors import Refused
 from desktop.fund import management_cost
 from desktop.policy import FundPolicy
@@ -189,7 +190,7 @@ def period_report(conn: sqlite3.Connection, start: date, end: date, *, made_on: 
             outcome_fell_back=m.get("fell_back", 0), outcome_escaped_poverty=m.get("escaped_poverty", 0),
             outcome_escaped_near_poverty=m.get("escaped_near_poverty", 0),
         ))
-    settings = {k: v for k, v in cur.execute("SELECT key, value FROM settings")}
+    settings = settings_on(conn, end)  # the names and signatories in force on the period's last day
     distinct = cur.execute("SELECT count(DISTINCT household_id) FROM membership WHERE supported_on <= :end",
                            params).fetchone()[0]
     return PeriodReport(

@@ -35,30 +35,33 @@ def _owed_after(conn: sqlite3.Connection, receipt: sqlite3.Row) -> tuple[int, da
 def _view(books: Books, receipt: sqlite3.Row) -> ReceiptView:
     conn = books.conn
     settings = books.settings()
+    # Who and what the receipt names are as they were on its date: a reprint after a change of chairman,
+    # or after the 2025 merger of provinces, reads as the original did.
+    dated = books.settings_on(date.fromisoformat(receipt["issued_on"]))
     household = conn.execute(
         "SELECT h.code, h.head_name, hm.name AS hamlet FROM household h JOIN hamlet hm ON hm.id = h.hamlet_id "
         "WHERE h.id = ?", (receipt["household_id"],)).fetchone()
     project = conn.execute("SELECT code, name FROM project WHERE id = ?", (receipt["project_id"],)).fetchone()
     outstanding, next_due_on, next_due_amount = _owed_after(conn, receipt)
-    commune = settings.get("commune_name", "")
+    commune = dated.get("commune_name", "")
     return ReceiptView(
         id=receipt["id"], uuid=receipt["uuid"], unit_name=f"UBND {commune}".strip(),
-        unit_budget_code=settings.get("unit_budget_code", ""), commune_code=settings.get("commune_code", ""),
+        unit_budget_code=dated.get("unit_budget_code", ""), commune_code=settings.get("commune_code", ""),
         book=receipt["book"], year=receipt["year"], number=receipt["number"],
         issued_on=date.fromisoformat(receipt["issued_on"]),
-        debit_account=settings.get("receipt_debit_account", ""),
-        credit_account=settings.get("receipt_credit_account", ""),
+        debit_account=dated.get("receipt_debit_account", ""),
+        credit_account=dated.get("receipt_credit_account", ""),
         payer=receipt["payer"], address=", ".join(p for p in (household["hamlet"], commune,
-                                                               settings.get("province_name", "")) if p),
-        reason_label=settings.get("receipt_reason_label") or DEFAULTS["receipt_reason_label"],
+                                                               dated.get("province_name", "")) if p),
+        reason_label=dated.get("receipt_reason_label") or DEFAULTS["receipt_reason_label"],
         reason=receipt["reason"] + (f" (bằng hiện vật: {receipt['in_kind']})" if receipt["in_kind"] else ""),
         amount=receipt["amount"], amount_words=amount_in_words(receipt["amount"], **words_options(books)),
         method=receipt["method"], in_kind=receipt["in_kind"], attachments=settings.get("receipt_attachments", ""),
         household_code=household["code"], household_head=household["head_name"], project_code=project["code"],
         project_name=project["name"], outstanding_after=outstanding, next_due_on=next_due_on,
-        next_due_amount=next_due_amount, chairman=settings.get("signer_chairman", ""),
-        accountant=settings.get("signer_accountant", ""), clerk=settings.get("signer_clerk", ""),
-        cashier=settings.get("signer_cashier", ""), voided=receipt["voided_at"] is not None,
+        next_due_amount=next_due_amount, chairman=dated.get("signer_chairman", ""),
+        accountant=dated.get("signer_accountant", ""), clerk=dated.get("signer_clerk", ""),
+        cashier=dated.get("signer_cashier", ""), voided=receipt["voided_at"] is not None,
         void_reason=receipt["void_reason"] or "", voided_at=receipt["voided_at"] or "",
         short_hash=receipt_hash(settings.get("commune_code", ""), receipt["book"], receipt["year"],
                                 receipt["number"], receipt["issued_on"], receipt["amount"], receipt["uuid"]),

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import ClassVar
 
-from desktop import audit, signing
-from desktop.books import Books
+from desktop import audit, clock, signing
+from desktop.books import DATED_SETTINGS, Books
 from desktop.changes import Changes, Outcome
 from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.paths import DataDir
+from desktop.services.period_lock import locked_to
 from desktop.text import nfc
 
 # Keys the program knows, with their Vietnamese label (the settings page and messages use them).
@@ -128,13 +130,25 @@ def init_books(data_dir: DataDir, setup: CommuneSetup, *, actor: str | None = No
 @dataclass(frozen=True)
 class SettingsSaved(Outcome):
     values: dict[str, str]  # the settings written, cleaned
+    effective_on: date | None = None  # from when they hold (documents dated before keep the old values)
 
     # Unit names, signatories and receipt options appear on the header, receipts and reports.
     changes: ClassVar[Changes] = Changes.SETTINGS
 
 
-def update_settings(books: Books, changes: dict[str, str]) -> SettingsSaved:
-    """Change commune details, signatories or receipt options; identity codes are fixed at set-up."""
+# What the settings held before their history began holds from the beginning.
+BEGINNING = "1900-01-01"
+
+
+def update_settings(books: Books, changes: dict[str, str], *, effective_on: date | None = None) -> SettingsSaved:
+    """Change commune details, signatories or receipt options; identity codes are fixed at set-up.
+
+    Each change is recorded in ``setting_history`` from ``effective_on`` (default today): documents dated
+    before it keep showing the old value (``books.settings_on``). A date in the future is refused (record the
+    change on the day it starts), and so is a date in the locked period for what documents show (a report
+    already sent would reprint differently). A key that never had a value takes its first one from the
+    beginning: no document ever showed anything for it.
+    """
     frozen = {"commune_code", "mode"}
     unknown = set(changes) - set(KNOWN_SETTINGS)
     if unknown:
@@ -150,14 +164,45 @@ def update_settings(books: Books, changes: dict[str, str]) -> SettingsSaved:
         if not days.isdigit() or not 1 <= int(days) <= 3650:
             raise Refused(f"Số ngày giữ bản sao lưu tự động phải là số nguyên từ 1 đến 3650 (đang là “{days}”).")
         cleaned["backup_keep_days"] = str(int(days))
+    today = clock.today()
+    effective_on = effective_on or today
+    if effective_on > today:
+        raise Refused(f"Ngày áp dụng ở tương lai: {effective_on:%d/%m/%Y} (hôm nay là {today:%d/%m/%Y}). "
+                      "Hãy ghi thay đổi vào đúng ngày bắt đầu áp dụng.")
+    closed = locked_to(books.conn)
+    dated = sorted(DATED_SETTINGS & set(cleaned))
+    if closed is not None and effective_on <= closed and dated:
+        labels = ", ".join(KNOWN_SETTINGS[k].split(" (")[0] for k in dated)
+        raise Refused(f"Ngày áp dụng {effective_on:%d/%m/%Y} nằm trong kỳ đã khóa sổ (đến hết ngày "
+                      f"{closed:%d/%m/%Y}): chứng từ và báo cáo kỳ đó đã lập với {labels} cũ. Hãy áp dụng từ "
+                      "ngày sau ngày khóa sổ.")
+    now = audit.now_iso()
     with books.transaction() as conn:
         before = {k: books.setting(k, "") for k in cleaned}
+        rows = []
+        for key, value in cleaned.items():
+            past = [r[0] for r in conn.execute("SELECT value FROM setting_history WHERE key = ?", (key,))]
+            if not any(past) and not before[key]:
+                rows.append((key, value, BEGINNING))  # its first value
+                continue
+            if not past:
+                rows.append((key, before[key], BEGINNING))
+            rows.append((key, value, effective_on.isoformat()))
         conn.executemany(
-            "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            cleaned.items(),
+            "INSERT INTO setting_history (key, value, effective_on, recorded_at, recorded_by) VALUES (?,?,?,?,?)",
+            [(*row, now, books.actor) for row in rows])
+        # ``settings`` holds what was recorded as in force today: a change dated before a later one leaves
+        # the later (the names the 2025 reform gives are read by date, never written here).
+        conn.executemany(
+            """INSERT INTO settings (key, value)
+               SELECT key, value FROM setting_history WHERE key = ? AND effective_on <= ?
+               ORDER BY effective_on DESC, id DESC LIMIT 1
+               ON CONFLICT (key) DO UPDATE SET value = excluded.value""",
+            [(key, today.isoformat()) for key in cleaned],
         )
-        audit.record(conn, books.actor, "settings", books.setting("commune_code", ""), "update", before, cleaned)
-    return SettingsSaved(cleaned)
+        audit.record(conn, books.actor, "settings", books.setting("commune_code", ""), "update", before,
+                     {**cleaned, "effective_on": effective_on.isoformat()}, at=now)
+    return SettingsSaved(cleaned, effective_on)
 
 
 def words_options(books: Books) -> dict:

@@ -1,7 +1,10 @@
-"""``sync export``: the commune's complete current data as one signed package file.
+"""``sync export``: the commune's data as of a date, as one signed package file.
 
 Everything is read inside one read transaction, so the package is a consistent snapshot even while the
 clerk (or another program) keeps writing: WAL lets the reader see the database as it was when it began.
+
+A package "as of D" holds nothing dated after D (``_AS_OF``): the books as their own dates say they stood
+on D. By default D is today, so an ordinary export holds everything.
 """
 
 from __future__ import annotations
@@ -28,6 +31,38 @@ from desktop.errors import Refused
 from desktop.sync import format as fmt
 
 Progress = Callable[[int, int, str], None]
+
+# What a package as of :as_of leaves out or shows as it was on that day, per part: (WHERE, {column: value}).
+# Dates are the ones the books act on (issued, supported, decided, effective, voided from); the print log,
+# the lock history and the audit log by the day of their UTC timestamp. A receipt or support voided after
+# :as_of travels as still valid, its void columns empty; a row that belongs to something left out (an
+# installment of a later support, the allocations and prints of a later receipt) is left out with it.
+_KEPT_RECEIPTS = "SELECT id FROM receipt WHERE issued_on <= :as_of"
+_KEPT_SUPPORTS = "SELECT id FROM membership WHERE supported_on <= :as_of"
+_NOT_YET_VOIDED = "CASE WHEN voided_on > :as_of THEN NULL ELSE {0} END"
+_AS_OF: dict[str, tuple[str, dict[str, str]]] = {
+    "household_category": ("effective_on <= :as_of", {}),
+    "membership": ("supported_on <= :as_of",
+                   {c: _NOT_YET_VOIDED.format(c) for c in ("voided_on", "voided_at", "voided_by", "void_reason")}),
+    "installment": (f"membership_id IN ({_KEPT_SUPPORTS})", {}),
+    "fund_draw": (f"membership_id IN ({_KEPT_SUPPORTS}) AND source_membership_id IN ({_KEPT_SUPPORTS})", {}),
+    "fund_transfer": ("decided_on <= :as_of", {}),
+    "receipt": ("issued_on <= :as_of",
+                {c: _NOT_YET_VOIDED.format(c) for c in ("voided_on", "voided_at", "voided_by", "void_reason")}),
+    "allocation": (f"receipt_id IN ({_KEPT_RECEIPTS}) AND installment_id IN (SELECT id FROM installment WHERE "
+                   f"membership_id IN ({_KEPT_SUPPORTS}))", {}),
+    "receipt_print": (f"receipt_id IN ({_KEPT_RECEIPTS}) AND substr(printed_at, 1, 10) <= :as_of", {}),
+    "period_lock": ("substr(at, 1, 10) <= :as_of", {}),
+    "audit_log": ("substr(at, 1, 10) <= :as_of", {}),
+}
+
+
+def part_query(table: str, columns: list[str]) -> str:
+    """The SELECT that writes one part of a package as of ``:as_of``, in id order."""
+    where, shown = _AS_OF.get(table, ("1", {}))
+    select = ", ".join(f"{shown[c]} AS {c}" if c in shown else c for c in columns)
+    key = "key" if table == "settings" else "id"
+    return f"SELECT {select} FROM {table} WHERE {where} ORDER BY {key}"
 
 
 @dataclass(frozen=True)
@@ -99,8 +134,8 @@ def _write_zip(books: Books, path: Path, as_of: date, created_at: str,
         try:
             settings = dict(conn.execute("SELECT key, value FROM settings").fetchall())
             seq = conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM sync_export").fetchone()[0]
+            day = {"as_of": as_of.isoformat()}
             for index, (table, columns) in enumerate(fmt.PART_COLUMNS.items()):
-                key = "key" if table == "settings" else "id"
                 info = zipfile.ZipInfo(fmt.part_path(table), date_time=stamp)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 digest, count, size = hashlib.sha256(), 0, 0
@@ -109,7 +144,7 @@ def _write_zip(books: Books, path: Path, as_of: date, created_at: str,
                     digest.update(line)
                     out.write(line)
                     size += len(line)
-                    cursor = conn.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {key}")
+                    cursor = conn.execute(part_query(table, columns), day)
                     while batch := cursor.fetchmany(5000):
                         chunk = b"".join(fmt.encode_line(row) for row in batch)
                         digest.update(chunk)
@@ -121,6 +156,9 @@ def _write_zip(books: Books, path: Path, as_of: date, created_at: str,
                 counts[table] = count
                 if progress:
                     progress(index + 1, len(fmt.PART_COLUMNS), table)
+            # The lock in force on the package's date (the period_lock part holds its whole history to then).
+            lock = conn.execute("SELECT locked_to FROM period_lock WHERE substr(at, 1, 10) <= :as_of "
+                                "ORDER BY id DESC LIMIT 1", day).fetchone()
             public_hex = conn.execute("SELECT public_hex FROM signing_key WHERE id = 1").fetchone()[0]
             key = signing.load_private_key(conn)
         finally:
@@ -137,6 +175,7 @@ def _write_zip(books: Books, path: Path, as_of: date, created_at: str,
             "seq": seq,
             "created_at": created_at,
             "as_of": as_of.isoformat(),
+            "locked_to": lock[0] if lock else None,
             "public_key": public_hex,
             "key_fingerprint": signing.fingerprint(bytes.fromhex(public_hex)),
             "parts": parts,

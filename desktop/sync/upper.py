@@ -51,6 +51,10 @@ class ImportResult:
     rows: int = 0
     new_key: bool = False
     key_changed: bool = False  # refused only because the commune's key differs: re-registering would take it
+    locked_to: str | None = None  # the commune's books locked up to this day when the package was made
+    # Reopenings of the commune's locked books the upper level had not seen yet: {"at", "reason"} each.
+    # A report already received for a reopened period may since have changed.
+    reopened: tuple[dict, ...] = ()
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -121,10 +125,11 @@ def _decide(books: Books, package: VerifiedPackage, reregister: bool) -> ImportR
     if own not in (manifest["upper"]["code"], manifest["province"]["code"]):
         raise Refused(f"Gói {package.path.name} là của {manifest['commune']['name']} thuộc "
                       f"{manifest['upper']['name']} ({manifest['upper']['code']}), không thuộc đơn vị này ({own}).")
+    known = books.conn.execute("SELECT * FROM upper_commune WHERE code = ?", (package.commune_code,)).fetchone()
     base = dict(package=package.path.name, commune_code=package.commune_code,
                 commune_name=manifest["commune"]["name"], seq=package.seq, as_of=manifest["as_of"],
-                fingerprint=package.fingerprint, file_sha256=package.file_sha256, rows=sum(package.rows.values()))
-    known = books.conn.execute("SELECT * FROM upper_commune WHERE code = ?", (package.commune_code,)).fetchone()
+                fingerprint=package.fingerprint, file_sha256=package.file_sha256, rows=sum(package.rows.values()),
+                locked_to=manifest.get("locked_to"), reopened=_reopened(books, package, known))
     if known is None:
         return ImportResult(status=ImportStatus.IMPORTED, new_key=True,
                             reason=f"Xã mới: đăng ký khóa có vân tay {package.fingerprint}; hãy đối chiếu với "
@@ -148,6 +153,20 @@ def _decide(books: Books, package: VerifiedPackage, reregister: bool) -> ImportR
                             reason=f"Đã có gói mới hơn (số {known['last_seq']}); gói số {package.seq} bị bỏ qua.",
                             **base)
     return ImportResult(status=ImportStatus.IMPORTED, reason=f"Thay dữ liệu gói số {known['last_seq']}.", **base)
+
+
+def _reopened(books: Books, package: VerifiedPackage, known: sqlite3.Row | None) -> tuple[dict, ...]:
+    """The package's unlock rows that the store does not hold yet for this commune, oldest first."""
+    seen: set[str] = set()
+    if known is not None:
+        seen = {r[0] for r in books.conn.execute(
+            "SELECT uuid FROM upper_period_lock WHERE commune_id = ? AND action = 'unlock'", (known["id"],))}
+    staged = sqlite3.connect(f"{package.staging.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = staged.execute("SELECT uuid, at, reason FROM period_lock WHERE action = 'unlock' ORDER BY id").fetchall()
+    finally:
+        staged.close()
+    return tuple({"at": at, "reason": reason} for uuid, at, reason in rows if uuid not in seen)
 
 
 def _replace(books: Books, package: VerifiedPackage, result: ImportResult) -> None:
@@ -210,13 +229,16 @@ def _log(books: Books, path: Path, result: ImportResult) -> None:
 
 
 def communes(books: Books) -> list[dict]:
-    """The registry: every commune imported, its key's fingerprint and its latest package."""
+    """The registry: every commune imported, its key's fingerprint, its latest package and the day its books
+    are locked to (the latest row of its lock history; None when open)."""
     require_upper(books)
     rows = books.conn.execute(
         """SELECT c.code, c.name, c.upper_code, c.upper_name, c.province_code, c.province_name, c.fingerprint,
                   c.last_seq, c.last_as_of, c.last_created_at, c.imported_at, c.imported_by,
                   (SELECT count(*) FROM upper_household h WHERE h.commune_id = c.id) AS households,
-                  (SELECT count(*) FROM upper_commune_key k WHERE k.commune_id = c.id) AS keys
+                  (SELECT count(*) FROM upper_commune_key k WHERE k.commune_id = c.id) AS keys,
+                  (SELECT l.locked_to FROM upper_period_lock l WHERE l.commune_id = c.id
+                   ORDER BY l.id DESC LIMIT 1) AS locked_to
            FROM upper_commune c ORDER BY c.code""").fetchall()
     return [dict(r) for r in rows]
 

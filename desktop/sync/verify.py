@@ -22,12 +22,31 @@ from pathlib import Path
 
 from db.connection import upgrade
 from db.migrations import LATEST_VERSION
+from db.migrations.v004_sync_upper import MIRRORED as FORMAT_1_PARTS
 from desktop import signing
 from desktop.errors import Refused
 from desktop.money import format_vnd
 from desktop.sync import format as fmt
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def parts_of(version: int) -> dict[str, list[tuple[str, str]]]:
+    """The parts and columns a package of format ``version`` carries. Format 1 (programs before schema
+    version 6) had no void dates, no voided supports and no lock history; its rows are read as format 2."""
+    return FORMAT_1_PARTS if version == 1 else fmt.PARTS
+
+
+def _as_format_2(table: str, rows: list[list]) -> list[list]:
+    """Format 1 rows with the columns format 2 added: a receipt voided then is voided from the day it was
+    voided (never before the receipt itself, as the schema's own upgrade does); no support was voidable."""
+    if table == "receipt":
+        issued, voided_at = (fmt.PART_COLUMNS["receipt"].index(c) for c in ("issued_on", "voided_at"))
+        return [[*row, None if row[voided_at] is None else max(row[issued] or "", row[voided_at][:10])]
+                for row in rows]
+    added = len(fmt.PART_COLUMNS[table]) - len(FORMAT_1_PARTS[table])
+    return [[*row, *([None] * added)] for row in rows] if added else rows
 _ALLOWED_TYPES = {"INTEGER": (int, type(None)), "TEXT": (str, type(None))}
 _PARENT_LABELS = {
     "household": "hộ", "hamlet": "thôn", "project": "dự án", "membership": "lượt hỗ trợ",
@@ -112,7 +131,7 @@ def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS) -> Verif
                     if len(data) != part["bytes"] or hashlib.sha256(data).hexdigest() != part["sha256"]:
                         raise Refused(f"Gói {name}: phần “{part['table']}” không khớp mã băm SHA-256 trong bản "
                                       "kê (tệp đã bị sửa hoặc hỏng).")
-                    parsed = _parse_part(part, data, name)
+                    parsed = _parse_part(part, data, name, manifest["format_version"])
                     del data
                     staging.load(part["table"], parsed)
                     rows[part["table"]] = len(parsed)
@@ -225,6 +244,9 @@ def _parse_manifest(data: bytes, name: str) -> dict:
         problems.append("public_key")
     if not isinstance(manifest.get("parts"), list):
         problems.append("parts")
+    locked = manifest.get("locked_to")  # format 2: the lock in force on the package's date, or null
+    if locked is not None and not (isinstance(locked, str) and _DAY.match(locked)):
+        problems.append("locked_to")
     if problems:
         raise Refused(f"Gói {name}: bản kê thiếu hoặc sai các mục: {', '.join(problems)}.")
     return manifest
@@ -250,8 +272,9 @@ def _check_parts_listed(manifest: dict, infos: dict[str, zipfile.ZipInfo], name:
                 and isinstance(part.get("sha256"), str)):
             raise Refused(f"Gói {name}: bản kê có một phần mô tả không đúng định dạng.")
     listed = [part["table"] for part in parts]
-    missing = [t for t in fmt.PARTS if t not in listed]
-    extra = [t for t in listed if t not in fmt.PARTS]
+    expected_parts = parts_of(manifest["format_version"])
+    missing = [t for t in expected_parts if t not in listed]
+    extra = [t for t in listed if t not in expected_parts]
     if missing:
         raise Refused(f"Gói {name} thiếu phần dữ liệu: {', '.join(missing)}.")
     if extra or len(listed) != len(set(listed)):
@@ -259,7 +282,7 @@ def _check_parts_listed(manifest: dict, infos: dict[str, zipfile.ZipInfo], name:
     for part in parts:
         if part["path"] != fmt.part_path(part["table"]):
             raise Refused(f"Gói {name}: phần “{part['table']}” đặt sai chỗ ({part['path']}).")
-    expected = {fmt.MANIFEST, fmt.SIGNATURE, *(fmt.part_path(t) for t in fmt.PARTS)}
+    expected = {fmt.MANIFEST, fmt.SIGNATURE, *(fmt.part_path(t) for t in expected_parts)}
     absent = sorted(expected - set(infos))
     if absent:
         raise Refused(f"Gói {name} thiếu phần: {', '.join(absent)}.")
@@ -270,7 +293,7 @@ def _check_parts_listed(manifest: dict, infos: dict[str, zipfile.ZipInfo], name:
 
 # -- rows --------------------------------------------------------------------------------------------
 
-def _parse_part(part: dict, data: bytes, name: str) -> list[list]:
+def _parse_part(part: dict, data: bytes, name: str, version: int = fmt.FORMAT_VERSION) -> list[list]:
     table = part["table"]
     label = f"Gói {name}, phần “{table}”"
     try:
@@ -294,9 +317,9 @@ def _parse_part(part: dict, data: bytes, name: str) -> list[list]:
             except json.JSONDecodeError as exc:
                 raise Refused(f"{label}, dòng {number}: JSON hỏng ({exc.msg}).") from exc
         raise Refused(f"{label}: JSON hỏng (số giá trị khác số dòng).")
-    columns = fmt.PARTS[table]
+    columns = parts_of(version)[table]
     if parsed[0] != [column for column, _ in columns]:
-        raise Refused(f"{label}: dòng tiêu đề không đúng danh sách cột của định dạng {fmt.FORMAT_VERSION}.")
+        raise Refused(f"{label}: dòng tiêu đề không đúng danh sách cột của định dạng {version}.")
     rows = parsed[1:]
     if len(rows) != part["rows"]:
         raise Refused(f"{label}: có {len(rows)} dòng nhưng bản kê ghi {part['rows']}.")
@@ -316,7 +339,7 @@ def _parse_part(part: dict, data: bytes, name: str) -> list[list]:
         missing = next((i for i, row in enumerate(rows) if row[0] is None), None)
         if missing is not None:
             raise Refused(f"{label}, dòng {missing + 2}: thiếu mã số dòng (cột id).")
-    return rows
+    return _as_format_2(table, rows) if version == 1 else rows
 
 
 class _Staging:

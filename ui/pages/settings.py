@@ -1,4 +1,5 @@
-"""Cài đặt: commune details, signatories, receipt book and options, the fund policies (view), backups."""
+"""Cài đặt: commune details, signatories (from a date), receipt book and options, the period lock, the fund
+policies (view), backups."""
 
 from __future__ import annotations
 
@@ -22,16 +23,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop.books import Books
+from desktop import clock
+from desktop.books import DATED_SETTINGS, Books
 from desktop.errors import Refused
 from desktop.policy import policy_files
 from desktop.services.backup import backup_now, keep_days, restore, verify_backup
 from desktop.services.dashboard import receipt_book_summary
+from desktop.services.period_lock import lock_period, locked_to, unlock_period
 from desktop.services.settings import KNOWN_SETTINGS, update_settings
 from ui.dialogs.policy_copy import PolicyCopyDialog
 from ui.errors import show_error
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import ErrorLabel, mark_invalid, page_title
+from ui.widgets import DateEdit, ErrorLabel, mark_invalid, page_title
 from ui.workers import run_task
 
 COMMUNE_KEYS = ("commune_code", "commune_name", "upper_code", "upper_name", "province_code", "province_name",
@@ -74,11 +77,26 @@ class SettingsPage(QWidget):
             f"{r['voided']} phiếu hủy)" for r in summary[:6]) or "Chưa có phiếu thu nào.")
         books_text.setWordWrap(True)
         books_layout.addWidget(books_text)
+        # Names of people and units hold from a date: what was printed before keeps the old names.
+        effective_row = QHBoxLayout()
+        self.effective_on = DateEdit(clock.today())
+        self.effective_on.setMaximumDate(self.effective_on.date())  # a change is recorded on the day it starts
+        effective_row.addWidget(QLabel("Áp dụng từ ngày:"))
+        effective_row.addWidget(self.effective_on)
+        effective_row.addStretch(1)
+        effective_note = QLabel("Tên đơn vị, tỉnh, cấp trên, người ký, mã QHNS, tài khoản và nhãn lý do nộp đổi từ "
+                                "ngày này. Phiếu thu và báo cáo lập trước ngày đó vẫn in tên và người ký cũ.")
+        effective_note.setWordWrap(True)
+        left.addLayout(effective_row)
+        left.addWidget(effective_note)
         self.error = ErrorLabel()
         save = QPushButton("Lưu cài đặt")
         save.clicked.connect(self.save)
         left.addWidget(self.error)
         left.addWidget(save)
+        self.lock_box = self._lock_section()
+        self.lock_box.setVisible(not upper_mode)
+        left.addWidget(self.lock_box)
         left.addStretch(1)
         right = QVBoxLayout()
         policy_box = QGroupBox("Quy định quỹ luân chuyển (mỗi dự án giữ bản sao lúc phê duyệt)")
@@ -151,6 +169,65 @@ class SettingsPage(QWidget):
         layout.addWidget(scroll)
         self._show_policy()
 
+    def _lock_section(self) -> QGroupBox:
+        """Khóa sổ: after the report for a period is sent, nothing dated in it can be written any more."""
+        box = QGroupBox("Khóa sổ")
+        layout = QVBoxLayout(box)
+        self.lock_status = QLabel()
+        self.lock_status.setWordWrap(True)
+        self.lock_to = DateEdit(clock.today())
+        self.lock_to.setMaximumDate(self.lock_to.date())
+        lock = QPushButton("Khóa sổ")
+        lock.clicked.connect(self.lock)
+        lock_row = QHBoxLayout()
+        lock_row.addWidget(QLabel("Khóa đến hết ngày:"))
+        lock_row.addWidget(self.lock_to)
+        lock_row.addWidget(lock)
+        lock_row.addStretch(1)
+        self.unlock_reason = QLineEdit(placeholderText="lý do mở khóa (bắt buộc, được lưu và gửi cấp trên)")
+        unlock = QPushButton("Mở khóa sổ")
+        unlock.clicked.connect(self.unlock)
+        unlock_row = QHBoxLayout()
+        unlock_row.addWidget(self.unlock_reason, 1)
+        unlock_row.addWidget(unlock)
+        self.lock_error = ErrorLabel()
+        layout.addWidget(self.lock_status)
+        layout.addLayout(lock_row)
+        layout.addLayout(unlock_row)
+        layout.addWidget(self.lock_error)
+        self._show_lock()
+        return box
+
+    def _show_lock(self) -> None:
+        closed = locked_to(self.books.conn)
+        self.lock_status.setText(
+            "Sổ đang mở: mọi ngày đều ghi được." if closed is None else
+            f"Sổ đã khóa đến hết ngày <b>{closed:%d/%m/%Y}</b>: không ghi, hủy hay sửa gì có ngày từ đó trở về "
+            "trước (báo cáo kỳ đó đã gửi đi).")
+
+    def lock(self):
+        day = self.lock_to.value()
+
+        def done(outcome) -> None:
+            self.lock_error.show_message("")
+            self._show_lock()
+
+        self.lock_task = run_op(self, self.books, lambda books: lock_period(books, day), done,
+                                refusal_shown_in(self.lock_error, self))
+        return self.lock_task
+
+    def unlock(self):
+        reason = self.unlock_reason.text()
+
+        def done(outcome) -> None:
+            self.lock_error.show_message("")
+            self.unlock_reason.clear()
+            self._show_lock()
+
+        self.lock_task = run_op(self, self.books, lambda books: unlock_period(books, reason), done,
+                                refusal_shown_in(self.lock_error, self))
+        return self.lock_task
+
     def _fill_policies(self, select: str | None = None) -> None:
         self.policy.clear()
         for path in policy_files(self.books.data_dir.policies):
@@ -179,12 +256,17 @@ class SettingsPage(QWidget):
         if not changes:
             self.error.show_message("Không có gì thay đổi.")
             return {}
+        effective_on = self.effective_on.value()
+
         def saved(outcome) -> None:
             self.error.show_message("")
-            self.backup_status.setText(f"Đã lưu {len(outcome.values)} mục cài đặt.")
+            dated = DATED_SETTINGS & set(outcome.values)
+            since = f", áp dụng từ ngày {outcome.effective_on:%d/%m/%Y}" if dated else ""
+            self.backup_status.setText(f"Đã lưu {len(outcome.values)} mục cài đặt{since}.")
             self.settings_saved.emit()
 
-        self.task = run_op(self, self.books, lambda books: update_settings(books, changes), saved,
+        self.task = run_op(self, self.books,
+                           lambda books: update_settings(books, changes, effective_on=effective_on), saved,
                            refusal_shown_in(self.error, self))
         return changes
 

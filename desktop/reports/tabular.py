@@ -236,8 +236,9 @@ def _side_flow(doc: TabularDoc, styles: _Styles, usable: float) -> list:
                          lines=[("row", values) for values in side.rows])
         total = sum(c.width for c in side.columns)
         widths = [usable * c.width / max(total, 150) for c in side.columns]
-        flow += [Spacer(1, 4 * mm), Paragraph(f"<b>{_esc(side.title)}</b>", _BASE), Spacer(1, 1.5 * mm),
-                 _table(sub, list(range(len(side.columns))), sub.lines, styles, widths)]
+        table = _table(sub, list(range(len(side.columns))), sub.lines, styles, widths)
+        table.hAlign = "LEFT"  # under its title
+        flow += [Spacer(1, 4 * mm), Paragraph(f"<b>{_esc(side.title)}</b>", _BASE), Spacer(1, 1.5 * mm), table]
     return flow
 
 

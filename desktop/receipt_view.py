@@ -46,6 +46,7 @@ class ReceiptView:
     voided: bool
     void_reason: str
     voided_at: str
+    voided_on: date | None  # a voided receipt counts before this day and not from it
     short_hash: str
 
     @property

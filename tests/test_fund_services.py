@@ -243,9 +243,10 @@ def test_void_restores_the_outstanding_amount_exactly_and_keeps_the_receipt(owin
     before_second = outstanding(owing, "H001")
     second = pay(owing, "H001", 2_500_000, date(2024, 5, 10))
     assert outstanding(owing, "H001") == [0, 1_167_000]
-    result = payments.void_receipt(owing, "01", second["receipt"]["number"], "Thu nhầm hộ").to_json()
+    result = payments.void_receipt(owing, "01", second["receipt"]["number"], "Thu nhầm hộ",
+                                   on=date(2024, 5, 10)).to_json()
     assert result == {"book": "01", "year": 2024, "number": 2, "voided": True, "reason": "Thu nhầm hộ",
-                      "amount": 2_500_000}
+                      "amount": 2_500_000, "voided_on": "2024-05-10"}
     assert outstanding(owing, "H001") == before_second == [1_333_000, 2_334_000]
     row = owing.conn.execute("SELECT number, amount, voided_at, voided_by, void_reason FROM receipt WHERE number = 2"
                              ).fetchone()
@@ -269,7 +270,8 @@ def test_void_restores_the_outstanding_amount_exactly_and_keeps_the_receipt(owin
 
 def test_a_correction_is_a_void_plus_a_new_receipt(owing):
     pay(owing, "H001", 2_000_000, date(2024, 3, 10))
-    payments.void_receipt(owing, "01", 1, "Sai số tiền, lập phiếu mới")
+    # Voided from the day it was written: the new receipt of the same day takes its place.
+    payments.void_receipt(owing, "01", 1, "Sai số tiền, lập phiếu mới", on=date(2024, 3, 10))
     fixed = pay(owing, "H001", 2_333_000, date(2024, 3, 10))
     assert fixed["receipt"]["number"] == 2 and fixed["allocations"] == [{"seq": 1, "amount": 2_333_000}]
     assert outstanding(owing, "H001") == [0, 2_334_000]

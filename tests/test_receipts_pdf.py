@@ -76,12 +76,32 @@ def test_forced_copy_is_marked_even_on_first_print(books, paid, tmp_path):
 
 
 def test_voided_receipt_prints_crossed_with_its_reason(books, paid, tmp_path):
-    payments.void_receipt(books, "01", 1, "Ghi nhầm người nộp")
-    print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "v.pdf")
+    payments.void_receipt(books, "01", 1, "Ghi nhầm người nộp", on=date(2023, 5, 2))
+    view = receipts.receipt_view(books, "01", 1)
+    assert view.voided and view.voided_on == date(2023, 5, 2)
+    print_receipts(books, [view], tmp_path / "v.pdf")
     text = pdftext(tmp_path / "v.pdf")
-    assert "ĐÃ HỦY" in text and "Ghi nhầm người nộp" in text
-    # Outstanding counts only live receipts: the voided payment is owed again.
-    assert "Còn phải trả sau phiếu này: 3.333.000 đ" in text
+    assert "ĐÃ HỦY" in text and "Hủy từ ngày 02/05/2023 — lý do: Ghi nhầm người nộp" in text
+    # A reprint says what the receipt said the day it was issued, voided or not; the household owes the
+    # voided money again only from the void date (the books, not the paper, say so).
+    assert "Còn phải trả sau phiếu này: 1.667.000 đ" in text and "10/03/2024 (1.667.000 đ)" in text
+    from desktop.queries.fund import open_installments
+    owed = open_installments(books.conn, 1, 1)
+    assert sum(i.outstanding for i in owed) == 3_333_000
+
+
+def test_voided_receipt_page_shows_the_stamp(books, paid, tmp_path):
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm not installed")
+    payments.void_receipt(books, "01", 1, "Ghi nhầm người nộp, lập lại phiếu khác cho đúng hộ", on=date(2023, 5, 2))
+    print_receipts(books, [receipts.receipt_view(books, "01", 1)], tmp_path / "v.pdf")
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(tmp_path / "v.pdf"), str(tmp_path / "v")], check=True)
+    from PIL import Image
+
+    page = Image.open(next(tmp_path.glob("v*.png"))).convert("RGB")
+    pixels = page.tobytes()
+    reds = sum(1 for i in range(0, len(pixels), 3) if pixels[i] > 150 and pixels[i + 1] < 120 and pixels[i + 2] < 120)
+    assert reds > 500  # the red stamp and the void line are drawn
 
 
 def test_two_up_puts_both_copies_on_one_landscape_a4(books, paid, tmp_path):

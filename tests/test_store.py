@@ -204,7 +204,14 @@ def test_v1_database_upgrades_to_latest_with_its_data_intact_and_a_copy_made_fir
         for table in V1_TABLES:
             if table == "settings":
                 continue  # the catalogue version may move on; checked below
-            assert _rows(conn, table) == expected[table], table
+            # Later versions add columns at the end (a void's date, a support's void): the first version's
+            # columns are unchanged.
+            assert [r[:len(expected[table][0])] for r in _rows(conn, table)] == expected[table], table
+        voided = {r[0]: r[1:] for r in conn.execute("SELECT id, voided_at, issued_on, voided_on FROM receipt")}
+        for voided_at, issued_on, voided_on in voided.values():
+            # A void from the first version takes effect the day it was made, never before the receipt.
+            assert voided_on == (max(issued_on, voided_at[:10]) if voided_at else None)
+        assert conn.execute("SELECT count(*) FROM membership WHERE voided_on IS NOT NULL").fetchone()[0] == 0
         settings = dict(_rows(conn, "settings"))
         for key, value in dict(expected["settings"]).items():
             if key != "catalogue_version":
@@ -298,8 +305,16 @@ def test_triggers_refuse_deleting_or_editing_money_rows(books_with_money, statem
 
 def test_a_receipt_may_be_voided_once_and_never_unvoided(books_with_money):
     conn = books_with_money.conn
-    conn.execute("UPDATE receipt SET voided_at = 'now', voided_by = 'x', void_reason = 'ghi nhầm'")
+    # A void needs the date it takes effect, never before the receipt.
+    with pytest.raises(sqlite3.IntegrityError, match="chỉ có thể bị hủy một lần"):
+        conn.execute("UPDATE receipt SET voided_at = 'now', voided_by = 'x', void_reason = 'ghi nhầm'")
+    with pytest.raises(sqlite3.IntegrityError, match="chỉ có thể bị hủy một lần"):
+        conn.execute("UPDATE receipt SET voided_at = 'now', voided_by = 'x', void_reason = 'ghi nhầm', "
+                     "voided_on = date(issued_on, '-1 day')")
+    conn.execute("UPDATE receipt SET voided_at = 'now', voided_by = 'x', void_reason = 'ghi nhầm', "
+                 "voided_on = issued_on")
     for statement in ("UPDATE receipt SET voided_at = NULL, voided_by = NULL, void_reason = NULL",
+                      "UPDATE receipt SET voided_on = date(voided_on, '+1 day')",
                       "UPDATE receipt SET void_reason = 'lý do khác'"):
         with pytest.raises(sqlite3.IntegrityError, match="chỉ có thể bị hủy một lần"):
             conn.execute(statement)

@@ -1,4 +1,4 @@
-"""The rotating fund on the command line: ``support add``, ``pay``, ``receipt void``, ``schedule`` and
+"""The rotating fund on the command line: ``support add``/``void``, ``pay``, ``receipt void``, ``schedule`` and
 ``fund public-works`` (the ``report`` group lives in ``reports.py``)."""
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ from desktop.errors import Refused
 from desktop.money import vnd
 from desktop.queries.receipts import ReceiptFilter
 from desktop.services import payments, receipts, schedules, support
+from desktop.services import support_void as support_void_service
 
 
 def register(commands, common) -> None:
-    p = only_in(Mode.COMMUNE, commands.add_parser("support", help="hỗ trợ cho hộ")).add_subparsers(
+    support_cmds = only_in(Mode.COMMUNE, commands.add_parser("support", help="hỗ trợ cho hộ")).add_subparsers(
         dest="action", required=True)
-    p = p.add_parser("add", parents=[common], help="ghi khoản hỗ trợ và lập lịch hoàn trả")
+    p = support_cmds.add_parser("add", parents=[common], help="ghi khoản hỗ trợ và lập lịch hoàn trả")
     p.add_argument("--project", required=True)
     p.add_argument("--household", required=True)
     p.add_argument("--amount", type=amount_arg, help="mặc định: mức của quy định theo phân loại hộ")
@@ -28,6 +29,14 @@ def register(commands, common) -> None:
                    default=FundingSource.CENTRAL.value, help="nguồn ngân sách (vòng 1)")
     p.add_argument("--counterpart", type=amount_arg, default=0, help="vốn đối ứng của hộ")
     p.set_defaults(handler=support_add)
+    p = support_cmds.add_parser("void", parents=[common],
+                                help="hủy khoản hỗ trợ ghi nhầm (chưa có phiếu thu còn hiệu lực)")
+    p.add_argument("--project", required=True)
+    p.add_argument("--household", required=True)
+    p.add_argument("--round", type=positive_int, help="vòng hỗ trợ, khi hộ có nhiều khoản trong dự án")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--on", type=date_arg, help="hủy từ ngày (mặc định: hôm nay)")
+    p.set_defaults(handler=support_void)
 
     p = only_in(Mode.COMMUNE, commands.add_parser("pay", parents=[common],
                                                   help="thu tiền hoàn trả, cấp số phiếu thu tiếp theo"))
@@ -47,6 +56,7 @@ def register(commands, common) -> None:
     p.add_argument("--number", type=positive_int, required=True)
     p.add_argument("--year", type=positive_int)
     p.add_argument("--reason", required=True)
+    p.add_argument("--on", type=date_arg, help="hủy từ ngày (mặc định: hôm nay); trước ngày đó phiếu vẫn có hiệu lực")
     p.set_defaults(handler=receipt_void)
 
     p = receipt.add_parser("pdf", parents=[common], help="in phiếu thu ra PDF (một phiếu hoặc cả loạt)")
@@ -104,9 +114,18 @@ def pay(args) -> Outcome:
 
 def receipt_void(args) -> Outcome:
     with open_books(args) as books:
-        result = payments.void_receipt(books, args.book, args.number, args.reason, year=args.year)
-    return Outcome(result.to_json(), f"Đã hủy phiếu thu quyển {result.book} số {result.number}/{result.year}; "
-                                     "số phiếu vẫn được giữ.")
+        result = payments.void_receipt(books, args.book, args.number, args.reason, year=args.year, on=args.on)
+    return Outcome(result.to_json(), f"Đã hủy phiếu thu quyển {result.book} số {result.number}/{result.year} "
+                                     f"từ ngày {format_date(result.voided_on)}; số phiếu vẫn được giữ.")
+
+
+def support_void(args) -> Outcome:
+    with open_books(args) as books:
+        result = support_void_service.void_support(books, args.project, args.household, args.reason,
+                                                   round=args.round, on=args.on)
+    return Outcome(result.to_json(), f"Đã hủy khoản hỗ trợ vòng {result.round} của hộ {result.household} "
+                                     f"trong dự án {result.project} từ ngày {format_date(result.voided_on)}; "
+                                     "lịch hoàn trả của khoản này không còn tính từ ngày đó.")
 
 
 def receipt_pdf(args) -> Outcome:

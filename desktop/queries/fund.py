@@ -21,9 +21,16 @@ _LAST_ID = 2**62
 
 # A receipt counts towards "paid" on :as_of when it was issued by then and not yet voided: a void takes
 # effect on its date (``voided_on``), so the books before it still hold the receipt. :through cuts a day at
-# one receipt (what a receipt itself shows as still owed after it, with same-day receipts in order).
-RECEIPT_COUNTS = """(r.voided_on IS NULL OR r.voided_on > :as_of)
+# one receipt (what a receipt itself shows as still owed after it, with same-day receipts in order); that
+# receipt counts even if it was voided since, so a voided receipt reprints exactly what it said when issued
+# (by default :through is an id no receipt has).
+RECEIPT_COUNTS = """(r.voided_on IS NULL OR r.voided_on > :as_of OR r.id = :through)
     AND (r.issued_on < :as_of OR (r.issued_on = :as_of AND r.id <= :through))"""
+
+# A support (membership, alias ``m``) counts on :as_of unless it was voided by then: voided from its
+# ``voided_on``, it and its schedule stay in the books before that day and vanish from every figure after.
+# Every read of supports and installments applies this, like ``RECEIPT_COUNTS`` for receipts.
+MEMBERSHIP_COUNTS = "(m.voided_on IS NULL OR m.voided_on > :as_of)"
 
 # A common table ``paid(installment_id, paid)``: what live receipts paid on each installment as of :as_of.
 PAID = f"""paid AS (
@@ -47,7 +54,7 @@ def open_installments(conn: sqlite3.Connection, project_id: int, household_id: i
             SELECT i.id, i.seq, i.due_on, i.amount, coalesce(p.paid, 0) AS paid
             FROM installment i JOIN membership m ON m.id = i.membership_id
             LEFT JOIN paid p ON p.installment_id = i.id
-            WHERE m.project_id = :project_id AND m.household_id = :household_id
+            WHERE m.project_id = :project_id AND m.household_id = :household_id AND {MEMBERSHIP_COUNTS}
             ORDER BY i.due_on, i.id""",
         {**as_of_params(as_of, through_receipt=through_receipt), "project_id": project_id,
          "household_id": household_id},
@@ -64,7 +71,7 @@ def household_installments(conn: sqlite3.Connection, household_id: int, *,
                    coalesce(p.paid, 0) AS paid
             FROM installment i JOIN membership m ON m.id = i.membership_id JOIN project p2 ON p2.id = m.project_id
             LEFT JOIN paid p ON p.installment_id = i.id
-            WHERE m.household_id = :household_id ORDER BY p2.code, i.due_on, i.id""",
+            WHERE m.household_id = :household_id AND {MEMBERSHIP_COUNTS} ORDER BY p2.code, i.due_on, i.id""",
         {**as_of_params(as_of), "household_id": household_id},
     ).fetchall()
 
@@ -83,7 +90,7 @@ def fund_figures(conn: sqlite3.Connection, project_id: int, *, as_of: date | Non
     recovered, re-lent, public works, balance and outstanding; ``report fund`` prints these keys."""
     params = {**as_of_params(as_of), "project_id": project_id}
     row = conn.execute(
-        """SELECT coalesce(sum(support_amount), 0) AS disbursed,
+        f"""SELECT coalesce(sum(support_amount), 0) AS disbursed,
                   coalesce(sum(CASE WHEN source IN ('central', 'local') THEN support_amount END), 0) AS from_budget,
                   coalesce(sum(CASE WHEN source = 'other' THEN support_amount END), 0) AS from_other,
                   coalesce(sum(CASE WHEN source = 'fund' THEN support_amount END), 0) AS relent,
@@ -91,7 +98,8 @@ def fund_figures(conn: sqlite3.Connection, project_id: int, *, as_of: date | Non
                   count(*) AS supports,
                   count(DISTINCT household_id) AS households,
                   count(DISTINCT CASE WHEN round >= 2 THEN household_id END) AS households_relent
-           FROM membership WHERE project_id = :project_id AND supported_on <= :as_of""",
+           FROM membership m
+           WHERE project_id = :project_id AND supported_on <= :as_of AND {MEMBERSHIP_COUNTS}""",
         params,
     ).fetchone()
     got = recovered(conn, project_id, as_of=as_of)
@@ -111,15 +119,20 @@ def fund_balance(conn: sqlite3.Connection, project_id: int, *, as_of: date | Non
 
 
 def drawable_sources(conn: sqlite3.Connection, project_id: int) -> list[sqlite3.Row]:
-    """Earlier supports whose returned money is not yet re-lent, oldest first (first in, first out)."""
+    """Earlier supports whose returned money is not yet re-lent, oldest first (first in, first out).
+
+    A re-lend that was voided gave its money back: its draws no longer use its sources' money.
+    """
     return conn.execute(
         f"""WITH {PAID}
             SELECT m.id, m.round, m.supported_on,
                    (SELECT coalesce(sum(p.paid), 0) FROM installment i JOIN paid p ON p.installment_id = i.id
                     WHERE i.membership_id = m.id)
-                   - coalesce((SELECT sum(d.amount) FROM fund_draw d WHERE d.source_membership_id = m.id), 0)
+                   - coalesce((SELECT sum(d.amount) FROM fund_draw d JOIN membership borrower
+                                 ON borrower.id = d.membership_id
+                               WHERE d.source_membership_id = m.id AND borrower.voided_on IS NULL), 0)
                    AS available
-            FROM membership m WHERE m.project_id = :project_id
+            FROM membership m WHERE m.project_id = :project_id AND {MEMBERSHIP_COUNTS}
             ORDER BY m.supported_on, m.id""",
         {**as_of_params(), "project_id": project_id},
     ).fetchall()

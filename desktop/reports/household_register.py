@@ -26,13 +26,14 @@ HOUSEHOLD_COLUMNS = [
 # Columns summed on the totals row.
 _HOUSEHOLD_SUMS = (8, 10, 11, 12, 13)
 
+# Supports and receipts voided by the register's date no longer count (a void takes effect on its date).
 _HOUSEHOLD_SQL = """
     WITH support AS (
         SELECT household_id, count(*) AS supports, sum(support_amount) AS supported, sum(to_return) AS to_return
-        FROM membership GROUP BY household_id
+        FROM membership WHERE voided_on IS NULL OR voided_on > ? GROUP BY household_id
     ), paid AS (
         SELECT r.household_id, sum(a.amount) AS paid
-        FROM allocation a JOIN receipt r ON r.id = a.receipt_id WHERE r.voided_at IS NULL
+        FROM allocation a JOIN receipt r ON r.id = a.receipt_id WHERE r.voided_on IS NULL OR r.voided_on > ?
         GROUP BY r.household_id
     )
     SELECT h.code, h.head_name, h.id_number, hm.name AS hamlet,
@@ -55,7 +56,8 @@ def household_lines(conn: sqlite3.Connection, query: HouseholdQuery) -> Iterator
     sums = dict.fromkeys(_HOUSEHOLD_SUMS, 0)
     labels = {c.value: c.label for c in Category}
     number = 0
-    for number, r in enumerate(conn.execute(_HOUSEHOLD_SQL.format(where=where), [as_of, *params]), start=1):
+    rows = conn.execute(_HOUSEHOLD_SQL.format(where=where), [as_of, as_of, as_of, *params])
+    for number, r in enumerate(rows, start=1):
         values = (number, r[0], r[1], r[2] or "", r[3], labels.get(r[4], ""), bool(r[5]), bool(r[6]), r[7], r[8],
                   r[9], r[10], r[11], r[12])
         for index in _HOUSEHOLD_SUMS:

@@ -2,9 +2,10 @@
 transfer in date order, with the running balance of the rotating fund.
 
 Budget support is listed for completeness but does not move the fund: the fund holds what households
-returned. A repayment adds; voiding it later subtracts the same amount on the day of the void (a red-ink
-reversal, never an erasure); re-lending and a transfer to public works take money out. The last balance
-equals ``report fund``'s balance.
+returned. A repayment adds; voiding it subtracts the same amount on the day the void takes effect
+(``voided_on``: a red-ink reversal, never an erasure, and the original row says "đã hủy ngày …");
+re-lending and a transfer to public works take money out, and a voided re-lend brings its money back on its
+void date. The balance at the end of every day equals ``report fund``'s balance on that day.
 """
 
 from __future__ import annotations
@@ -19,31 +20,52 @@ from desktop.reports.tabular import TabularDoc
 from desktop.reports.xlsxkit import Column, place_and_date
 from desktop.text import nfc
 
-# Events on the same day: supports first, then money in, then voids, then money out.
-_ORDER = {"support": 0, "repayment": 1, "void": 2, "relend": 3, "public_works": 4}
+# Events on the same day: supports first, then money in, then a voided re-lend's money coming back, then
+# receipt voids, then money out.
+_ORDER = {"support": 0, "repayment": 1, "support_void": 2, "relend_void": 2, "void": 3, "relend": 4,
+          "public_works": 5}
 
 _EVENTS = """
     SELECT m.supported_on AS on_date, CASE WHEN m.source = 'fund' THEN 'relend' ELSE 'support' END AS kind,
            '' AS document, m.source, m.round, '' AS note, h.code AS household, h.head_name,
-           m.support_amount AS amount, m.id AS seq
+           m.support_amount AS amount, m.id AS seq, m.voided_on
     FROM membership m JOIN household h ON h.id = m.household_id WHERE m.project_id = :project
     UNION ALL
+    SELECT m.voided_on, CASE WHEN m.source = 'fund' THEN 'relend_void' ELSE 'support_void' END, '', m.source,
+           m.round, m.void_reason, h.code, h.head_name, m.support_amount, m.id, m.voided_on
+    FROM membership m JOIN household h ON h.id = m.household_id
+    WHERE m.project_id = :project AND m.voided_on IS NOT NULL
+    UNION ALL
     SELECT r.issued_on, 'repayment', r.book || '/' || r.number || '/' || r.year, '', 0, r.reason, h.code,
-           h.head_name, r.amount, r.id
-    FROM receipt r JOIN household h ON h.id = r.household_id WHERE r.project_id = :project
-    UNION ALL
-    SELECT substr(r.voided_at, 1, 10), 'void', r.book || '/' || r.number || '/' || r.year, '', 0, r.void_reason,
-           h.code, h.head_name, r.amount, r.id
+           h.head_name, coalesce(a.allocated, 0), r.id, r.voided_on
     FROM receipt r JOIN household h ON h.id = r.household_id
-    WHERE r.project_id = :project AND r.voided_at IS NOT NULL
+    LEFT JOIN (SELECT receipt_id, sum(amount) AS allocated FROM allocation GROUP BY receipt_id) a
+        ON a.receipt_id = r.id
+    WHERE r.project_id = :project
     UNION ALL
-    SELECT t.decided_on, 'public_works', t.decision, '', 0, t.note, '', '', t.amount, t.id
+    SELECT r.voided_on, 'void', r.book || '/' || r.number || '/' || r.year, '', 0, r.void_reason,
+           h.code, h.head_name, coalesce(a.allocated, 0), r.id, r.voided_on
+    FROM receipt r JOIN household h ON h.id = r.household_id
+    LEFT JOIN (SELECT receipt_id, sum(amount) AS allocated FROM allocation GROUP BY receipt_id) a
+        ON a.receipt_id = r.id
+    WHERE r.project_id = :project AND r.voided_on IS NOT NULL
+    UNION ALL
+    SELECT t.decided_on, 'public_works', t.decision, '', 0, t.note, '', '', t.amount, t.id, NULL
     FROM fund_transfer t WHERE t.project_id = :project
 """
 
 
+def _voided_mark(e: sqlite3.Row) -> str:
+    """The original row of something voided later says so; its reversal is its own row on the void date."""
+    return f" (đã hủy ngày {date.fromisoformat(e['voided_on']):%d/%m/%Y})" if e["voided_on"] else ""
+
+
 def project_ledger(conn: sqlite3.Connection, project: str) -> dict:
-    """The ledger's rows (JSON-ready) with ``budget_support``, ``fund_in``, ``fund_out`` and ``balance``."""
+    """The ledger's rows (JSON-ready) with ``budget_support``, ``fund_in``, ``fund_out`` and ``balance``.
+
+    The balance after the last row of a day is ``fund_figures(..., as_of=day)["balance"]``: a void is a
+    reversal on the day it takes effect, never an erasure of the original row.
+    """
     cur = conn.cursor()
     cur.row_factory = sqlite3.Row
     row = cur.execute("SELECT id, code, name, status FROM project WHERE code = ?", (nfc(project).upper(),)).fetchone()
@@ -57,16 +79,22 @@ def project_ledger(conn: sqlite3.Connection, project: str) -> dict:
         budget = fund_in = fund_out = 0
         if e["kind"] == "support":
             budget = e["amount"]
-            text = f"Hỗ trợ từ {FundingSource(e['source']).label.lower()}"
+            text = f"Hỗ trợ từ {FundingSource(e['source']).label.lower()}" + _voided_mark(e)
+        elif e["kind"] == "support_void":
+            budget = -e["amount"]
+            text = f"Hủy khoản hỗ trợ từ {FundingSource(e['source']).label.lower()} (vòng {e['round']}): {e['note']}"
         elif e["kind"] == "relend":
             fund_out = e["amount"]
-            text = f"Cho vay lại từ vốn thu hồi (vòng {e['round']})"
+            text = f"Cho vay lại từ vốn thu hồi (vòng {e['round']})" + _voided_mark(e)
+        elif e["kind"] == "relend_void":
+            fund_out = -e["amount"]
+            text = f"Hủy khoản cho vay lại (vòng {e['round']}), tiền trở về quỹ: {e['note']}"
         elif e["kind"] == "repayment":
             fund_in = e["amount"]
-            text = e["note"] or "Thu hồi vốn"
+            text = (e["note"] or "Thu hồi vốn") + _voided_mark(e)
         elif e["kind"] == "void":
             fund_in = -e["amount"]
-            text = f"Hủy phiếu thu {e['document']}: {e['note']}"
+            text = f"Hủy phiếu thu số {e['document']}: {e['note']}"
         else:
             fund_out = e["amount"]
             text = "Chuyển số dư sang công trình công ích" + (f" — {e['note']}" if e["note"] else "")
@@ -76,7 +104,7 @@ def project_ledger(conn: sqlite3.Connection, project: str) -> dict:
         totals["fund_out"] += fund_out
         rows.append({"on": e["on_date"], "kind": e["kind"], "document": e["document"], "description": text,
                      "household": e["household"], "head_name": e["head_name"], "budget_support": budget,
-                     "fund_in": fund_in, "fund_out": fund_out, "balance": balance})
+                     "fund_in": fund_in, "fund_out": fund_out, "balance": balance, "voided_on": e["voided_on"]})
     return {"project": row["code"], "name": row["name"], "status": row["status"], "rows": rows, **totals,
             "balance": balance}
 
@@ -98,7 +126,8 @@ def ledger_doc(settings: dict, ledger: dict, *, made_on: date | None = None) -> 
         sheet_name=f"Sổ quỹ {ledger['project']}", unit=f"UBND {settings.get('commune_name', '')}",
         title="SỔ THEO DÕI QUỸ VỐN LUÂN CHUYỂN", columns=COLUMNS, lines=lines,
         subtitles=[f"Dự án: {ledger['project']} — {ledger['name']}", "Đơn vị tính: đồng"],
-        notes=["Số âm ở cột “Thu vào quỹ” là phiếu thu bị hủy (ghi đảo vào ngày hủy; phiếu gốc vẫn được giữ)."],
+        notes=["Số âm ở cột “Thu vào quỹ” là phiếu thu bị hủy, ở cột “Chi từ quỹ” hoặc “Hỗ trợ ban đầu” là khoản "
+               "hỗ trợ bị hủy: ghi đảo vào ngày hủy có hiệu lực; dòng gốc vẫn được giữ, ghi “đã hủy ngày …”."],
         place_date=place_and_date(settings, made_on or clock.today()),
         signers=[("NGƯỜI GHI SỔ", settings.get("signer_clerk", "")),
                  ("KẾ TOÁN", settings.get("signer_accountant", "")),

@@ -3,8 +3,9 @@
 ``period_report(conn, start, end)`` needs only a plain ``sqlite3.Connection`` to a database with the
 commune schema (no ``Books``, no row factory), so the upper level can run it over each commune it imported.
 All money is integer đồng, all counts are integers. "In the period" means dated from ``start`` to ``end``
-inclusive; "to date" means dated on or before ``end``. Receipts count while they are not voided, as in
-``report fund``; with ``end`` on or after the last entry, the "to date" totals equal the sums of
+inclusive; "to date" means dated on or before ``end``. A receipt or a support voided from a date counts in
+every period before that date and not from it (the ledger reverses it on that date too), as in
+``report fund`` on ``end``; with ``end`` on or after the last entry, the "to date" totals equal the sums of
 ``report fund`` over all projects.
 
 Fields of ``ProjectPeriod`` (a project row; the totals row is the same class, summed over projects, so a
@@ -44,8 +45,11 @@ household in two projects counts in both):
 - ``outcome_escaped_near_poverty``: entered near-poor and are newly escaped or non-poor on ``end``.
 
 ``PeriodReport`` carries the header (commune, upper level, province, the period, the date made, the
-signatories from the settings), ``projects`` in code order, ``totals`` and ``households_distinct`` (households
-supported in any project to date, each counted once).
+signatories from the settings), ``projects`` in code order, ``totals``, ``households_distinct`` (households
+supported in any project to date, each counted once), and what was voided within the period:
+``voided_receipts`` (book, number, year, issued_on, voided_on, amount, reason, project, household) and
+``voided_supports`` (project, household, round, supported_on, voided_on, amount, reason) — the reason a
+figure of an earlier period's report is no longer in this one's "to date".
 """
 
 from __future__ import annotations
@@ -60,7 +64,7 @@ from desktop.books import settings_on
 from desktop.errors import Refused
 from desktop.fund import management_cost
 from desktop.policy import FundPolicy
-from desktop.queries.fund import PAID, RECEIPT_COUNTS, as_of_params, fund_figures
+from desktop.queries.fund import MEMBERSHIP_COUNTS, PAID, RECEIPT_COUNTS, as_of_params, fund_figures
 
 # Worse to better: a move up the ladder is an improvement, a move down is falling back.
 _LADDER = {"poor": 0, "near_poor": 1, "escaped": 2, "non_poor": 3}
@@ -115,6 +119,30 @@ TEXT_FIELDS: tuple[str, ...] = ("code", "name", "programme", "component", "statu
 
 
 @dataclass(frozen=True)
+class VoidedReceipt:
+    book: str
+    number: int
+    year: int
+    issued_on: date
+    voided_on: date
+    amount: int
+    reason: str
+    project: str
+    household: str
+
+
+@dataclass(frozen=True)
+class VoidedSupport:
+    project: str
+    household: str
+    round: int
+    supported_on: date
+    voided_on: date
+    amount: int
+    reason: str
+
+
+@dataclass(frozen=True)
 class PeriodReport:
     start: date
     end: date
@@ -130,6 +158,8 @@ class PeriodReport:
     projects: tuple[ProjectPeriod, ...]
     totals: ProjectPeriod
     households_distinct: int
+    voided_receipts: tuple[VoidedReceipt, ...] = ()
+    voided_supports: tuple[VoidedSupport, ...] = ()
 
     def to_dict(self) -> dict:
         """JSON-ready: dates as ISO strings, rows as dicts with the field names above."""
@@ -137,6 +167,9 @@ class PeriodReport:
         for key in ("start", "end", "made_on"):
             data[key] = getattr(self, key).isoformat()
         data["projects"] = list(data["projects"])
+        for key in ("voided_receipts", "voided_supports"):
+            data[key] = [{k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
+                         for row in data[key]]
         return data
 
 
@@ -191,14 +224,22 @@ def period_report(conn: sqlite3.Connection, start: date, end: date, *, made_on: 
             outcome_escaped_near_poverty=m.get("escaped_near_poverty", 0),
         ))
     settings = settings_on(conn, end)  # the names and signatories in force on the period's last day
-    distinct = cur.execute("SELECT count(DISTINCT household_id) FROM membership WHERE supported_on <= :end",
-                           params).fetchone()[0]
+    distinct = cur.execute(f"SELECT count(DISTINCT household_id) FROM membership m "
+                           f"WHERE supported_on <= :end AND {MEMBERSHIP_COUNTS}", params).fetchone()[0]
     return PeriodReport(
         start=start, end=end, made_on=made_on or clock.today(),
         **{key: settings.get(key, "") for key in ("commune_code", "commune_name", "upper_code", "upper_name",
                                                    "province_name", "signer_chairman", "signer_accountant",
                                                    "signer_clerk")},
         projects=tuple(rows), totals=sum_rows(rows), households_distinct=distinct,
+        voided_receipts=tuple(VoidedReceipt(r["book"], r["number"], r["year"], date.fromisoformat(r["issued_on"]),
+                                            date.fromisoformat(r["voided_on"]), r["amount"], r["void_reason"],
+                                            r["project"], r["household"])
+                              for r in cur.execute(_VOIDED_RECEIPTS, params)),
+        voided_supports=tuple(VoidedSupport(r["project"], r["household"], r["round"],
+                                            date.fromisoformat(r["supported_on"]), date.fromisoformat(r["voided_on"]),
+                                            r["support_amount"], r["void_reason"])
+                              for r in cur.execute(_VOIDED_SUPPORTS, params)),
     )
 
 
@@ -206,7 +247,7 @@ def _by_project(cur: sqlite3.Cursor, sql: str, params: dict) -> dict[int, dict]:
     return {r["project_id"]: dict(r) for r in cur.execute(sql, params)}
 
 
-_SUPPORTS = """
+_SUPPORTS = f"""
     SELECT project_id,
         count(CASE WHEN supported_on >= :start THEN 1 END) AS supports_in_period,
         sum(CASE WHEN supported_on >= :start AND source = 'central' THEN support_amount ELSE 0 END)
@@ -222,7 +263,7 @@ _SUPPORTS = """
         sum(CASE WHEN source IN ('central', 'local') THEN support_amount ELSE 0 END) AS from_budget_to_date,
         sum(to_return) AS to_return_to_date,
         count(DISTINCT CASE WHEN round >= 2 THEN household_id END) AS households_relent
-    FROM membership WHERE supported_on <= :end
+    FROM membership m WHERE supported_on <= :end AND {MEMBERSHIP_COUNTS}
     GROUP BY project_id
 """
 
@@ -239,17 +280,33 @@ _OVERDUE = f"""
     SELECT m.project_id, sum(i.amount - coalesce(p.paid, 0)) AS overdue
     FROM installment i JOIN membership m ON m.id = i.membership_id
     LEFT JOIN paid p ON p.installment_id = i.id
-    WHERE i.due_on < :end AND m.supported_on <= :end
+    WHERE i.due_on < :end AND m.supported_on <= :end AND {MEMBERSHIP_COUNTS}
     GROUP BY m.project_id
+"""
+
+# What was voided within the period, by the date the void takes effect.
+_VOIDED_RECEIPTS = """
+    SELECT r.book, r.number, r.year, r.issued_on, r.voided_on, r.amount, r.void_reason, p.code AS project,
+           h.code AS household
+    FROM receipt r JOIN project p ON p.id = r.project_id JOIN household h ON h.id = r.household_id
+    WHERE r.voided_on BETWEEN :start AND :end
+    ORDER BY r.voided_on, r.year, r.book, r.number
+"""
+_VOIDED_SUPPORTS = """
+    SELECT p.code AS project, h.code AS household, m.round, m.supported_on, m.voided_on, m.support_amount,
+           m.void_reason
+    FROM membership m JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
+    WHERE m.voided_on BETWEEN :start AND :end
+    ORDER BY m.voided_on, p.code, h.code, m.round
 """
 
 # One row per household and project: the first support's category and date, the household's flags, and
 # the category in force on ``end`` from the history (the entry category if the history starts later).
-_MEMBERS = """
+_MEMBERS = f"""
     WITH first AS (
         SELECT project_id, household_id, category_at_entry, supported_on,
                row_number() OVER (PARTITION BY project_id, household_id ORDER BY supported_on, id) AS n
-        FROM membership WHERE supported_on <= :end
+        FROM membership m WHERE supported_on <= :end AND {MEMBERSHIP_COUNTS}
     )
     SELECT f.project_id, f.category_at_entry AS entry, f.supported_on, h.ethnic_minority, h.female_head,
            coalesce((SELECT c.category FROM household_category c

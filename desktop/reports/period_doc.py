@@ -10,7 +10,7 @@ from datetime import date
 
 from desktop.dates import format_date
 from desktop.reports.period import PeriodReport
-from desktop.reports.tabular import TabularDoc
+from desktop.reports.tabular import SideTable, TabularDoc
 from desktop.reports.xlsxkit import Column, place_and_date
 
 HOUSEHOLDS = "Số hộ tham gia (lũy kế)"
@@ -107,4 +107,26 @@ def period_doc(report: PeriodReport) -> TabularDoc:
         signers=[("NGƯỜI LẬP BIỂU", report.signer_clerk), ("KẾ TOÁN", report.signer_accountant),
                  ("CHỦ TỊCH UBND XÃ", report.signer_chairman)],
         page_breaks=[LEAD + groups.index(part[0]) - 1 for part in PARTS[1:]], repeat_columns=2, freeze_columns=2,
+        side_tables=voided_tables(report),
     )
+
+
+VOIDED_RECEIPTS = "Phiếu thu hủy trong kỳ"
+VOIDED_SUPPORTS = "Khoản hỗ trợ hủy trong kỳ"
+
+
+def voided_tables(report: PeriodReport) -> list[SideTable]:
+    """What was voided within the period (each counted in earlier periods, not from its void date)."""
+    receipts = SideTable(VOIDED_RECEIPTS, [
+        Column("STT", 5, "center"), Column("Quyển", 7, "center"), Column("Số", 7, "center"),
+        Column("Năm", 7, "center"), Column("Dự án", 9), Column("Mã hộ", 9), Column("Ngày lập", 11, "date"),
+        Column("Hủy từ ngày", 11, "date"), Column("Số tiền", 14, "money"), Column("Lý do hủy", 40, "wrap")],
+        [[i, r.book, r.number, r.year, r.project, r.household, r.issued_on, r.voided_on, r.amount, r.reason]
+         for i, r in enumerate(report.voided_receipts, start=1)])
+    supports = SideTable(VOIDED_SUPPORTS, [
+        Column("STT", 5, "center"), Column("Dự án", 9), Column("Mã hộ", 9), Column("Vòng", 7, "center"),
+        Column("Ngày hỗ trợ", 11, "date"), Column("Hủy từ ngày", 11, "date"), Column("Số tiền", 14, "money"),
+        Column("Lý do hủy", 40, "wrap")],
+        [[i, s.project, s.household, s.round, s.supported_on, s.voided_on, s.amount, s.reason]
+         for i, s in enumerate(report.voided_supports, start=1)])
+    return [receipts, supports]

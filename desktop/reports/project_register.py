@@ -40,7 +40,7 @@ def project_rows(conn: sqlite3.Connection, *, programme: str | None = None, stat
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = []
     for p in cur.execute(f"""SELECT p.*, (SELECT count(DISTINCT m.household_id) FROM membership m
-                                        WHERE m.project_id = p.id) AS households
+                                        WHERE m.project_id = p.id AND m.voided_on IS NULL) AS households
                              FROM project p{where} ORDER BY p.code""", params).fetchall():
         figures = fund_figures(conn, p["id"])
         rows.append({"code": p["code"], "name": p["name"], "programme": p["programme_code"] or "",

@@ -213,7 +213,9 @@ def _marks(c: Canvas, view: ReceiptView, mark: PrintMark, x: float, y: float, wi
         c.saveState()
         c.setFillColor(RED)
         c.setFont(SERIF_BOLD_ITALIC, 9.5)
-        lines = wrap(f"ĐÃ HỦY — lý do: {view.void_reason}", SERIF_BOLD_ITALIC, 9.5, width - 18 * mm, max_lines=2)
+        since = f"Hủy từ ngày {view.voided_on:%d/%m/%Y}" if view.voided_on else "Đã hủy"
+        lines = wrap(f"ĐÃ HỦY — {since} — lý do: {view.void_reason}", SERIF_BOLD_ITALIC, 9.5, width - 18 * mm,
+                     max_lines=2)
         for i, line in enumerate(lines):
             c.drawString(x + 9 * mm, y + 4 * mm + 11 * (len(lines) - 1 - i), line)
         c.restoreState()

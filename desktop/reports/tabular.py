@@ -31,6 +31,16 @@ Line = tuple[str, Sequence]
 
 
 @dataclass
+class SideTable:
+    """A small table after the main one and before the notes, e.g. the receipts voided within a report's
+    period."""
+
+    title: str
+    columns: list[Column]
+    rows: list[Sequence]
+
+
+@dataclass
 class TabularDoc:
     sheet_name: str
     unit: str
@@ -47,6 +57,7 @@ class TabularDoc:
     repeat_columns: int = 0
     freeze_columns: int = 0
     tall_rows: bool = False  # room to sign in each row
+    side_tables: list[SideTable] = field(default_factory=list)  # only those with rows are printed
 
 
 def write_xlsx(path: Path, doc: TabularDoc) -> Path:
@@ -62,6 +73,9 @@ def write_xlsx(path: Path, doc: TabularDoc) -> Path:
             sheet.section(values[0])
         else:
             sheet.total_row(values)
+    for side in doc.side_tables:
+        if side.rows:
+            sheet.side_table(side.title, side.columns, side.rows)
     for note in doc.notes:
         sheet.note(note)
     if doc.signers:
@@ -203,6 +217,7 @@ def write_pdf(path: Path, doc: TabularDoc, *, min_size: float = 6.5, max_size: f
                 flow.append(_table(doc, part, body[start:start + CHUNK], styles, widths))
             if last:
                 closing = [_table(doc, part, lines[len(body):], styles, widths, header=not body),
+                           *_side_flow(doc, styles, usable),
                            Spacer(1, 2 * mm), *[Paragraph(_esc(note), _NOTE) for note in doc.notes]]
                 if doc.signers:
                     closing += [Spacer(1, 4 * mm), _signatures(doc)]
@@ -210,6 +225,21 @@ def write_pdf(path: Path, doc: TabularDoc, *, min_size: float = 6.5, max_size: f
         return flow
 
     return write_story(path, story(), title=doc.title.capitalize(), pagesize=PAGE, margin=MARGIN)
+
+
+def _side_flow(doc: TabularDoc, styles: _Styles, usable: float) -> list:
+    flow: list = []
+    for side in doc.side_tables:
+        if not side.rows:
+            continue
+        sub = TabularDoc(sheet_name=side.title, unit="", title=side.title, columns=side.columns,
+                         lines=[("row", values) for values in side.rows])
+        total = sum(c.width for c in side.columns)
+        widths = [usable * c.width / max(total, 150) for c in side.columns]
+        table = _table(sub, list(range(len(side.columns))), sub.lines, styles, widths)
+        table.hAlign = "LEFT"  # under its title
+        flow += [Spacer(1, 4 * mm), Paragraph(f"<b>{_esc(side.title)}</b>", _BASE), Spacer(1, 1.5 * mm), table]
+    return flow
 
 
 def _heading(doc: TabularDoc) -> KeepTogether:

@@ -229,6 +229,20 @@ class ReportSheet:
         self._merge(1, self.rows_written + 1, self.width, self.rows_written + 1)
         self._append(cells)
 
+    def side_table(self, title: str, columns: Sequence[Column], rows: Sequence[Sequence]) -> None:
+        """A small table under the main one, in its first columns: a bold title, a header row, the rows."""
+        self._line([])
+        self._line([(self.first, title, "vx-total-text", max(1, len(columns)))])
+        cells: list = [None] * self.width
+        for i, column in enumerate(columns):
+            cells[self.first - 1 + i] = self._cell(column.header, "vx-head")
+        self._append(cells)
+        for values in rows:
+            cells = [None] * self.width
+            for i, (column, value) in enumerate(zip(columns, values, strict=True)):
+                cells[self.first - 1 + i] = self._cell(_excel_value(value, column.kind), _KIND_STYLE[column.kind])
+            self._append(cells)
+
     def note(self, text: str) -> None:
         self._line([(self.first, text, "vx-note", self.heading_columns - self.first + 1)])
 

@@ -13,7 +13,13 @@ from desktop.books import Books
 from desktop.dates import add_months
 from desktop.fund import AGING_BUCKETS
 from desktop.paths import DataDir
-from desktop.queries.fund import fund_figures, household_installments
+from desktop.queries.fund import (
+    MEMBERSHIP_COUNTS,
+    RECEIPT_COUNTS,
+    as_of_params,
+    fund_figures,
+    household_installments,
+)
 from desktop.queries.receipts import ReceiptFilter, receipt_condition
 from desktop.services.backup import written_at
 from desktop.services.households import category_history, require_household
@@ -56,18 +62,24 @@ def dashboard(books: Books, as_of: date | None = None) -> Dashboard:
             soon.append(row)
     soon.sort(key=lambda r: (r["due_on"], r["household"]))
     year_start = as_of.replace(month=1, day=1).isoformat()
+    params = as_of_params(as_of)
     recovered_year = conn.execute(
-        "SELECT coalesce(sum(amount), 0) FROM receipt WHERE voided_at IS NULL AND issued_on BETWEEN ? AND ?",
-        (year_start, as_of.isoformat())).fetchone()[0]
+        f"SELECT coalesce(sum(r.amount), 0) FROM receipt r WHERE {RECEIPT_COUNTS} AND r.issued_on >= :year_start",
+        {**params, "year_start": year_start}).fetchone()[0]
     balance, relent = 0, 0
     for (project_id,) in conn.execute("SELECT id FROM project").fetchall():
-        figures = fund_figures(conn, project_id)
+        figures = fund_figures(conn, project_id, as_of=as_of)
         balance += figures["balance"]
-    relent = conn.execute("SELECT count(DISTINCT household_id) FROM membership WHERE round >= 2").fetchone()[0]
+    relent = conn.execute(f"SELECT count(DISTINCT household_id) FROM membership m WHERE round >= 2 "
+                          f"AND supported_on <= :as_of AND {MEMBERSHIP_COUNTS}", params).fetchone()[0]
     first_month = add_months(month_start, -11)
+    # Each month as its own report would show it: receipts of the month still valid at its end (or today).
     by_month = dict(conn.execute(
-        """SELECT substr(issued_on, 1, 7), sum(amount) FROM receipt WHERE voided_at IS NULL
-           AND issued_on >= ? AND issued_on <= ? GROUP BY 1""", (first_month.isoformat(), as_of.isoformat())))
+        """SELECT substr(r.issued_on, 1, 7), sum(r.amount) FROM receipt r
+           WHERE r.issued_on >= :first AND r.issued_on <= :as_of
+             AND (r.voided_on IS NULL
+                  OR r.voided_on > min(date(r.issued_on, 'start of month', '+1 month', '-1 day'), :as_of))
+           GROUP BY 1""", {"first": first_month.isoformat(), "as_of": as_of.isoformat()}))
     months = []
     for i in range(12):
         month = add_months(first_month, i)
@@ -104,12 +116,13 @@ def household_file(books: Books, household: str) -> dict:
     hamlet = conn.execute("SELECT name FROM hamlet WHERE id = ?", (row["hamlet_id"],)).fetchone()[0]
     memberships = conn.execute(
         """SELECT p.code AS project, p.name AS project_name, m.round, m.source, m.support_amount, m.to_return,
-                  m.in_kind, m.supported_on FROM membership m JOIN project p ON p.id = m.project_id
+                  m.in_kind, m.supported_on, m.voided_on, m.voided_at, m.void_reason
+           FROM membership m JOIN project p ON p.id = m.project_id
            WHERE m.household_id = ? ORDER BY m.supported_on, m.id""", (row["id"],)).fetchall()
     installments = sorted(household_installments(conn, row["id"]), key=lambda i: (i["due_on"], i["id"]))
     receipts = conn.execute(
         """SELECT r.book, r.year, r.number, r.issued_on, p.code AS project, r.amount, r.method, r.voided_at,
-                  r.void_reason FROM receipt r JOIN project p ON p.id = r.project_id
+                  r.voided_on, r.void_reason FROM receipt r JOIN project p ON p.id = r.project_id
            WHERE r.household_id = ? ORDER BY r.issued_on, r.id""", (row["id"],)).fetchall()
     return {
         "household": {**dict(row), "hamlet": hamlet},
@@ -126,7 +139,7 @@ def receipt_register(books: Books, selected: ReceiptFilter | None = None, *, lim
     condition, params = receipt_condition(selected or ReceiptFilter(), alias="r")
     rows = books.conn.execute(
         f"""SELECT r.id, r.book, r.year, r.number, r.issued_on, h.code AS household, r.payer, p.code AS project,
-                   r.amount, r.method, r.voided_at, r.void_reason,
+                   r.amount, r.method, r.voided_at, r.voided_on, r.void_reason,
                    EXISTS (SELECT 1 FROM receipt_print rp WHERE rp.receipt_id = r.id) AS printed
             FROM receipt r JOIN household h ON h.id = r.household_id JOIN project p ON p.id = r.project_id
             WHERE {condition} ORDER BY r.issued_on DESC, r.year DESC, r.book, r.number DESC LIMIT ?""",

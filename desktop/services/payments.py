@@ -16,8 +16,9 @@ from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
 from desktop.fund import allocate
 from desktop.money import amount_in_words, format_vnd
-from desktop.queries.fund import fund_balance, open_installments
+from desktop.queries.fund import fund_low_point, open_installments
 from desktop.services.households import require_household
+from desktop.services.period_lock import require_open_on
 from desktop.services.projects import require_project
 from desktop.services.settings import words_options
 from desktop.text import nfc
@@ -76,6 +77,7 @@ class ReceiptVoided(Outcome):
     voided: bool
     reason: str
     amount: int
+    voided_on: date  # valid before this day, voided from it
 
     changes: ClassVar[Changes] = Changes.RECEIPTS | Changes.SCHEDULES | Changes.FUND
 
@@ -189,24 +191,44 @@ def find_receipt(conn: sqlite3.Connection, book: str, number: int, year: int | N
 
 
 def void_receipt(books: Books, book: str, number: int, reason: str, *, year: int | None = None,
-                 on: date | None = None) -> ReceiptVoided:
-    """Void keeps the receipt and its number; its money stops counting, so the household owes it again."""
+                 on: date | None = None, today: date | None = None) -> ReceiptVoided:
+    """Void keeps the receipt and its number; from ``on`` its money stops counting, so the household owes it
+    again from that day. Before ``on`` the books still hold it: a report already sent stays true."""
+    conn = books.conn
     reason = nfc(reason)
     if not reason:
         raise Refused("Phải ghi lý do hủy phiếu thu.")
-    receipt = find_receipt(books.conn, book, number, year)
+    receipt = find_receipt(conn, book, number, year)
+    label = f"quyển {receipt['book']} số {receipt['number']}/{receipt['year']}"
     if receipt["voided_at"]:
-        raise Refused(f"Phiếu thu quyển {receipt['book']} số {number}/{receipt['year']} đã bị hủy trước đó "
+        raise Refused(f"Phiếu thu {label} đã bị hủy trước đó "
                       f"(lý do: {receipt['void_reason']}).")
-    on = on or clock.today()
+    on = on or today or clock.today()
+    issued_on = date.fromisoformat(receipt["issued_on"])
+    if on < issued_on:
+        raise Refused(f"Ngày hủy phiếu {on:%d/%m/%Y} trước ngày lập phiếu {label} ({issued_on:%d/%m/%Y}): "
+                      "phiếu chỉ có thể bị hủy từ ngày lập trở đi.")
+    require_open_on(conn, on, "Ngày hủy phiếu", today=today)
     now = audit.now_iso()
     with books.transaction() as tx:
-        balance = fund_balance(tx, receipt["project_id"])
-        if balance - receipt["amount"] < 0:
-            raise Refused(f"Không hủy được: số tiền của phiếu ({format_vnd(receipt['amount'])} đ) đã được cho vay "
-                          f"quay vòng; quỹ chỉ còn {format_vnd(balance)} đ.")
+        _require_fund_covers_void(tx, receipt, label, on)
         tx.execute("UPDATE receipt SET voided_at = ?, voided_by = ?, void_reason = ?, voided_on = ? WHERE id = ?",
                    (now, books.actor, reason, on.isoformat(), receipt["id"]))
-        audit.record(tx, books.actor, "receipt", receipt["uuid"], "void", {"voided_at": None},
+        audit.record(tx, books.actor, "receipt", receipt["uuid"], "void", {"voided_at": None, "voided_on": None},
                      {"voided_at": now, "voided_on": on.isoformat(), "void_reason": reason}, at=now)
-    return ReceiptVoided(receipt["book"], receipt["year"], receipt["number"], True, reason, receipt["amount"])
+    return ReceiptVoided(receipt["book"], receipt["year"], receipt["number"], True, reason, receipt["amount"], on)
+
+
+def _require_fund_covers_void(conn: sqlite3.Connection, receipt: sqlite3.Row, label: str, on: date) -> None:
+    """The receipt's money leaves the fund on ``on``: the fund must hold it that day and every later day
+    already recorded, or a report covering that day would show a negative fund (the money was re-lent or
+    transferred since)."""
+    allocated = conn.execute("SELECT coalesce(sum(amount), 0) FROM allocation WHERE receipt_id = ?",
+                             (receipt["id"],)).fetchone()[0]
+    low, low_day = fund_low_point(conn, receipt["project_id"], on)
+    if low - allocated < 0:
+        raise Refused(
+            f"Không hủy được phiếu thu {label} từ ngày {on:%d/%m/%Y}: số tiền của phiếu "
+            f"({format_vnd(allocated)} đ) đã được cho vay quay vòng hoặc chuyển đi — quỹ của dự án chỉ còn "
+            f"{format_vnd(low)} đ vào ngày {low_day:%d/%m/%Y}, hủy phiếu sẽ làm quỹ âm "
+            f"{format_vnd(allocated - low)} đ. Hãy hủy khoản cho vay lại trước, hoặc chọn ngày hủy khác.")

@@ -161,18 +161,22 @@ def list_projects(books: Books) -> list[dict]:
         """SELECT p.id, p.uuid, p.code, p.name, p.programme_code, p.component, p.status, p.policy_code,
                   p.decision_number, p.decision_date, p.budget_central, p.budget_local, p.budget_other,
                   p.budget_counterpart,
-                  (SELECT count(DISTINCT m.household_id) FROM membership m WHERE m.project_id = p.id) AS households
+                  (SELECT count(DISTINCT m.household_id) FROM membership m
+                   WHERE m.project_id = p.id AND m.voided_on IS NULL) AS households
            FROM project p ORDER BY p.code"""
     )
     return [dict(r) for r in rows]
 
 
-def project_members(books: Books, code: str) -> tuple[dict, list[dict]]:
-    """A project and every support it gave, in the order given, for lists and notices."""
+def project_members(books: Books, code: str, *, include_voided: bool = False) -> tuple[dict, list[dict]]:
+    """A project and every support it gave, in the order given, for lists and notices; a voided support is
+    no longer one it gave (its void date is never in the future, so "not voided" is "counts today"). The
+    project's own page lists voided supports too (``include_voided``), marked by ``voided_on``."""
     project = require_project(books.conn, code)
     rows = books.conn.execute(
-        """SELECT h.code, h.head_name, h.id_number, hm.name AS hamlet, m.category_at_entry, m.support_amount,
-                  m.in_kind, m.round, m.supported_on, m.source
+        f"""SELECT h.code, h.head_name, h.id_number, hm.name AS hamlet, m.category_at_entry, m.support_amount,
+                  m.in_kind, m.round, m.supported_on, m.source, m.voided_on, m.void_reason
            FROM membership m JOIN household h ON h.id = m.household_id JOIN hamlet hm ON hm.id = h.hamlet_id
-           WHERE m.project_id = ? ORDER BY m.supported_on, m.id""", (project["id"],))
+           WHERE m.project_id = ? {"" if include_voided else "AND m.voided_on IS NULL"}
+           ORDER BY m.supported_on, m.id""", (project["id"],))
     return dict(project), [dict(r) for r in rows]

@@ -22,7 +22,8 @@ from desktop.services.settings import DEFAULTS, words_options
 
 def _owed_after(conn: sqlite3.Connection, receipt: sqlite3.Row) -> tuple[int, date | None, int]:
     """What the household still owed right after this receipt, and its next (partly) unpaid installment:
-    "paid as of" cut at this receipt, so a later payment never changes what an earlier receipt said."""
+    "paid as of" cut at this receipt, so a later payment never changes what an earlier receipt said. The
+    receipt itself counts even when voided since: a reprint shows what it said on the day it was issued."""
     installments = open_installments(conn, receipt["project_id"], receipt["household_id"],
                                      as_of=date.fromisoformat(receipt["issued_on"]), through_receipt=receipt["id"])
     outstanding = sum(i.outstanding for i in installments)
@@ -63,6 +64,7 @@ def _view(books: Books, receipt: sqlite3.Row) -> ReceiptView:
         accountant=dated.get("signer_accountant", ""), clerk=dated.get("signer_clerk", ""),
         cashier=dated.get("signer_cashier", ""), voided=receipt["voided_at"] is not None,
         void_reason=receipt["void_reason"] or "", voided_at=receipt["voided_at"] or "",
+        voided_on=date.fromisoformat(receipt["voided_on"]) if receipt["voided_on"] else None,
         short_hash=receipt_hash(settings.get("commune_code", ""), receipt["book"], receipt["year"],
                                 receipt["number"], receipt["issued_on"], receipt["amount"], receipt["uuid"]),
     )

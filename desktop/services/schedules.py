@@ -17,18 +17,19 @@ from desktop.domain import ProjectStatus
 from desktop.errors import Refused
 from desktop.fund import aging_bucket, days_overdue
 from desktop.money import format_vnd
-from desktop.queries.fund import PAID, as_of_params, fund_figures
+from desktop.queries.fund import MEMBERSHIP_COUNTS, PAID, as_of_params, fund_figures
 from desktop.services.households import require_household
 from desktop.services.projects import project_policy, require_project
 from desktop.text import nfc
 
 
 def schedule(books: Books, project: str, household: str | None = None, *, as_of: date | None = None) -> list[dict]:
-    """Every installment of a project (or one household in it): amount, paid, outstanding, lateness."""
+    """Every installment of a project (or one household in it): amount, paid, outstanding, lateness; a
+    support voided by ``as_of`` and its installments are no longer there."""
     as_of = as_of or clock.today()
     project_row = require_project(books.conn, project)
     params = {**as_of_params(as_of), "project_id": project_row["id"]}
-    where = "m.project_id = :project_id"
+    where = f"m.project_id = :project_id AND {MEMBERSHIP_COUNTS}"
     if household:
         params["household_id"] = require_household(books.conn, household)["id"]
         where += " AND m.household_id = :household_id"
@@ -70,7 +71,7 @@ def due_list(books: Books, as_of: date, *, within_days: int = 30) -> dict:
         JOIN household h ON h.id = m.household_id JOIN hamlet hm ON hm.id = h.hamlet_id
         JOIN project pr ON pr.id = m.project_id
         LEFT JOIN paid p ON p.installment_id = i.id
-        WHERE i.due_on <= :horizon AND i.amount > coalesce(p.paid, 0)
+        WHERE i.due_on <= :horizon AND i.amount > coalesce(p.paid, 0) AND {MEMBERSHIP_COUNTS}
         ORDER BY hm.name, h.code, i.due_on""",
         {**as_of_params(as_of), "horizon": horizon.isoformat()},
     )
@@ -95,14 +96,18 @@ def fund_report(books: Books, project: str) -> dict:
 
 
 def grant_reach(books: Books, project_id: int) -> list[dict]:
-    """For each round-1 (budget) support: how many households its returned money has reached so far."""
+    """For each round-1 (budget) support: how many households its returned money has reached so far
+    (voided supports, and the re-lends they made, reach no one)."""
+    params = {**as_of_params(), "project_id": project_id}
     roots = books.conn.execute(
-        """SELECT m.id, h.code FROM membership m JOIN household h ON h.id = m.household_id
-           WHERE m.project_id = ? AND m.round = 1 ORDER BY m.supported_on, m.id""", (project_id,)).fetchall()
+        f"""SELECT m.id, h.code FROM membership m JOIN household h ON h.id = m.household_id
+            WHERE m.project_id = :project_id AND m.round = 1 AND {MEMBERSHIP_COUNTS}
+            ORDER BY m.supported_on, m.id""", params).fetchall()
     children: dict[int, list[int]] = {}
     for source, target in books.conn.execute(
-            """SELECT d.source_membership_id, d.membership_id FROM fund_draw d
-               JOIN membership m ON m.id = d.membership_id WHERE m.project_id = ?""", (project_id,)):
+            f"""SELECT d.source_membership_id, d.membership_id FROM fund_draw d
+                JOIN membership m ON m.id = d.membership_id
+                WHERE m.project_id = :project_id AND {MEMBERSHIP_COUNTS}""", params):
         children.setdefault(source, []).append(target)
     reach = []
     for root_id, code in roots:

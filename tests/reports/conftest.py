@@ -55,7 +55,8 @@ def build_commune(books) -> None:
     pay("DA01", "H002", 2_333_000, date(2023, 3, 15))
     pay("DA01", "H003", 1_333_000, date(2023, 4, 1))
     wrong = pay("DA01", "H003", 500_000, date(2023, 4, 2))["receipt"]
-    payments.void_receipt(books, wrong["book"], wrong["number"], "Ghi trùng phiếu", year=wrong["year"])
+    payments.void_receipt(books, wrong["book"], wrong["number"], "Ghi trùng phiếu", year=wrong["year"],
+                          on=date(2023, 4, 2))
     pay("DA02", "H004", 1_666_000, date(2023, 5, 1))
     pay("DA02", "H006", 3_333_000, date(2023, 6, 1))                        # pays both thirds early
     give("DA01", "H005", date(2023, 7, 1), from_fund=True)                  # near-poor: 5.000.000 re-lent

@@ -25,7 +25,8 @@ from ui.widgets import compact
 CATEGORY_COLUMNS = [("effective_on", "Từ ngày", "date"), ("label", "Phân loại", "text"), ("note", "Ghi chú", "text")]
 MEMBERSHIP_COLUMNS = [("project", "Dự án", "text"), ("project_name", "Tên dự án", "text"), ("round", "Vòng", "number"),
                       ("source_label", "Nguồn vốn", "text"), ("supported_on", "Ngày hỗ trợ", "date"),
-                      ("support_amount", "Hỗ trợ", "money"), ("to_return", "Phải hoàn trả", "money")]
+                      ("support_amount", "Hỗ trợ", "money"), ("to_return", "Phải hoàn trả", "money"),
+                      ("status", "Trạng thái", "text")]
 SCHEDULE_COLUMNS = [("project", "Dự án", "text"), ("seq", "Kỳ", "number"), ("due_on", "Hạn trả", "date"),
                     ("amount", "Phải trả", "money"), ("paid", "Đã trả", "money"), ("outstanding", "Còn nợ", "money")]
 RECEIPT_COLUMNS = [("book", "Quyển", "text"), ("number", "Số", "number"), ("issued_on", "Ngày", "date"),
@@ -67,9 +68,13 @@ class HouseholdView(QDialog):
         summary.setWordWrap(True)
         tabs = QTabWidget()
         categories = [{**c, "label": Category(c["category"]).label} for c in data["categories"]]
-        memberships = [{**m, "source_label": FundingSource(m["source"]).label} for m in data["memberships"]]
-        receipts = [{**r, "status": f"Đã hủy: {r['void_reason']}" if r["voided_at"] else
-                     ("Hiện vật" if r["method"] == "in_kind" else "Tiền mặt")} for r in data["receipts"]]
+        # A voided support or receipt stays listed, grey, with the date its void took effect.
+        memberships = [{**m, "source_label": FundingSource(m["source"]).label,
+                        "status": f"Đã hủy từ {format_date(m['voided_on'])}: {m['void_reason']}" if m["voided_at"]
+                        else ""} for m in data["memberships"]]
+        receipts = [{**r, "status": f"Đã hủy từ {format_date(r['voided_on'])}: {r['void_reason']}"
+                     if r["voided_at"] else ("Hiện vật" if r["method"] == "in_kind" else "Tiền mặt")}
+                    for r in data["receipts"]]
         tabs.addTab(_table(CATEGORY_COLUMNS, categories), "Lịch sử phân loại")
         tabs.addTab(_table(MEMBERSHIP_COLUMNS, memberships), f"Dự án ({len(memberships)})")
         tabs.addTab(_table(SCHEDULE_COLUMNS, data["schedule"]), "Lịch hoàn trả")

@@ -32,6 +32,7 @@ from desktop.services.projects import project_members, project_policy, require_p
 from desktop.services.schedules import fund_report, schedule, transfer_to_public_works
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.dialogs.support import SupportDialog
+from ui.dialogs.void_support import VoidSupportDialog
 from ui.errors import show_error
 from ui.operations import refusal_shown_in, run_op, subscribe
 from ui.record_model import RecordTableModel
@@ -40,7 +41,7 @@ from ui.widgets import DateEdit, ErrorLabel, compact
 MEMBER_COLUMNS = [("code", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("hamlet", "Thôn", "text"),
                   ("category", "Phân loại khi vào", "text"), ("round", "Vòng", "number"),
                   ("source_label", "Nguồn", "text"), ("supported_on", "Ngày", "date"),
-                  ("support_amount", "Hỗ trợ", "money")]
+                  ("support_amount", "Hỗ trợ", "money"), ("status", "Trạng thái", "text")]
 SCHEDULE_COLUMNS = [("household", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("seq", "Kỳ", "number"),
                     ("due_on", "Hạn", "date"), ("amount", "Phải trả", "money"), ("paid", "Đã trả", "money"),
                     ("outstanding", "Còn nợ", "money"), ("days_overdue", "Ngày quá hạn", "number")]
@@ -128,7 +129,8 @@ class ProjectView(QDialog):
             elif item.layout():
                 _drop_layout(item.layout())
         books, code = self.books, self.code
-        project, members = project_members(books, code)
+        project, every_support = project_members(books, code, include_voided=True)
+        members = [m for m in every_support if not m["voided_on"]]
         policy = project_policy(require_project(books.conn, code))
         report = fund_report(books, code)
         status = ProjectStatus(project["status"])
@@ -148,8 +150,11 @@ class ProjectView(QDialog):
               f"{format_vnd(policy.rounding_unit)} đ.<br>Mức trần một dự án: {format_vnd(policy.cap_per_project)} đ."
               f"<br>Chuyển sang công trình công ích sau {policy.public_works_after_years} năm.")
         policy_text.setWordWrap(True)
+        # Voided supports stay listed, grey, with their void date and reason.
         member_rows = [{**m, "category": Category(m["category_at_entry"]).label,
-                        "source_label": FundingSource(m["source"]).label} for m in members]
+                        "source_label": FundingSource(m["source"]).label, "voided_at": m["voided_on"],
+                        "status": f"Đã hủy từ {format_date(m['voided_on'])}: {m['void_reason']}" if m["voided_on"]
+                        else ""} for m in every_support]
         tabs.addTab(policy_text, "Quy định quỹ")
         tabs.addTab(_figures(BUDGET_LINES, project), "Kinh phí theo nguồn")
         tabs.addTab(_table(MEMBER_COLUMNS, member_rows), f"Hộ tham gia ({len(members)})")
@@ -162,6 +167,7 @@ class ProjectView(QDialog):
                 ("Ghi hỗ trợ…", self.add_support, active),
                 ("Cho vay từ quỹ…", self.lend_from_fund, active and report["balance"] > 0),
                 ("Chuyển công trình công ích…", self.public_works, active and report["balance"] > 0),
+                ("Hủy khoản hỗ trợ…", self.void_support, bool(members)),
                 ("In bảng kê hỗ trợ", self.print_support_list, bool(members)),
                 ("In danh sách công khai", self.print_notice, bool(members))):
             button = QPushButton(text)
@@ -187,6 +193,12 @@ class ProjectView(QDialog):
 
     def lend_from_fund(self) -> SupportDialog:
         return self.add_support(from_fund=True)
+
+    def void_support(self) -> VoidSupportDialog:
+        _, members = project_members(self.books, self.code)
+        dialog = VoidSupportDialog(self.books, self.code, members, self)
+        dialog.open()
+        return dialog
 
     def public_works(self) -> PublicWorksDialog:
         dialog = PublicWorksDialog(self.books, self.code, self)

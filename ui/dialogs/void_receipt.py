@@ -10,7 +10,7 @@ from desktop.dates import format_date
 from desktop.money import format_vnd
 from desktop.services.payments import void_receipt
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import ErrorLabel, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, mark_invalid
 
 
 class VoidReceiptDialog(QDialog):
@@ -25,10 +25,14 @@ class VoidReceiptDialog(QDialog):
                        "Phiếu bị hủy vẫn được giữ và giữ số; số tiền sẽ lại thành khoản hộ còn phải trả.")
         about.setWordWrap(True)
         self.reason = QLineEdit(placeholderText="ví dụ: ghi nhầm số tiền")
+        # Valid before this day, voided from it: a report already made for an earlier period stays true.
+        self.on = DateEdit()
+        self.on.setToolTip("Phiếu vẫn có hiệu lực trước ngày này và bị hủy từ ngày này")
         self.confirm = QCheckBox("Tôi xác nhận hủy phiếu thu này")
         self.error = ErrorLabel()
         form = QFormLayout()
         form.addRow("Lý do hủy:", self.reason)
+        form.addRow("Hủy từ ngày:", self.on)
         form.addRow("", self.confirm)
         self.ok = QPushButton("Hủy phiếu")
         cancel = QPushButton("Không hủy (Esc)")
@@ -56,12 +60,12 @@ class VoidReceiptDialog(QDialog):
             mark_invalid(self.confirm, True)
             self.error.show_message("Hãy đánh dấu ô xác nhận trước khi hủy.")
             return
-        r, reason = self.receipt, self.reason.text()
+        r, reason, on = self.receipt, self.reason.text(), self.on.value()
 
         def voided(outcome) -> None:
             self.receipt_voided.emit(outcome)
             self.accept()
 
         self.task = run_op(self, self.books, lambda books: void_receipt(books, r["book"], r["number"], reason,
-                                                                        year=r["year"]),
+                                                                        year=r["year"], on=on),
                            voided, refusal_shown_in(self.error, self))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.books import Books
 from desktop.changes import Changes
+from desktop.dates import format_date
 from desktop.errors import Cancelled
 from desktop.money import format_vnd
 from desktop.queries.receipts import ReceiptFilter
@@ -41,7 +42,7 @@ COLUMNS = [("book", "Quyển", "text"), ("number", "Số", "number"), ("issued_o
 
 def _status(row: dict) -> str:
     if row["voided_at"]:
-        return f"ĐÃ HỦY — {row['void_reason']}"
+        return f"ĐÃ HỦY từ {format_date(row['voided_on'])} — {row['void_reason']}"
     return ("Hiện vật" if row["method"] == "in_kind" else "Tiền mặt") + (" · đã in" if row["printed"] else "")
 
 

@@ -118,11 +118,11 @@ def problem(kind: str, message: str, remedy: str, **extra) -> dict:
     return {"kind": kind, "code": kind, "message": message, "remedy": remedy, **extra}
 
 
-_RESTORE = "Khôi phục từ bản sao lưu gần nhất (Sao lưu → Khôi phục)."
+_RESTORE = "Hãy khôi phục từ bản sao lưu gần nhất."
 
 
 def _damaged(exc: Exception) -> dict:
-    return problem("integrity", f"Tệp dữ liệu hỏng, không đọc được hết ({exc}).", _RESTORE)
+    return problem("integrity", f"Tệp dữ liệu hỏng, không đọc được hết ({exc}). {_RESTORE}", _RESTORE)
 
 
 def _fund_overdrawn(conn) -> list[dict]:
@@ -214,7 +214,8 @@ def check_books(books: Books) -> list[dict]:
             # One finding the clerk can act on; SQLite's own lines stay in "details" for support staff.
             problems.append(problem(
                 "integrity", f"Tệp dữ liệu bị hỏng ({len(integrity)} lỗi SQLite tìm thấy, đầu tiên: "
-                             f"{integrity[0].splitlines()[0]}).", _RESTORE, details=integrity[:50]))
+                             f"{integrity[0].splitlines()[0]}). {_RESTORE}", _RESTORE,
+                details=integrity[:50]))
         for row in conn.execute("PRAGMA foreign_key_check"):
             problems.append(problem("foreign_key", f"Bảng {row[0]} dòng {row[1]} trỏ tới {row[2]} không tồn tại.",
                                     _RESTORE))

@@ -82,7 +82,8 @@ def test_support_uses_the_category_in_force_on_its_date(fund):
 def test_from_fund_is_refused_while_the_fund_is_short_and_nothing_is_written(fund, data_dir):
     give(fund, "H001", date(2023, 3, 10))
     before = books_digest(data_dir.database)
-    with pytest.raises(Refused, match=r"ngày 01/04/2024 chỉ còn 0 đ \(thấp nhất 0 đ vào ngày 01/04/2024\): không đủ cho vay 7.000.000 đ"):
+    with pytest.raises(Refused, match=r"ngày 01/04/2024 chỉ còn 0 đ \(thấp nhất 0 đ vào ngày 01/04/2024\): "
+                                      "không đủ cho vay 7.000.000 đ"):
         give(fund, "H004", date(2024, 4, 1), from_fund=True)
     pay(fund, "H001", 2_333_000, date(2024, 3, 10))
     before = books_digest(data_dir.database)

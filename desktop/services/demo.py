@@ -209,6 +209,9 @@ class _Demo:
                     chosen.append(twice)
                     budget += self.policy.support_for(self.category_on(twice, start))
             helped.extend(chosen)
+            # The approved budget is a round figure above what the chosen households take, as decisions are:
+            # the commune can still add a household or two without a new decision.
+            budget = -(-budget // 10_000_000) * 10_000_000 + 20_000_000
             central = budget * 9 // 10
             project_uuid = str(uuid.uuid4())
             self.rows["project"].append({

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from desktop.dates import add_months
 from desktop.domain import Category, FundingSource
 from desktop.errors import Refused
 from desktop.fund import amount_to_return
@@ -26,6 +27,7 @@ from desktop.services.households import HouseholdInput, add_household
 from desktop.services.settings import init_books
 
 FAR_FUTURE = date(2099, 1, 1)
+REGISTERED = date(2020, 1, 1)
 HOUSEHOLDS = [("H01", Category.POOR), ("H02", Category.NEAR_POOR), ("H03", Category.ESCAPED),
               ("H04", Category.POOR), ("H05", Category.NEAR_POOR), ("H06", Category.NON_POOR)]
 
@@ -69,11 +71,12 @@ class FundMachine(RuleBasedStateMachine):
         add_hamlet(self.books, "Thôn Một")
         for code, category in HOUSEHOLDS:
             add_household(self.books, HouseholdInput(code, f"Hộ {code}", "Thôn Một", category,
-                                                     category_on=date(2020, 1, 1))).to_json()
+                                                     category_on=REGISTERED)).to_json()
         self.today = date(2021, 1, 1)
         self.owed: dict[tuple[str, str], int] = defaultdict(int)       # (project, household) → still owed
         self.balance: dict[str, int] = defaultdict(int)                # project → recovered − re-lent
         self.members: set[tuple[str, str]] = set()
+        self.round_one: set[tuple[str, str]] = set()                   # one budget support per household
         self.live_receipts: list[tuple[str, int, int, str, str, int]] = []  # book, year, number, project, hh, amount
         self.policy_of: dict[str, object] = {}
 
@@ -114,6 +117,10 @@ class FundMachine(RuleBasedStateMachine):
         refused_for = None
         if category is Category.NON_POOR and (from_fund or amount is None):
             refused_for = "non-poor"
+        elif category is Category.ESCAPED and self.today > add_months(REGISTERED, policy.escaped_max_months):
+            refused_for = "escaped too long ago"
+        elif not from_fund and (project, code) in self.round_one:
+            refused_for = "a second round-1 support"
         elif category is not Category.NON_POOR and amount_to_return(given, policy) > given:
             refused_for = "smaller than the rounding unit"
         elif from_fund and given > self.balance[project]:
@@ -134,6 +141,8 @@ class FundMachine(RuleBasedStateMachine):
         event(f"support round {result['round']}")
         self.owed[(project, code)] += expected
         self.members.add((project, code))
+        if not from_fund:
+            self.round_one.add((project, code))
         if from_fund:
             self.balance[project] -= given
 

@@ -82,7 +82,8 @@ def test_support_uses_the_category_in_force_on_its_date(fund):
 def test_from_fund_is_refused_while_the_fund_is_short_and_nothing_is_written(fund, data_dir):
     give(fund, "H001", date(2023, 3, 10))
     before = books_digest(data_dir.database)
-    with pytest.raises(Refused, match="chỉ còn 0 đ, không đủ cho vay 7.000.000 đ"):
+    with pytest.raises(Refused, match=r"ngày 01/04/2024 chỉ còn 0 đ \(thấp nhất 0 đ vào ngày 01/04/2024\): "
+                                      "không đủ cho vay 7.000.000 đ"):
         give(fund, "H004", date(2024, 4, 1), from_fund=True)
     pay(fund, "H001", 2_333_000, date(2024, 3, 10))
     before = books_digest(data_dir.database)
@@ -394,17 +395,19 @@ SMALL_CAP = (Path(__file__).parent.parent / "resources" / "policies" / "hai-duon
     "cap_per_project = 300_000_000", "cap_per_project = 12_000_000")
 
 
-def test_budget_support_above_the_projects_cap_is_warned(fund, tmp_path):
+def test_budget_support_above_the_projects_cap_is_refused(fund, tmp_path, data_dir):
     policy = tmp_path / "tran-thap.toml"
     policy.write_text(SMALL_CAP, encoding="utf-8")
     projects.add_project(fund, projects.ProjectInput("DA02", "Nuôi gà", policy=policy))
     assert give(fund, "H001", date(2023, 3, 10), project="DA02")["warnings"] == []
-    warnings = give(fund, "H004", date(2023, 3, 10), project="DA02")["warnings"]
-    assert codes(warnings) == ["above_cap"] and "14.000.000 đ" in warnings[0]["message"]
+    before = books_digest(data_dir.database)
+    with pytest.raises(Refused, match="Mức trần .* là 12.000.000 đ .*tran-thap.* đã hỗ trợ 7.000.000 đ, thêm "
+                                      "7.000.000 đ sẽ thành 14.000.000 đ"):
+        give(fund, "H004", date(2023, 3, 10), project="DA02")
+    assert books_digest(data_dir.database) == before
     # Re-lent money is not budget money: it never counts against the cap.
     pay(fund, "H001", 4_667_000, date(2024, 3, 1), project="DA02")
-    assert "above_cap" not in codes(give(fund, "H006", date(2024, 4, 1), project="DA02", from_fund=True,
-                                         amount=4_000_000)["warnings"])
+    assert give(fund, "H006", date(2024, 4, 1), project="DA02", from_fund=True, amount=4_000_000)["round"] == 2
 
 
 def test_fewer_than_seventy_percent_target_households_is_warned_with_the_decree(fund):
@@ -431,19 +434,23 @@ def test_a_household_supported_by_another_active_project_of_the_programme_is_war
     assert codes(give(fund, "H001", date(2023, 7, 10), project="DA04")["warnings"]) == ["duplicate_support"]
 
 
-@pytest.mark.parametrize(("supported_on", "warned"), [
+@pytest.mark.parametrize(("supported_on", "refused"), [
     (date(2023, 1, 1), False),   # exactly 36 months after escaping
     (date(2023, 1, 2), True),    # one day past
     (date(2023, 12, 1), True),
 ])
-def test_a_newly_escaped_household_past_36_months_is_warned(books, supported_on, warned):
+def test_a_newly_escaped_household_past_36_months_is_refused(books, data_dir, supported_on, refused):
     projects.add_project(books, projects.ProjectInput("DA01", "Nuôi bò"))
     add_household(books, HouseholdInput("H003", "Lò Văn Páo", "Thôn Tây", Category.ESCAPED,
                                         category_on=date(2020, 1, 1))).to_json()
-    warnings = give(books, "H003", supported_on)["warnings"]
-    assert ("escaped_expired" in codes(warnings)) is warned
-    if warned:
-        assert "36 tháng" in warnings[0]["message"]
+    if not refused:
+        assert give(books, "H003", supported_on)["warnings"] == []
+        return
+    before = books_digest(data_dir.database)
+    with pytest.raises(Refused, match=r"thoát nghèo từ 01/01/2020.*quá 36 tháng \(hết ngày 01/01/2023\).*"
+                                      "hai-duong-2019"):
+        give(books, "H003", supported_on)
+    assert books_digest(data_dir.database) == before
 
 
 # -- check finds books damaged behind the services' back ---------------------------------------------
@@ -489,7 +496,7 @@ DAMAGE = {
     "fund_lineage": lambda c: c.execute(
         "INSERT INTO membership (uuid, project_id, household_id, round, source, category_at_entry, support_amount, "
         "to_return, supported_on, created_at) VALUES ('m', 1, 6, 2, 'fund', 'poor', 1000000, 0, '2024-05-01', 'n')"),
-    "fund_negative": lambda c: c.execute(
+    "fund_overdrawn": lambda c: c.execute(
         "INSERT INTO fund_transfer (uuid, project_id, kind, amount, decided_on, decision, created_at, created_by) "
         "VALUES ('t', 1, 'public_works', 9000000, '2026-01-01', '1/QĐ', 'n', 'x')"),
 }

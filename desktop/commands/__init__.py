@@ -1,6 +1,6 @@
 """The command groups of ``vonxoay-cli``; each module adds its sub-commands to the parser."""
 
-from desktop.commands import books_admin, fund, households, imports, projects, reports, sync
+from desktop.commands import books_admin, fund, households, imports, period, projects, reports, sync
 
 REGISTRARS = [
     books_admin.register,
@@ -8,6 +8,7 @@ REGISTRARS = [
     imports.register,
     projects.register,
     fund.register,
+    period.register,
     reports.register,
     sync.register,
 ]

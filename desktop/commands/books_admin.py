@@ -81,7 +81,7 @@ def check(args) -> Outcome:
         problems = checks.check_books(books)
     data = {"ok": not problems, "problems": problems}
     text = "Sổ sách nhất quán: không có vấn đề." if not problems else "\n".join(
-        [f"Phát hiện {len(problems)} vấn đề:"] + [f"- {p['message']}" for p in problems])
+        [f"Phát hiện {len(problems)} vấn đề:"] + [f"- {p['message']}\n  Cách xử lý: {p['remedy']}" for p in problems])
     return Outcome(data, text)
 
 

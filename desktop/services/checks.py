@@ -1,13 +1,25 @@
-"""``check``: every invariant of the books, each broken one reported as a problem the clerk can read."""
+"""``check``: every invariant of the books, each broken one reported as a problem the clerk can read, with
+what to do about it. ``check`` only reads.
+
+The rules a support, a payment or a transfer is refused for (budget, cap, eligibility on the support date,
+one round-1 support, receipts in date order, the fund never below zero on any day) are judged here with the
+same predicates as the refusals (``desktop.queries.rules``): books the program would refuse to write are
+exactly the books ``check`` reports."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from db.connection import DAMAGE_ERRORS
 from desktop.books import Books
+from desktop.domain import FundingSource
 from desktop.money import format_vnd
+from desktop.queries import rules
+from desktop.queries.fund import first_negative_day
+from desktop.queries.rules import RECEIPTS_OUT_OF_ORDER
 
-# Each check is (code, SQL returning offending rows, message template over the row's columns).
-_CHECKS: list[tuple[str, str, str]] = [
+# Each check is (kind, SQL returning offending rows, message template over the row's columns, remedy).
+_CHECKS: list[tuple[str, str, str, str]] = [
     (
         "schedule_sum",
         """SELECT m.uuid, p.code AS project, h.code AS household, m.to_return, coalesce(sum(i.amount), 0) AS total
@@ -16,6 +28,7 @@ _CHECKS: list[tuple[str, str, str]] = [
            GROUP BY m.id HAVING total != m.to_return""",
         "Lịch trả của hộ {household} ở dự án {project} cộng lại {total:vnd} đ, "
         "khác số phải hoàn trả {to_return:vnd} đ.",
+        "Lịch trả bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất trước ngày lịch bị sửa.",
     ),
     (
         "receipt_allocations",
@@ -23,6 +36,7 @@ _CHECKS: list[tuple[str, str, str]] = [
            FROM receipt r LEFT JOIN allocation a ON a.receipt_id = r.id
            WHERE r.voided_at IS NULL GROUP BY r.id HAVING allocated != r.amount""",
         "Phiếu thu quyển {book} số {number}/{year}: {amount:vnd} đ nhưng phân bổ vào các kỳ {allocated:vnd} đ.",
+        "Phiếu bị sửa ngoài chương trình: khôi phục từ bản sao lưu; nếu phiếu ghi sai, hủy phiếu và lập phiếu mới.",
     ),
     (
         "installment_overpaid",
@@ -33,6 +47,7 @@ _CHECKS: list[tuple[str, str, str]] = [
            JOIN project p ON p.id = m.project_id
            GROUP BY i.id HAVING paid > i.amount""",
         "Kỳ {seq} của hộ {household} (dự án {project}) đã thu {paid:vnd} đ, vượt số phải trả {amount:vnd} đ.",
+        "Hủy phiếu thu ghi thừa rồi lập lại phiếu đúng số tiền; hoặc khôi phục từ bản sao lưu.",
     ),
     (
         "allocation_mismatch",
@@ -41,12 +56,14 @@ _CHECKS: list[tuple[str, str, str]] = [
            JOIN installment i ON i.id = a.installment_id JOIN membership m ON m.id = i.membership_id
            WHERE m.project_id != r.project_id OR m.household_id != r.household_id""",
         "Phiếu thu quyển {book} số {number}/{year} được phân bổ vào kỳ trả của hộ hoặc dự án khác.",
+        "Dữ liệu bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất.",
     ),
     (
         "receipt_gaps",
         """SELECT book, year, count(*) AS n, min(number) AS first, max(number) AS last
            FROM receipt GROUP BY book, year HAVING first != 1 OR last != n""",
         "Quyển {book} năm {year}: số phiếu không liên tục ({n} phiếu, từ số {first} đến {last}).",
+        "Tìm cuống phiếu còn thiếu trong quyển giấy; số phiếu bị xóa ngoài chương trình thì khôi phục từ bản sao lưu.",
     ),
     (
         "membership_after_support",
@@ -55,18 +72,7 @@ _CHECKS: list[tuple[str, str, str]] = [
            WHERE NOT EXISTS (SELECT 1 FROM membership m WHERE m.project_id = r.project_id
                              AND m.household_id = r.household_id AND m.supported_on <= r.issued_on)""",
         "Phiếu thu quyển {book} số {number}/{year} của hộ {household} lập trước khi hộ nhận hỗ trợ.",
-    ),
-    (
-        "fund_negative",
-        """SELECT p.code AS project,
-                  (SELECT coalesce(sum(a.amount), 0) FROM allocation a JOIN receipt r ON r.id = a.receipt_id
-                   WHERE r.project_id = p.id AND r.voided_at IS NULL)
-                  - (SELECT coalesce(sum(support_amount), 0) FROM membership
-                     WHERE project_id = p.id AND source = 'fund')
-                  - (SELECT coalesce(sum(amount), 0) FROM fund_transfer WHERE project_id = p.id) AS balance
-           FROM project p
-           WHERE balance < 0""",
-        "Quỹ luân chuyển của dự án {project} âm ({balance:vnd} đ): đã cho vay lại hoặc chuyển nhiều hơn số thu hồi.",
+        "Hủy phiếu thu lập nhầm ngày (hoặc nhầm hộ) rồi lập lại phiếu đúng.",
     ),
     (
         "fund_lineage",
@@ -77,6 +83,22 @@ _CHECKS: list[tuple[str, str, str]] = [
            HAVING (m.source = 'fund' AND drawn != m.support_amount) OR (m.source != 'fund' AND drawn != 0)""",
         "Khoản hỗ trợ hộ {household} (dự án {project}): nguồn vốn thu hồi ghi nhận {drawn:vnd} đ, "
         "khác số cho vay {support_amount:vnd} đ.",
+        "Dữ liệu cho vay lại bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất.",
+    ),
+    (
+        "receipt_out_of_order",
+        RECEIPTS_OUT_OF_ORDER,
+        "Quyển {book} năm {year}: phiếu số {number} ngày {issued_on:date} lập trước phiếu số {earlier_number} "
+        "ngày {earlier_on:date} (số nhỏ hơn nhưng ngày sau); phiếu thu phải ghi theo thứ tự ngày.",
+        "Đối chiếu với cuống phiếu giấy; phiếu ghi nhầm ngày thì hủy và lập lại phiếu đúng ngày ở một quyển khác.",
+    ),
+    (
+        "void_before_receipt",
+        """SELECT book, year, number, issued_on, voided_on FROM receipt
+           WHERE voided_on IS NOT NULL AND voided_on < issued_on""",
+        "Phiếu thu quyển {book} số {number}/{year} lập ngày {issued_on:date} nhưng ghi hủy từ ngày "
+        "{voided_on:date}, trước cả ngày lập phiếu.",
+        "Dữ liệu bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất.",
     ),
 ]
 
@@ -84,14 +106,99 @@ _CHECKS: list[tuple[str, str, str]] = [
 def _format(template: str, row: dict) -> str:
     text = template
     for key, value in row.items():
+        if "{" + key + ":date}" in text:
+            text = text.replace("{" + key + ":date}", f"{date.fromisoformat(value):%d/%m/%Y}" if value else "")
         text = text.replace("{" + key + ":vnd}", format_vnd(value) if isinstance(value, int) else str(value))
         text = text.replace("{" + key + "}", str(value))
     return text
 
 
+def problem(kind: str, message: str, remedy: str, **extra) -> dict:
+    """One finding: ``kind`` names the rule (``code`` is the same name, kept for older readers)."""
+    return {"kind": kind, "code": kind, "message": message, "remedy": remedy, **extra}
+
+
+_RESTORE = "Hãy khôi phục từ bản sao lưu gần nhất."
+
+
 def _damaged(exc: Exception) -> dict:
-    return {"code": "integrity", "message": f"Tệp dữ liệu hỏng, không đọc được hết ({exc}). "
-                                            "Hãy khôi phục từ bản sao lưu gần nhất."}
+    return problem("integrity", f"Tệp dữ liệu hỏng, không đọc được hết ({exc}). {_RESTORE}", _RESTORE)
+
+
+def _fund_overdrawn(conn) -> list[dict]:
+    found = []
+    for project in conn.execute("SELECT id, code FROM project ORDER BY code").fetchall():
+        negative = first_negative_day(conn, project["id"])
+        if negative is not None:
+            day, balance = negative
+            found.append(problem(
+                "fund_overdrawn",
+                f"Quỹ luân chuyển của dự án {project['code']} âm {format_vnd(-balance)} đ vào ngày {day:%d/%m/%Y}: "
+                "đã cho vay lại hoặc chuyển đi nhiều hơn số đã thu hồi đến ngày đó.",
+                "Xem lại các khoản cho vay lại, chuyển công trình công ích và phiếu thu bị hủy quanh ngày đó; "
+                "khoản ghi nhầm ngày thì hủy và ghi lại đúng ngày.", project=project["code"], on=day.isoformat(),
+                balance=balance))
+    return found
+
+
+def _budgets(conn) -> list[dict]:
+    found = []
+    for project in conn.execute("SELECT * FROM project ORDER BY code").fetchall():
+        for source in (FundingSource.CENTRAL, FundingSource.OTHER):
+            line = rules.budget_line(project, source)
+            paid = rules.paid_from(conn, project["id"], source)
+            if line is not None and rules.over(paid, line.limit):
+                found.append(problem(
+                    "budget_exceeded",
+                    f"Dự án {project['code']} được duyệt {format_vnd(line.limit)} đ {line.label} nhưng đã hỗ trợ "
+                    f"{format_vnd(paid)} đ, vượt {format_vnd(paid - line.limit)} đ.",
+                    "Bổ sung quyết định điều chỉnh dự toán của dự án, hoặc hủy khoản hỗ trợ ghi nhầm.",
+                    project=project["code"]))
+        policy = rules.policy_of(project)
+        paid = rules.paid_from(conn, project["id"], FundingSource.CENTRAL)
+        if rules.over(paid, policy.cap_per_project):
+            found.append(problem(
+                "cap_exceeded",
+                f"Dự án {project['code']} đã hỗ trợ {format_vnd(paid)} đ từ ngân sách, vượt mức trần "
+                f"{format_vnd(policy.cap_per_project)} đ một dự án (quy định {policy.code}).",
+                "Hủy khoản hỗ trợ ghi nhầm, hoặc tách phần vượt sang một dự án khác có quyết định riêng.",
+                project=project["code"]))
+    return found
+
+
+def _supports(conn) -> list[dict]:
+    found = []
+    seen: set[tuple[int, int]] = set()
+    for m in conn.execute(
+            f"""SELECT m.id, m.project_id, m.household_id, m.round, m.source, m.supported_on, m.support_amount,
+                       p.code AS project, p.policy_json, h.code AS household
+                FROM membership m JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
+                WHERE {rules.LIVE_SUPPORT} ORDER BY p.code, h.code, m.supported_on, m.id""").fetchall():
+        on, policy = date.fromisoformat(m["supported_on"]), rules.policy_of(m)
+        where = f"Khoản hỗ trợ ngày {on:%d/%m/%Y} ({format_vnd(m['support_amount'])} đ, dự án {m['project']})"
+        if conn.execute("SELECT 1 FROM household_category WHERE household_id = ?", (m["household_id"],)).fetchone():
+            held = rules.category_in_force(conn, m["household_id"], on)
+            if rules.non_poor_with_state_money(held, m["source"]):
+                found.append(problem(
+                    "ineligible_support", f"{where}: {rules.non_poor_message(m['household'])}.",
+                    "Hủy khoản hỗ trợ và ghi lại với nguồn “other” (hộ tự đầu tư), hoặc sửa phân loại hộ nếu "
+                    "ghi nhầm.", project=m["project"], household=m["household"]))
+            elif rules.escaped_too_long(held, on, policy):
+                found.append(problem(
+                    "ineligible_support", f"{where}: {rules.escaped_message(m['household'], held, on, policy)}.",
+                    "Hủy khoản hỗ trợ nếu hộ không đúng đối tượng; nếu rà soát đã xếp lại hộ trước ngày hỗ trợ, "
+                    "ghi phân loại đó.", project=m["project"], household=m["household"]))
+        key = (m["project_id"], m["household_id"])
+        if m["round"] == 1 and key in seen:
+            found.append(problem(
+                "duplicate_support",
+                f"Hộ {m['household']} nhận hỗ trợ vòng 1 của dự án {m['project']} hơn một lần (lần sau ngày "
+                f"{on:%d/%m/%Y}, {format_vnd(m['support_amount'])} đ).",
+                "Hủy khoản ghi trùng (nếu chưa có phiếu thu); vòng sau phải ghi là cho vay lại từ quỹ.",
+                project=m["project"], household=m["household"]))
+        if m["round"] == 1:
+            seen.add(key)
+    return found
 
 
 def check_books(books: Books) -> list[dict]:
@@ -105,18 +212,25 @@ def check_books(books: Books) -> list[dict]:
         integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
         if integrity != ["ok"]:
             # One finding the clerk can act on; SQLite's own lines stay in "details" for support staff.
-            problems.append({"code": "integrity", "details": integrity[:50],
-                             "message": f"Tệp dữ liệu bị hỏng ({len(integrity)} lỗi SQLite tìm thấy, đầu tiên: "
-                                        f"{integrity[0].splitlines()[0]}). Hãy khôi phục từ bản sao lưu gần nhất."})
+            problems.append(problem(
+                "integrity", f"Tệp dữ liệu bị hỏng ({len(integrity)} lỗi SQLite tìm thấy, đầu tiên: "
+                             f"{integrity[0].splitlines()[0]}). {_RESTORE}", _RESTORE,
+                details=integrity[:50]))
         for row in conn.execute("PRAGMA foreign_key_check"):
-            problems.append({"code": "foreign_key", "message": f"Bảng {row[0]} dòng {row[1]} trỏ tới {row[2]} "
-                                                             "không tồn tại."})
+            problems.append(problem("foreign_key", f"Bảng {row[0]} dòng {row[1]} trỏ tới {row[2]} không tồn tại.",
+                                    _RESTORE))
     except DAMAGE_ERRORS as exc:
         problems.append(_damaged(exc))
-    for code, sql, template in _CHECKS:
+    for kind, sql, template, remedy in _CHECKS:
         try:
             for row in conn.execute(sql):
-                problems.append({"code": code, "message": _format(template, dict(row))})
+                problems.append(problem(kind, _format(template, dict(row)), remedy))
+        except DAMAGE_ERRORS as exc:
+            problems.append(_damaged(exc))
+    # The rules the write-time controls enforce, judged on the books as they are (same predicates).
+    for rule_check in (_fund_overdrawn, _budgets, _supports):
+        try:
+            problems.extend(rule_check(conn))
         except DAMAGE_ERRORS as exc:
             problems.append(_damaged(exc))
     return problems

@@ -21,6 +21,7 @@ from desktop.domain import Category, Mode
 from desktop.fund import OpenInstallment, allocate, plan_schedule
 from desktop.paths import DataDir
 from desktop.policy import load_policy
+from desktop.queries import rules
 from desktop.services import demo_names as names
 from desktop.services.households import search_key
 from desktop.services.settings import CommuneSetup, init_books
@@ -145,6 +146,19 @@ class _Demo:
                 current = category
         return current
 
+    def eligible_on(self, hid: int, on: date) -> bool:
+        """Poor, near-poor, or escaped within the policy's months on ``on`` (the rule the services apply)."""
+        since, current = self.category_of[hid][0]
+        for effective_on, category in self.category_of[hid]:
+            if effective_on <= on:
+                since, current = effective_on, category
+        return rules.eligible_on(rules.CategoryOn(current, since, False), on, self.policy)
+
+    def eligible_through_year(self, hid: int, on: date) -> bool:
+        """Eligible from ``on`` to the year's end: a round-1 support may follow its approval by weeks, and a
+        newly escaped household's months can run out in between."""
+        return self.eligible_on(hid, on) and self.eligible_on(hid, min(date(on.year, 12, 31), self.as_of))
+
     # -- projects and money ----------------------------------------------------------------
     def make_projects(self) -> None:
         rng = self.rng
@@ -191,10 +205,13 @@ class _Demo:
             helped = supported.setdefault(programme, [])
             if helped and rng.random() < 0.3:
                 twice = rng.choice(helped)
-                if twice not in chosen and self.category_on(twice, start).is_target:
+                if twice not in chosen and self.eligible_through_year(twice, start):
                     chosen.append(twice)
                     budget += self.policy.support_for(self.category_on(twice, start))
             helped.extend(chosen)
+            # The approved budget is a round figure above what the chosen households take, as decisions are:
+            # the commune can still add a household or two without a new decision.
+            budget = -(-budget // 10_000_000) * 10_000_000 + 20_000_000
             central = budget * 9 // 10
             project_uuid = str(uuid.uuid4())
             self.rows["project"].append({
@@ -228,7 +245,7 @@ class _Demo:
         ``later``, to return to the pool for later projects."""
         while pool:
             hid = pool.pop()
-            if self.category_on(hid, on).is_target:
+            if self.eligible_through_year(hid, on):
                 return hid
             later.append(hid)
         return None
@@ -296,7 +313,7 @@ class _Demo:
                 while self.waiting[pid]:
                     hid = self.waiting[pid][-1]
                     amount = self.policy.support_for(self.category_on(hid, when))
-                    if amount == 0:
+                    if amount == 0 or not self.eligible_on(hid, when):
                         self.waiting[pid].pop()
                         continue
                     if balance.get(pid, 0) < amount:

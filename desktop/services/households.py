@@ -14,7 +14,9 @@ from desktop.changes import Changes, Outcome
 from desktop.domain import Category
 from desktop.errors import Refused
 from desktop.idnumbers import normalise_id_number
+from desktop.queries import rules
 from desktop.services.hamlets import require_hamlet
+from desktop.services.period_lock import require_open_on
 from desktop.text import fold, nfc
 
 CODE_MAX = 20
@@ -202,18 +204,44 @@ def edit_household(books: Books, code: str, changes: HouseholdChanges) -> Househ
 def set_category(books: Books, code: str, category: Category, effective_on: date, note: str = "") -> CategorySet:
     """Record the outcome of a poverty review; earlier categories stay in the history."""
     household = require_household(books.conn, code)
-    if effective_on > clock.today():
-        raise Refused(f"Ngày hiệu lực {effective_on:%d/%m/%Y} ở tương lai.")
+    require_open_on(books.conn, effective_on, "Ngày áp dụng phân loại")
     if books.conn.execute("SELECT 1 FROM household_category WHERE household_id = ? AND effective_on = ?",
                           (household["id"], effective_on.isoformat())).fetchone():
         raise Refused(f"Hộ {household['code']} đã có một lần xếp loại ngày {effective_on:%d/%m/%Y}.")
     row = {"category": Category(category).value, "effective_on": effective_on.isoformat(), "note": nfc(note)}
     now = audit.now_iso()
     with books.transaction() as conn:
+        before = _ineligible_supports(conn, household["id"])
         conn.execute(_INSERT_CATEGORY, (str(uuid.uuid4()), household["id"], row["category"],
                                         row["effective_on"], row["note"], now))
+        _refuse_supports_made_ineligible(conn, household, before)
         audit.record(conn, books.actor, "household", household["uuid"], "category", None, row, at=now)
     return CategorySet(household["code"], Category(row["category"]), effective_on, row["note"])
+
+
+def _ineligible_supports(conn: sqlite3.Connection, household_id: int) -> dict[int, str]:
+    """The household's live supports that break an eligibility rule with its category history as it is."""
+    found = {}
+    for m in conn.execute(
+            """SELECT m.id, m.supported_on, m.source, p.code, p.policy_json FROM membership m
+               JOIN project p ON p.id = m.project_id WHERE m.household_id = ? AND m.voided_on IS NULL""",
+            (household_id,)).fetchall():
+        on, policy = date.fromisoformat(m["supported_on"]), rules.policy_of(m)
+        held = rules.category_in_force(conn, household_id, on)
+        if rules.non_poor_with_state_money(held, m["source"]) or rules.escaped_too_long(held, on, policy):
+            found[m["id"]] = f"khoản hỗ trợ ngày {on:%d/%m/%Y} của dự án {m['code']}"
+    return found
+
+
+def _refuse_supports_made_ineligible(conn: sqlite3.Connection, household: sqlite3.Row,
+                                     before: dict[int, str]) -> None:
+    """A back-dated review may not turn a support already given into one the rules refuse."""
+    after = _ineligible_supports(conn, household["id"])
+    broken = [text for key, text in after.items() if key not in before]
+    if broken:
+        raise Refused(f"Phân loại mới của hộ {household['code']} sẽ làm {', '.join(broken)} thành không đúng đối "
+                      "tượng (hộ không nghèo nhận tiền nhà nước, hoặc hộ thoát nghèo quá thời hạn) vào ngày hỗ "
+                      "trợ. Hãy ghi ngày áp dụng phân loại sau các khoản hỗ trợ đó, hoặc hủy khoản ghi nhầm trước.")
 
 
 def category_on(conn: sqlite3.Connection, household_id: int, on: date) -> tuple[Category, date] | None:

@@ -17,6 +17,7 @@ from desktop.errors import Refused
 from desktop.fund import allocate
 from desktop.money import amount_in_words, format_vnd
 from desktop.queries.fund import fund_low_point, open_installments
+from desktop.queries.rules import latest_receipt, out_of_order
 from desktop.services.households import require_household
 from desktop.services.period_lock import require_open_on
 from desktop.services.projects import require_project
@@ -88,6 +89,19 @@ def next_receipt_number(conn: sqlite3.Connection, book: str, year: int) -> int:
                         (book, year)).fetchone()[0]
 
 
+def _require_in_date_order(conn: sqlite3.Connection, book: str, paid_on: date) -> None:
+    """A receipt book is written in date order: its next number may not carry a date before the latest
+    receipt already in it (voided ones included, they keep their numbers), or the paper book and the
+    books on screen would tell two different stories."""
+    latest = latest_receipt(conn, book, paid_on.year)
+    if latest is not None and out_of_order(latest["issued_on"], paid_on.isoformat()):
+        raise Refused(
+            f"Quyển {book} năm {paid_on.year} đã có phiếu số {latest['number']} ngày "
+            f"{date.fromisoformat(latest['issued_on']):%d/%m/%Y}; phiếu thu ghi sổ theo thứ tự ngày nên không "
+            f"ghi được phiếu ngày {paid_on:%d/%m/%Y} vào quyển này. Tiền thu trước đây mà quên ghi: hãy ghi vào "
+            "một quyển khác (--book) chưa có phiếu nào sau ngày đó.")
+
+
 def _reason(project_code: str, seqs: list[int]) -> str:
     seq_text = ", ".join(str(s) for s in sorted(set(seqs)))
     return f"Hoàn trả vốn luân chuyển dự án {project_code} — kỳ {seq_text}"
@@ -134,8 +148,7 @@ def record_payment(books: Books, data: PaymentInput, *, today: date | None = Non
     household = require_household(conn, data.household)
     if not isinstance(data.amount, int) or data.amount <= 0:
         raise Refused("Số tiền nộp phải là số đồng lớn hơn 0.")
-    if data.paid_on > (today or clock.today()):
-        raise Refused(f"Ngày thu {data.paid_on:%d/%m/%Y} ở tương lai.")
+    require_open_on(conn, data.paid_on, "Ngày thu", today=today or clock.today())
     first_support = conn.execute("SELECT min(supported_on) FROM membership WHERE project_id = ? AND household_id = ?",
                                  (project["id"], household["id"])).fetchone()[0]
     if first_support is None:
@@ -148,6 +161,7 @@ def record_payment(books: Books, data: PaymentInput, *, today: date | None = Non
     in_kind = nfc(data.in_kind)
     now = audit.now_iso()
     with books.transaction() as tx:
+        _require_in_date_order(tx, book, data.paid_on)
         installments = open_installments(tx, project["id"], household["id"])
         allocations = allocate(data.amount, installments)
         number = next_receipt_number(tx, book, data.paid_on.year)

@@ -18,7 +18,9 @@ from desktop.errors import Refused
 from desktop.fund import aging_bucket, days_overdue
 from desktop.money import format_vnd
 from desktop.queries.fund import MEMBERSHIP_COUNTS, PAID, as_of_params, fund_figures
+from desktop.queries.rules import fund_room
 from desktop.services.households import require_household
+from desktop.services.period_lock import require_open_on
 from desktop.services.projects import project_policy, require_project
 from desktop.text import nfc
 
@@ -141,8 +143,7 @@ def transfer_to_public_works(books: Books, project: str, decided_on: date, decis
     decision = nfc(decision)
     if not decision:
         raise Refused("Phải ghi số quyết định của xã cho việc chuyển sang công trình công ích.")
-    if decided_on > (today or clock.today()):
-        raise Refused(f"Ngày quyết định {decided_on:%d/%m/%Y} ở tương lai.")
+    require_open_on(conn, decided_on, "Ngày quyết định", today=today or clock.today())
     first = conn.execute("SELECT min(supported_on) FROM membership WHERE project_id = ?",
                          (project_row["id"],)).fetchone()[0]
     if first is None:
@@ -156,6 +157,14 @@ def transfer_to_public_works(books: Books, project: str, decided_on: date, decis
         balance = fund_figures(tx, project_row["id"])["balance"]
         if balance <= 0:
             raise Refused(f"Quỹ của dự án {project_row['code']} không còn số dư để chuyển.")
+        # The whole balance leaves on the decision date: it must be there that day and stay there on every
+        # later day already recorded (money that came back after the decision cannot go with it).
+        room = fund_room(tx, project_row["id"], decided_on)
+        if not room.allows(balance):
+            raise Refused(f"Quỹ luân chuyển của dự án {project_row['code']} ngày {decided_on:%d/%m/%Y} chỉ còn "
+                          f"{format_vnd(room.balance)} đ (thấp nhất {format_vnd(room.low)} đ vào ngày "
+                          f"{room.low_day:%d/%m/%Y}): không chuyển được {format_vnd(balance)} đ sang công trình "
+                          "công ích với ngày quyết định này. Hãy ghi ngày quyết định sau ngày thu cuối cùng.")
         row = {"uuid": str(uuid.uuid4()), "project_id": project_row["id"], "kind": "public_works",
                "amount": balance, "decided_on": decided_on.isoformat(), "decision": decision, "note": nfc(note),
                "created_at": now, "created_by": books.actor}

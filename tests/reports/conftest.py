@@ -37,7 +37,7 @@ def build_commune(books) -> None:
     add_project(books, ProjectInput("DA01", "Nuôi bò cái sinh sản", programme="GNBV", component="Dự án 2",
                                     budget_central=20_000_000, budget_local=2_000_000)).to_json()
     add_project(books, ProjectInput("DA02", "Trồng cây dược liệu", programme="DTTS", component="Dự án 3",
-                                    budget_central=10_000_000)).to_json()
+                                    budget_central=12_000_000)).to_json()
     add_project(books, ProjectInput("DA03", "Nuôi gà thả vườn", programme="GNBV", component="Dự án 2"))
 
     def give(project, household, on, **kw):

@@ -111,6 +111,9 @@ class SupportDialog(QDialog):
         try:
             if not self._confirmed:
                 preview = support_preview(self.books, data)
+                if preview["refused"]:
+                    # A control says no: the clerk reads why instead of pressing Save into a refusal.
+                    raise Refused(preview["refused"])
                 if preview["warnings"]:
                     # The rules let the commune proceed, but only after the clerk has read what to check.
                     self.warnings.setText("Lưu ý trước khi ghi:\n" + "\n".join(

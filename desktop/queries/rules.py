@@ -1,0 +1,189 @@
+"""The rules a support, a payment or a transfer must keep, each written once.
+
+The write-time controls (``record_support``, ``record_payment``, ``transfer_to_public_works``,
+``set_category``) refuse what breaks them; ``check`` lists what already breaks them in the books. Both read
+the predicates and figures below, so the program can never refuse one thing and call the books consistent
+with the same thing in them (or the other way round).
+
+Every rule is judged on the date the act takes effect: the category in force on the support date, the fund's
+balance on that date and on every later day already recorded, the receipts already in a book.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import date
+
+from desktop.dates import add_months, months_between
+from desktop.domain import Category, FundingSource
+from desktop.policy import FundPolicy
+from desktop.queries.fund import fund_balances_by_day, fund_low_point
+
+# A support counts for the budget, the cap and the duplicates until it is voided (voiding is how a
+# support recorded by mistake leaves the books; its row stays).
+LIVE_SUPPORT = "m.voided_on IS NULL"
+
+BUDGET_SOURCES = (FundingSource.CENTRAL, FundingSource.LOCAL)
+
+
+def policy_of(project: sqlite3.Row) -> FundPolicy:
+    """The frozen copy of the policy the project was approved under."""
+    return FundPolicy.from_json(project["policy_json"])
+
+
+# -- the household's category on the support date -----------------------------------------------------
+
+@dataclass(frozen=True)
+class CategoryOn:
+    category: Category
+    since: date  # the date the category took effect
+    assumed: bool  # the register starts after the date asked: its first entry is used
+
+
+def category_in_force(conn: sqlite3.Connection, household_id: int, on: date) -> CategoryOn:
+    """Category in force on ``on``; if the register starts later, its first entry (flagged as assumed)."""
+    rows = conn.execute("SELECT category, effective_on FROM household_category WHERE household_id = ? "
+                        "ORDER BY effective_on", (household_id,)).fetchall()
+    before = [r for r in rows if r[1] <= on.isoformat()]
+    chosen, assumed = (before[-1], False) if before else (rows[0], True)
+    return CategoryOn(Category(chosen[0]), date.fromisoformat(chosen[1]), assumed)
+
+
+def escape_limit(since: date, policy: FundPolicy) -> date:
+    """The last day a household that escaped poverty on ``since`` still counts as newly escaped.
+
+    "Past 36 months" is a date, not a count of whole months: 36 months and one day is already past.
+    """
+    return add_months(since, policy.escaped_max_months)
+
+
+def escaped_too_long(held: CategoryOn, on: date, policy: FundPolicy) -> bool:
+    return held.category is Category.ESCAPED and on > escape_limit(held.since, policy)
+
+
+def state_money(source: FundingSource) -> bool:
+    """The budget and the fund it seeded are the state's; ``other`` is mobilised or the household's own."""
+    return FundingSource(source) is not FundingSource.OTHER
+
+
+def non_poor_with_state_money(held: CategoryOn, source: FundingSource) -> bool:
+    # Seed 003: non-poor households may join a project but fund themselves.
+    return held.category is Category.NON_POOR and state_money(source)
+
+
+def eligible_on(held: CategoryOn, on: date, policy: FundPolicy) -> bool:
+    """A target household on ``on`` (poor, near-poor, or escaped within the policy's months)."""
+    return held.category.is_target and not escaped_too_long(held, on, policy)
+
+
+def escaped_message(household: str, held: CategoryOn, on: date, policy: FundPolicy) -> str:
+    months = months_between(held.since, on)
+    return (f"Hộ {household} thoát nghèo từ {held.since:%d/%m/%Y}; đến ngày hỗ trợ {on:%d/%m/%Y} đã hơn {months} "
+            f"tháng, quá {policy.escaped_max_months} tháng (hết ngày {escape_limit(held.since, policy):%d/%m/%Y}) "
+            f"nên không còn là hộ mới thoát nghèo theo quy định {policy.code}")
+
+
+def non_poor_message(household: str) -> str:
+    return (f"Hộ {household} là hộ không nghèo: được tham gia nhưng tự đầu tư, không nhận tiền ngân sách hay "
+            "vốn luân chuyển (ghi phần tự đầu tư với nguồn “other”)")
+
+
+# -- budget and cap --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BudgetLine:
+    """One limit on the money a project may give: its approved budget for some sources, or the cap."""
+
+    label: str
+    limit: int
+
+
+def budget_line(project: sqlite3.Row, source: FundingSource) -> BudgetLine | None:
+    """The approved budget a support from ``source`` is drawn on, or None when none is recorded.
+
+    Central and local money share the state budget; ``other`` has its own line only when the project
+    recorded one (> 0): without it, ``other`` is a household's own money and nothing limits it.
+    """
+    source = FundingSource(source)
+    if source in BUDGET_SOURCES:
+        limit = project["budget_central"] + project["budget_local"]
+        return BudgetLine("ngân sách (trung ương và địa phương)", limit) if limit > 0 else None
+    if source is FundingSource.OTHER and project["budget_other"] > 0:
+        return BudgetLine("nguồn huy động khác", project["budget_other"])
+    return None
+
+
+def sources_of(source: FundingSource) -> tuple[str, ...]:
+    source = FundingSource(source)
+    return tuple(s.value for s in BUDGET_SOURCES) if source in BUDGET_SOURCES else (source.value,)
+
+
+def paid_from(conn: sqlite3.Connection, project_id: int, source: FundingSource) -> int:
+    """What live supports of the project already took from the budget line of ``source``."""
+    names = sources_of(source)
+    return conn.execute(
+        f"SELECT coalesce(sum(m.support_amount), 0) FROM membership m WHERE m.project_id = ? AND {LIVE_SUPPORT} "
+        f"AND m.source IN ({', '.join('?' * len(names))})", (project_id, *names)).fetchone()[0]
+
+
+def over(paid: int, limit: int) -> bool:
+    return paid > limit
+
+
+# -- one round-1 support per household and project ----------------------------------------------------
+
+def round_one_supports(conn: sqlite3.Connection, project_id: int, household_id: int) -> list[sqlite3.Row]:
+    return conn.execute(
+        f"SELECT m.id, m.supported_on, m.support_amount FROM membership m WHERE m.project_id = ? "
+        f"AND m.household_id = ? AND m.round = 1 AND {LIVE_SUPPORT} ORDER BY m.supported_on, m.id",
+        (project_id, household_id)).fetchall()
+
+
+# -- the fund on a date -----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FundRoom:
+    """How much may leave the fund on ``on``: the balance that day and the lowest balance from then on."""
+
+    on: date
+    balance: int
+    low: int
+    low_day: date
+
+    def allows(self, amount: int) -> bool:
+        return amount <= self.low
+
+
+def fund_room(conn: sqlite3.Connection, project_id: int, on: date) -> FundRoom:
+    balance = 0
+    for day, running in fund_balances_by_day(conn, project_id):
+        if day > on:
+            break
+        balance = running
+    low, low_day = fund_low_point(conn, project_id, on)
+    return FundRoom(on, balance, low, low_day)
+
+
+# -- receipts in date order within a book -------------------------------------------------------------
+
+def latest_receipt(conn: sqlite3.Connection, book: str, year: int) -> sqlite3.Row | None:
+    """The latest-dated receipt of a book and year, voided ones included: they keep their numbers."""
+    return conn.execute("SELECT number, issued_on FROM receipt WHERE book = ? AND year = ? "
+                        "ORDER BY issued_on DESC, number DESC LIMIT 1", (book, year)).fetchone()
+
+
+def out_of_order(earlier_number_on: str, later_number_on: str) -> bool:
+    """Receipts of a book are written in date order: a higher number may not carry an earlier date."""
+    return later_number_on < earlier_number_on
+
+
+# Receipts dated before a lower-numbered receipt of the same book and year (what ``out_of_order`` says of
+# two receipts, for every pair at once), each with the latest-dated such lower number.
+RECEIPTS_OUT_OF_ORDER = """
+    SELECT a.book, a.year, a.number AS number, a.issued_on AS issued_on,
+           b.number AS earlier_number, max(b.issued_on) AS earlier_on
+    FROM receipt a JOIN receipt b ON b.book = a.book AND b.year = a.year AND b.number < a.number
+    WHERE a.issued_on < b.issued_on
+    GROUP BY a.id ORDER BY a.book, a.year, a.number
+"""

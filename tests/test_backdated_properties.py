@@ -89,7 +89,12 @@ class BackdatedMachine(RuleBasedStateMachine):
         self.policy = projects.project_policy(projects.require_project(self.books.conn, "DA01"))
         self.movements: list[tuple[date, int]] = []          # the fund's movements the books accepted
         self.first_support: dict[str, date] = {}             # household → its first support's day
-        self.owed: dict[str, int] = defaultdict(int)          # household → still owed (all time)
+        self.round_one: set[str] = set()                      # households with a support from the budget
+        # household → its installments [support day, due day, amount, index]
+        self.installments: dict[str, list[list]] = defaultdict(list)
+        # every allocation: [installment index, amount, issued day, void day or None], and each receipt's
+        self.allocations: list[list] = []
+        self.allocated: dict[tuple[str, int, int], list[list]] = {}
         self.latest_in_book: dict[tuple[str, int], date] = {}  # (book, year) → latest receipt's day
         self.live: list[tuple[str, int, int, str, int, date]] = []  # book, year, number, household, amount, day
 
@@ -131,37 +136,48 @@ class BackdatedMachine(RuleBasedStateMachine):
 
     @rule(household=st.sampled_from(HOUSEHOLDS), day=days)
     def budget_support(self, household, day):
-        refused_for = "second round-1 support" if household in self.first_support else None
+        refused_for = "second round-1 support" if household in self.round_one else None
         result = self._attempt(lambda: support.record_support(
             self.books, support.SupportInput("DA01", household, day)).to_json(), refused_for, "support")
         if result is not None:
-            self.first_support[household] = day
-            self.owed[household] += result["to_return"]
+            self.round_one.add(household)
+            self.first_support[household] = min(day, self.first_support.get(household, day))
+            self._add_installments(household, day, result["schedule"])
 
-    @rule(household=st.sampled_from(HOUSEHOLDS), day=days, thousands=st.integers(1_000, 9_000))
-    def relend(self, household, day, thousands):
+    @rule(data=st.data(), household=st.sampled_from(HOUSEHOLDS), thousands=st.integers(100, 5_000))
+    def relend(self, data, household, thousands):
         amount = thousands * 1_000
+        # Often just after money came in, where the fund's low point is closest to the amount.
+        came_in = sorted(on for on, delta in self.movements if delta > 0)
+        day = data.draw(days if not came_in else st.one_of(days, st.tuples(
+            st.sampled_from(came_in), st.integers(-3, 60)).map(lambda t: min(END, t[0] + timedelta(days=t[1])))))
         refused_for = "fund short on a day" if self.low_point_from(day) < amount else None
         result = self._attempt(lambda: support.record_support(
             self.books, support.SupportInput("DA01", household, day, amount=amount, from_fund=True)).to_json(),
             refused_for, "re-lend")
         if result is not None:
             self.movements.append((day, -amount))
-            self.first_support.setdefault(household, day)
-            self.first_support[household] = min(self.first_support[household], day)
-            self.owed[household] += amount_to_return(amount, self.policy)
+            self.first_support[household] = min(day, self.first_support.get(household, day))
+            assert result["to_return"] == amount_to_return(amount, self.policy)
+            self._add_installments(household, day, result["schedule"])
 
-    @rule(data=st.data(), day=days, book=st.sampled_from(["01", "02", "03"]))
-    def pay(self, data, day, book):
+    @rule(data=st.data(), book=st.sampled_from(["01", "02", "03"]))
+    def pay(self, data, book):
         members = sorted(self.first_support)
         if not members:
             return
         household = data.draw(st.sampled_from(members))
-        owed = self.owed[household]
+        # Mostly on or after the household's first support (a payment before it is refused), anywhere in time.
+        first = self.first_support[household]
+        day = data.draw(st.one_of(days, st.integers(0, max(0, (END - first).days)).map(
+            lambda n: first + timedelta(days=n))))
+        payable = sorted((i for i in self.installments[household] if i[0] <= day), key=lambda i: i[1])
+        room = {i[3]: i[2] - self.highest_paid_from(i[3], day) for i in payable}
+        owed = sum(room.values())
         amount = data.draw(st.one_of(st.integers(1, max(1, owed)), st.just(owed), st.just(owed + 1)))
         latest = self.latest_in_book.get((book, day.year))
         refused_for = ("before the support" if day < self.first_support[household]
-                       else "more than owed" if amount > owed or amount <= 0
+                       else "more than owed on its day" if amount > owed or amount <= 0
                        else "before the book's latest receipt" if latest and day < latest else None)
         result = self._attempt(lambda: payments.record_payment(
             self.books, payments.PaymentInput("DA01", household, amount, day, book=book)).to_json(),
@@ -170,8 +186,16 @@ class BackdatedMachine(RuleBasedStateMachine):
             receipt = result["receipt"]
             self.live.append((book, receipt["year"], receipt["number"], household, amount, day))
             self.latest_in_book[(book, day.year)] = day
-            self.owed[household] -= amount
             self.movements.append((day, amount))
+            paid, left = [], amount
+            for installment in payable:  # oldest due first, each filled before the next
+                take = min(left, room[installment[3]])
+                if take:
+                    paid.append([installment[3], take, day, None])
+                    left -= take
+            assert [a["amount"] for a in result["allocations"]] == [take for _, take, _, _ in paid]
+            self.allocations += paid
+            self.allocated[(book, receipt["year"], receipt["number"])] = paid
 
     @rule(data=st.data(), later=st.integers(0, 500))
     def void(self, data, later):
@@ -185,8 +209,22 @@ class BackdatedMachine(RuleBasedStateMachine):
                                                              on=on), refused_for, "void")
         if result is not None:
             del self.live[index]
-            self.owed[household] += amount
+            for allocation in self.allocated.pop((book, year, number)):
+                allocation[3] = on
             self.movements.append((on, -amount))
+
+    def _add_installments(self, household: str, day: date, schedule: list[dict]) -> None:
+        for planned in schedule:
+            index = sum(len(v) for v in self.installments.values())
+            self.installments[household].append([day, planned["due_on"], planned["amount"], index])
+
+    def paid_on(self, index: int, day: date) -> int:
+        return sum(take for i, take, issued, voided in self.allocations
+                   if i == index and issued <= day and (voided is None or voided > day))
+
+    def highest_paid_from(self, index: int, day: date) -> int:
+        """What an installment has paid on it at its highest on any day from ``day`` on (checked day by day)."""
+        return max(self.paid_on(index, day + timedelta(days=n)) for n in range((TODAY - day).days + 2))
 
     # -- invariants after every step ------------------------------------------------------------
 
@@ -212,6 +250,7 @@ class BackdatedMachine(RuleBasedStateMachine):
             row = period_report(conn, start, end).totals
             assert ledger_balance == figures["balance"] == row.fund_balance == self.balance_on(end), end
             assert ledger_recovered == figures["recovered"] == row.recovered_to_date, end
+            assert row.outstanding >= 0 and 0 <= row.overdue <= row.outstanding, end
 
     @invariant()
     def books_pass_check(self):
@@ -225,7 +264,7 @@ def _setup():
 
 
 BackdatedMachine.TestCase.settings = settings(
-    max_examples=40, stateful_step_count=30, deadline=None,
+    max_examples=100, stateful_step_count=50, deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 test_backdated_acts_keep_the_fund_whole_on_every_day = BackdatedMachine.TestCase

@@ -11,7 +11,7 @@ Every SQL fragment here takes the named parameters of ``as_of_params``.
 from __future__ import annotations
 
 import sqlite3
-from datetime import date
+from datetime import date, timedelta
 
 from desktop.fund import OpenInstallment
 
@@ -47,19 +47,49 @@ def as_of_params(as_of: date | None = None, *, through_receipt: int | None = Non
 
 
 def open_installments(conn: sqlite3.Connection, project_id: int, household_id: int, *,
-                      as_of: date | None = None, through_receipt: int | None = None) -> list[OpenInstallment]:
-    """A household's installments in a project, oldest due first, with what was paid on each as of a date."""
+                      as_of: date | None = None, through_receipt: int | None = None,
+                      supported_by: date | None = None) -> list[OpenInstallment]:
+    """A household's installments in a project, oldest due first, with what was paid on each as of a date.
+
+    Only supports received by ``as_of`` (and by ``supported_by``) have installments then: a payment dated
+    before a support cannot have paid it. ``supported_by`` alone is what a back-dated payment may pay — the
+    supports made by its day, with everything paid on them so far, whatever the date.
+    """
+    cut = min(d for d in (as_of, supported_by, date.max) if d is not None)
     rows = conn.execute(
         f"""WITH {PAID}
             SELECT i.id, i.seq, i.due_on, i.amount, coalesce(p.paid, 0) AS paid
             FROM installment i JOIN membership m ON m.id = i.membership_id
             LEFT JOIN paid p ON p.installment_id = i.id
             WHERE m.project_id = :project_id AND m.household_id = :household_id AND {MEMBERSHIP_COUNTS}
+              AND m.supported_on <= :supported_by
             ORDER BY i.due_on, i.id""",
         {**as_of_params(as_of, through_receipt=through_receipt), "project_id": project_id,
-         "household_id": household_id},
+         "household_id": household_id, "supported_by": cut.isoformat()},
     )
     return [OpenInstallment(r[0], r[1], date.fromisoformat(r[2]), r[3], r[4]) for r in rows]
+
+
+def payable_installments(conn: sqlite3.Connection, project_id: int, household_id: int,
+                         paid_on: date) -> list[OpenInstallment]:
+    """What a payment dated ``paid_on`` may still pay on each installment, oldest due first.
+
+    Only supports received by that day count. On every installment, what was already paid is taken at its
+    highest on any day from ``paid_on`` on: a receipt voided later still counted until its void, so a second
+    payment in between would pay the same installment twice for those days (and every report covering
+    them would show less than nothing owed). The highest is reached just before a void takes effect, or at
+    the end of time, so those days are the only ones to look at.
+    """
+    now = open_installments(conn, project_id, household_id, supported_by=paid_on)
+    days = [paid_on] + [date.fromisoformat(r[0]) - timedelta(days=1) for r in conn.execute(
+        """SELECT DISTINCT voided_on FROM receipt WHERE project_id = ? AND household_id = ? AND voided_on > ?""",
+        (project_id, household_id, paid_on.isoformat()))]
+    highest = {i.id: i.paid for i in now}
+    for day in days:
+        for i in open_installments(conn, project_id, household_id, as_of=day, supported_by=paid_on):
+            if i.id in highest:
+                highest[i.id] = max(highest[i.id], i.paid)
+    return [OpenInstallment(i.id, i.seq, i.due_on, i.amount, highest[i.id]) for i in now]
 
 
 def household_installments(conn: sqlite3.Connection, household_id: int, *,

@@ -16,7 +16,7 @@ from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
 from desktop.fund import allocate
 from desktop.money import amount_in_words, format_vnd
-from desktop.queries.fund import fund_low_point, open_installments
+from desktop.queries.fund import fund_low_point, open_installments, payable_installments
 from desktop.queries.rules import latest_receipt, out_of_order
 from desktop.services.households import require_household
 from desktop.services.period_lock import require_open_on
@@ -149,8 +149,8 @@ def record_payment(books: Books, data: PaymentInput, *, today: date | None = Non
     if not isinstance(data.amount, int) or data.amount <= 0:
         raise Refused("Số tiền nộp phải là số đồng lớn hơn 0.")
     require_open_on(conn, data.paid_on, "Ngày thu", today=today or clock.today())
-    first_support = conn.execute("SELECT min(supported_on) FROM membership WHERE project_id = ? AND household_id = ?",
-                                 (project["id"], household["id"])).fetchone()[0]
+    first_support = conn.execute("SELECT min(supported_on) FROM membership WHERE project_id = ? AND household_id = ? "
+                                 "AND voided_on IS NULL", (project["id"], household["id"])).fetchone()[0]
     if first_support is None:
         raise Refused(f"Hộ {household['code']} chưa nhận hỗ trợ trong dự án {project['code']}: không có gì phải trả.")
     if data.paid_on.isoformat() < first_support:
@@ -162,7 +162,8 @@ def record_payment(books: Books, data: PaymentInput, *, today: date | None = Non
     now = audit.now_iso()
     with books.transaction() as tx:
         _require_in_date_order(tx, book, data.paid_on)
-        installments = open_installments(tx, project["id"], household["id"])
+        installments = payable_installments(tx, project["id"], household["id"], data.paid_on)
+        _require_owed_on(tx, project, household, data, installments)
         allocations = allocate(data.amount, installments)
         number = next_receipt_number(tx, book, data.paid_on.year)
         row = {
@@ -182,9 +183,25 @@ def record_payment(books: Books, data: PaymentInput, *, today: date | None = Non
                        "VALUES (?, 'payment', ?, ?)", (key, row["uuid"], now))
         audit.record(tx, books.actor, "receipt", row["uuid"], "create", None,
                      {**row, "allocations": [(a.seq, a.amount) for a in allocations]}, at=now)
-        outstanding = sum(i.outstanding for i in installments) - data.amount
+        outstanding = sum(i.outstanding for i in open_installments(tx, project["id"], household["id"]))
     return PaymentRecorded(_issued(books, {**row, "id": receipt_id}),
                            tuple(PaidInstallment(a.seq, a.amount) for a in allocations), outstanding)
+
+
+def _require_owed_on(conn: sqlite3.Connection, project: sqlite3.Row, household: sqlite3.Row, data: PaymentInput,
+                     installments: list) -> None:
+    """A back-dated payment larger than what was owed on its day (or on a later day, before a void took
+    effect), though not larger than the debt today, cannot be recorded on that day: say so instead of the
+    bare "more than owed"."""
+    owed_then = sum(i.outstanding for i in installments)
+    if data.amount <= owed_then:
+        return
+    owed_now = sum(i.outstanding for i in open_installments(conn, project["id"], household["id"]))
+    if data.amount <= owed_now:
+        raise Refused(f"Ghi vào ngày {data.paid_on:%d/%m/%Y}, hộ {household['code']} chỉ có thể trả tối đa "
+                      f"{format_vnd(owed_then)} đ: khoản hỗ trợ nhận sau ngày đó chưa thể trả trước, và phiếu thu "
+                      "hủy sau ngày đó vẫn tính đến ngày hủy. Hãy ghi số tiền "
+                      f"{format_vnd(data.amount)} đ vào một ngày muộn hơn, hoặc tách làm hai phiếu.")
 
 
 def find_receipt(conn: sqlite3.Connection, book: str, number: int, year: int | None = None) -> sqlite3.Row:

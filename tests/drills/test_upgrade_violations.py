@@ -133,7 +133,6 @@ def test_check_changes_nothing(upgraded, cli):
     assert books_digest(upgraded.database) == before
 
 
-@pytest.mark.xfail(reason="check kinds arrive with the controls", strict=False)
 def test_check_names_each_kind_of_violation(upgraded):
     with Books.open(upgraded) as books:
         problems = check_books(books)

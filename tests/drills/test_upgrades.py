@@ -108,3 +108,7 @@ def test_each_fixture_holds_the_story_it_is_meant_to(version):
         assert any(r[voided] for r in rows["receipt"][1])
     if version >= 3:
         assert rows["receipt_print"][1]
+    if version >= 6:
+        voided_on = rows["membership"][0].index("voided_on")
+        assert any(r[voided_on] for r in rows["membership"][1])
+        assert rows["period_lock"][1] and rows["setting_history"][1]

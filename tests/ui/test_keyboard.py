@@ -31,8 +31,8 @@ def test_payment_dialog_tab_order_follows_the_form(qtbot, demo_books):
 
     dialog = _shown(qtbot, PaymentDialog(demo_books))
     assert QApplication.focusWidget() is dialog.search  # typing the name comes first
-    order = [dialog.picker.table, dialog.project, dialog.amount, dialog.paid_on, dialog.payer, dialog.in_kind_box,
-             dialog.ok, dialog.cancel]
+    order = [dialog.picker.table, dialog.project, dialog.amount, dialog.paid_on, dialog.book, dialog.payer,
+             dialog.in_kind_box, dialog.ok, dialog.cancel]
     assert _tab_stops(qtbot, len(order)) == order
     assert _tab_stops(qtbot, 1) == [dialog.search]  # round again to the top
     # Shift+Tab walks back; the in-kind description joins the order once its box is ticked.

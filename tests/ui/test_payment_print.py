@@ -75,3 +75,32 @@ def test_the_same_payment_request_never_issues_a_second_receipt(demo_books):
     # A fresh key is a fresh payment.
     other = record_payment(demo_books, PaymentInput(row[0], row[1], 1_000, data.paid_on, request_key="x" * 12))
     assert other.receipt.number == first.receipt.number + 1 or other.receipt.year != first.receipt.year
+
+
+def test_money_taken_earlier_goes_into_another_book_from_the_payment_dialog(window, demo_books, settle):
+    """Book 01 is filled in date order: a payment dated before its latest receipt is refused there with the
+    reason, and the clerk records it by typing another book's name in the same dialog."""
+    latest = demo_books.conn.execute(
+        "SELECT year, max(issued_on) FROM receipt WHERE book = '01' GROUP BY year ORDER BY year DESC").fetchone()
+    due = window.page("dashboard").due_model.row(0)
+    first_support = demo_books.conn.execute(
+        """SELECT max(m.supported_on) FROM membership m JOIN project p ON p.id = m.project_id
+           JOIN household h ON h.id = m.household_id WHERE p.code = ? AND h.code = ?""",
+        (due["project"], due["household"])).fetchone()[0]
+    earlier = max(date.fromisoformat(first_support), date(latest[0], 1, 1))
+    assert earlier.isoformat() < latest[1], "the demo's book 01 has a receipt after the household's support"
+    before = _receipts(demo_books)
+
+    dialog = window.open_payment(due["household"], due["project"])
+    dialog.paid_on.setDate(earlier)
+    assert dialog.book.currentText() == "01"
+    dialog.ok.click()
+    settle()
+    assert "thứ tự ngày" in dialog.error.text() and _receipts(demo_books) == before
+
+    dialog.book.setCurrentText("02")
+    dialog.ok.click()
+    settle()
+    assert dialog.outcome is not None, dialog.error.text()
+    assert (dialog.outcome.receipt.book, dialog.outcome.receipt.number) == ("02", 1)
+    assert _receipts(demo_books) == before + 1

@@ -25,7 +25,7 @@ from desktop.dates import format_date
 from desktop.errors import Refused, os_error_text
 from desktop.money import format_vnd
 from desktop.reports.receipt_prints import ReceiptsPrinted, print_receipts
-from desktop.services.dashboard import household_dues
+from desktop.services.dashboard import household_dues, receipt_books
 from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.payments import IssuedReceipt, PaymentInput, PaymentRecorded, record_payment
 from desktop.services.receipts import receipt_view
@@ -70,6 +70,14 @@ class PaymentDialog(QDialog):
         self.due_label.setWordWrap(True)
         self.amount = MoneyEdit()
         self.paid_on = DateEdit(clock.today())
+        # Receipts go into a book in date order; money taken earlier and forgotten goes into another book,
+        # which the clerk opens by typing its name here.
+        self.book = QComboBox()
+        self.book.setEditable(True)
+        self.book.addItems(receipt_books(books))
+        self.book.setCurrentText(books.setting("receipt_book", "01"))
+        self.book.setToolTip("Quyển phiếu thu. Phiếu trong một quyển ghi theo thứ tự ngày; tiền thu từ trước "
+                             "mà quên ghi thì ghi vào một quyển khác (gõ tên quyển mới).")
         self.payer = QLineEdit()
         self.in_kind_box = QCheckBox("Nộp bằng hiện vật")
         self.in_kind = QLineEdit(placeholderText="Mô tả hiện vật (ví dụ: 1 con bê cái 8 tháng tuổi)")
@@ -85,6 +93,7 @@ class PaymentDialog(QDialog):
         form.addRow("Còn phải trả:", self.due_label)
         form.addRow("Số tiền (đồng):", self.amount)
         form.addRow("Ngày thu:", self.paid_on)
+        form.addRow("Quyển phiếu thu:", self.book)
         form.addRow("Người nộp:", self.payer)
         form.addRow(self.in_kind_box, self.in_kind)
         buttons = QHBoxLayout()
@@ -190,7 +199,7 @@ class PaymentDialog(QDialog):
         mark_invalid(self.in_kind, False)
         data = PaymentInput(project=due["project"], household=self.household_code, amount=self.amount.amount(),
                             paid_on=self.paid_on.value(), payer=self.payer.text(), in_kind=in_kind,
-                            request_key=self.request_key)
+                            book=self.book.currentText(), request_key=self.request_key)
         self.task = run_op(self, self.books, lambda books: record_payment(books, data), self._recorded,
                            refusal_shown_in(self.error, self), busy=self.ok)
         return self.task
@@ -199,8 +208,8 @@ class PaymentDialog(QDialog):
         """The payment is in the books: nothing on the form may change it any more; print its receipt."""
         self.outcome = outcome
         self.due_label.setText(f"Sau phiếu này còn phải trả <b>{format_vnd(outcome.outstanding)} đ</b>")
-        for widget in (self.picker, self.project, self.amount, self.paid_on, self.payer, self.in_kind_box,
-                       self.in_kind):
+        for widget in (self.picker, self.project, self.amount, self.paid_on, self.book, self.payer,
+                       self.in_kind_box, self.in_kind):
             widget.setEnabled(False)
         self.print_receipt()
 

@@ -22,7 +22,8 @@ from ui.workers import run_task
 
 DUPLICATE_COLUMNS = [("id_number", "Số CCCD", "text"), ("why", "Trùng", "text"), ("places", "Nơi được hỗ trợ", "text")]
 COMMUNE_COLUMNS = [("code", "Mã xã", "text"), ("name", "Xã", "text"), ("last_seq", "Gói mới nhất", "number"),
-                   ("last_as_of", "Số liệu đến", "date"), ("households", "Số hộ", "number"),
+                   ("last_as_of", "Số liệu đến", "date"), ("locked_to", "Khóa sổ đến", "date"),
+                   ("households", "Số hộ", "number"),
                    ("fingerprint", "Vân tay khóa ký", "text")]
 LOG_COLUMNS = [("at", "Lúc", "text"), ("actor", "Người nhập", "text"), ("commune_code", "Mã xã", "text"),
                ("file_name", "Tệp", "text"), ("seq", "Gói số", "number"), ("rows", "Số dòng", "number")]

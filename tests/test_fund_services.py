@@ -280,7 +280,7 @@ def test_a_correction_is_a_void_plus_a_new_receipt(owing):
 
 def test_payments_voids_and_transfers_leave_an_audit_trail(owing):
     receipt = pay(owing, "H001", 4_667_000, date(2024, 3, 10))["receipt"]
-    payments.void_receipt(owing, "01", 1, "Ghi nhầm hộ")
+    payments.void_receipt(owing, "01", 1, "Ghi nhầm hộ", on=date(2024, 3, 10))
     pay(owing, "H001", 4_667_000, date(2024, 3, 10))
     schedules.transfer_to_public_works(owing, "DA01", date(2026, 3, 10), "12/QĐ-UBND", today=TODAY)
     rows = owing.conn.execute("SELECT entity, action, actor, entity_uuid FROM audit_log WHERE entity IN "
@@ -290,6 +290,20 @@ def test_payments_voids_and_transfers_leave_an_audit_trail(owing):
                                                           ("receipt", "create"), ("project", "public_works")]
     assert rows[0]["entity_uuid"] == rows[1]["entity_uuid"] == receipt["uuid"]
     assert {r["actor"] for r in rows} == {"kiểm thử"}
+
+
+def test_a_payment_in_the_days_before_a_later_void_would_pay_twice_and_is_refused(owing, data_dir):
+    """Voided from 01/06/2024, the first receipt still paid the installment until then: a second payment of
+    the same debt dated 10/03/2024 would make the household owe less than nothing for those months."""
+    pay(owing, "H001", 4_667_000, date(2024, 3, 10))
+    payments.void_receipt(owing, "01", 1, "Ghi nhầm số tiền", on=date(2024, 6, 1))
+    before = books_digest(data_dir.database)
+    with pytest.raises(Refused, match="chỉ có thể trả tối đa 0 đ") as refused:
+        pay(owing, "H001", 4_667_000, date(2024, 3, 10))
+    assert "hủy sau ngày đó vẫn tính đến ngày hủy" in refused.value.message
+    assert books_digest(data_dir.database) == before
+    # From the void's day on, the debt is open again.
+    assert pay(owing, "H001", 4_667_000, date(2024, 6, 1))["outstanding"] == 0
 
 
 def test_the_same_number_in_two_years_needs_the_year_to_void(owing):

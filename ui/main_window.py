@@ -140,7 +140,7 @@ class MainWindow(QMainWindow):
         return self.page(key)
 
     def refresh_header(self) -> None:
-        s = self.books.settings()
+        s = self.books.settings_on(clock.today())  # today's names: after the 2025 merger, the new province
         name = s.get("commune_name", "")
         self.setWindowTitle(f"VốnXoay — {name}")
         places = " · ".join(dict.fromkeys(p for p in (s.get("upper_name", ""), s.get("province_name", "")) if p))

@@ -310,3 +310,18 @@ def test_the_controls_and_check_agree_on_the_escape_limit(books, data_dir):
     # Both supports are now in the books; one is a duplicate round 1, the later one is ineligible.
     kinds = [p["kind"] for p in checks.check_books(books)]
     assert kinds.count("ineligible_support") == 1 and kinds.count("duplicate_support") == 1
+
+
+def test_a_household_in_two_projects_of_one_programme_is_a_notice_not_a_problem(commune, cli):
+    projects.add_project(commune, projects.ProjectInput("DA02", "Nuôi lợn nái", programme="GNBV",
+                                                        component="Dự án 2", budget_central=20_000_000))
+    projects.add_project(commune, projects.ProjectInput("DA03", "Trồng cam", programme="GNBV",
+                                                        component="Dự án 2", budget_central=20_000_000))
+    give(commune, "H001", date(2024, 3, 1), project="DA02")
+    outcome = give(commune, "H001", date(2024, 4, 1), project="DA03")
+    assert "duplicate_support" in [w.code for w in outcome.warnings]  # said when it was recorded
+    data = cli("check", "--json").json
+    assert data["ok"] is True and data["problems"] == []
+    assert [(n["kind"], n["household"], n["programme"]) for n in data["notices"]] == [
+        ("same_programme", "H001", "GNBV")]
+    assert "DA02, DA03" in data["notices"][0]["message"] or "DA03, DA02" in data["notices"][0]["message"]

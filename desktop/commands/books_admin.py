@@ -79,9 +79,12 @@ def settings_cmd(args) -> Outcome:
 def check(args) -> Outcome:
     with open_books(args) as books:
         problems = checks.check_books(books)
-    data = {"ok": not problems, "problems": problems}
+        notices = checks.notices(books)
+    data = {"ok": not problems, "problems": problems, "notices": notices}
     text = "Sổ sách nhất quán: không có vấn đề." if not problems else "\n".join(
         [f"Phát hiện {len(problems)} vấn đề:"] + [f"- {p['message']}\n  Cách xử lý: {p['remedy']}" for p in problems])
+    if notices:
+        text += "\n" + "\n".join([f"Lưu ý ({len(notices)}):"] + [f"- {n['message']}" for n in notices])
     return Outcome(data, text)
 
 

@@ -235,3 +235,31 @@ def check_books(books: Books) -> list[dict]:
             problems.append(_damaged(exc))
     return problems
 
+
+
+# Supported by two active projects of one programme: the law asks communes not to support a household twice
+# for the same aim, but a second project may be justified (a different livelihood), so this is a notice for
+# the report, not a problem in the books.
+_SAME_PROGRAMME = """
+    SELECT h.code AS household, h.head_name, m1.programme_code AS programme,
+           group_concat(m1.project, ', ') AS projects
+    FROM (SELECT DISTINCT m.household_id, p.programme_code, p.code AS project
+          FROM membership m JOIN project p ON p.id = m.project_id
+          WHERE m.voided_on IS NULL AND p.status = 'active' AND p.programme_code IS NOT NULL) m1
+    JOIN household h ON h.id = m1.household_id
+    GROUP BY m1.household_id, m1.programme_code HAVING count(*) > 1
+    ORDER BY h.code
+"""
+
+
+def notices(books: Books) -> list[dict]:
+    """What the clerk should look at but the rules allow: households in two active projects of one programme."""
+    try:
+        rows = books.conn.execute(_SAME_PROGRAMME).fetchall()
+    except DAMAGE_ERRORS:
+        return []  # check_books reports the damage
+    return [problem("same_programme",
+                    f"Hộ {r['household']} ({r['head_name']}) được hỗ trợ trong nhiều dự án đang thực hiện của "
+                    f"chương trình {r['programme']}: {r['projects']}.",
+                    "Xem lại quyết định hỗ trợ (nguyên tắc không hỗ trợ trùng lặp); nếu có lý do, ghi vào báo cáo.",
+                    household=r["household"], programme=r["programme"]) for r in rows]

@@ -6,8 +6,10 @@ of the machine's locale, so a Vietnamese Windows shows 7.000.000 while the cell 
 Totals are written as values computed from the same rows, so any reader (formula engine or not) sees them.
 Workbooks are write-only: rows go to disk as they come and a 100 000-row register needs little memory.
 
-Every value reaches a cell through ``set_value`` (or ``ReportSheet``, which uses it): text from the books is
-stored as text, never as a formula, whatever it starts with. A household named ``=HYPERLINK(…)`` stays a name.
+The program writes no formulas, and none can come from data: every value reaches a cell through ``set_value``
+(``ReportSheet`` and ``append_row`` use it), which stores a text as text whatever it starts with, and
+``save_workbook`` turns any formula left in an ordinary workbook back into its text. A household named
+``=HYPERLINK(…)`` stays a name.
 """
 
 from __future__ import annotations
@@ -74,11 +76,6 @@ _KIND_STYLE = {"text": "vx-text", "wrap": "vx-wrap", "center": "vx-center", "int
                "date": "vx-date"}
 
 
-class Formula(str):
-    """A formula the program itself writes, built from cell references and never from data: the only text
-    ``set_value`` stores as a formula."""
-
-
 def set_value(cell: Cell, value) -> Cell:
     """Put ``value`` in ``cell``; a text is stored as exactly that text.
 
@@ -88,7 +85,7 @@ def set_value(cell: Cell, value) -> Cell:
     character, with no apostrophe added. Characters XML cannot carry (control characters, which no keyboard
     types but a package may hold) are shown as U+FFFD rather than making the whole export fail.
     """
-    if isinstance(value, str) and not isinstance(value, Formula):
+    if isinstance(value, str):
         cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         cell.data_type = "s"
     else:
@@ -348,7 +345,18 @@ def _excel_value(value, kind: str):
 
 
 def save_workbook(workbook: Workbook, path: Path) -> Path:
-    """Write atomically: a failed export never leaves half a file under the chosen name."""
+    """Write atomically: a failed export never leaves half a file under the chosen name.
+
+    An ordinary (not write-only) workbook is checked cell by cell first: whatever was put in a cell without
+    ``set_value`` and taken by openpyxl for a formula or an error value is stored as the text it is. (A
+    write-only sheet's cells are already on disk; ``ReportSheet`` makes each of them with ``set_value``.)
+    """
+    if not workbook.write_only:
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type in ("f", "e"):
+                        cell.data_type = "s"
     return write_atomic(Path(path), lambda temp: workbook.save(temp))
 
 

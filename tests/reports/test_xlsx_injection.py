@@ -149,12 +149,13 @@ def test_the_household_template_keeps_hamlet_names_as_text(hostile, cli, tmp_pat
     assert {hamlets.cell(row=r, column=1).value for r in range(2, 2 + len(HOSTILE))} == set(HOSTILE)
 
 
-def test_a_text_is_stored_exactly_as_given():
+def test_a_text_is_stored_exactly_as_given(tmp_path):
     """The writer's rule itself: no apostrophe added, nothing lost, numbers and dates untouched; characters
-    XML cannot carry do not stop the export."""
+    XML cannot carry do not stop the export; a formula-like text put in a cell some other way is still saved
+    as text."""
     from openpyxl import Workbook
 
-    from desktop.reports.xlsxkit import Formula, set_value
+    from desktop.reports.xlsxkit import save_workbook, set_value
 
     ws = Workbook().active
     for text in (*HOSTILE, "'=1+1", "=", "", " =1+1"):
@@ -163,8 +164,13 @@ def test_a_text_is_stored_exactly_as_given():
     assert set_value(ws["A2"], 7_000_000).data_type == "n" and ws["A2"].value == 7_000_000
     assert set_value(ws["A3"], date(2024, 1, 2)).data_type == "d"
     assert set_value(ws["A4"], None).value is None
-    assert set_value(ws["A5"], Formula("=SUM(A2:A2)")).data_type == "f"
     assert set_value(ws["A6"], "Nguyễn\x01An").value == "Nguyễn\ufffdAn"
+    ws["B1"], ws["B2"] = HYPERLINK, "#DIV/0!"
+    assert (ws["B1"].data_type, ws["B2"].data_type) == ("f", "e")  # what openpyxl does on its own
+    saved = save_workbook(ws.parent, tmp_path / "book.xlsx")
+    assert formulas_and_errors(saved) == []
+    back = openpyxl.load_workbook(saved).active
+    assert [back[c].value for c in ("B1", "B2", "A2", "A6")] == [HYPERLINK, "#DIV/0!", 7_000_000, "Nguyễn\ufffdAn"]
 
 
 def test_a_project_code_with_a_slash_still_names_the_ledger_sheet(books, cli, tmp_path):

@@ -104,7 +104,7 @@ _NOT_IN_SHEET_NAME = re.compile(r"[\\*?:/\[\]]")
 
 def sheet_name(text: str) -> str:
     """A valid sheet name made from ``text`` (a project code may hold "/"): at most 31 characters."""
-    return _NOT_IN_SHEET_NAME.sub("-", text).strip("'")[:31] or "Sheet"
+    return _NOT_IN_SHEET_NAME.sub("-", text)[:31].strip("'") or "Sheet"
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from desktop.services.receipts import receipt_view
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.dialogs.void_receipt import VoidReceiptDialog
 from ui.operations import run_op, subscribe
+from ui.receipt_check import ReceiptCheckBox
 from ui.record_model import RecordTableModel
 from ui.widgets import DateEdit, compact, page_title
 from ui.workers import Loader
@@ -96,6 +97,8 @@ class ReceiptsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
+        self.receipt_check = ReceiptCheckBox(books)
+        layout.addWidget(self.receipt_check)
         self.loader = Loader(self, books)
         self.reload_books()
         self.refresh()

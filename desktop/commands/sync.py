@@ -112,7 +112,8 @@ def sync_recipient_show(args) -> Outcome:
         return Outcome({"fingerprint": None, "name": None},
                        "Chưa nạp khóa mã hóa của cấp trên (sync recipient set TỆP).")
     return Outcome({"fingerprint": recipient.fingerprint, "name": recipient.name},
-                   f"Gói gửi lên được mã hóa cho {recipient.name} (mã {recipient.code}), vân tay {recipient.fingerprint}.")
+                   f"Gói gửi lên được mã hóa cho {recipient.name} (mã {recipient.code}), "
+                   f"vân tay {recipient.fingerprint}.")
 
 
 def upper_key_export(args) -> Outcome:

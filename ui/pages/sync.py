@@ -80,7 +80,8 @@ class SyncPage(QWidget):
         form.addRow("Mã hóa gửi cho:", self.recipient_label)
         intro = QLabel("Gói đồng bộ là một tệp chứa toàn bộ số liệu của xã, có chữ ký số của xã. Mang tệp lên cấp "
                        "trên (USB, thư điện tử, Zalo); gói sau luôn đầy đủ nên mất một gói cũng không sao. Lần đầu "
-                       "cấp trên nhận gói, hãy đọc cho họ dấu vân tay ở trên để đối chiếu.")
+                       "cấp trên nhận gói, hãy đọc cho họ dấu vân tay ở trên để đối chiếu. Gói được mã hóa "
+                       "cho cấp trên (theo tệp khóa cấp trên gửi): người khác có được tệp cũng không đọc được.")
         intro.setWordWrap(True)
         self.export_button = QPushButton("Xuất gói đồng bộ")
         self.export_button.setDefault(True)

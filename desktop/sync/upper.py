@@ -22,6 +22,7 @@ from desktop.changes import Changes, Outcome
 from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.sync import format as fmt
+from desktop.sync.envelope import Unsealer
 from desktop.sync.verify import VerifiedPackage, verify_package
 
 
@@ -99,12 +100,13 @@ def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = Fals
     between packages: what was imported stays, the rest is not touched."""
     require_upper(books)
     paths = [Path(p) for p in paths]
+    unsealer = Unsealer.of(books)  # opens packages encrypted to this unit
     results = []
     for index, path in enumerate(paths):
         if cancelled and cancelled():
             break
         try:
-            with verify_package(path, limits) as package:
+            with verify_package(path, limits, unsealer=unsealer) as package:
                 result = _decide(books, package, reregister)
                 if result.status is ImportStatus.IMPORTED and not dry_run:
                     _replace(books, package, result)

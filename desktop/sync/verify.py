@@ -26,6 +26,7 @@ from db.migrations.v004_sync_upper import MIRRORED as FORMAT_1_PARTS
 from desktop import signing
 from desktop.errors import Refused
 from desktop.money import format_vnd
+from desktop.sync import envelope
 from desktop.sync import format as fmt
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -91,9 +92,16 @@ class VerifiedPackage:
         self.close()
 
 
-def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS) -> VerifiedPackage:
-    """Check everything about the file at ``path``; refuse with the first reason found."""
+def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS, *,
+                   unsealer: envelope.Unsealer | None = None) -> VerifiedPackage:
+    """Check everything about the file at ``path``; refuse with the first reason found. An encrypted package
+    is opened with ``unsealer`` into a temporary plain copy in the data folder, checked, and the copy removed."""
     path = Path(path)
+    if envelope.is_sealed(path):
+        with envelope.unsealed(path, unsealer, limits.max_file_bytes) as plain:
+            package = verify_package(plain, limits)
+        package.path = path
+        return package
     name = path.name
     if not path.is_file():
         raise Refused(f"Không tìm thấy tệp gói {path}.")

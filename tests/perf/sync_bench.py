@@ -23,8 +23,8 @@ def bench_sync_export(data_dir: DataDir, root: Path) -> None:
 
     with Books.open(data_dir) as books:
         done = []
-        figure = timed(lambda: done.append(export_package(books, root / f"export-{len(done)}", as_of=AS_OF)),
-                       repeat=2)
+        figure = timed(lambda: done.append(export_package(books, root / f"export-{len(done)}", as_of=AS_OF,
+                                                          encrypt=False)), repeat=2)
 
         def bare() -> None:
             with zipfile.ZipFile(root / "floor-export.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -63,7 +63,7 @@ def _commune_packages(root: Path, count: int, households: int, bases: int = 4) -
         data_dir = DataDir(root / f"base-{seed}")
         make_demo(data_dir, households=households, seed=seed, as_of=AS_OF)
         with Books.open(data_dir) as books:
-            sources.append(export_package(books, root / "bases", as_of=AS_OF).path)
+            sources.append(export_package(books, root / "bases", as_of=AS_OF, encrypt=False).path)
     base_entries = []
     for source in sources:
         with zipfile.ZipFile(source) as archive:

@@ -70,15 +70,16 @@ class ShowRequests(QObject):
         return self._server.isListening()
 
     def _accept(self) -> None:
+        # Read each request at once rather than waiting on the socket's own signals: a second copy writes its
+        # one line as soon as it connects, and a socket left half-handled could outlive the server.
         while (socket := self._server.nextPendingConnection()) is not None:
-            socket.readyRead.connect(lambda s=socket: self._read(s))
-            socket.disconnected.connect(socket.deleteLater)
-            if socket.bytesAvailable():
-                self._read(socket)
-
-    def _read(self, socket: QLocalSocket) -> None:
-        if SHOW.strip() in bytes(socket.readAll().data()):
-            self.show_requested.emit()
+            if not socket.bytesAvailable():
+                socket.waitForReadyRead(_WAIT_MS)
+            asked = SHOW.strip() in bytes(socket.readAll().data())
+            socket.abort()
+            socket.deleteLater()
+            if asked:
+                self.show_requested.emit()
 
     def close(self) -> None:
         self._server.close()

@@ -28,6 +28,7 @@ from desktop.queries.receipts import ReceiptFilter
 from desktop.reports.receipt_prints import print_receipts
 from desktop.services.dashboard import receipt_books, receipt_register
 from desktop.services.receipts import receipt_view
+from desktop.validation import file_part
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.dialogs.void_receipt import VoidReceiptDialog
 from ui.operations import run_op, subscribe
@@ -143,7 +144,7 @@ class ReceiptsPage(QWidget):
         row = self.selected()
         if row is None:
             return None
-        path = self._pdf_path(f"phieu-thu-{row['book']}-{row['year']}-{row['number']:05d}-in-lai.pdf")
+        path = self._pdf_path(f"phieu-thu-{file_part(row['book'])}-{row['year']}-{row['number']:05d}-in-lai.pdf")
 
         def op(books):
             return print_receipts(books, [receipt_view(books, row["book"], row["number"], row["year"])], path)

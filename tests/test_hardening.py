@@ -236,7 +236,7 @@ def test_a_code_edited_behind_the_program_never_writes_a_package_outside_exports
     before = books_digest(books.data_dir.database)
     outside = set(tmp_path.rglob("*.vxp"))
     with pytest.raises(Refused, match="Không đặt được tên gói"):
-        export_package(books)
+        export_package(books, encrypt=False)
     assert books_digest(books.data_dir.database) == before
     assert set(tmp_path.rglob("*.vxp")) == outside == set()
     assert not any(books.data_dir.exports.glob("*")) if books.data_dir.exports.exists() else True

@@ -98,6 +98,9 @@ def export_package(books: Books, out_dir: Path | None = None, *, as_of: date | N
     for key in ("commune_code", "upper_code", "province_code"):
         if not settings.get(key):
             raise Refused(f"Chưa có {key} trong cài đặt: hãy khởi tạo xã đầy đủ trước khi xuất gói.")
+    # Codes edited behind the program are refused before any work, not after the package is built.
+    fmt.package_name(settings["province_code"], settings["upper_code"], settings["commune_code"], 1,
+                     as_of or clock.today())
     if signing.public_key_hex(books.conn) is None:
         raise Refused("Dữ liệu chưa có khóa ký của xã; không thể ký gói đồng bộ.")
     recipient = envelope.require_recipient(books) if encrypt is not False else None

@@ -17,7 +17,6 @@ import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from db.connection import upgrade
@@ -27,9 +26,9 @@ from desktop import signing
 from desktop.errors import Refused
 from desktop.money import format_vnd
 from desktop.sync import format as fmt
+from desktop.sync import soundness
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parts_of(version: int) -> dict[str, list[tuple[str, str]]]:
@@ -230,22 +229,20 @@ def _parse_manifest(data: bytes, name: str) -> dict:
         if not (isinstance(value, dict) and isinstance(value.get("code"), str)
                 and re.fullmatch(pattern, value["code"]) and isinstance(value.get("name"), str)):
             problems.append(unit)
-    seq = manifest.get("seq")
-    if type(seq) is not int or seq < 1:
-        problems.append("seq")
-    for key in ("created_at", "program_version"):
-        if not isinstance(manifest.get(key), str):
-            problems.append(key)
-    try:
-        date.fromisoformat(manifest.get("as_of"))
-    except (TypeError, ValueError):
+    if not soundness.in_json_range(manifest.get("seq")):
+        problems.append(f"seq (số thứ tự gói phải là số nguyên từ 1 đến {format_vnd(soundness.MAX_JSON_INT)})")
+    if not isinstance(manifest.get("program_version"), str):
+        problems.append("program_version")
+    if soundness.real_moment(manifest.get("created_at")) is None:
+        problems.append("created_at")
+    if soundness.real_day(manifest.get("as_of")) is None:
         problems.append("as_of")
     if not (isinstance(manifest.get("public_key"), str) and _HEX64.match(manifest["public_key"])):
         problems.append("public_key")
     if not isinstance(manifest.get("parts"), list):
         problems.append("parts")
     locked = manifest.get("locked_to")  # format 2: the lock in force on the package's date, or null
-    if locked is not None and not (isinstance(locked, str) and _DAY.match(locked)):
+    if locked is not None and soundness.real_day(locked) is None:
         problems.append("locked_to")
     if problems:
         raise Refused(f"Gói {name}: bản kê thiếu hoặc sai các mục: {', '.join(problems)}.")
@@ -339,7 +336,11 @@ def _parse_part(part: dict, data: bytes, name: str, version: int = fmt.FORMAT_VE
         missing = next((i for i, row in enumerate(rows) if row[0] is None), None)
         if missing is not None:
             raise Refused(f"{label}, dòng {missing + 2}: thiếu mã số dòng (cột id).")
-    return _as_format_2(table, rows) if version == 1 else rows
+    if version == 1:
+        rows = _as_format_2(table, rows)
+    # Each value in its range (money, counts, real days, the project's policy) before SQLite sees it.
+    soundness.check_values(table, fmt.PART_COLUMNS[table], rows, label)
+    return rows
 
 
 class _Staging:
@@ -391,6 +392,9 @@ class _Staging:
                               f"({manifest[unit]['code']}).")
         if settings.get("mode") != "commune":
             raise Refused(f"Gói {name} không phải dữ liệu của một xã (chế độ {settings.get('mode')}).")
+        # Sound in meaning: totals the store can add up, and every invariant of the commune's own check.
+        soundness.check_totals(conn, name)
+        soundness.check_invariants(conn, name)
 
     def close(self) -> None:
         self.conn.close()

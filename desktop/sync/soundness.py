@@ -179,5 +179,7 @@ def check_invariants(conn: sqlite3.Connection, name: str) -> None:
     finally:
         conn.row_factory = factory
     if problems:
-        more = f" (và {len(problems) - 1} vấn đề khác)" if len(problems) > 1 else ""
-        raise Refused(f"Gói {name} không hợp lệ về nội dung: {problems[0]['message']}{more}")
+        first = problems[0]["message"]
+        if len(problems) > 1:
+            first = f"{first.rstrip('.')} (và {len(problems) - 1} vấn đề khác)."
+        raise Refused(f"Gói {name} không hợp lệ về nội dung: {first}")

@@ -234,19 +234,25 @@ def _parse_manifest(data: bytes, name: str) -> dict:
     if not isinstance(manifest.get("program_version"), str):
         problems.append("program_version")
     if soundness.real_moment(manifest.get("created_at")) is None:
-        problems.append("created_at")
+        problems.append(f"created_at (thời điểm lập gói không đọc được: {_shown(manifest.get('created_at'))})")
     if soundness.real_day(manifest.get("as_of")) is None:
-        problems.append("as_of")
+        problems.append(f"as_of (ngày số liệu không có thật hoặc vô lý: {_shown(manifest.get('as_of'))})")
     if not (isinstance(manifest.get("public_key"), str) and _HEX64.match(manifest["public_key"])):
         problems.append("public_key")
     if not isinstance(manifest.get("parts"), list):
         problems.append("parts")
     locked = manifest.get("locked_to")  # format 2: the lock in force on the package's date, or null
     if locked is not None and soundness.real_day(locked) is None:
-        problems.append("locked_to")
+        problems.append(f"locked_to (ngày khóa sổ không có thật hoặc vô lý: {_shown(locked)})")
     if problems:
         raise Refused(f"Gói {name}: bản kê thiếu hoặc sai các mục: {', '.join(problems)}.")
     return manifest
+
+
+def _shown(value: object) -> str:
+    """A manifest value as the message quotes it, cut short: the manifest is not trusted to be small."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _check_signature(manifest: dict, manifest_bytes: bytes, signature: bytes, name: str) -> None:

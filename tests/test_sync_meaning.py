@@ -419,7 +419,8 @@ def test_an_unforeseen_error_refuses_that_package_only(setting, tmp_path, monkey
     assert first["reason"] == f"Gói {broken.name} không đọc được: có một số quá lớn để xử lý."
     assert result.stderr == f"Lỗi: {first['reason']}\n"
     entry = json.loads((store.logs / "upper-import.log").read_text().splitlines()[-2])
-    assert entry["error"].startswith("OverflowError") and "Traceback" in entry["traceback"]
+    assert first["unexpected"].startswith("OverflowError") and second["unexpected"] == ""
+    assert entry["unexpected"].startswith("OverflowError") and "Traceback" in entry["traceback"]
 
 
 def test_text_output_names_each_package_once(setting, tmp_path):

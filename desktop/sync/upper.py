@@ -62,6 +62,9 @@ class ImportResult:
     # Reopenings of the commune's locked books the upper level had not seen yet: {"at", "reason"} each.
     # A report already received for a reopened period may since have changed.
     reopened: tuple[dict, ...] = ()
+    # A package that broke the reader in a way no check foresaw: the exception's type and text, for support
+    # staff (the reason says it in Vietnamese; the traceback is in the logs).
+    unexpected: str = ""
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -143,7 +146,8 @@ def _unreadable_result(path: Path, exc: Exception) -> ImportResult:
     """A package that broke the reader in a way no check foresaw: refused like any other, its traceback in
     the program's log."""
     log.error("package %s could not be read", path, exc_info=exc)
-    return ImportResult(path.name, ImportStatus.REJECTED, f"Gói {path.name} không đọc được: {_unreadable(exc)}.")
+    return ImportResult(path.name, ImportStatus.REJECTED, f"Gói {path.name} không đọc được: {_unreadable(exc)}.",
+                        unexpected=f"{type(exc).__name__}: {exc}")
 
 
 def _unreadable(exc: BaseException) -> str:
@@ -269,7 +273,6 @@ def _log(books: Books, path: Path, result: ImportResult, failure: BaseException 
     A package that could not be read carries the error and its traceback, for support staff."""
     entry = {"at": now_iso(), "actor": books.actor, "file": str(path), **result.to_json()}
     if failure is not None:
-        entry["error"] = f"{type(failure).__name__}: {failure}"
         entry["traceback"] = "".join(traceback.format_exception(failure))
     try:
         books.data_dir.logs.mkdir(parents=True, exist_ok=True)

@@ -435,3 +435,37 @@ def test_text_output_names_each_package_once(setting, tmp_path):
     assert result.stderr.startswith(f"Lỗi: Gói {hostile.name}: bản kê thiếu hoặc sai các mục: seq")
     both = run(upper, "upper", "import", "--dry-run", str(hostile), str(hostile))
     assert both.stderr.startswith("Lỗi: 2/2 gói bị từ chối: Gói ") and both.stderr.count("\n") == 1
+
+
+def _deeply_nested(good, key, *, in_manifest: bool) -> bytes:
+    """A row, or the manifest, holding an array nested 100 000 deep: JSON readers give up with a
+    RecursionError, which must be a refusal like any other."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    entries = zip_entries(good)
+    manifest = json.loads(entries[fmt.MANIFEST])
+    manifest["seq"] = 3
+    if not in_manifest:
+        path = fmt.part_path("audit_log")
+        data = entries[path] + deep + b"\n"
+        entries[path] = data
+        part = next(p for p in manifest["parts"] if p["table"] == "audit_log")
+        part.update(rows=part["rows"] + 1, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    text = json.dumps(manifest, ensure_ascii=False).encode()
+    entries[fmt.MANIFEST] = b'{"deep": ' + deep + b", " + text[1:] if in_manifest else text
+    entries[fmt.SIGNATURE] = key.sign(entries[fmt.MANIFEST])
+    return build_zip(entries)
+
+
+@pytest.mark.parametrize(("in_manifest", "expected"), [(False, "phần “audit_log”, dòng "),
+                                                       (True, "manifest.json lồng nhau quá sâu")])
+def test_deeply_nested_json_is_refused_with_its_place(setting, tmp_path, in_manifest, expected):
+    root, upper, good_a, good_b, key = setting
+    hostile = tmp_path / "deep.vxp"
+    hostile.write_bytes(_deeply_nested(good_a, key, in_manifest=in_manifest))
+    before = store_state(upper)
+    result = run(upper, "--json", "upper", "import", "--dry-run", str(hostile), str(good_b))
+    [refused, imported] = result.json["results"]
+    assert refused["status"] == "rejected" and not refused["unexpected"]
+    assert expected in refused["reason"] and "lồng nhau quá sâu" in refused["reason"]
+    assert imported["status"] == "imported"
+    assert store_state(upper) == before

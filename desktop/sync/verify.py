@@ -209,6 +209,8 @@ def _parse_manifest(data: bytes, name: str) -> dict:
         manifest = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Refused(f"Gói {name}: bản kê manifest.json không phải JSON hợp lệ ({exc}).") from exc
+    except RecursionError:
+        raise Refused(f"Gói {name}: bản kê manifest.json lồng nhau quá sâu, không phải bản kê của gói.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != fmt.FORMAT_NAME:
         raise Refused(f"Tệp {name} không phải gói đồng bộ VốnXoay (bản kê không đúng định dạng).")
     version = manifest.get("format_version")
@@ -310,7 +312,7 @@ def _parse_part(part: dict, data: bytes, name: str, version: int = fmt.FORMAT_VE
     # Raw newlines cannot occur inside JSON strings, so a line can only hide another by breaking the count.
     try:
         parsed = json.loads("[" + text[:-1].replace("\n", ",") + "]")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         parsed = None
     if parsed is None or len(parsed) != lines:
         # Only on the way to a refusal: parse line by line to name the first bad one.
@@ -319,6 +321,9 @@ def _parse_part(part: dict, data: bytes, name: str, version: int = fmt.FORMAT_VE
                 json.loads(line)
             except json.JSONDecodeError as exc:
                 raise Refused(f"{label}, dòng {number}: JSON hỏng ({exc.msg}).") from exc
+            except RecursionError:
+                raise Refused(f"{label}, dòng {number}: dữ liệu lồng nhau quá sâu, không phải một dòng "
+                              "của bảng.") from None
         raise Refused(f"{label}: JSON hỏng (số giá trị khác số dòng).")
     columns = parts_of(version)[table]
     if parsed[0] != [column for column, _ in columns]:

@@ -116,4 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         # The reader (`| head`) went away after the work was done and committed: not a failure of ours.
         # Point stdout at devnull so Python's own flush at exit does not raise again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    if outcome.refused:
+        print(f"Lỗi: {outcome.refused}", file=sys.stderr)
+        return 2
     return 0

@@ -181,7 +181,9 @@ def test_bad_package_is_refused_and_the_store_is_unchanged(setting, case):
     before = store_state(upper)
     result = run(upper, "--json", "upper", "import", str(bad))
     assert result.code == 2, result.stdout
-    assert result.stdout == ""
+    # The only package's result is printed all the same, and the refusal goes to stderr.
+    assert [r["status"] for r in result.json["results"]] == ["rejected"]
+    assert expected in result.json["results"][0]["reason"]
     assert expected in result.stderr, result.stderr
     assert result.stderr.startswith("Lỗi: ") and result.stderr.count("\n") == 1
     assert store_state(upper) == before
@@ -202,7 +204,7 @@ def test_a_batch_with_one_bad_package_imports_the_good_one(setting, tmp_path):
     bad = tmp_path / "bad.vxp"
     bad.write_bytes(b"not a zip")
     result = run(upper, "--json", "upper", "import", "--dry-run", str(bad), str(good))
-    assert result.code == 0
+    assert result.code == 2  # one was rejected; the other is imported all the same
     statuses = [r["status"] for r in result.json["results"]]
     assert statuses == ["rejected", "imported"]
     assert "không phải tệp nén zip" in result.json["results"][0]["reason"]

@@ -17,10 +17,13 @@ from desktop.paths import DataDir, resolve_data_dir
 
 @dataclass(frozen=True)
 class Outcome:
-    """``data`` is printed with ``--json``; ``text`` is the short Vietnamese summary otherwise."""
+    """``data`` is printed with ``--json``; ``text`` is the short Vietnamese summary otherwise. ``refused``:
+    the command reports what it did but refused part of it (a batch with a rejected package): after the
+    output, the reason goes to stderr like any refusal's and the exit code is 2."""
 
     data: Any
     text: str
+    refused: str | None = None
 
 
 def data_dir(args: argparse.Namespace) -> DataDir:

@@ -8,7 +8,6 @@ from pathlib import Path
 from desktop import clock
 from desktop.commands.common import Outcome, date_arg, only_in, open_books
 from desktop.domain import Mode
-from desktop.errors import Refused
 from desktop.money import format_vnd
 
 
@@ -155,19 +154,32 @@ def upper_ack(args) -> Outcome:
 
 
 def upper_import(args) -> Outcome:
-    from desktop.sync.upper import ImportStatus, import_packages
+    from desktop.sync.upper import ImportStatus, import_packages, refusal_text
 
     with open_books(args) as books:
         results = import_packages(books, args.packages, dry_run=args.dry_run, reregister=args.reregister)
-    if all(r.status is ImportStatus.REJECTED for r in results):
-        # Nothing was written: this is a refusal like any other (exit 2, the reasons on stderr).
-        raise Refused(results[0].reason if len(results) == 1
-                      else "Không nhận gói nào: " + " | ".join(r.reason for r in results))
+    # Every package has its result, printed even when all were refused; any refusal also goes to stderr and
+    # makes the exit code 2, so a script sees it without reading the results.
     data = {"results": [r.to_json() for r in results], "dry_run": args.dry_run}
     prefix = "(Chạy thử, không ghi gì) " if args.dry_run else ""
-    lines = [f"{prefix}{r.package}: {r.status.label}" + (f" — {r.reason}" if r.reason else "")
+    lines = [prefix + _result_line(r)
              + "".join(f"\n  Xã đã mở khóa sổ lúc {u['at']}: {u['reason']}" for u in r.reopened) for r in results]
-    return Outcome(data, "\n".join(lines))
+    rejected = [refusal_text(r) for r in results if r.status is ImportStatus.REJECTED]
+    refused = None
+    if len(rejected) == 1:
+        refused = rejected[0]
+    elif rejected:
+        refused = f"{len(rejected)}/{len(results)} gói bị từ chối: " + " | ".join(rejected)
+    return Outcome(data, "\n".join(lines), refused=refused)
+
+
+def _result_line(result) -> str:
+    """One package's line; a refusal's reason already names the package, so it is not named twice."""
+    from desktop.sync.upper import ImportStatus, refusal_text
+
+    if result.status is ImportStatus.REJECTED:
+        return f"{result.status.label}: {refusal_text(result)}"
+    return f"{result.package}: {result.status.label}" + (f" — {result.reason}" if result.reason else "")
 
 
 def upper_report(args) -> Outcome:

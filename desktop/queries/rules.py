@@ -179,11 +179,17 @@ def out_of_order(earlier_number_on: str, later_number_on: str) -> bool:
 
 
 # Receipts dated before a lower-numbered receipt of the same book and year (what ``out_of_order`` says of
-# two receipts, for every pair at once), each with the latest-dated such lower number.
+# two receipts, for every pair at once), each with the latest-dated such lower number (the highest of them
+# on a tie). One pass in number order keeps the latest date (and its number) seen so far, instead of
+# comparing every pair: a book of a few thousand receipts a year is checked in milliseconds, not seconds.
 RECEIPTS_OUT_OF_ORDER = """
-    SELECT a.book, a.year, a.number AS number, a.issued_on AS issued_on,
-           b.number AS earlier_number, max(b.issued_on) AS earlier_on
-    FROM receipt a JOIN receipt b ON b.book = a.book AND b.year = a.year AND b.number < a.number
-    WHERE a.issued_on < b.issued_on
-    GROUP BY a.id ORDER BY a.book, a.year, a.number
+    SELECT book, year, number, issued_on, CAST(substr(latest, 12) AS INTEGER) AS earlier_number,
+           substr(latest, 1, 10) AS earlier_on
+    FROM (SELECT book, year, number, issued_on,
+                 max(issued_on || ' ' || printf('%020d', number)) OVER (
+                     PARTITION BY book, year ORDER BY number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+                 ) AS latest
+          FROM receipt)
+    WHERE issued_on < substr(latest, 1, 10)
+    ORDER BY book, year, number
 """

@@ -8,6 +8,7 @@ exactly the books ``check`` reports."""
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date
 
 from db.connection import DAMAGE_ERRORS
@@ -206,21 +207,16 @@ def check_books(books: Books) -> list[dict]:
 
     A damaged file is itself a finding: whatever a check cannot read is reported, and the others still run.
     """
-    conn = books.conn
+    return check_conn(books.conn)
+
+
+def check_conn(conn: sqlite3.Connection, *, storage: bool = True) -> list[dict]:
+    """``check_books`` on any database with the commune schema (rows as ``sqlite3.Row``), such as the staging
+    copy of a package at the upper level. ``storage=False`` leaves out the file's own integrity and references:
+    a database this program has just written and checked itself need not pay for them again."""
     problems: list[dict] = []
-    try:
-        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
-        if integrity != ["ok"]:
-            # One finding the clerk can act on; SQLite's own lines stay in "details" for support staff.
-            problems.append(problem(
-                "integrity", f"Tệp dữ liệu bị hỏng ({len(integrity)} lỗi SQLite tìm thấy, đầu tiên: "
-                             f"{integrity[0].splitlines()[0]}). {_RESTORE}", _RESTORE,
-                details=integrity[:50]))
-        for row in conn.execute("PRAGMA foreign_key_check"):
-            problems.append(problem("foreign_key", f"Bảng {row[0]} dòng {row[1]} trỏ tới {row[2]} không tồn tại.",
-                                    _RESTORE))
-    except DAMAGE_ERRORS as exc:
-        problems.append(_damaged(exc))
+    if storage:
+        problems.extend(_storage(conn))
     for kind, sql, template, remedy in _CHECKS:
         try:
             for row in conn.execute(sql):
@@ -235,6 +231,23 @@ def check_books(books: Books) -> list[dict]:
             problems.append(_damaged(exc))
     return problems
 
+
+def _storage(conn: sqlite3.Connection) -> list[dict]:
+    problems: list[dict] = []
+    try:
+        integrity = [r[0] for r in conn.execute("PRAGMA integrity_check")]
+        if integrity != ["ok"]:
+            # One finding the clerk can act on; SQLite's own lines stay in "details" for support staff.
+            problems.append(problem(
+                "integrity", f"Tệp dữ liệu bị hỏng ({len(integrity)} lỗi SQLite tìm thấy, đầu tiên: "
+                             f"{integrity[0].splitlines()[0]}). {_RESTORE}", _RESTORE,
+                details=integrity[:50]))
+        for row in conn.execute("PRAGMA foreign_key_check"):
+            problems.append(problem("foreign_key", f"Bảng {row[0]} dòng {row[1]} trỏ tới {row[2]} không tồn tại.",
+                                    _RESTORE))
+    except DAMAGE_ERRORS as exc:
+        problems.append(_damaged(exc))
+    return problems
 
 
 # Supported by two active projects of one programme: the law asks communes not to support a household twice

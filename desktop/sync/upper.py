@@ -10,12 +10,17 @@ in the ``upper_import`` table.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
+import traceback
+import zipfile
+import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 
+from db.connection import is_damage
 from desktop.audit import now_iso
 from desktop.books import Books
 from desktop.changes import Changes, Outcome
@@ -24,6 +29,8 @@ from desktop.errors import Refused
 from desktop.sync import format as fmt
 from desktop.sync.envelope import Unsealer
 from desktop.sync.verify import VerifiedPackage, verify_package
+
+log = logging.getLogger("vonxoay.sync")
 
 
 class ImportStatus(StrEnum):
@@ -56,6 +63,9 @@ class ImportResult:
     # Reopenings of the commune's locked books the upper level had not seen yet: {"at", "reason"} each.
     # A report already received for a reopened period may since have changed.
     reopened: tuple[dict, ...] = ()
+    # A package that broke the reader in a way no check foresaw: the exception's type and text, for support
+    # staff (the reason says it in Vietnamese; the traceback is in the logs).
+    unexpected: str = ""
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -105,20 +115,62 @@ def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = Fals
     for index, path in enumerate(paths):
         if cancelled and cancelled():
             break
+        failure: Exception | None = None
         try:
-            with verify_package(path, limits, unsealer=unsealer) as package:
-                result = _decide(books, package, reregister)
-                if result.status is ImportStatus.IMPORTED and not dry_run:
-                    _replace(books, package, result)
+            result = _import_one(books, path, limits, reregister, dry_run, unsealer)
         except Refused as refusal:
             result = ImportResult(path.name, ImportStatus.REJECTED, refusal.message,
                                   key_changed=isinstance(refusal, KeyChanged))
+        except sqlite3.DatabaseError as exc:
+            if is_damage(exc):
+                raise  # the store itself is damaged, not the package: stop and say so, as any command does
+            failure, result = exc, _unreadable_result(path, exc)
+        except Exception as exc:  # noqa: BLE001 - one unreadable package never stops the batch
+            failure, result = exc, _unreadable_result(path, exc)
         results.append(result)
         if not dry_run:
-            _log(books, path, result)
+            _log(books, path, result, failure)
         if progress:
             progress(index + 1, len(paths), path.name)
     return results
+
+
+def _import_one(books: Books, path: Path, limits: fmt.Limits, reregister: bool, dry_run: bool,
+                unsealer: Unsealer | None) -> ImportResult:
+    """Verify, decide and (unless a dry run) write one package; the package's staging copy is removed after."""
+    with verify_package(path, limits, unsealer=unsealer) as package:
+        result = _decide(books, package, reregister)
+        if result.status is ImportStatus.IMPORTED and not dry_run:
+            _replace(books, package, result)
+    return result
+
+
+def _unreadable_result(path: Path, exc: Exception) -> ImportResult:
+    """A package that broke the reader in a way no check foresaw: refused like any other, its traceback in
+    the program's log."""
+    log.error("package %s could not be read", path, exc_info=exc)
+    return ImportResult(path.name, ImportStatus.REJECTED, f"Gói {path.name} không đọc được: {_unreadable(exc)}.",
+                        unexpected=f"{type(exc).__name__}: {exc}")
+
+
+def _unreadable(exc: BaseException) -> str:
+    """What went wrong, in words the operator can pass on."""
+    if isinstance(exc, OverflowError):
+        return "có một số quá lớn để xử lý"
+    if isinstance(exc, RecursionError):
+        return "dữ liệu lồng nhau quá sâu"
+    if isinstance(exc, MemoryError):
+        return "dữ liệu quá lớn để đọc trong bộ nhớ"
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+        return "tệp nén bị hỏng"
+    if isinstance(exc, (sqlite3.Error, OSError)):
+        return f"không xử lý được ({type(exc).__name__}: {exc})"
+    return f"nội dung không đúng định dạng gói ({type(exc).__name__}: {exc})"
+
+
+def refusal_text(result: ImportResult) -> str:
+    """A rejected package's reason naming the package once: most reasons already begin with it."""
+    return result.reason if result.package in result.reason else f"Gói {result.package}: {result.reason}"
 
 
 def _decide(books: Books, package: VerifiedPackage, reregister: bool) -> ImportResult:
@@ -219,9 +271,12 @@ def _replace(books: Books, package: VerifiedPackage, result: ImportResult) -> No
         conn.execute("DETACH DATABASE stage")
 
 
-def _log(books: Books, path: Path, result: ImportResult) -> None:
-    """Append the attempt to the import log file; a log that cannot be written never undoes an import."""
+def _log(books: Books, path: Path, result: ImportResult, failure: BaseException | None = None) -> None:
+    """Append the attempt to the import log file; a log that cannot be written never undoes an import.
+    A package that could not be read carries the error and its traceback, for support staff."""
     entry = {"at": now_iso(), "actor": books.actor, "file": str(path), **result.to_json()}
+    if failure is not None:
+        entry["traceback"] = "".join(traceback.format_exception(failure))
     try:
         books.data_dir.logs.mkdir(parents=True, exist_ok=True)
         with (books.data_dir.logs / "upper-import.log").open("a", encoding="utf-8") as log:

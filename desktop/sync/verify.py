@@ -17,7 +17,6 @@ import tempfile
 import zipfile
 import zlib
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from db.connection import upgrade
@@ -26,11 +25,10 @@ from db.migrations.v004_sync_upper import MIRRORED as FORMAT_1_PARTS
 from desktop import signing
 from desktop.errors import Refused
 from desktop.money import format_vnd
-from desktop.sync import envelope
+from desktop.sync import envelope, soundness
 from desktop.sync import format as fmt
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def parts_of(version: int) -> dict[str, list[tuple[str, str]]]:
@@ -218,6 +216,8 @@ def _parse_manifest(data: bytes, name: str) -> dict:
         manifest = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Refused(f"Gói {name}: bản kê manifest.json không phải JSON hợp lệ ({exc}).") from exc
+    except RecursionError:
+        raise Refused(f"Gói {name}: bản kê manifest.json lồng nhau quá sâu, không phải bản kê của gói.") from None
     if not isinstance(manifest, dict) or manifest.get("format") != fmt.FORMAT_NAME:
         raise Refused(f"Tệp {name} không phải gói đồng bộ VốnXoay (bản kê không đúng định dạng).")
     version = manifest.get("format_version")
@@ -238,26 +238,30 @@ def _parse_manifest(data: bytes, name: str) -> dict:
         if not (isinstance(value, dict) and isinstance(value.get("code"), str)
                 and re.fullmatch(pattern, value["code"]) and isinstance(value.get("name"), str)):
             problems.append(unit)
-    seq = manifest.get("seq")
-    if type(seq) is not int or seq < 1:
-        problems.append("seq")
-    for key in ("created_at", "program_version"):
-        if not isinstance(manifest.get(key), str):
-            problems.append(key)
-    try:
-        date.fromisoformat(manifest.get("as_of"))
-    except (TypeError, ValueError):
-        problems.append("as_of")
+    if not soundness.in_json_range(manifest.get("seq")):
+        problems.append(f"seq (số thứ tự gói phải là số nguyên từ 1 đến {format_vnd(soundness.MAX_JSON_INT)})")
+    if not isinstance(manifest.get("program_version"), str):
+        problems.append("program_version")
+    if soundness.real_moment(manifest.get("created_at")) is None:
+        problems.append(f"created_at (thời điểm lập gói không đọc được: {_shown(manifest.get('created_at'))})")
+    if soundness.real_day(manifest.get("as_of")) is None:
+        problems.append(f"as_of (ngày số liệu không có thật hoặc vô lý: {_shown(manifest.get('as_of'))})")
     if not (isinstance(manifest.get("public_key"), str) and _HEX64.match(manifest["public_key"])):
         problems.append("public_key")
     if not isinstance(manifest.get("parts"), list):
         problems.append("parts")
     locked = manifest.get("locked_to")  # format 2: the lock in force on the package's date, or null
-    if locked is not None and not (isinstance(locked, str) and _DAY.match(locked)):
-        problems.append("locked_to")
+    if locked is not None and soundness.real_day(locked) is None:
+        problems.append(f"locked_to (ngày khóa sổ không có thật hoặc vô lý: {_shown(locked)})")
     if problems:
         raise Refused(f"Gói {name}: bản kê thiếu hoặc sai các mục: {', '.join(problems)}.")
     return manifest
+
+
+def _shown(value: object) -> str:
+    """A manifest value as the message quotes it, cut short: the manifest is not trusted to be small."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 def _check_signature(manifest: dict, manifest_bytes: bytes, signature: bytes, name: str) -> None:
@@ -315,7 +319,7 @@ def _parse_part(part: dict, data: bytes, name: str, version: int = fmt.FORMAT_VE
     # Raw newlines cannot occur inside JSON strings, so a line can only hide another by breaking the count.
     try:
         parsed = json.loads("[" + text[:-1].replace("\n", ",") + "]")
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):
         parsed = None
     if parsed is None or len(parsed) != lines:
         # Only on the way to a refusal: parse line by line to name the first bad one.
@@ -324,6 +328,9 @@ def _parse_part(part: dict, data: bytes, name: str, version: int = fmt.FORMAT_VE
                 json.loads(line)
             except json.JSONDecodeError as exc:
                 raise Refused(f"{label}, dòng {number}: JSON hỏng ({exc.msg}).") from exc
+            except RecursionError:
+                raise Refused(f"{label}, dòng {number}: dữ liệu lồng nhau quá sâu, không phải một dòng "
+                              "của bảng.") from None
         raise Refused(f"{label}: JSON hỏng (số giá trị khác số dòng).")
     columns = parts_of(version)[table]
     if parsed[0] != [column for column, _ in columns]:
@@ -347,7 +354,11 @@ def _parse_part(part: dict, data: bytes, name: str, version: int = fmt.FORMAT_VE
         missing = next((i for i, row in enumerate(rows) if row[0] is None), None)
         if missing is not None:
             raise Refused(f"{label}, dòng {missing + 2}: thiếu mã số dòng (cột id).")
-    return _as_format_2(table, rows) if version == 1 else rows
+    if version == 1:
+        rows = _as_format_2(table, rows)
+    # Each value in its range (money, counts, real days, the project's policy) before SQLite sees it.
+    soundness.check_values(table, fmt.PART_COLUMNS[table], rows, label)
+    return rows
 
 
 class _Staging:
@@ -363,9 +374,12 @@ class _Staging:
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         conn.execute("PRAGMA cache_size = -65536")
         upgrade(conn)
-        # Plain indexes only speed up the commune's own queries; the UNIQUE ones are the rules to check.
-        for (index,) in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
-                                     "AND sql NOT LIKE 'CREATE UNIQUE%'").fetchall():
+        # Plain indexes only speed up queries; the UNIQUE ones are the rules to check. The plain ones are
+        # built again once the rows are in (faster than keeping them up to date row by row), for the
+        # commune's own check that runs on the staging copy at the end.
+        self._indexes = conn.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+                                     "AND sql NOT LIKE 'CREATE UNIQUE%'").fetchall()
+        for index, _ in self._indexes:
             conn.execute(f"DROP INDEX {index}")
         # References are checked all at once at the end, so the message can name the row.
         conn.execute("PRAGMA foreign_keys = OFF")
@@ -399,6 +413,11 @@ class _Staging:
                               f"({manifest[unit]['code']}).")
         if settings.get("mode") != "commune":
             raise Refused(f"Gói {name} không phải dữ liệu của một xã (chế độ {settings.get('mode')}).")
+        # Sound in meaning: totals the store can add up, and every invariant of the commune's own check.
+        soundness.check_totals(conn, name)
+        for _, sql in self._indexes:
+            conn.execute(sql)
+        soundness.check_invariants(conn, name)
 
     def close(self) -> None:
         self.conn.close()

@@ -326,6 +326,8 @@ def import_package(content: bytes) -> None:
             with Books.open(data_dir) as books:
                 [result] = import_packages(books, [path])
                 if result.status is ImportStatus.REJECTED:
+                    # The batch turns any exception into a refusal; here none may escape the checks.
+                    assert not result.unexpected, result.unexpected
                     assert dry.status is ImportStatus.REJECTED and dry.reason == result.reason
                     assert result.reason and not result.reason.isascii()
                     TRIED["vxp refused"] += 1

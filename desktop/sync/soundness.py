@@ -1,0 +1,185 @@
+"""What a signed package must mean before the upper level takes it: a signature proves who sent the rows,
+not that they are sound.
+
+Three layers, each refusing with the table, line and column (or the rule) that is wrong:
+
+- every value in its range (``check_values``): money within ``MAX_AMOUNT``, counts and numbers sane, dates
+  real calendar days, timestamps readable, each project's frozen policy readable by the same strict parser
+  the reports use;
+- every money column's total within ``MAX_AMOUNT``, so that consolidating a few thousand communes can never
+  overflow SQLite's 64-bit integers (``check_totals``);
+- every invariant the commune's own ``check`` enforces, on the staging copy (``check_invariants``).
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from datetime import date, datetime
+
+from desktop.errors import Refused
+from desktop.money import MAX_AMOUNT, format_vnd
+from desktop.policy import FundPolicy
+from desktop.services.checks import check_conn
+
+# The largest integer a JSON reader in any language holds exactly (2^53); sequence numbers and row ids
+# stay below it, so they survive a round trip through JSON and far below SQLite's 2^63.
+MAX_JSON_INT = 2**53
+# A year a commune's book can plausibly hold: nothing of the programmes predates 1900 or is due after 2100.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_STAMP = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]")
+
+# Money columns: (table, column) → the least allowed (1 where the schema says > 0).
+MONEY: dict[tuple[str, str], int] = {
+    ("project", "budget_central"): 0, ("project", "budget_local"): 0, ("project", "budget_other"): 0,
+    ("project", "budget_counterpart"): 0,
+    ("membership", "support_amount"): 1, ("membership", "counterpart"): 0, ("membership", "to_return"): 0,
+    ("installment", "amount"): 0,
+    ("fund_draw", "amount"): 1,
+    ("fund_transfer", "amount"): 1,
+    ("receipt", "amount"): 1,
+    ("allocation", "amount"): 1,
+}
+# Counts and numbers other than money: (table, column) → (least, most, what it is, for the message).
+COUNTS: dict[tuple[str, str], tuple[int, int, str]] = {
+    ("household", "members"): (1, 99, "số nhân khẩu"),
+    ("membership", "round"): (1, 999, "vòng hỗ trợ"),
+    ("installment", "seq"): (1, 9_999, "số thứ tự kỳ trả"),
+    ("receipt", "number"): (1, 99_999_999, "số phiếu"),
+    ("receipt", "year"): (FIRST_YEAR, LAST_YEAR, "năm của quyển phiếu"),
+}
+# Calendar days and moments, by table.
+DATES: dict[str, tuple[str, ...]] = {
+    "household_category": ("effective_on",),
+    "project": ("decision_date",),
+    "membership": ("supported_on", "voided_on"),
+    "installment": ("due_on",),
+    "fund_transfer": ("decided_on",),
+    "receipt": ("issued_on", "voided_on"),
+    "period_lock": ("locked_to",),
+}
+TIMESTAMPS: dict[str, tuple[str, ...]] = {
+    "hamlet": ("created_at",),
+    "household": ("created_at", "updated_at"),
+    "household_category": ("created_at",),
+    "project": ("created_at", "updated_at"),
+    "membership": ("created_at", "voided_at"),
+    "fund_transfer": ("created_at",),
+    "receipt": ("created_at", "voided_at"),
+    "receipt_print": ("printed_at",),
+    "period_lock": ("at",),
+    "audit_log": ("at",),
+}
+
+
+def real_day(value: object) -> date | None:
+    """``value`` as a real calendar day written YYYY-MM-DD within the plausible years, else None.
+    SQLite's ``date(x) IS x`` takes 2026-02-30 as it is; Python's calendar does not."""
+    if not (isinstance(value, str) and _DAY.match(value)):
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None
+    return day if FIRST_YEAR <= day.year <= LAST_YEAR else None
+
+
+def real_moment(value: object) -> datetime | None:
+    """``value`` as an ISO date and time (the books write ``2026-06-30T15:49:15+00:00``), else None."""
+    if not (isinstance(value, str) and _STAMP.match(value)):
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if FIRST_YEAR <= moment.year <= LAST_YEAR else None
+
+
+def in_json_range(value: object) -> bool:
+    """A positive whole number a JSON reader holds exactly (sequence numbers, row ids)."""
+    return type(value) is int and 1 <= value <= MAX_JSON_INT
+
+
+def check_values(table: str, columns: list[str], rows: list[list], label: str) -> None:
+    """Refuse the first value out of its range in one part's rows (types were checked before)."""
+    position = {column: index for index, column in enumerate(columns)}
+
+    def refuse(index: int, column: str, why: str) -> None:
+        raise Refused(f"{label}, dòng {index + 2}: cột {column} {why}.")
+
+    for column, index in position.items():
+        if column == "id" or column.endswith("_id"):
+            bad = next((i for i, row in enumerate(rows) if row[index] is not None
+                        and not 1 <= row[index] <= MAX_JSON_INT), None)
+            if bad is not None:
+                refuse(bad, column, f"có mã số dòng {rows[bad][index]} ngoài khoảng 1 … {format_vnd(MAX_JSON_INT)}")
+        if (table, column) in MONEY:
+            least = MONEY[table, column]
+            bad = next((i for i, row in enumerate(rows) if row[index] is not None
+                        and not least <= row[index] <= MAX_AMOUNT), None)
+            if bad is not None:
+                value = rows[bad][index]
+                what = "là số âm" if value < 0 else "bằng 0" if value < least else "là số tiền quá lớn"
+                refuse(bad, column, f"{what}: {format_vnd(value)} đ (phải từ {format_vnd(least)} đến "
+                                    f"{format_vnd(MAX_AMOUNT)} đ)")
+        if (table, column) in COUNTS:
+            least, most, what = COUNTS[table, column]
+            bad = next((i for i, row in enumerate(rows) if row[index] is not None
+                        and not least <= row[index] <= most), None)
+            if bad is not None:
+                refuse(bad, column, f"({what}) là {rows[bad][index]}, ngoài khoảng {least} … {format_vnd(most)}")
+    for column in DATES.get(table, ()):
+        index = position[column]
+        bad = next((i for i, row in enumerate(rows) if row[index] is not None and real_day(row[index]) is None),
+                   None)
+        if bad is not None:
+            refuse(bad, column, f"có ngày không có thật hoặc vô lý “{rows[bad][index]}” (cần một ngày YYYY-MM-DD "
+                                f"có trong lịch, năm {FIRST_YEAR}–{LAST_YEAR})")
+    for column in TIMESTAMPS.get(table, ()):
+        index = position[column]
+        bad = next((i for i, row in enumerate(rows) if row[index] is not None
+                    and real_moment(row[index]) is None), None)
+        if bad is not None:
+            refuse(bad, column, f"có thời điểm không đọc được “{rows[bad][index]}” (cần ngày giờ ISO, ví dụ "
+                                "2026-06-30T15:49:15+00:00)")
+    if table == "project":
+        _check_policies(columns, rows, label)
+
+
+def _check_policies(columns: list[str], rows: list[list], label: str) -> None:
+    """Each project's frozen policy through the strict parser the reports use: a damaged copy is refused
+    here, by project, rather than failing a consolidated report later."""
+    code_at, policy_at = columns.index("code"), columns.index("policy_json")
+    for index, row in enumerate(rows):
+        try:
+            FundPolicy.from_json(row[policy_at])
+        except Refused as refusal:
+            raise Refused(f"{label}, dòng {index + 2} (dự án {row[code_at]}): {refusal.message}") from None
+
+
+def check_totals(conn: sqlite3.Connection, name: str) -> None:
+    """Every money column's total within ``MAX_AMOUNT``: consolidating thousands of communes then stays far
+    inside SQLite's integers. Summed as floats (``total``), so the check itself cannot overflow."""
+    for (table, column) in MONEY:
+        summed = conn.execute(f"SELECT total({column}) FROM {table}").fetchone()[0]
+        if summed > MAX_AMOUNT:
+            raise Refused(f"Gói {name} không hợp lệ về nội dung: tổng cột {column} của phần “{table}” vượt "
+                          f"{format_vnd(MAX_AMOUNT)} đ, không thể là sổ sách của một xã.")
+
+
+def check_invariants(conn: sqlite3.Connection, name: str) -> None:
+    """The commune's own ``check``, on the staging copy of its package: books the commune's program would
+    report as broken are not taken at the upper level either."""
+    factory = conn.row_factory
+    conn.row_factory = sqlite3.Row
+    try:
+        problems = check_conn(conn, storage=False)
+    finally:
+        conn.row_factory = factory
+    if problems:
+        first = problems[0]["message"]
+        if len(problems) > 1:
+            first = f"{first.rstrip('.')} (và {len(problems) - 1} vấn đề khác)."
+        raise Refused(f"Gói {name} không hợp lệ về nội dung: {first}")

@@ -407,10 +407,10 @@ def test_an_unforeseen_error_refuses_that_package_only(setting, tmp_path, monkey
     broken.write_bytes(good_a.read_bytes())
     real = upper_module.verify_package
 
-    def verify(path, limits):
+    def verify(path, limits, **options):
         if path.name == broken.name:
             raise OverflowError("Python int too large to convert to SQLite INTEGER")
-        return real(path, limits)
+        return real(path, limits, **options)
     monkeypatch.setattr(upper_module, "verify_package", verify)
     result = run(store, "--json", "upper", "import", str(broken), str(good_b))
     assert result.code == 2

@@ -334,11 +334,32 @@ def _hostile(setting, case, folder):
     return path
 
 
+# Rules the commune's program enforces only since schema 6: books written before may hold them for good
+# (nothing is ever rewritten), so such a package is imported and the import lists them for follow-up.
+LEGACY = ["receipts out of date order", "fund negative on a day", "budget overrun", "cap per project exceeded",
+          "non-poor household given state money", "round-1 support given twice"]
+REFUSED = [case for case in CASES if case not in LEGACY]
+
+
 def test_the_corpus_has_enough_kinds():
-    assert len(CASES) >= 25
+    assert len(REFUSED) >= 25
 
 
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", LEGACY)
+def test_rules_earlier_versions_let_through_are_imported_and_listed(setting, case, tmp_path):
+    root, upper, *_ = setting
+    hostile = _hostile(setting, case, tmp_path)
+    store = DataDir(tmp_path / "store")
+    shutil.copytree(upper.root, store.root)
+    result = run(store, "--json", "upper", "import", str(hostile))
+    assert result.code == 0, result.stderr
+    [imported] = result.json["results"]
+    assert imported["status"] == "imported"
+    assert any(CASES[case][1] in notice for notice in imported["notices"]), imported["notices"]
+    assert "Lưu ý (sổ của xã)" in run(store, "upper", "import", "--dry-run", str(hostile)).stdout
+
+
+@pytest.mark.parametrize("case", REFUSED)
 def test_hostile_meaning_is_refused_and_the_store_is_unchanged(setting, case, tmp_path):
     root, upper, *_ = setting
     expected = CASES[case][1]
@@ -353,7 +374,7 @@ def test_hostile_meaning_is_refused_and_the_store_is_unchanged(setting, case, tm
     assert store_state(upper) == before
 
 
-@pytest.mark.parametrize("case", list(CASES))
+@pytest.mark.parametrize("case", REFUSED)
 def test_hostile_meaning_in_a_batch_leaves_the_good_packages_imported(setting, case, tmp_path):
     root, upper, good_a, good_b, key = setting
     hostile = _hostile(setting, case, tmp_path)

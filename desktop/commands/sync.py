@@ -163,7 +163,8 @@ def upper_import(args) -> Outcome:
     data = {"results": [r.to_json() for r in results], "dry_run": args.dry_run}
     prefix = "(Chạy thử, không ghi gì) " if args.dry_run else ""
     lines = [prefix + _result_line(r)
-             + "".join(f"\n  Xã đã mở khóa sổ lúc {u['at']}: {u['reason']}" for u in r.reopened) for r in results]
+             + "".join(f"\n  Xã đã mở khóa sổ lúc {u['at']}: {u['reason']}" for u in r.reopened)
+             + "".join(f"\n  Lưu ý (sổ của xã): {n}" for n in r.notices) for r in results]
     rejected = [refusal_text(r) for r in results if r.status is ImportStatus.REJECTED]
     refused = None
     if len(rejected) == 1:

@@ -66,6 +66,8 @@ class ImportResult:
     # A package that broke the reader in a way no check foresaw: the exception's type and text, for support
     # staff (the reason says it in Vietnamese; the traceback is in the logs).
     unexpected: str = ""
+    # What the commune's books hold against rules its earlier program versions did not enforce yet.
+    notices: tuple[str, ...] = ()
 
     def to_json(self) -> dict:
         data = asdict(self)
@@ -183,7 +185,8 @@ def _decide(books: Books, package: VerifiedPackage, reregister: bool) -> ImportR
     base = dict(package=package.path.name, commune_code=package.commune_code,
                 commune_name=manifest["commune"]["name"], seq=package.seq, as_of=manifest["as_of"],
                 fingerprint=package.fingerprint, file_sha256=package.file_sha256, rows=sum(package.rows.values()),
-                locked_to=manifest.get("locked_to"), reopened=_reopened(books, package, known))
+                locked_to=manifest.get("locked_to"), reopened=_reopened(books, package, known),
+                notices=package.notices)
     if known is None:
         return ImportResult(status=ImportStatus.IMPORTED, new_key=True,
                             reason=f"Xã mới: đăng ký khóa có vân tay {package.fingerprint}; hãy đối chiếu với "

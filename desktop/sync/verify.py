@@ -63,6 +63,8 @@ class VerifiedPackage:
     rows: dict[str, int]
     staging: Path
     _workdir: Path = field(repr=False)
+    # Rules earlier versions of the commune's program let through, as its own ``check`` words them.
+    notices: tuple[str, ...] = ()
 
     @property
     def commune_code(self) -> str:
@@ -148,7 +150,7 @@ def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS, *,
         except BaseException:
             shutil.rmtree(workdir, ignore_errors=True)
             raise
-    return VerifiedPackage(path, file_digest, manifest, rows, staging.path, workdir)
+    return VerifiedPackage(path, file_digest, manifest, rows, staging.path, workdir, tuple(staging.notices))
 
 
 # -- the container -----------------------------------------------------------------------------------
@@ -367,6 +369,7 @@ class _Staging:
 
     def __init__(self, path: Path, name: str):
         self.path, self.name = path, name
+        self.notices: list[str] = []
         self.conn = sqlite3.connect(path, isolation_level=None)
         conn = self.conn
         conn.execute("PRAGMA journal_mode = OFF")
@@ -417,7 +420,7 @@ class _Staging:
         soundness.check_totals(conn, name)
         for _, sql in self._indexes:
             conn.execute(sql)
-        soundness.check_invariants(conn, name)
+        self.notices = soundness.check_invariants(conn, name)
 
     def close(self) -> None:
         self.conn.close()

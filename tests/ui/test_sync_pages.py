@@ -45,7 +45,8 @@ def test_commune_exports_a_verified_package_and_shows_the_acknowledgement(qtbot,
         qtbot.waitUntil(lambda: page.last_export is not None, timeout=15000)
         result = page.last_export
         assert result.path.parent == commune.exports and result.path.is_file()
-        with verify_package(result.path) as package:  # the signature and every part check out
+        # The signature and every part check out.
+        with verify_package(result.path, staging_dir=tmp_path / "staging") as package:
             assert (package.seq, package.fingerprint) == (1, page.fingerprint)
         shown = page.result.text()
         assert str(result.path) in shown and result.key_fingerprint in shown and "KB" in shown

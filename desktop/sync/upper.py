@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import ClassVar
 
 from desktop import signing
 from desktop.audit import now_iso
@@ -309,16 +310,36 @@ def _write_log(books: Books, entry: dict) -> None:
 _FINGERPRINT = re.compile(r"^[0-9A-F]{16}$")
 
 
+def normal_fingerprint(text: str | None) -> str | None:
+    """A fingerprint as read out over the phone ("1a2b 3c4d…") in the form the program shows, or None."""
+    digits = re.sub(r"[\s-]", "", text or "").upper()
+    return "-".join(digits[i:i + 4] for i in range(0, 16, 4)) if _FINGERPRINT.match(digits) else None
+
+
+@dataclass(frozen=True)
+class KeyAccepted(Outcome):
+    """A commune's new key taken by its fingerprint; its old key retired."""
+
+    changes: ClassVar[Changes] = Changes.UPPER
+    commune_code: str
+    fingerprint: str
+
+
+def accept_key_op(books: Books, commune_code: str, fingerprint: str) -> KeyAccepted:
+    """``accept_key`` as an operation of the window."""
+    taken = accept_key(books, commune_code, fingerprint)
+    return KeyAccepted(taken["commune_code"], taken["fingerprint"])
+
+
 def accept_key(books: Books, commune_code: str, fingerprint: str) -> dict:
     """Take a known commune's new signing key by the fingerprint its clerk read out over the phone. From now
     on only a package signed by that key is imported for the commune (its sequence may start again); the
     key it used until now is retired and never accepted again."""
     require_upper(books)
-    digits = re.sub(r"[\s-]", "", fingerprint or "").upper()
-    if not _FINGERPRINT.match(digits):
-        raise Refused(f"Vân tay “{fingerprint}” không đúng dạng: cần 16 chữ số hệ mười sáu (0–9, A–F), như "
+    typed, fingerprint = fingerprint, normal_fingerprint(fingerprint)
+    if fingerprint is None:
+        raise Refused(f"Vân tay “{typed}” không đúng dạng: cần 16 chữ số hệ mười sáu (0–9, A–F), như "
                       "1A2B-3C4D-5E6F-7A8B, đúng như máy của xã hiển thị.")
-    fingerprint = "-".join(digits[i:i + 4] for i in range(0, 16, 4))
     known = books.conn.execute("SELECT * FROM upper_commune WHERE code = ?", (commune_code,)).fetchone()
     if known is None:
         raise Refused(f"Xã {commune_code} chưa có trong số liệu của đơn vị này. Gói đầu tiên của một xã được nhận "

@@ -17,6 +17,7 @@ from datetime import date
 from db.connection import DAMAGE_ERRORS, is_damage, open_store, refusal_for, transaction
 from desktop import clock
 from desktop.catalogue import catalogue_outdated, refresh_catalogue
+from desktop.damage import damaged_books, require_sound, still_sound
 from desktop.errors import Refused
 from desktop.paths import DataDir
 from desktop.provinces import REFORM_2025, merged_unit
@@ -76,15 +77,21 @@ class Books:
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One user action, all or nothing; refused before anything is written if the file is damaged."""
+        database, backups = self.data_dir.database, self.data_dir.backups
+        sound = require_sound(self.conn, database, backups)
         try:
             with transaction(self.conn) as conn:
                 yield conn
-        except sqlite3.OperationalError as exc:
-            raise refusal_for(exc, self.data_dir.database) from exc
-        except sqlite3.DatabaseError as exc:
+        except DAMAGE_ERRORS as exc:
+            # Damage the quick check could not see (or that came after it) shows up as a page SQLite cannot
+            # read: the transaction was rolled back, and the file is checked again before the next write.
             if is_damage(exc):
-                raise refusal_for(exc, self.data_dir.database) from exc
+                raise damaged_books(database, backups, str(exc)) from exc
+            if isinstance(exc, sqlite3.OperationalError):
+                raise refusal_for(exc, database) from exc
             raise
+        still_sound(database, sound)
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()

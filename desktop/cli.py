@@ -15,10 +15,11 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from db.connection import is_damage, refusal_for
+from db.connection import is_damage
 from desktop import __version__, clock
 from desktop.commands import REGISTRARS
 from desktop.commands.common import Outcome
+from desktop.damage import damaged_books
 from desktop.errors import Refused
 from desktop.paths import resolve_data_dir
 
@@ -95,7 +96,8 @@ def main(argv: list[str] | None = None) -> int:
         # A damaged page is only found when it is read, which may be deep inside any command.
         if not is_damage(exc):
             return _unexpected(args)
-        refusal = refusal_for(exc, resolve_data_dir(getattr(args, "data_dir", None)).database)
+        where = resolve_data_dir(getattr(args, "data_dir", None))
+        refusal = damaged_books(where.database, where.backups, str(exc))
         print(f"Lỗi: {refusal.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -46,10 +46,29 @@ def make_upper(root: Path) -> DataDir:
     return data_dir
 
 
-def export(data_dir: DataDir, out: Path) -> Path:
-    result = run(data_dir, "--json", "sync", "export", "--out", str(out), "--as-of", AS_OF.isoformat())
+def export(data_dir: DataDir, out: Path, *, to: DataDir | None = None) -> Path:
+    """The commune's package as of AS_OF: encrypted to the upper level ``to`` (its key file loaded first),
+    or in clear (``--unencrypted``) where the test is about something else."""
+    if to is None:
+        flags = ["--unencrypted"]
+    else:
+        load_recipient(data_dir, to)
+        flags = []
+    result = run(data_dir, "--json", "sync", "export", "--out", str(out), "--as-of", AS_OF.isoformat(), *flags)
     assert result.code == 0, result.stderr
+    assert result.json["encrypted"] is (to is not None)
     return Path(result.json["path"])
+
+
+def load_recipient(commune: DataDir, upper: DataDir) -> str:
+    """The upper level exports its key file and the commune loads it; returns the key's fingerprint."""
+    key_file = upper.root / "khoa-cap-tren.vxk"
+    exported = run(upper, "--json", "upper", "key", "export", "--out", str(key_file))
+    assert exported.code == 0, exported.stderr
+    loaded = run(commune, "--json", "sync", "recipient", "set", str(key_file))
+    assert loaded.code == 0, loaded.stderr
+    assert loaded.json["fingerprint"] == exported.json["fingerprint"]
+    return loaded.json["fingerprint"]
 
 
 def store_state(data_dir: DataDir) -> tuple[str, str]:

@@ -69,7 +69,7 @@ def _package_as_of(path: Path) -> str:
 
 def test_the_command_line_takes_today_from_the_variable(cli, data_dir, leap_day):
     assert cli(*INIT_ARGS).code == 0
-    result = cli("--json", "sync", "export")  # no --as-of: the data are as of today
+    result = cli("--json", "sync", "export", "--unencrypted")  # no --as-of: the data are as of today
     assert result.code == 0, result.stderr
     path = Path(result.json["path"])
     assert path.name.endswith(f"_{leap_day:%Y%m%d}.vxp")
@@ -80,7 +80,7 @@ def test_the_command_line_refuses_a_bad_variable_and_writes_nothing(cli, data_di
     assert cli(*INIT_ARGS).code == 0
     before = books_digest(data_dir.database)
     monkeypatch.setenv(clock.ENV, "31/12/2027")
-    result = cli("--json", "sync", "export")
+    result = cli("--json", "sync", "export", "--unencrypted")
     assert result.code == 2
     assert "Lỗi: Biến môi trường VONXOAY_TODAY=“31/12/2027” không phải một ngày dạng YYYY-MM-DD." in result.stderr
     assert not list(data_dir.root.rglob("*.vxp")) and books_digest(data_dir.database) == before
@@ -89,6 +89,6 @@ def test_the_command_line_refuses_a_bad_variable_and_writes_nothing(cli, data_di
 def test_a_child_process_inherits_the_date(data_dir, leap_day):
     """Drills and the window test start ``python`` themselves: the variable must reach them."""
     assert run_cli_process("--data-dir", str(data_dir.root), *INIT_ARGS).code == 0
-    result = run_cli_process("--data-dir", str(data_dir.root), "--json", "sync", "export")
+    result = run_cli_process("--data-dir", str(data_dir.root), "--json", "sync", "export", "--unencrypted")
     assert result.code == 0, result.stderr
     assert _package_as_of(Path(result.json["path"])) == leap_day.isoformat()

@@ -22,6 +22,7 @@ from desktop.sync import format as fmt
 from desktop.sync.verify import parts_of, verify_package
 from tests.sync_helpers import build_zip, make_upper, run, zip_entries
 
+EXPORT = ("--json", "sync", "export", "--unencrypted")  # these tests are about what the package holds
 TODAY = date(2026, 8, 1)
 AS_OF = date(2026, 6, 30)
 
@@ -57,7 +58,7 @@ def part(path: Path, table: str) -> list[dict]:
 
 def test_a_package_as_of_a_day_holds_nothing_dated_after_it(commune, data_dir, tmp_path):
     with clock.frozen(TODAY):
-        result = run(data_dir, "--json", "sync", "export", "--as-of", "30/06/2026", "--out", str(tmp_path))
+        result = run(data_dir, *EXPORT, "--as-of", "30/06/2026", "--out", str(tmp_path))
     assert result.code == 0, result.stderr
     path = Path(result.json["path"])
     receipts = part(path, "receipt")
@@ -81,7 +82,7 @@ def test_a_package_as_of_a_day_holds_nothing_dated_after_it(commune, data_dir, t
 
 def test_a_package_as_of_today_holds_everything_and_the_lock(commune, data_dir, tmp_path):
     with clock.frozen(TODAY):
-        result = run(data_dir, "--json", "sync", "export", "--out", str(tmp_path))
+        result = run(data_dir, *EXPORT, "--out", str(tmp_path))
     path = Path(result.json["path"])
     receipts = part(path, "receipt")
     assert [(r["issued_on"], r["voided_on"]) for r in receipts] == [("2026-05-01", "2026-07-20"), ("2026-07-15", None)]
@@ -97,13 +98,13 @@ def test_a_package_as_of_today_holds_everything_and_the_lock(commune, data_dir, 
 def test_the_upper_level_sees_the_lock_and_each_reopening(commune, data_dir, tmp_path):
     upper = make_upper(tmp_path)
     with clock.frozen(TODAY):
-        first = Path(run(data_dir, "--json", "sync", "export", "--out", str(tmp_path / "1")).json["path"])
+        first = Path(run(data_dir, *EXPORT, "--out", str(tmp_path / "1")).json["path"])
         imported = run(upper, "--json", "upper", "import", str(first)).json["results"][0]
         assert imported["status"] == "imported" and imported["locked_to"] == "2026-06-30"
         assert imported["reopened"] == []
         assert run(upper, "--json", "upper", "communes").json["communes"][0]["locked_to"] == "2026-06-30"
         unlock_period(commune, "Sửa phiếu thu ghi nhầm ngày")
-        second = Path(run(data_dir, "--json", "sync", "export", "--out", str(tmp_path / "2")).json["path"])
+        second = Path(run(data_dir, *EXPORT, "--out", str(tmp_path / "2")).json["path"])
         dry = run(upper, "upper", "import", "--dry-run", str(second))
         assert "Xã đã mở khóa sổ lúc 2026-08-01" in dry.stdout and "Sửa phiếu thu ghi nhầm ngày" in dry.stdout
         result = run(upper, "--json", "upper", "import", str(second))
@@ -144,7 +145,7 @@ def as_format_1(path: Path, commune) -> Path:
 def test_a_format_1_package_still_imports(commune, data_dir, tmp_path):
     upper = make_upper(tmp_path)
     with clock.frozen(TODAY):
-        path = Path(run(data_dir, "--json", "sync", "export", "--out", str(tmp_path)).json["path"])
+        path = Path(run(data_dir, *EXPORT, "--out", str(tmp_path)).json["path"])
     older = as_format_1(path, commune)
     result = run(upper, "--json", "upper", "import", str(older))
     assert result.code == 0, result.stderr

@@ -45,8 +45,8 @@ def test_package_is_named_signed_and_describes_itself(commune, tmp_path):
 
 
 def test_sequence_only_grows_and_history_is_kept(commune, tmp_path):
-    first = run(commune, "--json", "sync", "export", "--out", str(tmp_path)).json
-    second = run(commune, "--json", "sync", "export", "--out", str(tmp_path)).json
+    first = run(commune, "--json", "sync", "export", "--unencrypted", "--out", str(tmp_path)).json
+    second = run(commune, "--json", "sync", "export", "--unencrypted", "--out", str(tmp_path)).json
     assert second["seq"] == first["seq"] + 1
     assert f"_{second['seq']:06d}_{clock.today():%Y%m%d}.vxp" in second["path"]
     history = run(commune, "--json", "sync", "history").json["exports"]
@@ -76,7 +76,7 @@ def test_export_is_a_consistent_snapshot_while_another_connection_writes(commune
                               ("snapshot-alloc", rid, installment))
                 other.execute("COMMIT")
 
-        result = export_package(books, tmp_path, as_of=AS_OF, progress=write_during_export)
+        result = export_package(books, tmp_path, as_of=AS_OF, encrypt=False, progress=write_during_export)
         other.close()
         live = books.conn.execute("SELECT count(*) FROM allocation").fetchone()[0]
     assert result.rows["allocation"] == live - 1
@@ -102,7 +102,7 @@ def test_export_reads_while_another_write_is_in_progress(commune, tmp_path):
             other.execute("ROLLBACK")
 
     with Books.open(commune) as books:
-        result = export_package(books, tmp_path, as_of=AS_OF, progress=finish_the_other_write)
+        result = export_package(books, tmp_path, as_of=AS_OF, encrypt=False, progress=finish_the_other_write)
     other.close()
     assert seen == list(fmt.PARTS)
     settings = zip_entries(result.path)[fmt.part_path("settings")].decode()

@@ -15,7 +15,7 @@ from desktop.errors import Refused
 from desktop.paths import resolve_data_dir
 from desktop.resources import resource_path
 from ui.errors import install_excepthook, setup_logging
-from ui.lock import ALREADY_OPEN, DataLock
+from ui.lock import DataLock, ShowRequests, already_open_message, ask_to_show, bring_forward, tell
 from ui.theme import apply_theme
 from ui.workers import wait_for_workers
 
@@ -43,8 +43,23 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
     setup_logging(data_dir.logs)
     install_excepthook()
     lock = DataLock(data_dir)
-    if not lock.acquire():
-        QMessageBox.warning(None, "VốnXoay", ALREADY_OPEN.format(holder=lock.holder()))
+    try:
+        acquired = lock.acquire()
+    except Refused as refusal:
+        tell(refusal.message)
+        QMessageBox.critical(None, "VốnXoay", refusal.message)
+        return 2
+    if not acquired:
+        # Nothing of the data folder is opened: the copy that holds it is told to come forward, and this one
+        # says so and stops.
+        text = already_open_message(lock.holder(), ask_to_show(data_dir))
+        tell(text)
+        box = QMessageBox(QMessageBox.Icon.Warning, "VốnXoay", text)
+        if args.quit_after is not None:
+            from PySide6.QtCore import QTimer
+
+            QTimer.singleShot(args.quit_after, box.accept)
+        box.exec()
         return 3
     try:
         if data_dir.database.exists():
@@ -69,6 +84,8 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
 
     window = MainWindow(books)
     window.show()
+    requests = ShowRequests(data_dir, window)
+    requests.show_requested.connect(lambda: bring_forward(window))
     if args.smoke_test:
         app.processEvents()
         wait_for_workers()
@@ -86,6 +103,7 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
     # Background work (dashboard figures, a backup) must finish while the application still exists: a task
     # that outlives main() would touch Qt after the QApplication is gone and abort the process at exit.
     wait_for_workers()
+    requests.close()
     window.close()
     window.deleteLater()
     books.close()

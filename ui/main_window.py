@@ -8,6 +8,7 @@ import log — instead of the commune's books, payments and receipts.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -162,6 +163,12 @@ class MainWindow(QMainWindow):
             old.deleteLater()
         self.refresh_header()
         self._show_page(current)
+
+    def offer_restore(self, backup: Path | None) -> None:
+        """The books refused a write because their file is damaged: the settings page offers the restore."""
+        self.page("settings").offer_restore(backup)
+        self.statusBar().showMessage("Tệp dữ liệu bị hỏng: hãy khôi phục bản sao lưu (Cài đặt › Sao lưu và khôi "
+                                     "phục).")
 
     def backup_if_due(self):
         """The day's automatic backup: the first start of a day copies the books into backups/ (in a

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QWidget
 
 from desktop.books import Books
 from desktop.changes import Changes, Outcome
+from desktop.damage import DamagedBooks
 from desktop.errors import Refused
 from ui.workers import Task, run_task, writer_pool
 
@@ -117,6 +118,8 @@ def run_op(parent: QWidget | None, books: Books, op: Callable[..., Outcome],
 
     def failed(exc: BaseException) -> None:
         settle()
+        if isinstance(exc, DamagedBooks):
+            point_at_restore(parent, exc)
         if on_failure is not None:
             on_failure(exc)
         else:
@@ -133,6 +136,15 @@ def run_op(parent: QWidget | None, books: Books, op: Callable[..., Outcome],
         busy.setEnabled(False)
     return run_task(parent, label, work, succeeded, failed, show_progress=show_progress, pool=writer_pool(),
                     on_cancelled=cancelled)
+
+
+def point_at_restore(widget: QWidget | None, damage: DamagedBooks) -> None:
+    """Whatever form met the damage, the main window's settings page gets the restore ready."""
+    while widget is not None:
+        if (offer := getattr(widget, "offer_restore", None)) is not None:
+            offer(damage.backup)
+            return
+        widget = widget.parentWidget()
 
 
 def refusal_shown_in(label, parent: QWidget | None = None,

@@ -180,8 +180,15 @@ def shoot_upper(app: QApplication, out: Path, root: Path) -> None:
     from desktop.services.demo import DEMO_SETUP
     from desktop.services.households import HouseholdChanges, edit_household
     from desktop.services.settings import CommuneSetup, init_books
+    from desktop.sync.envelope import set_recipient, write_key_file
     from desktop.sync.export import export_package
 
+    # The upper level first: its key file is what each commune loads once to encrypt its packages.
+    upper = DataDir(root / "huyen")
+    books, _ = init_books(upper, CommuneSetup("290", "Huyện Cẩm Giàng", "30", "Tỉnh Hải Dương", "30",
+                                              "Tỉnh Hải Dương", mode=Mode.UPPER))
+    with books:
+        key_file = write_key_file(books, root / "khoa-huyen.vxk").path
     packages, moved = [], None
     for index, (code, name) in enumerate((("10507", "Xã Đức Chính"), ("10510", "Xã Cẩm Hưng"),
                                           ("10513", "Xã Lương Điền"))):
@@ -198,11 +205,9 @@ def shoot_upper(app: QApplication, out: Path, root: Path) -> None:
                 # Someone supported in the first commune moved here and was supported again: what only the
                 # upper level can see.
                 edit_household(books, supported["code"], HouseholdChanges(id_number=moved))
+            set_recipient(books, key_file)
             packages.append(export_package(books, root / "goi").path)
-    upper = DataDir(root / "huyen")
-    books, _ = init_books(upper, CommuneSetup("290", "Huyện Cẩm Giàng", "30", "Tỉnh Hải Dương", "30",
-                                              "Tỉnh Hải Dương", mode=Mode.UPPER))
-    with books:
+    with Books.open(upper) as books:
         window = MainWindow(books)
         window.resize(*SIZE)
         window.show()

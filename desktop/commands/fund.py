@@ -1,5 +1,5 @@
-"""The rotating fund on the command line: ``support add``/``void``, ``pay``, ``receipt void``, ``schedule`` and
-``fund public-works`` (the ``report`` group lives in ``reports.py``)."""
+"""The rotating fund on the command line: ``support add``/``void``, ``pay``, ``receipt void``/``pdf``/``verify``,
+``schedule`` and ``fund public-works`` (the ``report`` group lives in ``reports.py``)."""
 
 from __future__ import annotations
 
@@ -71,6 +71,12 @@ def register(commands, common) -> None:
     p.add_argument("--two-up", action="store_true", help="hai liên trên một tờ A4")
     p.set_defaults(handler=receipt_pdf)
 
+    p = receipt.add_parser("verify", parents=[common],
+                           help="kiểm tra phiếu thu theo dòng chữ của mã QR (ở xã và ở cấp trên)")
+    p.add_argument("text", metavar="TEXT", help="nội dung mã QR trên phiếu, ví dụ “VXR1|10507|01|2026|5|…”")
+    # The only receipt command an upper level runs too: it checks against the communes' imported receipts.
+    p.set_defaults(handler=receipt_verify, only_in=None)
+
     p = only_in(Mode.COMMUNE, commands.add_parser("schedule", parents=[common], help="lịch hoàn trả, đã trả, còn nợ"))
     p.add_argument("--project", required=True)
     p.add_argument("--household")
@@ -117,6 +123,14 @@ def receipt_void(args) -> Outcome:
         result = payments.void_receipt(books, args.book, args.number, args.reason, year=args.year, on=args.on)
     return Outcome(result.to_json(), f"Đã hủy phiếu thu quyển {result.book} số {result.number}/{result.year} "
                                      f"từ ngày {format_date(result.voided_on)}; số phiếu vẫn được giữ.")
+
+
+def receipt_verify(args) -> Outcome:
+    from desktop.services.receipt_check import verify_receipt
+
+    with open_books(args) as books:
+        result = verify_receipt(books, args.text)
+    return Outcome(result.to_json(), result.message)
 
 
 def support_void(args) -> Outcome:

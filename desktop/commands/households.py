@@ -108,8 +108,9 @@ def household_add(args) -> Outcome:
     )
     with open_books(args) as books:
         row = households.add_household(books, data)
-    return Outcome({"id": row.id, "code": row.code, "uuid": row.uuid},
-                   f"Đã đăng ký hộ {row.code} — {args.head.strip()} ({category.label}).")
+    return Outcome({"id": row.id, "code": row.code, "uuid": row.uuid, "warnings": list(row.warnings)},
+                   "\n".join([f"Đã đăng ký hộ {row.code} — {args.head.strip()} ({category.label}).",
+                              *(f"Cảnh báo: {w}" for w in row.warnings)]))
 
 
 def household_list(args) -> Outcome:
@@ -147,7 +148,8 @@ def household_edit(args) -> Outcome:
         result = households.edit_household(books, args.code, changes)
     if not result.changed:
         return Outcome(result.to_json(), "Không có gì thay đổi.")
-    text = f"Đã sửa hộ {result.code}: {', '.join(result.changed)}."
+    text = "\n".join([f"Đã sửa hộ {result.code}: {', '.join(result.changed)}.",
+                      *(f"Cảnh báo: {w}" for w in result.warnings)])
     return Outcome(result.to_json(), text)
 
 

@@ -21,6 +21,8 @@ def register(commands, common) -> None:
     p = household.add_parser("import", parents=[common], help="nhập danh sách hộ từ Excel (.xlsx)")
     p.add_argument("file", type=Path, help="tệp .xlsx")
     p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, báo lỗi từng dòng, không ghi gì")
+    p.add_argument("--sheet", metavar="TÊN", help="trang tính cần đọc (mặc định: trang đang mở khi lưu tệp, "
+                                                  "nếu không bị ẩn; nếu không thì trang hiện đầu tiên)")
     p.add_argument("--map", action="append", default=[], metavar="CỘT=TRƯỜNG",
                    help="chỉ định cột: tiêu đề (hoặc chữ cột) = head_name, id_number, hamlet, category, …; "
                         "“=ignore” để bỏ qua")
@@ -46,19 +48,23 @@ def household_import(args) -> Outcome:
 
     mapping = _mapping(args.map)
     with open_books(args) as books:
-        plan = plan_import(books, args.file, mapping)
+        plan = plan_import(books, args.file, mapping, sheet=args.sheet)
         if args.dry_run:
             data = plan.to_dict()
             verb = "Sẽ"
         else:
             data = apply_import(books, plan).to_dict()
             verb = "Đã"
-    lines = [f"{verb} thêm {data['inserted']} hộ, cập nhật {data['updated']} hộ; {data['unchanged']} hộ không đổi; "
+    others = ", ".join(f"“{t}”" for t in plan.sheets if t != data["sheet"])
+    lines = [f"Đọc trang tính “{data['sheet']}”." + (f" Các trang khác: {others} (chọn bằng --sheet TÊN)."
+                                                     if others else ""),
+             f"{verb} thêm {data['inserted']} hộ, cập nhật {data['updated']} hộ; {data['unchanged']} hộ không đổi; "
              f"{len(data['rejected'])} dòng lỗi."]
     if data["new_hamlets"]:
         lines.append(f"{verb} thêm thôn: {', '.join(data['new_hamlets'])}.")
     lines += [f"  {p['reason']}" + (f" ({', '.join(filter(None, (p['head_name'], p['hamlet'])))})"
                                     if p["head_name"] or p["hamlet"] else "") for p in data["rejected"][:50]]
+    lines += [f"  Cảnh báo — {w['message']}" for w in data["warnings"][:50]]
     if len(data["rejected"]) > 50:
         lines.append(f"  … và {len(data['rejected']) - 50} dòng lỗi khác (xem --json).")
     if args.dry_run:

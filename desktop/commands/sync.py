@@ -26,7 +26,16 @@ def register(commands, common) -> None:
     p = sync.add_parser("export", parents=[common], help="xuất gói dữ liệu đã ký của xã")
     p.add_argument("--out", type=Path, help="thư mục ghi gói (mặc định: exports/ trong thư mục dữ liệu)")
     p.add_argument("--as-of", type=date_arg, help="dữ liệu tính đến ngày (mặc định: hôm nay)")
+    p.add_argument("--unencrypted", action="store_true",
+                   help="xuất gói KHÔNG mã hóa (gói chứa số CCCD: chỉ dùng khi thật cần)")
     p.set_defaults(handler=sync_export)
+    recipient = sync.add_parser("recipient", help="khóa mã hóa của cấp trên (nạp một lần, đối chiếu vân tay)"
+                                ).add_subparsers(dest="recipient_action", required=True)
+    p = recipient.add_parser("set", parents=[common], help="nạp tệp khóa cấp trên gửi (.vxk)")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=sync_recipient_set)
+    p = recipient.add_parser("show", parents=[common], help="khóa mã hóa đang dùng và vân tay của nó")
+    p.set_defaults(handler=sync_recipient_show)
     p = sync.add_parser("history", parents=[common], help="các gói đã xuất")
     p.set_defaults(handler=sync_history)
     p = sync.add_parser("ack", parents=[common], help="nhận tệp xác nhận của cấp trên cho một gói đã gửi")
@@ -39,7 +48,11 @@ def register(commands, common) -> None:
     p.add_argument("packages", nargs="+", type=Path, metavar="PKG")
     p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và cho biết sẽ làm gì, không ghi gì")
     p.set_defaults(handler=upper_import)
-    key = upper.add_parser("key", help="khóa ký của các xã").add_subparsers(dest="key_action", required=True)
+    key = upper.add_parser("key", help="khóa của đơn vị cấp trên và khóa ký của các xã").add_subparsers(
+        dest="key_action", required=True)
+    p = key.add_parser("export", parents=[common], help="xuất tệp khóa công khai để các xã mã hóa gói gửi lên")
+    p.add_argument("--out", type=Path, required=True, help="tệp (.vxk) hoặc thư mục ghi")
+    p.set_defaults(handler=upper_key_export)
     p = key.add_parser("accept", parents=[common],
                        help="chấp nhận khóa mới của một xã, sau khi gọi điện đối chiếu vân tay với xã")
     p.add_argument("--commune", required=True, help="mã xã")
@@ -68,12 +81,53 @@ def sync_export(args) -> Outcome:
     from desktop.sync.export import export_package
 
     with open_books(args) as books:
-        result = export_package(books, args.out, as_of=args.as_of)
+        result = export_package(books, args.out, as_of=args.as_of, encrypt=not args.unencrypted)
     data = {"path": str(result.path), "seq": result.seq, "sha256": result.sha256, "bytes": result.bytes,
-            "rows": result.rows, "key_fingerprint": result.key_fingerprint}
+            "rows": result.rows, "key_fingerprint": result.key_fingerprint, "encrypted": result.encrypted}
+    if result.encrypted:
+        data["recipient_fingerprint"] = result.recipient_fingerprint
+        sealed = (f"Đã mã hóa cho {result.recipient_name} (vân tay khóa {result.recipient_fingerprint}): chỉ đơn vị "
+                  "đó mở được gói.")
+    else:
+        sealed = "CHÚ Ý: gói KHÔNG được mã hóa và chứa số CCCD; chỉ chuyển qua đường an toàn, xóa bản chép sau khi gửi."
     return Outcome(data, f"Đã xuất gói số {result.seq}: {result.path} ({format_vnd(round(result.bytes / 1024))} KB, "
-                         f"{format_vnd(sum(result.rows.values()))} dòng).\nSHA-256: {result.sha256}\n"
+                         f"{format_vnd(sum(result.rows.values()))} dòng).\n{sealed}\n"
+                         f"SHA-256 của gói đã ký: {result.sha256}\n"
                          f"Vân tay khóa ký của xã (để cấp trên đối chiếu): {result.key_fingerprint}")
+
+
+def sync_recipient_set(args) -> Outcome:
+    from desktop.sync.envelope import set_recipient
+
+    with open_books(args) as books:
+        result = set_recipient(books, args.file)
+    replaced = f" (thay khóa cũ có vân tay {result.replaced})" if result.replaced else ""
+    return Outcome({"fingerprint": result.fingerprint, "name": result.name},
+                   f"Đã nạp khóa mã hóa của {result.name}{replaced}. Vân tay: {result.fingerprint}\n"
+                   "Hãy gọi điện cho cấp trên và đối chiếu vân tay này với vân tay hiển thị ở máy của họ.")
+
+
+def sync_recipient_show(args) -> Outcome:
+    from desktop.sync.envelope import recipient_of
+
+    with open_books(args) as books:
+        recipient = recipient_of(books)
+    if recipient is None:
+        return Outcome({"fingerprint": None, "name": None},
+                       "Chưa nạp khóa mã hóa của cấp trên (sync recipient set TỆP).")
+    return Outcome({"fingerprint": recipient.fingerprint, "name": recipient.name},
+                   f"Gói gửi lên được mã hóa cho {recipient.name} (mã {recipient.code}), "
+                   f"vân tay {recipient.fingerprint}.")
+
+
+def upper_key_export(args) -> Outcome:
+    from desktop.sync.envelope import write_key_file
+
+    with open_books(args) as books:
+        result = write_key_file(books, args.out)
+    return Outcome({"path": str(result.path), "fingerprint": result.fingerprint},
+                   f"Đã ghi tệp khóa {result.path}. Vân tay: {result.fingerprint}\nGửi tệp này cho các xã; khi xã gọi "
+                   "điện, đọc vân tay này để xã đối chiếu.")
 
 
 def sync_history(args) -> Outcome:

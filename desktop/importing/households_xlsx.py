@@ -3,12 +3,16 @@ transaction through the household services.
 
 The window's import dialog (and ``household import``) call two functions:
 
-``plan_import(books, path, mapping=None, *, progress=None, cancelled=None) -> ImportPlan``
-    Reads the first sheet, finds the header row (anywhere in the first 30 rows, one row or a grouped two-row
-    header with merged cells), recognises the Vietnamese column names and applies ``mapping`` overrides
-    (``{"column title or letter": "field"}``, fields as in ``sheet.FIELD_ALIASES``, ``"ignore"`` to skip).
+``plan_import(books, path, mapping=None, *, sheet=None, progress=None, cancelled=None) -> ImportPlan``
+    Reads the sheet the clerk sees (the workbook's active sheet when visible, else the first visible one) or
+    the visible sheet named ``sheet`` (an unknown or hidden name is refused), finds the header row (anywhere
+    in the first 30 rows, one row or a grouped two-row header with merged cells), recognises the Vietnamese
+    column names and applies ``mapping`` overrides (``{"column title or letter": "field"}``, fields as in
+    ``sheet.FIELD_ALIASES``, ``"ignore"`` to skip).
     Each row is checked (missing name or hamlet, bad ID number, unknown category, duplicate within the file
-    or with a household already in the books) and planned as insert, update or unchanged. Nothing is written.
+    or with a household already in the books) and planned as insert, update or unchanged. An old 9-digit
+    CMND is accepted with a warning: the ID number stays empty and the notes keep "CMND cũ: …". Nothing is
+    written.
     ``progress(done_rows, total_rows)`` is called every 1 000 rows (total 0 when the file does not give its
     size) and once at the end; ``cancelled()`` returning True stops with ``Cancelled``. A file that is not a
     readable .xlsx is refused with the reason.
@@ -39,7 +43,7 @@ from desktop.changes import Changes, Outcome
 from desktop.dates import parse_date
 from desktop.domain import Category
 from desktop.errors import Cancelled, Refused
-from desktop.idnumbers import normalise_id_number
+from desktop.idnumbers import CMND_LENGTH, Identity, cmnd_in_notes, read_identity, with_cmnd_note
 from desktop.importing import sheet as xl
 from desktop.services.households import CODE_MAX, HouseholdInput, insert_household, search_key, validate_household
 from desktop.text import fold, nfc
@@ -74,6 +78,7 @@ class PlannedRow:
     code: str
     values: dict
     changes: dict = field(default_factory=dict)  # for updates: field → (before, after)
+    warnings: tuple[str, ...] = ()  # accepted, but the clerk should look: an old CMND instead of a CCCD
 
 
 @dataclass(frozen=True)
@@ -87,6 +92,11 @@ class ImportPlan:
     new_hamlets: tuple[str, ...]
     # Titled columns that feed no field: the window offers to map them (``mapping``) and plan again.
     unmapped: tuple[str, ...] = ()
+    sheets: tuple[str, ...] = ()  # the visible sheets of the file, for choosing another one
+
+    @property
+    def warnings(self) -> list[dict]:
+        return [{"row": r.row, "message": f"Dòng {r.row}: {w}."} for r in self.rows for w in r.warnings]
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.rows if r.action == action)
@@ -95,8 +105,9 @@ class ImportPlan:
         return {"inserted": self.count("insert"), "updated": self.count("update"),
                 "unchanged": self.count("unchanged"),
                 "rejected": [p.to_dict() for p in self.rejected],
-                "dry_run": True, "sheet": self.sheet, "header_row": self.header_row, "columns": self.columns,
-                "new_hamlets": list(self.new_hamlets), "unmapped": list(self.unmapped)}
+                "dry_run": True, "sheet": self.sheet, "sheets": list(self.sheets), "header_row": self.header_row,
+                "columns": self.columns, "new_hamlets": list(self.new_hamlets), "unmapped": list(self.unmapped),
+                "warnings": self.warnings}
 
 
 @dataclass(frozen=True)
@@ -106,11 +117,13 @@ class ImportResult(Outcome):
     unchanged: int
     rejected: tuple[RowProblem, ...]
     new_hamlets: tuple[str, ...]
+    sheet: str = ""
+    warnings: tuple[dict, ...] = ()
 
     def to_dict(self) -> dict:
         return {"inserted": self.inserted, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": [p.to_dict() for p in self.rejected], "dry_run": False,
-                "new_hamlets": list(self.new_hamlets)}
+                "rejected": [p.to_dict() for p in self.rejected], "dry_run": False, "sheet": self.sheet,
+                "new_hamlets": list(self.new_hamlets), "warnings": list(self.warnings)}
 
     changes: ClassVar[Changes] = Changes.HOUSEHOLDS | Changes.HAMLETS
 
@@ -136,15 +149,17 @@ def _mark(value) -> bool:
     return fold(_text(value)) in _TRUE_MARKS
 
 
-def _id_number(value, today: date) -> str | None:
+def _identity(value, today: date) -> Identity:
     """Excel turns an unformatted ID column into numbers and drops the leading zero(s): every province code
-    starts with 0, so 10–11 digits are padded back."""
+    of a CCCD starts with 0, so 10–11 digits are padded back to 12; 8 digits are a CMND that lost its 0."""
     if isinstance(value, int | float) and not isinstance(value, bool):
         digits = str(int(value))
         if 10 <= len(digits) <= 11:
             digits = digits.zfill(12)
-        return normalise_id_number(digits, today=today)
-    return normalise_id_number(_text(value) or None, today=today)
+        elif len(digits) == CMND_LENGTH - 1:
+            digits = digits.zfill(CMND_LENGTH)
+        return read_identity(digits, today=today)
+    return read_identity(_text(value) or None, today=today)
 
 
 def _phone(value) -> str:
@@ -192,9 +207,10 @@ def _clean(values: dict, today: date) -> dict:
         raise Refused("thiếu thôn/ấp")
     out["hamlet"] = hamlet
     try:
-        out["id_number"] = _id_number(values.get("id_number"), today)
+        identity = _identity(values.get("id_number"), today)
     except Refused as refusal:
         raise Refused(refusal.message.rstrip(".")) from None
+    out["id_number"], out["cmnd"] = identity.cccd, identity.cmnd
     try:
         category = _category(values)
     except Refused as refusal:
@@ -234,6 +250,7 @@ class _Books:
     def __init__(self, conn: sqlite3.Connection, today: date):
         self.by_code: dict[str, dict] = {}
         self.by_id: dict[str, str] = {}
+        self.by_cmnd: dict[str, str] = {}  # the old CMND the notes keep ("CMND cũ: …")
         self.by_name: dict[tuple[str, str], list[str]] = {}
         rows = conn.execute(
             """SELECT h.code, h.head_name, h.id_number, hm.name AS hamlet, hm.name_key, h.ethnic_minority,
@@ -249,22 +266,29 @@ class _Books:
             self.by_code[row["code"]] = row
             if row["id_number"]:
                 self.by_id[row["id_number"]] = row["code"]
+            if cmnd := cmnd_in_notes(row["notes"]):
+                self.by_cmnd.setdefault(cmnd, row["code"])
             self.by_name.setdefault((fold(row["head_name"]), row["name_key"]), []).append(row["code"])
         self.hamlets = {r[0]: r[1] for r in conn.execute("SELECT name_key, name FROM hamlet")}
 
 
-def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None = None, *,
+def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None = None, *, sheet: str | None = None,
                 progress: Progress = None, cancelled: IsCancelled = None, today: date | None = None) -> ImportPlan:
     path = Path(path)
     today = today or clock.today()
     xl.check_xlsx(path)
-    workbook, worksheet = xl.open_rows(path)
+    workbook = xl.open_workbook(path)
     try:
+        worksheet = xl.choose_sheet(workbook, path, sheet)
+        sheets = tuple(ws.title for ws in xl.visible_sheets(workbook))
         head = []
         for row in xl.read_rows(worksheet, path, max_row=xl.HEADER_SEARCH_ROWS + 1):
             head.append(row)
         if not any(any(v not in (None, "") for v in row) for row in head):
-            raise Refused(f"Trang tính đầu tiên “{worksheet.title}” của tệp {path.name} trống.")
+            others = [t for t in sheets if t != worksheet.title]
+            raise Refused(f"Trang tính “{worksheet.title}” của tệp {path.name} trống."
+                          + (f" Các trang khác đang hiện: {', '.join(f'“{t}”' for t in others)} "
+                             "(chọn bằng --sheet TÊN)." if others else ""))
         header = xl.find_header(head, worksheet.title, mapping)
         # 0 when the file does not say how many rows it has (files written by some programs do not).
         total = max(0, xl.row_count(worksheet, path) - header.last_row)
@@ -273,6 +297,7 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
         planned, rejected = [], []
         seen_codes: dict[str, int] = {}
         seen_ids: dict[str, int] = {}
+        seen_cmnds: dict[str, int] = {}
         seen_names: dict[tuple[str, str], int] = {}
         new_hamlets: dict[str, str] = {}
         done = 0
@@ -299,7 +324,7 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
             if problem:
                 rejected.append(RowProblem(number, f"Dòng {number}: {problem}.", **found))
                 continue
-            outcome = _match(clean, number, known, seen_codes, seen_ids, seen_names)
+            outcome = _match(clean, number, known, seen_codes, seen_ids, seen_cmnds, seen_names)
             if isinstance(outcome, RowProblem):
                 rejected.append(replace(outcome, **found))
                 continue
@@ -315,18 +340,20 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
     unmapped = tuple(t for i, t in enumerate(header.titles)
                      if t and i not in header.fields and xl.field_for(t) != "ignore")
     return ImportPlan(str(path), header.sheet, header.first_row, columns, tuple(planned), tuple(rejected),
-                      tuple(new_hamlets.values()), unmapped)
+                      tuple(new_hamlets.values()), unmapped, sheets)
 
 
-def _match(clean: dict, number: int, known: _Books, seen_codes: dict, seen_ids: dict,
+def _match(clean: dict, number: int, known: _Books, seen_codes: dict, seen_ids: dict, seen_cmnds: dict,
            seen_names: dict) -> PlannedRow | RowProblem:
-    """Which household the row is: by code, else by ID number, else by name and hamlet; or a new one."""
-    code, id_number = clean["code"], clean["id_number"]
+    """Which household the row is: by code, else by ID number (or old CMND), else by name and hamlet; or a
+    new one."""
+    code, id_number, cmnd = clean["code"], clean["id_number"], clean.pop("cmnd", None)
     name_key = (fold(clean["head_name"]), fold(clean["hamlet"]))
-    for key, seen, label in ((code, seen_codes, "mã hộ"), (id_number, seen_ids, "số CCCD")):
+    for key, seen, label in ((code, seen_codes, "mã hộ"), (id_number, seen_ids, "số CCCD"),
+                             (cmnd, seen_cmnds, "số CMND")):
         if key and key in seen:
             return RowProblem(number, f"Dòng {number}: trùng {label} {key} với dòng {seen[key]} trong tệp.")
-    if not code and not id_number and name_key in seen_names:
+    if not code and not id_number and not cmnd and name_key in seen_names:
         return RowProblem(number, f"Dòng {number}: trùng họ tên và thôn với dòng {seen_names[name_key]} trong tệp "
                                   "(không có mã hộ hay số CCCD để phân biệt).")
     existing = None
@@ -336,6 +363,11 @@ def _match(clean: dict, number: int, known: _Books, seen_codes: dict, seen_ids: 
         existing = known.by_code[known.by_id[id_number]]
         if code and existing["code"] != code:
             return RowProblem(number, f"Dòng {number}: số CCCD {id_number} đã thuộc hộ {existing['code']} "
+                                      f"({existing['head_name']}), khác mã hộ {code} trong tệp.")
+    elif cmnd and cmnd in known.by_cmnd:
+        existing = known.by_code[known.by_cmnd[cmnd]]
+        if code and existing["code"] != code:
+            return RowProblem(number, f"Dòng {number}: số CMND {cmnd} đã ghi ở hộ {existing['code']} "
                                       f"({existing['head_name']}), khác mã hộ {code} trong tệp.")
     elif not code and not id_number and name_key in known.by_name:
         namesakes = known.by_name[name_key]
@@ -350,12 +382,19 @@ def _match(clean: dict, number: int, known: _Books, seen_codes: dict, seen_ids: 
         other = known.by_id[id_number]
         return RowProblem(number, f"Dòng {number}: số CCCD {id_number} đã thuộc hộ {other} "
                                   f"({known.by_code[other]['head_name']}).")
-    for key, seen in ((code, seen_codes), (id_number, seen_ids)):
+    for key, seen in ((code, seen_codes), (id_number, seen_ids), (cmnd, seen_cmnds)):
         if key:
             seen[key] = number
     seen_names.setdefault(name_key, number)
+    warnings = (Identity(cmnd=cmnd).warning,) if cmnd else ()
     if existing is None:
-        return PlannedRow(number, "insert", code, clean)
+        if cmnd:
+            clean["notes"] = with_cmnd_note(clean.get("notes"), cmnd)
+        return PlannedRow(number, "insert", code, clean, warnings=warnings)
+    # The old CMND stays in the notes, whether the file brings it again or its notes column drops it.
+    kept = cmnd or cmnd_in_notes(existing["notes"])
+    if kept and ("notes" in clean or cmnd):
+        clean["notes"] = with_cmnd_note(clean.get("notes", existing["notes"]), kept)
     changes = _changes(existing, clean)
     if "category" in changes:
         # A new category is a new entry in the history; it must come after the last one to take effect.
@@ -365,7 +404,7 @@ def _match(clean: dict, number: int, known: _Books, seen_codes: dict, seen_ids: 
                                       f"{date.fromisoformat(effective):%d/%m/%Y} không sau lần xếp loại gần nhất "
                                       f"({date.fromisoformat(existing['category_since']):%d/%m/%Y}); hãy ghi cột "
                                       "“Ngày xếp loại”.")
-    return PlannedRow(number, "update" if changes else "unchanged", existing["code"], clean, changes)
+    return PlannedRow(number, "update" if changes else "unchanged", existing["code"], clean, changes, warnings)
 
 
 def _changes(existing: dict, clean: dict) -> dict:
@@ -392,7 +431,7 @@ def apply_import(books: Books, plan: ImportPlan, *, progress: Progress = None, c
     today = today or clock.today()
     work = [r for r in plan.rows if r.action != "unchanged"]
     if not work:
-        return ImportResult(0, 0, plan.count("unchanged"), plan.rejected, ())
+        return ImportResult(0, 0, plan.count("unchanged"), plan.rejected, (), plan.sheet, tuple(plan.warnings))
     now = audit.now_iso()
     created: list[str] = []
     inserted = updated = 0
@@ -433,7 +472,8 @@ def apply_import(books: Books, plan: ImportPlan, *, progress: Progress = None, c
             else:
                 _update(tx, books.actor, planned, today, now)
                 updated += 1
-    return ImportResult(inserted, updated, plan.count("unchanged"), plan.rejected, tuple(created))
+    return ImportResult(inserted, updated, plan.count("unchanged"), plan.rejected, tuple(created), plan.sheet,
+                        tuple(plan.warnings))
 
 
 def _next_code_number(conn: sqlite3.Connection) -> int:

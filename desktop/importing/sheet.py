@@ -2,7 +2,14 @@
 header row wherever it is in the first rows, and recognise the usual Vietnamese column names.
 
 Column names are compared folded (case, diacritics, đ/d, punctuation and parenthesised notes ignored), so
-"HỌ VÀ TÊN CHỦ HỘ (*)", "Họ và tên chủ hộ" and "ho va ten chu ho" are the same column.
+"HỌ VÀ TÊN CHỦ HỘ (*)", "Họ và tên chủ hộ" and "ho va ten chu ho" are the same column. A name that is not
+one of the known ones is read part by part, split at its separators ("CCCD/CMND", "Địa chỉ/Thôn",
+"Thôn/Xóm/Ấp") with qualifiers such as "của chủ hộ" dropped: it feeds a field only when every part names
+that same field or says nothing of its own ("Địa chỉ"). A part naming something else ("Họ tên vợ/chồng",
+"Ngày cấp CCCD") leaves the column unrecognised rather than guessed.
+
+The sheet read is the one the clerk sees when opening the file (the workbook's active sheet, when it is
+visible), else the first visible one, or the one named; a hidden sheet is never read unasked or asked.
 """
 
 from __future__ import annotations
@@ -26,9 +33,10 @@ FIELD_ALIASES: dict[str, tuple[str, ...]] = {
     "head_name": ("ho va ten chu ho", "ho ten chu ho", "ten chu ho", "chu ho", "ho va ten", "ho ten",
                   "ho va ten nguoi dai dien", "nguoi dai dien"),
     "id_number": ("so cccd", "cccd", "so can cuoc", "so can cuoc cong dan", "so cmnd cccd", "so cccd cmnd",
-                  "cmnd cccd", "so dinh danh", "so dinh danh ca nhan", "so cmnd", "cmnd", "can cuoc"),
+                  "cmnd cccd", "cccd cmnd", "so dinh danh", "so dinh danh ca nhan", "so cmnd", "cmnd", "can cuoc",
+                  "ddcn", "so ddcn", "ma dinh danh", "ma so dinh danh", "cmnd cccd so", "so cmt", "cmt"),
     "hamlet": ("thon", "ap", "thon ap", "thon xom", "ban", "xom", "khom", "to dan pho", "thon to",
-               "thon ap ban", "dia ban", "thon ban"),
+               "thon ap ban", "dia ban", "thon ban", "thon xom ap", "ten thon", "thon ban to dan pho"),
     "category": ("phan loai ho", "phan loai", "loai ho", "xep loai ho", "dien ho", "doi tuong", "hoan canh"),
     "category_poor": ("ho ngheo", "ngheo"),
     "category_near_poor": ("ho can ngheo", "can ngheo"),
@@ -66,8 +74,63 @@ def header_key(text) -> str:
     return " ".join(_PUNCT.sub(" ", _PARENS.sub(" ", fold(str(text)))).split())
 
 
+# Where a column name splits into parts: "/", "\\", ",", ";", "|", "+", "&", brackets, dashes, ":" and "hoặc".
+_SEPARATORS = re.compile(r"[/\\,;|+&()\[\]:\u2013\u2014-]+|\bhoac\b")
+# Trailing words that say whose value it is without changing which field: "Số CCCD của chủ hộ".
+_QUALIFIERS = ("cua chu ho", "cua ho gia dinh", "cua ho", "chu ho", "ho gia dinh", "gia dinh", "neu co",
+               "bat buoc", "ghi ro", "day du", "12 so", "12 chu so")
+# Parts that name no field of their own and may stand beside one that does: "Địa chỉ/Thôn", "CCCD (nếu có)".
+_NEUTRAL = frozenset({"dia chi", "so", "ma so", "ghi ro", "neu co", "bat buoc", "chu ho", "cua chu ho",
+                      "ho gia dinh", "12 so", "12 chu so", "day du", "noi o", "noi cu tru", "cu tru"})
+_NEUTRAL_PART = "-"  # a part that names nothing
+
+
+@dataclass(frozen=True)
+class ColumnMatch:
+    """The field a column name feeds, and how sure: 0 for a known name (the lower its alias index the more
+    specific: "ho va ten chu ho" before "ho ten"), 1 000 for a name read part by part."""
+
+    field: str
+    rank: int
+
+
+_ALIAS_RANK = {alias: index for aliases in FIELD_ALIASES.values() for index, alias in enumerate(aliases)}
+
+
+def _part_field(part: str) -> str | None:
+    key = header_key(part)
+    if not key or key in _NEUTRAL:
+        return _NEUTRAL_PART
+    if key in _ALIAS_TO_FIELD:
+        return _ALIAS_TO_FIELD[key]
+    for qualifier in _QUALIFIERS:
+        if key.endswith(" " + qualifier):
+            bare = key[: -len(qualifier) - 1]
+            if bare in _ALIAS_TO_FIELD:
+                return _ALIAS_TO_FIELD[bare]
+    return None
+
+
+def match_column(text) -> ColumnMatch | None:
+    """The field a column name feeds: a known name, or every part of it naming the same field."""
+    key = header_key(text)
+    if not key:
+        return None
+    if key in _ALIAS_TO_FIELD:
+        return ColumnMatch(_ALIAS_TO_FIELD[key], _ALIAS_RANK[key])
+    parts = [p for p in _SEPARATORS.split(fold(str(text))) if p.strip()]
+    found = [_part_field(p) for p in parts]
+    if None in found:
+        return None  # one part names something else ("vợ", "ngày cấp"): not a guess to make
+    fields = set(found) - {_NEUTRAL_PART}
+    if len(fields) != 1:
+        return None
+    return ColumnMatch(fields.pop(), 1000)
+
+
 def field_for(text) -> str | None:
-    return _ALIAS_TO_FIELD.get(header_key(text))
+    match = match_column(text)
+    return match.field if match else None
 
 
 def check_xlsx(path: Path) -> None:
@@ -122,17 +185,56 @@ class Header:
         return self.last_row + 1
 
 
-def open_rows(path: Path, *, formulas: bool = False):
-    """The first sheet's rows as tuples of values (cached results of formulas unless ``formulas``)."""
+def open_workbook(path: Path, *, formulas: bool = False):
+    """The workbook, read lazily (cached results of formulas unless ``formulas``)."""
     try:
-        workbook = load_workbook(path, read_only=True, data_only=not formulas)
+        return load_workbook(path, read_only=True, data_only=not formulas)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged package
         raise Refused(f"Không đọc được tệp {Path(path).name}: {exc}.") from exc
+
+
+def visible_sheets(workbook) -> list:
+    """The worksheets Excel shows as tabs (neither "hidden" nor "veryHidden"; chart sheets hold no rows)."""
+    return [ws for ws in workbook.worksheets if getattr(ws, "sheet_state", "visible") == "visible"]
+
+
+def default_sheet(workbook):
+    """The sheet the clerk sees on opening the file: the active one if it is a visible worksheet, else the
+    first visible worksheet; None when none is visible."""
+    visible = visible_sheets(workbook)
+    try:
+        active = workbook.active
+    except (IndexError, KeyError, ValueError):  # an active tab index beyond the sheets
+        active = None
+    if active is not None and any(ws is active for ws in visible):
+        return active
+    return visible[0] if visible else None
+
+
+def choose_sheet(workbook, path: Path, name: str | None = None):
+    """The sheet to read: ``name`` when given (a visible sheet, matched exactly or ignoring case and
+    diacritics), else ``default_sheet``. Refuses an unknown or hidden name, naming the visible sheets."""
+    path = Path(path)
+    visible = visible_sheets(workbook)
+    shown = ", ".join(f"“{ws.title}”" for ws in visible) or "(không có)"
     if not workbook.worksheets:
-        workbook.close()
-        raise Refused(f"Tệp {Path(path).name} không có trang tính nào.")
-    sheet = workbook.worksheets[0]
-    return workbook, sheet
+        raise Refused(f"Tệp {path.name} không có trang tính nào.")
+    if not visible:
+        raise Refused(f"Tệp {path.name} không có trang tính nào đang hiện (tất cả đều bị ẩn). Hãy mở bằng Excel, "
+                      "bỏ ẩn trang danh sách (chuột phải vào tên trang → Bỏ ẩn), lưu lại rồi nhập lại.")
+    if name is None or not name.strip():
+        return default_sheet(workbook)
+    wanted = name.strip()
+    matches = [ws for ws in workbook.worksheets if ws.title == wanted]
+    if not matches:
+        matches = [ws for ws in workbook.worksheets if fold(ws.title) == fold(wanted)]
+    if len(matches) != 1:
+        raise Refused(f"Tệp {path.name} không có trang tính “{wanted}”. Các trang đang hiện: {shown}.")
+    sheet = matches[0]
+    if not any(ws is sheet for ws in visible):
+        raise Refused(f"Trang tính “{sheet.title}” của tệp {path.name} đang bị ẩn, không đọc trang ẩn. Hãy chọn "
+                      f"một trang đang hiện ({shown}), hoặc bỏ ẩn trang đó trong Excel rồi lưu lại.")
+    return sheet
 
 
 def damaged(path: Path, exc: Exception) -> Refused:
@@ -205,14 +307,30 @@ def find_header(rows: list[tuple], sheet: str, overrides: dict[str, str] | None 
             for i in named:
                 titles[i] = str(lower[i]).strip()
             last = best + 1
-    fields = {i: f for i, t in enumerate(titles) if (f := field_for(t)) and f != "ignore"}
-    fields.update({i: f for i, f in _mapping_overrides(titles, overrides).items()})
-    fields = {i: f for i, f in fields.items() if f != "ignore"}
+    fields = _recognised(titles)
+    chosen = _mapping_overrides(titles, overrides)
+    # A field the clerk mapped by hand is fed by that column only.
+    fields = {i: f for i, f in fields.items() if f not in chosen.values()}
+    fields.update(chosen)
+    fields = {i: f for i, f in sorted(fields.items()) if f != "ignore"}
     if "head_name" not in fields.values():
         shown = ", ".join(f"{get_column_letter(i + 1)}: {t}" for i, t in enumerate(titles) if t)
         raise Refused(f"Dòng tiêu đề (dòng {best + 1}) không có cột “Họ và tên chủ hộ”. Các cột: {shown}. "
                       "Hãy chỉ định cột họ tên (--map \"Tên cột=head_name\").")
     return Header(sheet, best + 1, last + 1, tuple(titles), fields)
+
+
+def _recognised(titles: list[str]) -> dict[int, str]:
+    """Column → field for the names recognised; when several columns name one field, the most specific
+    name feeds it ("Họ và tên chủ hộ" over "Họ và tên") and the others are left for the clerk to map."""
+    best: dict[str, tuple[int, int]] = {}  # field → (rank, column)
+    for index, title in enumerate(titles):
+        match = match_column(title)
+        if match is None or match.field == "ignore":
+            continue
+        if match.field not in best or (match.rank, index) < best[match.field]:
+            best[match.field] = (match.rank, index)
+    return {index: field for field, (_, index) in best.items()}
 
 
 def iter_values(sheet, first_row: int, path: Path) -> Iterator[tuple[int, tuple]]:
@@ -231,7 +349,7 @@ def formula_cells(path: Path, sheet_name: str, first_row: int, columns: set[int]
     the sheet has formulas at all, which a quick scan of its XML tells."""
     if not _has_formulas(path):
         return {}
-    workbook, _ = open_rows(path, formulas=True)
+    workbook = open_workbook(path, formulas=True)
     try:
         sheet = workbook[sheet_name]
         found: dict[int, list[str]] = {}

@@ -12,7 +12,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from desktop.domain import Category
-from desktop.reports.pdfkit import write_atomic
+from desktop.reports.xlsxkit import save_workbook, set_value
 
 TEMPLATE_COLUMNS = [
     ("STT", 6), ("Mã hộ", 10), ("Họ và tên chủ hộ", 28), ("Số CCCD", 16), ("Thôn/Ấp", 16), ("Phân loại hộ", 20),
@@ -76,7 +76,7 @@ def write_template(path: Path, hamlets: list[str]) -> Path:
 
     lists["A1"], lists["B1"], lists["C1"] = "Thôn/Ấp", "Phân loại hộ", "Giới tính"
     for i, name in enumerate(hamlets, start=2):
-        lists[f"A{i}"] = name
+        set_value(lists[f"A{i}"], name)  # a hamlet's name is the clerk's text: never a formula
     for i, category in enumerate(Category, start=2):
         lists[f"B{i}"] = category.label
     lists["C2"], lists["C3"] = "Nam", "Nữ"
@@ -95,4 +95,4 @@ def write_template(path: Path, hamlets: list[str]) -> Path:
     for i, line in enumerate(_INSTRUCTIONS, start=1):
         guide[f"A{i}"] = line
         guide[f"A{i}"].font = bold if i == 1 else Font(name="Times New Roman", size=12)
-    return write_atomic(Path(path), lambda temp: workbook.save(temp))
+    return save_workbook(workbook, Path(path))

@@ -17,7 +17,7 @@ from desktop.dates import format_date
 from desktop.money import format_vnd
 from desktop.reports.consolidation import Consolidated
 from desktop.reports.fonts import SERIF, SERIF_BOLD, register_fonts
-from desktop.reports.pdfkit import write_atomic, write_story
+from desktop.reports.pdfkit import write_story
 from desktop.reports.period import NUMBER_FIELDS
 
 LABELS = {
@@ -53,22 +53,25 @@ def write_xlsx(path: Path, report: Consolidated) -> Path:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from desktop.reports.xlsxkit import append_row, save_workbook
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Tổng hợp"
-    sheet.append([f"{report.unit_name} ({report.unit_code})"])
-    sheet.append([_title(report)])
+    # Names and codes come from the communes' packages: append_row stores them as text, never as formulas.
+    append_row(sheet, [f"{report.unit_name} ({report.unit_code})"])
+    append_row(sheet, [_title(report)])
     sheet["A2"].font = Font(bold=True)
-    sheet.append([])
+    append_row(sheet, [])
     header = ["STT", "Mã xã", "Tên xã", "Gói số", "Số liệu đến ngày", "Số dự án", "Số hộ (không trùng)",
               *(LABELS[k] for k in NUMBER_FIELDS)]
-    sheet.append(header)
+    append_row(sheet, header)
     for index, line in enumerate(report.communes, start=1):
         totals = line.report.totals
-        sheet.append([index, line.code, line.name, line.seq, line.as_of, len(line.report.projects),
-                      line.report.households_distinct, *(getattr(totals, k) for k in NUMBER_FIELDS)])
-    sheet.append(["", "", "Tổng cộng", "", "", sum(len(c.report.projects) for c in report.communes),
-                  report.households_distinct, *(getattr(report.totals, k) for k in NUMBER_FIELDS)])
+        append_row(sheet, [index, line.code, line.name, line.seq, line.as_of, len(line.report.projects),
+                           line.report.households_distinct, *(getattr(totals, k) for k in NUMBER_FIELDS)])
+    append_row(sheet, ["", "", "Tổng cộng", "", "", sum(len(c.report.projects) for c in report.communes),
+                       report.households_distinct, *(getattr(report.totals, k) for k in NUMBER_FIELDS)])
     for cell in sheet[4] + sheet[sheet.max_row]:
         cell.font = Font(bold=True)
     for cell in sheet[4]:
@@ -81,21 +84,18 @@ def write_xlsx(path: Path, report: Consolidated) -> Path:
         sheet.column_dimensions[get_column_letter(column)].width = 22 if column == 3 else 15
 
     detail = book.create_sheet("Theo dự án")
-    detail.append(["Mã xã", "Tên xã", "Mã dự án", "Tên dự án", "Chương trình", "Hợp phần/Dự án",
-                   "Trạng thái", *(LABELS[k] for k in NUMBER_FIELDS)])
+    append_row(detail, ["Mã xã", "Tên xã", "Mã dự án", "Tên dự án", "Chương trình", "Hợp phần/Dự án",
+                        "Trạng thái", *(LABELS[k] for k in NUMBER_FIELDS)])
     for line in report.communes:
         for project in line.report.projects:
-            detail.append([line.code, line.name, project.code, project.name, project.programme,
-                           project.component, project.status, *(getattr(project, k) for k in NUMBER_FIELDS)])
+            append_row(detail, [line.code, line.name, project.code, project.name, project.programme,
+                                project.component, project.status, *(getattr(project, k) for k in NUMBER_FIELDS)])
     for cell in detail[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     detail.freeze_panes = "C2"
 
-    def produce(temp_name: str) -> None:
-        book.save(temp_name)
-
-    return write_atomic(path, produce)
+    return save_workbook(book, path)
 
 
 _CELL = ParagraphStyle("vx-cons-cell", fontName=SERIF, fontSize=7.5, leading=9)

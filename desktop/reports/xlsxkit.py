@@ -5,10 +5,16 @@ Money is written as numbers with the format ``#,##0``: Excel and LibreOffice dra
 of the machine's locale, so a Vietnamese Windows shows 7.000.000 while the cell stays a number that sums.
 Totals are written as values computed from the same rows, so any reader (formula engine or not) sees them.
 Workbooks are write-only: rows go to disk as they come and a 100 000-row register needs little memory.
+
+The program writes no formulas, and none can come from data: every value reaches a cell through ``set_value``
+(``ReportSheet`` and ``append_row`` use it), which stores a text as text whatever it starts with, and
+``save_workbook`` turns any formula left in an ordinary workbook back into its text. A household named
+``=HYPERLINK(…)`` stays a name.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from copy import copy
 from dataclasses import dataclass
@@ -16,7 +22,8 @@ from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
@@ -69,6 +76,37 @@ _KIND_STYLE = {"text": "vx-text", "wrap": "vx-wrap", "center": "vx-center", "int
                "date": "vx-date"}
 
 
+def set_value(cell: Cell, value) -> Cell:
+    """Put ``value`` in ``cell``; a text is stored as exactly that text.
+
+    openpyxl takes any str starting with "=" for a formula and "#N/A", "#REF!" and the like for error values,
+    and a spreadsheet program evaluates them when the file is opened: a name, a hamlet or a reason typed as
+    ``=HYPERLINK("http://…","…")`` would become a live link. Marking the cell as a string keeps every
+    character, with no apostrophe added. Characters XML cannot carry (control characters, which no keyboard
+    types but a package may hold) are shown as U+FFFD rather than making the whole export fail.
+    """
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
+        cell.data_type = "s"
+    else:
+        cell.value = value
+    return cell
+
+
+def append_row(sheet, values: Sequence) -> None:
+    """``sheet.append(values)`` for an ordinary (not write-only) sheet, each value put by ``set_value``."""
+    sheet.append([set_value(Cell(sheet), value) for value in values])  # append gives each its row and column
+
+
+# Characters a sheet's name may not hold (openpyxl refuses them; Excel too).
+_NOT_IN_SHEET_NAME = re.compile(r"[\\*?:/\[\]]")
+
+
+def sheet_name(text: str) -> str:
+    """A valid sheet name made from ``text`` (a project code may hold "/"): at most 31 characters."""
+    return _NOT_IN_SHEET_NAME.sub("-", text)[:31].strip("'") or "Sheet"
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: its header, width in characters, and kind (text, wrap, center, int, money, date)."""
@@ -96,7 +134,7 @@ class ReportSheet:
     def __init__(self, workbook: Workbook, name: str, columns: Sequence[Column], *, unit: str, title: str,
                  subtitles: Sequence[str] = (), freeze_columns: int = 0, repeat_columns: int = 0,
                  page_breaks: Sequence[int] = (), heading_columns: int = 0, row_height: float | None = None):
-        self.ws = workbook.create_sheet(name[:31])
+        self.ws = workbook.create_sheet(sheet_name(name))
         self.columns = list(columns)
         self.width = len(self.columns)
         self.rows_written = 0
@@ -158,7 +196,7 @@ class ReportSheet:
         assert self.rows_written == header_bottom
 
     def _cell(self, value, style: str) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
+        cell = set_value(WriteOnlyCell(self.ws), value)
         # Copying a styled template's style record is several times faster than assigning the named style
         # by name, which counts on a 100 000-row register.
         template = self._templates.get(style)
@@ -307,7 +345,18 @@ def _excel_value(value, kind: str):
 
 
 def save_workbook(workbook: Workbook, path: Path) -> Path:
-    """Write atomically: a failed export never leaves half a file under the chosen name."""
+    """Write atomically: a failed export never leaves half a file under the chosen name.
+
+    An ordinary (not write-only) workbook is checked cell by cell first: whatever was put in a cell without
+    ``set_value`` and taken by openpyxl for a formula or an error value is stored as the text it is. (A
+    write-only sheet's cells are already on disk; ``ReportSheet`` makes each of them with ``set_value``.)
+    """
+    if not workbook.write_only:
+        for sheet in workbook.worksheets:
+            for row in sheet.iter_rows():
+                for cell in row:
+                    if cell.data_type in ("f", "e"):
+                        cell.data_type = "s"
     return write_atomic(Path(path), lambda temp: workbook.save(temp))
 
 

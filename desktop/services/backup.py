@@ -8,7 +8,6 @@ copies a restore sets aside, are never pruned.
 from __future__ import annotations
 
 import contextlib
-import re
 import sqlite3
 import time
 from datetime import date, datetime, timedelta
@@ -18,25 +17,15 @@ from db import connection
 from db.connection import APPLICATION_ID, backup_copy, open_store, refusal_for
 from db.migrations import LATEST_VERSION
 from desktop import clock
+from desktop.backup_names import DAMAGED_PREFIX, STAMP_FORMAT
+from desktop.backup_names import written_at as written_at  # where the dashboard has always found it
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.paths import DataDir
 
-STAMP_FORMAT = "%Y%m%d-%H%M%S"  # every copy the program writes into backups/ ends with -<stamp>[-n].sqlite
-_STAMPED = re.compile(r"-(\d{8}-\d{6})(?:-\d+)?\.sqlite$")
-
 
 def _stamp() -> str:
     return clock.now().strftime(STAMP_FORMAT)
-
-
-def written_at(path: Path) -> datetime:
-    """When a copy in backups/ was made: the stamp the program put in its name, which comes from the same
-    clock as "today" (so ``VONXOAY_TODAY`` moves both); a file without one, by its modification time."""
-    if match := _STAMPED.search(path.name):
-        with contextlib.suppress(ValueError):
-            return datetime.strptime(match.group(1), STAMP_FORMAT)
-    return datetime.fromtimestamp(path.stat().st_mtime)
 
 
 def _unused_name(folder: Path, prefix: str) -> Path:
@@ -199,7 +188,7 @@ def restore(data_dir: DataDir, source: Path) -> dict:
     replaced_copy = None
     if current.exists() and is_damaged(current):
         # Damaged books are exactly what a restore is for; they are set aside whole, never deleted.
-        replaced_copy = _set_aside(current, data_dir.backups / f"vonxoay-bi-hong-{_stamp()}.sqlite")
+        replaced_copy = _set_aside(current, data_dir.backups / f"{DAMAGED_PREFIX}{_stamp()}.sqlite")
     if current.exists():
         live = open_store(current, backups_dir=data_dir.backups, now=clock.now())
         try:

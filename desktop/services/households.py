@@ -13,7 +13,7 @@ from desktop.books import Books
 from desktop.changes import Changes, Outcome
 from desktop.domain import Category
 from desktop.errors import Refused
-from desktop.idnumbers import normalise_id_number
+from desktop.idnumbers import read_identity, with_cmnd_note
 from desktop.queries import rules
 from desktop.services.hamlets import require_hamlet
 from desktop.services.period_lock import require_open_on
@@ -86,7 +86,9 @@ def validate_household(conn: sqlite3.Connection, data: HouseholdInput, *, today:
     if not head:
         raise Refused(f"Hộ {code}: chưa có họ tên chủ hộ.")
     today = today or clock.today()
-    id_number = normalise_id_number(data.id_number, today=today)
+    # An old 9-digit CMND is no citizen ID: it is kept in the notes and the ID number stays empty.
+    identity = read_identity(data.id_number, today=today)
+    id_number = identity.cccd
     hamlet = require_hamlet(conn, data.hamlet)
     if conn.execute("SELECT 1 FROM household WHERE code = ?", (code,)).fetchone():
         raise Refused(f"Mã hộ {code} đã có. Mỗi hộ cần một mã riêng.")
@@ -99,7 +101,8 @@ def validate_household(conn: sqlite3.Connection, data: HouseholdInput, *, today:
         "uuid": str(uuid.uuid4()), "code": code, "head_name": head, "id_number": id_number,
         "hamlet_id": hamlet["id"], "ethnic_minority": int(bool(data.ethnic_minority)),
         "female_head": int(bool(data.female_head)), "members": _clean_members(data.members),
-        "phone": phone, "notes": nfc(data.notes), "search_key": search_key(code, head, id_number, phone),
+        "phone": phone, "notes": with_cmnd_note(nfc(data.notes), identity.cmnd),
+        "search_key": search_key(code, head, id_number, phone),
         "category": Category(data.category).value, "category_on": category_on.isoformat(),
     }
 
@@ -130,6 +133,7 @@ class HouseholdAdded(Outcome):
     id: int
     uuid: str
     code: str
+    warnings: tuple[str, ...] = ()  # e.g. an old CMND kept in the notes instead of a CCCD
 
     changes: ClassVar[Changes] = Changes.HOUSEHOLDS
 
@@ -138,6 +142,7 @@ class HouseholdAdded(Outcome):
 class HouseholdEdited(Outcome):
     code: str
     changed: tuple[str, ...]  # the fields whose value changed; empty when nothing did
+    warnings: tuple[str, ...] = ()
 
     changes: ClassVar[Changes] = Changes.HOUSEHOLDS
 
@@ -156,7 +161,12 @@ def add_household(books: Books, data: HouseholdInput) -> HouseholdAdded:
     row = validate_household(books.conn, data)
     with books.transaction() as conn:
         household_id = insert_household(conn, books.actor, row, audit.now_iso())
-    return HouseholdAdded(household_id, row["uuid"], row["code"])
+    return HouseholdAdded(household_id, row["uuid"], row["code"], _identity_warnings(data.id_number))
+
+
+def _identity_warnings(id_number: str | None) -> tuple[str, ...]:
+    warning = read_identity(id_number).warning if id_number else ""
+    return (warning[:1].upper() + warning[1:] + ".",) if warning else ()
 
 
 def require_household(conn: sqlite3.Connection, code: str) -> sqlite3.Row:
@@ -176,8 +186,10 @@ def edit_household(books: Books, code: str, changes: HouseholdChanges) -> Househ
             raise Refused("Họ tên chủ hộ không được để trống.")
     if changes.hamlet is not None:
         after["hamlet_id"] = require_hamlet(conn, changes.hamlet)["id"]
+    identity = None
     if changes.id_number is not None:
-        after["id_number"] = normalise_id_number(changes.id_number)
+        identity = read_identity(changes.id_number)
+        after["id_number"] = identity.cccd
         _check_id_unique(conn, after["id_number"], before["id"])
     for flag in ("ethnic_minority", "female_head"):
         if getattr(changes, flag) is not None:
@@ -187,6 +199,8 @@ def edit_household(books: Books, code: str, changes: HouseholdChanges) -> Househ
     for text_field in ("phone", "notes"):
         if getattr(changes, text_field) is not None:
             after[text_field] = nfc(getattr(changes, text_field))
+    if identity is not None and identity.cmnd:
+        after["notes"] = with_cmnd_note(after["notes"], identity.cmnd)
     after["search_key"] = search_key(after["code"], after["head_name"], after["id_number"], after["phone"])
     changed = {k: v for k, v in after.items() if before[k] != v}
     if not changed:
@@ -198,7 +212,7 @@ def edit_household(books: Books, code: str, changes: HouseholdChanges) -> Househ
                    {**changed, "now": now, "id": before["id"]})
         audit.record(tx, books.actor, "household", before["uuid"], "update",
                      {k: before[k] for k in changed}, changed, at=now)
-    return HouseholdEdited(before["code"], tuple(sorted(changed)))
+    return HouseholdEdited(before["code"], tuple(sorted(changed)), _identity_warnings(changes.id_number))
 
 
 def set_category(books: Books, code: str, category: Category, effective_on: date, note: str = "") -> CategorySet:

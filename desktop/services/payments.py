@@ -23,6 +23,7 @@ from desktop.services.period_lock import require_open_on
 from desktop.services.projects import require_project
 from desktop.services.settings import words_options
 from desktop.text import nfc
+from desktop.validation import check_book
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,8 @@ def _replay(books: Books, key: str) -> PaymentRecorded | None:
 
 
 def record_payment(books: Books, data: PaymentInput, *, today: date | None = None) -> PaymentRecorded:
+    if data.book:
+        check_book(data.book)  # the book names receipt files: "../../x" must never get that far
     conn = books.conn
     key = _check_request_key(data.request_key)
     if key and (done := _replay(books, key)):

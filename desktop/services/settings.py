@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
@@ -15,6 +14,7 @@ from desktop.errors import Refused
 from desktop.paths import DataDir
 from desktop.services.period_lock import locked_to
 from desktop.text import nfc
+from desktop.validation import check_book, check_code
 
 # Keys the program knows, with their Vietnamese label (the settings page and messages use them).
 KNOWN_SETTINGS = {
@@ -66,24 +66,22 @@ class CommuneSetup:
     receipt_book: str = "01"
 
 
-def _check_code(value: str, lengths: tuple[int, ...], label: str, *, optional: bool = False) -> str:
-    value = (value or "").strip()
-    if not value and optional:
-        return ""
-    if not re.fullmatch(r"\d+", value) or len(value) not in lengths:
-        want = " hoặc ".join(str(n) for n in lengths)
-        raise Refused(f"{label} “{value}” không hợp lệ: phải gồm {want} chữ số theo danh mục đơn vị hành chính.")
-    return value
+def code_rules(mode: Mode) -> dict[str, tuple[tuple[int, ...], str, bool]]:
+    """For each unit code: its lengths in digits, its label, whether it may be empty. The same at set-up and
+    at every later change (a code goes into the name of every package the unit exports)."""
+    if mode is Mode.COMMUNE:
+        return {"commune_code": ((5,), "Mã xã", False),
+                "upper_code": ((2, 3), "Mã cấp trên (huyện hoặc tỉnh)", False),
+                "province_code": ((2,), "Mã tỉnh", False)}
+    return {"commune_code": ((2, 3), "Mã đơn vị tổng hợp (huyện hoặc tỉnh)", False),
+            "upper_code": ((2, 3), "Mã cấp trên", True),
+            "province_code": ((2,), "Mã tỉnh", False)}
 
 
 def validate_setup(setup: CommuneSetup) -> CommuneSetup:
-    if setup.mode is Mode.COMMUNE:
-        commune = _check_code(setup.commune_code, (5,), "Mã xã")
-        upper = _check_code(setup.upper_code, (2, 3), "Mã cấp trên (huyện hoặc tỉnh)")
-    else:
-        commune = _check_code(setup.commune_code, (2, 3), "Mã đơn vị tổng hợp (huyện hoặc tỉnh)")
-        upper = _check_code(setup.upper_code, (2, 3), "Mã cấp trên", optional=True)
-    province = _check_code(setup.province_code, (2,), "Mã tỉnh")
+    codes = {key: check_code(getattr(setup, key), lengths, label, optional=optional)
+             for key, (lengths, label, optional) in code_rules(setup.mode).items()}
+    commune, upper, province = codes["commune_code"], codes["upper_code"], codes["province_code"]
     names = {
         "commune_name": nfc(setup.commune_name), "upper_name": nfc(setup.upper_name),
         "province_name": nfc(setup.province_name),
@@ -94,7 +92,7 @@ def validate_setup(setup: CommuneSetup) -> CommuneSetup:
         raise Refused("Chưa nhập tên cấp trên (ví dụ “Huyện Cẩm Giàng” hoặc “Tỉnh Hải Dương”).")
     if not names["province_name"]:
         raise Refused("Chưa nhập tên tỉnh.")
-    book = nfc(setup.receipt_book) or "01"
+    book = check_book(setup.receipt_book or "01", "Quyển phiếu thu đầu tiên")
     return CommuneSetup(commune, names["commune_name"], upper, names["upper_name"], province,
                         names["province_name"], setup.mode, book)
 
@@ -159,6 +157,11 @@ def update_settings(books: Books, changes: dict[str, str], *, effective_on: date
     for key, value in cleaned.items():
         if key in _CHOICES and value not in _CHOICES[key]:
             raise Refused(f"Cài đặt {key} chỉ nhận: {', '.join(_CHOICES[key])}.")
+    for key, (lengths, label, optional) in code_rules(Mode(books.setting("mode") or Mode.COMMUNE.value)).items():
+        if key in cleaned:
+            cleaned[key] = check_code(cleaned[key], lengths, label, optional=optional)
+    if "receipt_book" in cleaned:
+        cleaned["receipt_book"] = check_book(cleaned["receipt_book"], "Quyển phiếu thu đang dùng")
     if "backup_keep_days" in cleaned:
         days = cleaned["backup_keep_days"].strip()
         if not days.isdigit() or not 1 <= int(days) <= 3650:

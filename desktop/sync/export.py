@@ -5,6 +5,11 @@ clerk (or another program) keeps writing: WAL lets the reader see the database a
 
 A package "as of D" holds nothing dated after D (``_AS_OF``): the books as their own dates say they stood
 on D. By default D is today, so an ordinary export holds everything.
+
+The signed zip is then encrypted to the upper level's public key (``desktop.sync.envelope``): packages carry
+citizen ID numbers and travel on USB sticks and chat apps. Only the clerk's explicit choice gives a package
+in clear. The package's SHA-256 (kept in ``sync_export`` and named by the upper level's acknowledgement) is the
+signed zip's, whatever envelope carried it.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from desktop.books import Books
 from desktop.changes import Changes, Outcome
 from desktop.domain import Mode
 from desktop.errors import Refused
+from desktop.sync import envelope
 from desktop.sync import format as fmt
 
 Progress = Callable[[int, int, str], None]
@@ -73,21 +79,31 @@ class ExportResult(Outcome):
     bytes: int
     rows: dict[str, int]
     key_fingerprint: str
+    encrypted: bool = False
+    recipient_fingerprint: str | None = None  # the upper level's key it was encrypted to
+    recipient_name: str | None = None
 
     changes: ClassVar[Changes] = Changes.SYNC
 
 
 def export_package(books: Books, out_dir: Path | None = None, *, as_of: date | None = None,
-                   progress: Progress | None = None) -> ExportResult:
-    """Write ``<province>-<upper>-<commune>_<seq>_<yyyymmdd>.vxp`` into ``out_dir`` (default: exports/)."""
+                   encrypt: bool | None = None, progress: Progress | None = None) -> ExportResult:
+    """Write ``<province>-<upper>-<commune>_<seq>_<yyyymmdd>.vxp`` into ``out_dir`` (default: exports/).
+
+    ``encrypt``: None or True encrypt to the upper level's key the commune loaded (refused when there is none);
+    False writes the signed package in clear, only when the clerk asked for it."""
     settings = books.settings()
     if settings.get("mode") == Mode.UPPER.value:
         raise Refused("Đây là dữ liệu cấp trên (chế độ tổng hợp): chỉ xã mới xuất gói đồng bộ.")
     for key in ("commune_code", "upper_code", "province_code"):
         if not settings.get(key):
             raise Refused(f"Chưa có {key} trong cài đặt: hãy khởi tạo xã đầy đủ trước khi xuất gói.")
+    # Codes edited behind the program are refused before any work, not after the package is built.
+    fmt.package_name(settings["province_code"], settings["upper_code"], settings["commune_code"], 1,
+                     as_of or clock.today())
     if signing.public_key_hex(books.conn) is None:
         raise Refused("Dữ liệu chưa có khóa ký của xã; không thể ký gói đồng bộ.")
+    recipient = envelope.require_recipient(books) if encrypt is not False else None
     as_of = as_of or clock.today()
     out_dir = Path(out_dir) if out_dir else books.data_dir.exports
     try:
@@ -99,13 +115,19 @@ def export_package(books: Books, out_dir: Path | None = None, *, as_of: date | N
     # written: the export never holds the write lock while it reads, so the clerk can keep working.
     created_at = now_iso()
     partial = out_dir / f".vonxoay-export-{uuid.uuid4().hex}.part"
+    # Sign, then encrypt. The signed zip in clear is written inside the data folder, never in ``out_dir``
+    # (often a USB stick, where a deleted file can still be read back), and removed below.
+    plain = books.data_dir.root / partial.name if recipient is not None else partial
     try:
-        seq, rows = _write_zip(books, partial, as_of, created_at, progress)
-        with partial.open("rb") as handle:
-            os.fsync(handle.fileno())
+        seq, rows = _write_zip(books, plain, as_of, created_at, progress)
         name = fmt.package_name(settings["province_code"], settings["upper_code"], settings["commune_code"],
                                 seq, as_of)
-        digest = file_sha256(partial)
+        digest = file_sha256(plain)
+        if recipient is not None:
+            envelope.seal(plain, partial, recipient)  # fsyncs what it wrote
+        else:
+            with partial.open("rb") as handle:
+                os.fsync(handle.fileno())
         size = partial.stat().st_size
         try:
             with books.transaction() as conn:
@@ -120,7 +142,11 @@ def export_package(books: Books, out_dir: Path | None = None, *, as_of: date | N
         raise Refused(f"Không ghi được gói vào {out_dir}: {exc.strerror or exc}. Dữ liệu của xã không đổi.") from exc
     finally:
         partial.unlink(missing_ok=True)
-    return ExportResult(target, seq, digest, size, rows, signing.key_fingerprint(books.conn) or "")
+        plain.unlink(missing_ok=True)
+    return ExportResult(target, seq, digest, size, rows, signing.key_fingerprint(books.conn) or "",
+                        encrypted=recipient is not None,
+                        recipient_fingerprint=recipient.fingerprint if recipient else None,
+                        recipient_name=recipient.name if recipient else None)
 
 
 def _write_zip(books: Books, path: Path, as_of: date, created_at: str,

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from db.migrations.v006_controls import MIRRORED
+from desktop.errors import Refused
 
 FORMAT_NAME = "vonxoay-sync"
 FORMAT_VERSION = 2
@@ -51,12 +52,19 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 
-_FILE_NAME = re.compile(r"^(\d{2})-(\d{2,3})-(\d{5})_(\d{6,})_(\d{8})\.vxp$")
+_FILE_NAME = re.compile(r"([0-9]{2})-([0-9]{2,3})-([0-9]{5})_([0-9]{6,})_([0-9]{8})\.vxp")
 
 
 def package_name(province_code: str, upper_code: str, commune_code: str, seq: int, as_of: date) -> str:
-    """``30-290-10507_000012_20261122.vxp``: sorts by commune, then by sequence."""
-    return f"{province_code}-{upper_code}-{commune_code}_{seq:06d}_{as_of:%Y%m%d}{SUFFIX}"
+    """``30-290-10507_000012_20261122.vxp``: sorts by commune, then by sequence.
+
+    The name is built from settings the clerk can edit: anything but this exact shape (a code edited to
+    ``../..``, a separator, a letter) is refused, so a package is never written outside its folder."""
+    name = f"{province_code}-{upper_code}-{commune_code}_{seq:06d}_{as_of:%Y%m%d}{SUFFIX}"
+    if not _FILE_NAME.fullmatch(name):
+        raise Refused(f"Không đặt được tên gói “{name}”: mã tỉnh “{province_code}”, mã cấp trên “{upper_code}” và "
+                      f"mã xã “{commune_code}” phải gồm 2, 2–3 và 5 chữ số. Hãy sửa mã trong Cài đặt rồi xuất lại.")
+    return name
 
 
 def encode_line(values) -> bytes:

@@ -32,6 +32,7 @@ from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.staging import staging_root
 from desktop.sync import format as fmt
+from desktop.sync.envelope import Unsealer
 from desktop.sync.verify import VerifiedPackage, verify_package
 
 CLI_NAME = "vonxoay-cli"
@@ -124,12 +125,13 @@ def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = Fals
     between packages: what was imported stays, the rest is not touched."""
     require_upper(books)
     paths = [Path(p) for p in paths]
+    unsealer = Unsealer.of(books)  # opens packages encrypted to this unit
     results = []
     for index, path in enumerate(paths):
         if cancelled and cancelled():
             break
         try:
-            with verify_package(path, limits, staging_dir=staging_root(books.data_dir),
+            with verify_package(path, limits, staging_dir=staging_root(books.data_dir), unsealer=unsealer,
                                 trust=lambda manifest, name=path.name: _admit(books, manifest, name)) as package:
                 result = _decide(books, package)
                 if result.status is ImportStatus.IMPORTED and not dry_run:

@@ -31,6 +31,7 @@ from desktop import signing
 from desktop.errors import Refused
 from desktop.money import format_vnd
 from desktop.staging import WorkFolder
+from desktop.sync import envelope
 from desktop.sync import format as fmt
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -97,13 +98,20 @@ class VerifiedPackage:
 
 
 def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS, *, staging_dir: Path,
-                   trust: Callable[[dict], None] | None = None) -> VerifiedPackage:
+                   trust: Callable[[dict], None] | None = None,
+                   unsealer: envelope.Unsealer | None = None) -> VerifiedPackage:
     """Check everything about the file at ``path``; refuse with the first reason found.
 
-    ``trust(manifest)`` is asked once the manifest's signature is known good and before any part is read; it
-    refuses (raises ``Refused``) a key the caller does not accept. ``staging_dir`` is where the rows are
-    unpacked while they are checked: a folder of the data folder, removed again by ``close()``."""
+    An encrypted package is opened with ``unsealer`` into a temporary plain copy in the data folder, checked,
+    and the copy removed. ``trust(manifest)`` is asked once the manifest's signature is known good and before
+    any part is read; it refuses (raises ``Refused``) a key the caller does not accept. ``staging_dir`` is
+    where the rows are unpacked while they are checked: a folder of the data folder, removed by ``close()``."""
     path = Path(path)
+    if envelope.is_sealed(path):
+        with envelope.unsealed(path, unsealer, limits.max_file_bytes) as plain:
+            package = verify_package(plain, limits, staging_dir=staging_dir, trust=trust)
+        package.path = path
+        return package
     name = path.name
     if not path.is_file():
         raise Refused(f"Không tìm thấy tệp gói {path}.")

@@ -102,7 +102,7 @@ def test_bad_or_future_dates_and_member_counts_are_reported(books, tmp_path):
         ["Lê Dũng", "Thôn Đông", "Hộ nghèo", "", 120],
     ])
     reasons = [p.reason for p in plan_import(books, path, today=DB_TODAY).rejected]
-    assert reasons == ["Dòng 2: ngày xếp loại không tồn tại: “31/02/2025”.",
+    assert reasons == ["Dòng 2: ngày xếp loại không tồn tại: “31/02/2025” (tháng 2 năm 2025 chỉ có 28 ngày).",
                        "Dòng 3: ngày xếp loại 01/01/2027 ở tương lai.",
                        "Dòng 4: số nhân khẩu “ba” không phải số.",
                        "Dòng 5: số nhân khẩu 120 không hợp lệ (từ 1 đến 99)."]

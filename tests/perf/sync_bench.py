@@ -24,8 +24,8 @@ def bench_sync_export(data_dir: DataDir, root: Path) -> None:
 
     with Books.open(data_dir) as books:
         done = []
-        figure = timed(lambda: done.append(export_package(books, root / f"export-{len(done)}", as_of=AS_OF)),
-                       repeat=2)
+        figure = timed(lambda: done.append(export_package(books, root / f"export-{len(done)}", as_of=AS_OF,
+                                                          encrypt=False)), repeat=2)
 
         def bare() -> None:
             with zipfile.ZipFile(root / "floor-export.zip", "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -64,7 +64,7 @@ def _commune_packages(root: Path, count: int, households: int, bases: int = 4) -
         data_dir = DataDir(root / f"base-{seed}")
         make_demo(data_dir, households=households, seed=seed, as_of=AS_OF)
         with Books.open(data_dir) as books:
-            sources.append(export_package(books, root / "bases", as_of=AS_OF).path)
+            sources.append(export_package(books, root / "bases", as_of=AS_OF, encrypt=False).path)
     base_entries = []
     for source in sources:
         with zipfile.ZipFile(source) as archive:
@@ -231,7 +231,7 @@ def bench_hostile_package(root: Path, megabytes: int = 100) -> None:
     commune = DataDir(root / "hostile-commune")
     make_demo(commune, households=200, seed=7, as_of=AS_OF)
     with Books.open(commune) as books:
-        good = export_package(books, root / "hostile-out", as_of=AS_OF).path
+        good = export_package(books, root / "hostile-out", as_of=AS_OF, encrypt=False).path
         key = signing.load_private_key(books.conn)
     setup = CommuneSetup("290", "Huyện Cẩm Giàng", "30", "Tỉnh Hải Dương", "30", "Tỉnh Hải Dương", Mode.UPPER)
     upper_books, _ = init_books(DataDir(root / "hostile-upper"), setup, actor="bench")

@@ -9,6 +9,7 @@ import pytest
 from desktop.books import Books
 from desktop.reports.period import NUMBER_FIELDS, period_report
 from desktop.sync.ack import accept_ack, make_ack
+from desktop.sync.envelope import Unsealer, write_key_file
 from desktop.sync.upper import import_packages
 from desktop.sync.verify import verify_package
 from tests.conftest import books_digest
@@ -37,24 +38,36 @@ def open_window(qtbot):
 
 def test_commune_exports_a_verified_package_and_shows_the_acknowledgement(qtbot, open_window, tmp_path):
     commune = make_commune(tmp_path, seed=71)
+    upper = make_upper(tmp_path)
+    with Books.open(upper) as upper_books:
+        key_file = write_key_file(upper_books, tmp_path / "khoa.vxk")
+        unsealer = Unsealer.of(upper_books)
     with Books.open(commune) as books:
         window = open_window(books)
         page = window.go("sync")
         assert page.model.rowCount() == 0
+        assert "chưa có khóa của cấp trên" in page.recipient_label.text()
+        # Without the upper level's key the package is not written: the clerk is told how to get it.
+        digest = books_digest(commune.database)
+        page.export()
+        qtbot.waitUntil(lambda: page.export_button.isEnabled(), timeout=15000)
+        assert page.last_export is None and books_digest(commune.database) == digest
+        assert page.load_recipient(key_file.path).fingerprint == key_file.fingerprint
+        assert key_file.fingerprint in page.recipient_label.text() and key_file.fingerprint in page.status.text()
         page.export()
         qtbot.waitUntil(lambda: page.last_export is not None, timeout=15000)
         result = page.last_export
-        assert result.path.parent == commune.exports and result.path.is_file()
+        assert result.path.parent == commune.exports and result.path.is_file() and result.encrypted
         # The signature and every part check out.
-        with verify_package(result.path, staging_dir=tmp_path / "staging") as package:
+        with verify_package(result.path, staging_dir=tmp_path / "staging", unsealer=unsealer) as package:
             assert (package.seq, package.fingerprint) == (1, page.fingerprint)
         shown = page.result.text()
         assert str(result.path) in shown and result.key_fingerprint in shown and "KB" in shown
+        assert f"Đã mã hóa cho Huyện Cẩm Giàng (vân tay <code>{key_file.fingerprint}</code>)" in shown
         assert page.open_folder_button.isEnabled()
         history = page.model.rows()
         assert [(r["seq"], r["ack"]) for r in history] == [(1, "Chưa xác nhận")]
 
-        upper = make_upper(tmp_path)
         with Books.open(upper) as upper_books:
             import_packages(upper_books, [result.path])
             ack, _ = make_ack(upper_books, "10507", tmp_path / "acks")
@@ -71,13 +84,16 @@ def test_commune_exports_a_verified_package_and_shows_the_acknowledgement(qtbot,
 
 def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window, tmp_path):
     communes = [make_commune(tmp_path, code, seed=80 + i) for i, code in enumerate(("10507", "10510", "10513"))]
-    packages = [export(c, tmp_path / "out") for c in communes]
     upper = make_upper(tmp_path)
+    packages = [export(c, tmp_path / "out", to=upper) for c in communes]  # encrypted to the upper level
     with Books.open(upper) as books:
         window = open_window(books)
         titles = [window.nav.item(i).text() for i in range(window.nav.count())]
         assert titles == ["Tổng hợp", "Nhập gói", "Trùng lặp", "Nhật ký", "Cài đặt"]
         page = window.go("upper_import")
+        written = page.export_key(tmp_path / "khoa-moi.vxk")
+        assert written.path.is_file() and written.fingerprint in page.key_label.text()
+        assert written.fingerprint in page.summary.text()
 
         def imported(paths):
             page.results = []

@@ -2,7 +2,8 @@
 
 The dry run (``plan_import``) and the import (``apply_import``, one transaction) run in a worker with progress
 and Cancel. The report lists every row with what would happen to it or why it is refused; columns the program
-did not recognise can be mapped to a field and the file planned again. Nothing is written before "Nhập".
+did not recognise can be mapped to a field and the file planned again. The sheet read is named, and another
+visible sheet of the file can be chosen (hidden sheets are never offered). Nothing is written before "Nhập".
 """
 
 from __future__ import annotations
@@ -45,7 +46,9 @@ REPORT_COLUMNS = [("row", "Dòng", "number"), ("result", "Kết quả", "text"),
 def report_rows(plan: ImportPlan) -> list[dict]:
     """One line per spreadsheet row, in file order: valid rows with their action, refused rows with the reason."""
     rows = [{"row": r.row, "result": ACTIONS[r.action], "head_name": r.values.get("head_name", ""),
-             "hamlet": r.values.get("hamlet", ""), "reason": _changes(r.changes), "valid": True} for r in plan.rows]
+             "hamlet": r.values.get("hamlet", ""), "valid": True,
+             "reason": "; ".join(filter(None, (_changes(r.changes), *(f"Lưu ý: {w}" for w in r.warnings))))}
+            for r in plan.rows]
     # A refused row shows the name and hamlet as the file gave them, so the clerk can find it in the sheet.
     rows += [{"row": p.row, "result": "Lỗi", "head_name": p.head_name, "hamlet": p.hamlet, "reason": p.reason,
               "valid": False, "_refused": True} for p in plan.rejected]
@@ -83,9 +86,11 @@ class ExcelImportDialog(QDialog):
         self.plan: ImportPlan | None = None
         self.result: ImportResult | None = None
         self.mapping: dict[str, str] = {}
+        self.chosen_sheet: str | None = None  # None: the sheet the file opens on
         self.task = None
         self.setWindowTitle("Nhập danh sách hộ từ Excel")
         self.path = QLineEdit(str(path) if path else "", placeholderText="tệp Excel .xlsx")
+        self.path.textEdited.connect(self._new_file)
         browse = QPushButton("Chọn tệp…")
         browse.clicked.connect(self._browse)
         template = QPushButton("Tải mẫu Excel…")
@@ -97,6 +102,16 @@ class ExcelImportDialog(QDialog):
         top.addWidget(browse)
         top.addWidget(self.check_button)
         top.addWidget(template)
+        # Which sheet is read, and the other visible ones: filled in by each dry run.
+        self.sheet = QComboBox()
+        self.sheet.activated.connect(lambda _: self.choose_sheet(self.sheet.currentText()))
+        self.sheet_row = QHBoxLayout()
+        self.sheet_label = QLabel("Trang tính:")
+        self.sheet_row.addWidget(self.sheet_label)
+        self.sheet_row.addWidget(self.sheet)
+        self.sheet_row.addStretch(1)
+        self.sheet_label.hide()
+        self.sheet.hide()
         self.summary = QLabel("Chọn tệp rồi bấm Kiểm tra: chương trình đọc từng dòng và báo dòng nào nhập được, "
                               "dòng nào lỗi, trước khi ghi.")
         self.summary.setWordWrap(True)
@@ -124,6 +139,7 @@ class ExcelImportDialog(QDialog):
         buttons.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        layout.addLayout(self.sheet_row)
         layout.addWidget(self.summary)
         layout.addWidget(self.mapping_box)
         layout.addWidget(self.table, 1)
@@ -136,6 +152,17 @@ class ExcelImportDialog(QDialog):
         if path:
             self.path.setText(path)
             self.mapping.clear()
+            self.chosen_sheet = None
+            self.check()
+
+    def _new_file(self, _text: str = "") -> None:
+        self.chosen_sheet = None  # another file opens on its own sheet
+
+    def choose_sheet(self, name: str) -> None:
+        """Read another visible sheet of the file (what the clerk does in the sheet box)."""
+        if name and name != (self.plan.sheet if self.plan else None):
+            self.chosen_sheet = name
+            self.mapping.clear()  # the columns of one sheet say nothing of another's
             self.check()
 
     def save_template(self, path: Path | None = None) -> Path | None:
@@ -158,13 +185,14 @@ class ExcelImportDialog(QDialog):
         """Plan the import in a worker; the report replaces the previous one when it arrives."""
         path = Path(self.path.text().strip())
         mapping = self._current_mapping()
+        sheet = self.chosen_sheet
         data_dir, actor = self.books.data_dir, self.books.actor
         self.apply_button.setEnabled(False)
         self.error.show_message("")
 
         def work(progress, cancelled):
             with Books.open(data_dir, actor=actor) as books:
-                return plan_import(books, path, mapping, progress=progress, cancelled=cancelled)
+                return plan_import(books, path, mapping, sheet=sheet, progress=progress, cancelled=cancelled)
 
         def failed(exc) -> None:
             self.plan = None
@@ -185,10 +213,23 @@ class ExcelImportDialog(QDialog):
                 f"{len(plan.rejected)}</b> dòng lỗi sẽ bị bỏ qua.")
         if plan.new_hamlets:
             text += f" Thôn mới: {', '.join(plan.new_hamlets)}."
+        if plan.warnings:
+            text += f" {len(plan.warnings)} dòng cần lưu ý (xem cột ghi chú)."
         self.summary.setText(text)
+        self._show_sheets(plan)
         self._show_mapping(plan)
         self.apply_button.setText(f"Nhập {inserts + updates} hộ")
         self.apply_button.setEnabled(inserts + updates > 0)
+
+    def _show_sheets(self, plan: ImportPlan) -> None:
+        self.sheet.clear()
+        self.sheet.addItems(list(plan.sheets) or [plan.sheet])
+        self.sheet.setCurrentText(plan.sheet)
+        several = len(plan.sheets) > 1
+        self.sheet.setEnabled(several)
+        self.sheet.setToolTip("" if several else "Tệp chỉ có một trang tính đang hiện.")
+        self.sheet_label.show()
+        self.sheet.show()
 
     def _show_mapping(self, plan: ImportPlan) -> None:
         while self.mapping_form.rowCount():

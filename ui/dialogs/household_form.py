@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
+    QLabel,
     QLineEdit,
     QSpinBox,
 )
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 from desktop.books import Books
 from desktop.domain import Category
 from desktop.errors import Refused
+from desktop.idnumbers import read_identity
 from desktop.services.hamlets import list_hamlets
 from desktop.services.households import (
     HouseholdChanges,
@@ -30,8 +32,8 @@ from ui.operations import run_op
 from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
 
 # Which field a refusal is about, found from words the service's messages use.
-_FIELD_WORDS = (("cccd", "id_number"), ("ma ho", "code"), ("ho ten", "head_name"), ("nhan khau", "members"),
-                ("thon", "hamlet"), ("ngay", "category_on"))
+_FIELD_WORDS = (("cccd", "id_number"), ("cmnd", "id_number"), ("ma ho", "code"), ("ho ten", "head_name"),
+                ("nhan khau", "members"), ("thon", "hamlet"), ("ngay", "category_on"))
 
 
 class HouseholdForm(QDialog):
@@ -53,6 +55,12 @@ class HouseholdForm(QDialog):
             self.category.addItem(category.label, category)
         self.category_on = DateEdit()
         self.id_number = QLineEdit(placeholderText="12 chữ số (CCCD) hoặc để trống")
+        # An old 9-digit CMND is accepted but kept in the notes: say so before the clerk saves.
+        self.id_hint = QLabel("")
+        self.id_hint.setWordWrap(True)
+        self.id_hint.setStyleSheet("color: #8a5a00;")
+        self.id_hint.hide()
+        self.id_number.textChanged.connect(self._show_id_hint)
         self.members = QSpinBox()
         self.members.setRange(0, 99)
         self.members.setSpecialValueText("chưa rõ")
@@ -76,6 +84,7 @@ class HouseholdForm(QDialog):
             form.addRow("Phân loại:", self.category)
             form.addRow("Xếp loại từ ngày:", self.category_on)
         form.addRow("Số CCCD:", self.id_number)
+        form.addRow("", self.id_hint)
         form.addRow("Số nhân khẩu:", self.members)
         form.addRow("Điện thoại:", self.phone)
         form.addRow("", self.ethnic_minority)
@@ -85,6 +94,14 @@ class HouseholdForm(QDialog):
         self.save = lay_out_form_dialog(self, form, self.error)
         self.resize(520, 460)
         self.head_name.setFocus()  # the code is filled in already (and fixed when editing)
+
+    def _show_id_hint(self, text: str) -> None:
+        try:
+            warning = read_identity(text).warning
+        except Refused:
+            warning = ""  # a malformed number is refused on saving, with the reason beside the field
+        self.id_hint.setText(warning[:1].upper() + warning[1:] + "." if warning else "")
+        self.id_hint.setVisible(bool(warning))
 
     def _fields(self) -> dict:
         return {"code": self.code, "head_name": self.head_name, "hamlet": self.hamlet, "id_number": self.id_number,

@@ -29,13 +29,15 @@ from desktop.services.dashboard import household_dues, receipt_books
 from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.payments import IssuedReceipt, PaymentInput, PaymentRecorded, record_payment
 from desktop.services.receipts import receipt_view
+from desktop.validation import file_part
 from ui.household_picker import HouseholdPicker
 from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
 
 
 def receipt_pdf_path(books: Books, receipt: IssuedReceipt) -> Path:
-    return books.data_dir.exports / "phieu-thu" / f"phieu-thu-{receipt.book}-{receipt.year}-{receipt.number:05d}.pdf"
+    name = f"phieu-thu-{file_part(receipt.book)}-{receipt.year}-{receipt.number:05d}.pdf"
+    return books.data_dir.exports / "phieu-thu" / name
 
 
 def write_receipt_pdf(books: Books, receipt: IssuedReceipt, path: Path) -> ReceiptsPrinted:

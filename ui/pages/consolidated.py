@@ -28,6 +28,7 @@ from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.errors import show_error
 from ui.operations import subscribe
 from ui.period_chooser import PeriodChooser
+from ui.receipt_check import ReceiptCheckBox
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title
 from ui.workers import run_task
@@ -98,6 +99,9 @@ class ConsolidatedPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(split, 1)
         layout.addWidget(self.status)
+        # Anyone at the upper level can check a commune's paper receipt against the imported data.
+        self.receipt_check = ReceiptCheckBox(books)
+        layout.addWidget(self.receipt_check)
         self._enable_exports()
         self.compute()
         subscribe(self, SHOWS, self.compute)

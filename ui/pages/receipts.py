@@ -28,9 +28,11 @@ from desktop.queries.receipts import ReceiptFilter
 from desktop.reports.receipt_prints import print_receipts
 from desktop.services.dashboard import receipt_books, receipt_register
 from desktop.services.receipts import receipt_view
+from desktop.validation import file_part
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.dialogs.void_receipt import VoidReceiptDialog
 from ui.operations import run_op, subscribe
+from ui.receipt_check import ReceiptCheckBox
 from ui.record_model import RecordTableModel
 from ui.widgets import DateEdit, compact, page_title
 from ui.workers import Loader
@@ -96,6 +98,8 @@ class ReceiptsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addLayout(bottom)
+        self.receipt_check = ReceiptCheckBox(books)
+        layout.addWidget(self.receipt_check)
         self.loader = Loader(self, books)
         self.reload_books()
         self.refresh()
@@ -140,7 +144,7 @@ class ReceiptsPage(QWidget):
         row = self.selected()
         if row is None:
             return None
-        path = self._pdf_path(f"phieu-thu-{row['book']}-{row['year']}-{row['number']:05d}-in-lai.pdf")
+        path = self._pdf_path(f"phieu-thu-{file_part(row['book'])}-{row['year']}-{row['number']:05d}-in-lai.pdf")
 
         def op(books):
             return print_receipts(books, [receipt_view(books, row["book"], row["number"], row["year"])], path)

@@ -290,6 +290,16 @@ class SettingsPage(QWidget):
             self.restore_path.setText(path)
             self.check_backup()
 
+    def offer_restore(self, backup: Path | None) -> None:
+        """The books were found damaged: say so here, where Khôi phục is, with the newest good copy filled in."""
+        if backup is not None:
+            self.restore_path.setText(str(backup))
+            mark_invalid(self.restore_path, False)
+            where = f"Bản sao lưu tốt gần nhất đã được điền sẵn: {backup.name}. Đánh dấu ô xác nhận rồi bấm Khôi phục."
+        else:
+            where = "Không thấy bản sao lưu nào còn tốt trong thư mục sao lưu: hãy chọn một bản từ USB hoặc máy khác."
+        self.backup_status.setText(f"Tệp dữ liệu bị hỏng: chương trình không ghi thêm gì. {where}")
+
     def check_backup(self) -> dict | None:
         try:
             info = verify_backup(Path(self.restore_path.text().strip()))

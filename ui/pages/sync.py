@@ -1,13 +1,17 @@
 """Đồng bộ (commune): export the signed package for the upper level, see every package sent and whether the
-upper level acknowledged it, and load the acknowledgement file it gives back."""
+upper level acknowledged it, and load the acknowledgement file it gives back.
+
+Packages are encrypted to the upper level's key: the page shows the key's fingerprint (to compare by phone)
+and loads the key file the upper level gives; a package in clear only when the clerk ticks it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -27,6 +31,7 @@ from desktop.money import format_vnd
 from desktop.services.settings import KNOWN_SETTINGS
 from desktop.signing import key_fingerprint
 from desktop.sync.ack import ACK_SUFFIX, accept_ack
+from desktop.sync.envelope import KEY_FILE_SUFFIX, RecipientSet, recipient_of, set_recipient
 from desktop.sync.export import ExportResult, export_history, export_package
 from ui.errors import show_error
 from ui.operations import run_op, subscribe
@@ -69,22 +74,32 @@ class SyncPage(QWidget):
         key_label = QLabel(f"<code>{self.fingerprint}</code>")
         key_label.setWordWrap(True)
         form.addRow("Dấu vân tay khóa ký:", key_label)
+        self.recipient_label = QLabel()
+        self.recipient_label.setWordWrap(True)
+        self.recipient_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("Mã hóa gửi cho:", self.recipient_label)
         intro = QLabel("Gói đồng bộ là một tệp chứa toàn bộ số liệu của xã, có chữ ký số của xã. Mang tệp lên cấp "
                        "trên (USB, thư điện tử, Zalo); gói sau luôn đầy đủ nên mất một gói cũng không sao. Lần đầu "
-                       "cấp trên nhận gói, hãy đọc cho họ dấu vân tay ở trên để đối chiếu.")
+                       "cấp trên nhận gói, hãy đọc cho họ dấu vân tay ở trên để đối chiếu. Gói được mã hóa "
+                       "cho cấp trên (theo tệp khóa cấp trên gửi): người khác có được tệp cũng không đọc được.")
         intro.setWordWrap(True)
         self.export_button = QPushButton("Xuất gói đồng bộ")
         self.export_button.setDefault(True)
         self.export_button.clicked.connect(self.export)
         self.ack_button = QPushButton("Nhập xác nhận…")
         self.ack_button.clicked.connect(lambda: self.load_ack())
+        self.recipient_button = QPushButton("Nạp tệp khóa của cấp trên…")
+        self.recipient_button.clicked.connect(lambda: self.load_recipient())
+        self.unencrypted = QCheckBox("Xuất gói không mã hóa (gói chứa số CCCD: chỉ khi thật cần)")
         self.open_folder_button = QPushButton("Mở thư mục")
         self.open_folder_button.setEnabled(False)
         self.open_folder_button.clicked.connect(self.open_folder)
         actions = QHBoxLayout()
         actions.addWidget(self.export_button)
         actions.addWidget(self.ack_button)
+        actions.addWidget(self.recipient_button)
         actions.addStretch(1)
+        actions.addWidget(self.unencrypted)
         result_box = QGroupBox("Gói vừa xuất")
         self.result = QLabel("Chưa xuất gói nào trong lần mở chương trình này.")
         self.result.setWordWrap(True)
@@ -110,7 +125,22 @@ class SyncPage(QWidget):
         self.refresh()
         subscribe(self, SHOWS, self.refresh)
 
+    def show_recipient(self) -> None:
+        try:
+            recipient = recipient_of(self.books)
+        except Refused as refusal:
+            self.recipient_label.setText(refusal.message)
+            return
+        if recipient is None:
+            self.recipient_label.setText(
+                "<b>chưa có khóa của cấp trên</b> — chưa xuất được gói mã hóa. Hãy xin cấp trên tệp khóa "
+                f"({KEY_FILE_SUFFIX}), bấm “Nạp tệp khóa của cấp trên…”, rồi gọi điện đối chiếu vân tay.")
+        else:
+            self.recipient_label.setText(f"{recipient.name} — vân tay <code>{recipient.fingerprint}</code> "
+                                         "(đối chiếu với cấp trên qua điện thoại)")
+
     def refresh(self) -> None:
+        self.show_recipient()
         rows = export_history(self.books)
         self.model.set_rows([{**r, "created": _stamp(r["created_at"]), "size": size_text(r["bytes"]),
                               "ack": f"Đã nhận lúc {_stamp(r['acked_at'])}" if r["acked_at"] else "Chưa xác nhận"}
@@ -121,9 +151,11 @@ class SyncPage(QWidget):
     def export(self):
         """Write the package in a worker (the clerk can keep working: the export reads a snapshot)."""
         self.export_button.setEnabled(False)
+        unencrypted = self.unencrypted.isChecked()
 
         def op(books, progress, cancelled):
-            return export_package(books, progress=lambda done, total, _name: progress(done, total))
+            return export_package(books, encrypt=not unencrypted,
+                                  progress=lambda done, total, _name: progress(done, total))
 
         def done(result: ExportResult) -> None:
             self.export_button.setEnabled(True)
@@ -131,7 +163,12 @@ class SyncPage(QWidget):
             self.result.setText(
                 f"Đã lưu gói số <b>{result.seq}</b> vào <b>{result.path}</b><br>Dung lượng: {size_text(result.bytes)}"
                 f" — {format_vnd(sum(result.rows.values()))} dòng số liệu<br>"
-                f"Vân tay khóa ký: <code>{result.key_fingerprint}</code>")
+                f"Vân tay khóa ký: <code>{result.key_fingerprint}</code><br>"
+                + (f"Đã mã hóa cho {result.recipient_name} (vân tay <code>{result.recipient_fingerprint}</code>): "
+                   "chỉ đơn vị đó mở được gói." if result.encrypted else
+                   "<b>Gói KHÔNG được mã hóa</b> và chứa số CCCD: chỉ chuyển qua đường an toàn, xóa bản chép sau "
+                   "khi gửi."))
+            self.unencrypted.setChecked(False)  # a package in clear is asked for each time
             self.open_folder_button.setEnabled(True)
 
         def failed(exc) -> None:
@@ -144,6 +181,25 @@ class SyncPage(QWidget):
     def open_folder(self) -> bool:
         folder = self.last_export.path.parent if self.last_export else self.books.data_dir.exports
         return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+    def load_recipient(self, path: Path | None = None) -> RecipientSet | None:
+        """The upper level's key file, loaded once (again only if the upper level's key changes)."""
+        if path is None:
+            chosen, _ = QFileDialog.getOpenFileName(self, "Chọn tệp khóa của cấp trên", str(Path.home()),
+                                                    f"Khóa cấp trên VốnXoay (*{KEY_FILE_SUFFIX});;Mọi tệp (*)")
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            result = set_recipient(self.books, path)
+        except Refused as refusal:
+            show_error(self, refusal)
+            return None
+        replaced = f" (thay khóa cũ có vân tay {result.replaced})" if result.replaced else ""
+        self.status.setText(f"Đã nạp khóa mã hóa của {result.name}{replaced}. Vân tay: <code>{result.fingerprint}"
+                            "</code> — hãy gọi điện cho cấp trên và đối chiếu với vân tay hiển thị ở máy của họ.")
+        self.show_recipient()
+        return result
 
     def load_ack(self, path: Path | None = None) -> dict | None:
         if path is None:

@@ -4,6 +4,9 @@ a worker with a progress bar and Cancel; a result line per file says what happen
 A package signed with a key other than the one registered for its commune is refused; the operator can accept
 the new key only by typing the fingerprint the commune reads out over the phone, and only when it is the
 package's own; then the refused packages are imported again.
+
+The page also gives the unit's encryption key file for its communes (they load it once, then every package
+they send is encrypted to this unit), with the fingerprint to read them over the phone.
 """
 
 from __future__ import annotations
@@ -24,8 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.books import Books
+from desktop.errors import Refused
+from desktop.sync.envelope import KEY_FILE_SUFFIX, KeyFileWritten, upper_fingerprint, write_key_file
 from desktop.sync.format import SUFFIX
 from desktop.sync.upper import ImportResult, ImportStatus, accept_key_op, import_batch, normal_fingerprint
+from ui.errors import show_error
 from ui.operations import run_op
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title, wrap_rows
@@ -57,6 +63,18 @@ class UpperImportPage(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.drop_zone, 1)
         top.addWidget(choose)
+        try:
+            fingerprint = upper_fingerprint(books)
+        except Refused as refusal:
+            fingerprint = refusal.message
+        self.key_label = QLabel(f"Khóa nhận gói mã hóa của đơn vị: vân tay <code>{fingerprint}</code>. Gửi tệp khóa "
+                                "cho các xã (một lần), rồi đọc vân tay này khi xã gọi điện đối chiếu.")
+        self.key_label.setWordWrap(True)
+        self.key_button = QPushButton("Xuất tệp khóa cho các xã…")
+        self.key_button.clicked.connect(lambda: self.export_key())
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key_label, 1)
+        key_row.addWidget(self.key_button)
         self.model = RecordTableModel(RESULT_COLUMNS, self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -74,6 +92,7 @@ class UpperImportPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Nhập gói đồng bộ của các xã"))
         layout.addWidget(intro)
+        layout.addLayout(key_row)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
@@ -95,6 +114,24 @@ class UpperImportPage(QWidget):
         chosen, _ = QFileDialog.getOpenFileNames(self, "Chọn các gói đồng bộ", str(Path.home()),
                                                  f"Gói VốnXoay (*{SUFFIX});;Mọi tệp (*)")
         return self.import_files([Path(p) for p in chosen]) if chosen else None
+
+    def export_key(self, path: Path | None = None) -> KeyFileWritten | None:
+        """Write the public key file the communes load to encrypt their packages to this unit."""
+        if path is None:
+            code = self.books.setting("commune_code", "")
+            suggested = self.books.data_dir.exports / f"khoa-ma-hoa_{code}{KEY_FILE_SUFFIX}"
+            chosen, _ = QFileDialog.getSaveFileName(self, "Lưu tệp khóa cho các xã", str(suggested),
+                                                    f"Khóa cấp trên VốnXoay (*{KEY_FILE_SUFFIX})")
+            if not chosen:
+                return None
+            path = Path(chosen)
+        try:
+            result = write_key_file(self.books, path)
+        except Refused as refusal:
+            show_error(self, refusal)
+            return None
+        self.summary.setText(f"Đã ghi tệp khóa {result.path}. Vân tay: <code>{result.fingerprint}</code>")
+        return result
 
     # ------------------------------------------------------------------ importing
     def import_files(self, paths: list[Path]):

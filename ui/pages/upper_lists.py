@@ -16,6 +16,7 @@ from desktop.sync.duplicates import describe, find_duplicates
 from desktop.sync.upper import communes, import_log
 from ui.errors import show_error
 from ui.operations import subscribe
+from ui.receipt_check import ReceiptCheckBox
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title, wrap_rows
 from ui.workers import run_task
@@ -123,6 +124,8 @@ class ImportLogPage(QWidget):
         layout.addWidget(QLabel("<b>Các lần nhập đã thay đổi số liệu</b>"))
         layout.addWidget(self.log_table, 2)
         layout.addWidget(note)
+        self.receipt_check = ReceiptCheckBox(books)
+        layout.addWidget(self.receipt_check)
         self.refresh()
         subscribe(self, Changes.UPPER, self.refresh)
 

@@ -21,6 +21,7 @@ from desktop.damage import damaged_books, require_sound, still_sound
 from desktop.errors import Refused
 from desktop.paths import DataDir
 from desktop.provinces import REFORM_2025, merged_unit
+from desktop.staging import sweep as sweep_staging
 
 # The settings that name people and units (and the receipt's accounts and wording): a document shows what
 # they said on the document's own date, so a receipt or report reprinted after a change of chairman, or after
@@ -61,6 +62,8 @@ class Books:
         except BaseException:
             conn.close()
             raise
+        # A package check killed half-way leaves citizens' data in the data folder: gone at the next start.
+        sweep_staging(data_dir)
         return books
 
     def close(self) -> None:

@@ -89,3 +89,78 @@ def build_zip(entries: list[tuple[str, bytes]] | dict[str, bytes]) -> bytes:
         for name, data in items:
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def resign(entries: dict[str, bytes], key, *, change=None, public_hex: str | None = None) -> dict[str, bytes]:
+    """The entries with their manifest changed by ``change(manifest)``, part hashes brought up to date, and
+    signed by ``key`` (``public_hex``: the key the manifest names, by default ``key``'s own)."""
+    import json
+
+    from cryptography.hazmat.primitives import serialization
+
+    from desktop import signing
+    from desktop.sync import format as fmt
+
+    entries = dict(entries)
+    manifest = json.loads(entries[fmt.MANIFEST])
+    for part in manifest["parts"]:
+        data = entries[part["path"]]
+        part.update(rows=data.count(b"\n") - 1, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    manifest["public_key"] = public_hex or raw.hex()
+    manifest["key_fingerprint"] = signing.fingerprint(bytes.fromhex(manifest["public_key"]))
+    if change:
+        change(manifest)
+    entries[fmt.MANIFEST] = json.dumps(manifest, ensure_ascii=False).encode()
+    entries[fmt.SIGNATURE] = key.sign(entries[fmt.MANIFEST])
+    return entries
+
+
+def write_hostile(path: Path, good: Path, key, megabytes: int, *, bad_last_row: bool = True) -> Path:
+    """``good`` with ``megabytes`` MB of audit rows appended (stored, not deflated: the file itself is that
+    big), the last one malformed if ``bad_last_row``, re-signed by ``key``. Written as it is made: building a
+    100 MB package costs a megabyte of memory, not hundreds."""
+    import json
+
+    from cryptography.hazmat.primitives import serialization
+
+    from desktop import signing
+    from desktop.sync import format as fmt
+
+    entries = zip_entries(good)
+    entry = fmt.part_path("audit_log")
+    base = entries.pop(entry)
+    ids = [int(line.split(b",", 1)[0][1:]) for line in base.splitlines()[1:]]
+    next_id = max(ids, default=0) + 1
+    row = ',"2026-06-01T10:00:00","x","household","00000000-0000-0000-0000-000000000000","update",null,null]\n'
+    digest, size, lines = hashlib.sha256(), 0, 0
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(zipfile.ZipInfo(entry), "w", force_zip64=True) as out:
+            def write(data: bytes) -> None:
+                nonlocal size, lines
+                out.write(data)
+                digest.update(data)
+                size += len(data)
+                lines += data.count(b"\n")
+
+            write(base)
+            target = megabytes * 1024 * 1024
+            while size < target:
+                count = min(10_000, max(1, (target - size) // (len(row) + 7)))
+                write("".join(f"[{next_id + i}{row}" for i in range(count)).encode())
+                next_id += count
+            if bad_last_row:
+                write(('["not an id"' + row).encode())
+        manifest = json.loads(entries.pop(fmt.MANIFEST))
+        entries.pop(fmt.SIGNATURE)
+        for name, data in entries.items():
+            archive.writestr(name, data)
+        for part in manifest["parts"]:
+            if part["path"] == entry:
+                part.update(rows=lines - 1, bytes=size, sha256=digest.hexdigest())
+        raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        manifest.update(public_key=raw.hex(), key_fingerprint=signing.fingerprint(raw))
+        body = json.dumps(manifest, ensure_ascii=False).encode()
+        archive.writestr(fmt.MANIFEST, body)
+        archive.writestr(fmt.SIGNATURE, key.sign(body))
+    return path

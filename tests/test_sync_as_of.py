@@ -75,7 +75,8 @@ def test_a_package_as_of_a_day_holds_nothing_dated_after_it(commune, data_dir, t
     assert part(path, "period_lock") == []  # locked on 01/08: not yet on 30/06
     manifest = json.loads(zip_entries(path)[fmt.MANIFEST])
     assert manifest["as_of"] == "2026-06-30" and manifest["locked_to"] is None
-    with verify_package(path) as package:  # what the package says is a state the books could hold
+    # What the package says is a state the books could hold.
+    with verify_package(path, staging_dir=tmp_path / "staging") as package:
         assert package.rows["receipt"] == 1
 
 

@@ -64,7 +64,7 @@ def _refused(upper: DataDir, path: Path, expected: str) -> str:
     assert result.stdout.startswith("Bị từ chối: ") and result.stderr.startswith("Lỗi: ")
     assert expected in result.stderr, result.stderr
     assert store_state(upper) == before
-    assert not list(upper.root.glob(f"{envelope.UNSEAL_PREFIX}*"))  # the plain copy never stays behind
+    assert not list((upper.root / "staging").glob("*"))  # the plain copy never stays behind
     return result.stderr
 
 
@@ -99,7 +99,7 @@ def test_round_trip_encrypted_imported_and_acknowledged(setting, tmp_path):
     assert entry["status"] == "imported"
     # The package's SHA-256 is the signed zip's: the acknowledgement names what the commune signed.
     assert entry["file_sha256"] == result.json["sha256"]
-    assert not list(upper.root.glob(f"{envelope.UNSEAL_PREFIX}*"))
+    assert not list((upper.root / "staging").glob("*"))
     ack = run(upper, "--json", "upper", "ack", "--commune", "10507", "--out", str(tmp_path / "acks"))
     assert ack.code == 0, ack.stderr
     accepted = run(commune, "--json", "sync", "ack", ack.json["path"])
@@ -312,7 +312,7 @@ def test_an_encrypted_package_is_not_opened_without_the_key(setting, tmp_path):
     sealed = tmp_path / plain.name
     envelope.seal(plain, sealed, recipient)
     with pytest.raises(Refused, match="đã được mã hóa"):
-        verify_package(sealed)
+        verify_package(sealed, staging_dir=tmp_path / "staging")
 
 
 def test_an_encrypted_package_over_the_size_limit_is_refused_before_decrypting(setting, tmp_path):
@@ -322,8 +322,9 @@ def test_an_encrypted_package_over_the_size_limit_is_refused_before_decrypting(s
     envelope.seal(plain, sealed, recipient)
     with Books.open(upper) as books:
         with pytest.raises(Refused, match="quá lớn"):
-            verify_package(sealed, fmt.Limits(max_file_bytes=100), unsealer=envelope.Unsealer.of(books))
-        assert not list(upper.root.glob(f"{envelope.UNSEAL_PREFIX}*"))
+            verify_package(sealed, fmt.Limits(max_file_bytes=100), staging_dir=tmp_path / "staging",
+                           unsealer=envelope.Unsealer.of(books))
+        assert not list((upper.root / "staging").glob("*"))
 
 
 # -- the key file and the recipient at the commune ---------------------------------------------------

@@ -80,7 +80,7 @@ def test_export_is_a_consistent_snapshot_while_another_connection_writes(commune
         other.close()
         live = books.conn.execute("SELECT count(*) FROM allocation").fetchone()[0]
     assert result.rows["allocation"] == live - 1
-    with verify_package(result.path) as package:
+    with verify_package(result.path, staging_dir=tmp_path / "staging") as package:
         assert package.rows["allocation"] == live - 1
         staged = sqlite3.connect(package.staging)
         assert staged.execute("SELECT count(*) FROM allocation WHERE uuid = 'snapshot-alloc'").fetchone()[0] == 0

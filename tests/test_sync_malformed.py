@@ -217,8 +217,8 @@ def test_zip_limits_are_kept_with_small_limits(setting):
 
     root, upper, good, key = setting
     with pytest.raises(Refused, match="mục, nhiều hơn"):
-        verify_package(good, fmt.Limits(max_entries=5))
+        verify_package(good, fmt.Limits(max_entries=5), staging_dir=root / "staging")
     with pytest.raises(Refused, match="bom zip"):
-        verify_package(good, fmt.Limits(max_total_bytes=10_000))
+        verify_package(good, fmt.Limits(max_total_bytes=10_000), staging_dir=root / "staging")
     with zipfile.ZipFile(good) as archive:
         assert len(archive.infolist()) == len(fmt.PARTS) + 2

@@ -95,9 +95,9 @@ def test_first_import_registers_the_key_the_commune_shows(tmp_path):
     assert run(upper, "--json", "upper", "communes").json["communes"][0]["fingerprint"] == fingerprint
 
 
-def test_a_new_key_needs_explicit_reregistration(tmp_path):
+def test_a_new_key_needs_explicit_acceptance(tmp_path):
     """A commune that re-installed (new database, new key, sequence from 1 again) is refused until the
-    operator re-registers it; then its fresh package replaces the old data."""
+    operator accepts its new key by fingerprint; then its fresh package replaces the old data."""
     old = make_commune(tmp_path / "old", seed=11, households=20)
     upper = make_upper(tmp_path)
     for _ in range(3):
@@ -107,10 +107,17 @@ def test_a_new_key_needs_explicit_reregistration(tmp_path):
     new_package = export(fresh, tmp_path / "out-new")
     before = store_state(upper)
     refused = run(upper, "upper", "import", str(new_package))
-    assert refused.code == 2 and "khóa khác" in refused.stderr and "--reregister" in refused.stderr
+    assert refused.code == 2 and "khóa khác" in refused.stderr and "upper key accept" in refused.stderr
     assert store_state(upper) == before
-    accepted = run(upper, "--json", "upper", "import", "--reregister", str(new_package))
-    assert accepted.json["results"][0]["status"] == "imported"
+    with Books.open(fresh) as books:
+        from desktop import signing
+
+        fingerprint = signing.key_fingerprint(books.conn)
+    accepted = run(upper, "--json", "upper", "key", "accept", "--commune", "10507", "--fingerprint", fingerprint)
+    assert accepted.code == 0, accepted.stderr
+    assert accepted.json == {"commune_code": "10507", "fingerprint": fingerprint}
+    imported = run(upper, "--json", "upper", "import", str(new_package))
+    assert imported.json["results"][0]["status"] == "imported"
     listed = run(upper, "--json", "upper", "communes").json["communes"]
     assert listed[0]["households"] == 22 and listed[0]["keys"] == 2 and listed[0]["last_seq"] == 1
 

@@ -46,13 +46,17 @@ def register(commands, common) -> None:
     p = upper.add_parser("import", parents=[common], help="kiểm tra và nhập gói của xã")
     p.add_argument("packages", nargs="+", type=Path, metavar="PKG")
     p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra và cho biết sẽ làm gì, không ghi gì")
-    p.add_argument("--reregister", action="store_true",
-                   help="chấp nhận khóa mới của xã (sau khi đã đối chiếu vân tay với xã)")
     p.set_defaults(handler=upper_import)
-    key = upper.add_parser("key", help="khóa của đơn vị cấp trên").add_subparsers(dest="key_action", required=True)
+    key = upper.add_parser("key", help="khóa của đơn vị cấp trên và khóa ký của các xã").add_subparsers(
+        dest="key_action", required=True)
     p = key.add_parser("export", parents=[common], help="xuất tệp khóa công khai để các xã mã hóa gói gửi lên")
     p.add_argument("--out", type=Path, required=True, help="tệp (.vxk) hoặc thư mục ghi")
     p.set_defaults(handler=upper_key_export)
+    p = key.add_parser("accept", parents=[common],
+                       help="chấp nhận khóa mới của một xã, sau khi gọi điện đối chiếu vân tay với xã")
+    p.add_argument("--commune", required=True, help="mã xã")
+    p.add_argument("--fingerprint", required=True, help="vân tay khóa mới do xã đọc qua điện thoại")
+    p.set_defaults(handler=upper_key_accept)
     p = upper.add_parser("report", parents=[common], help="báo cáo tổng hợp: mỗi xã một dòng và tổng cộng")
     p.add_argument("--from", dest="date_from", type=date_arg, help="mặc định: ngày 1/1 năm nay")
     p.add_argument("--to", dest="date_to", type=date_arg, help="mặc định: hôm nay")
@@ -157,7 +161,7 @@ def upper_import(args) -> Outcome:
     from desktop.sync.upper import ImportStatus, import_packages, refusal_text
 
     with open_books(args) as books:
-        results = import_packages(books, args.packages, dry_run=args.dry_run, reregister=args.reregister)
+        results = import_packages(books, args.packages, dry_run=args.dry_run)
     # Every package has its result, printed even when all were refused; any refusal also goes to stderr and
     # makes the exit code 2, so a script sees it without reading the results.
     data = {"results": [r.to_json() for r in results], "dry_run": args.dry_run}
@@ -181,6 +185,17 @@ def _result_line(result) -> str:
     if result.status is ImportStatus.REJECTED:
         return f"{result.status.label}: {refusal_text(result)}"
     return f"{result.package}: {result.status.label}" + (f" — {result.reason}" if result.reason else "")
+
+
+def upper_key_accept(args) -> Outcome:
+    from desktop.sync.upper import accept_key
+
+    with open_books(args) as books:
+        taken = accept_key(books, args.commune, args.fingerprint)
+    return Outcome({"commune_code": taken["commune_code"], "fingerprint": taken["fingerprint"]},
+                   f"Đã chấp nhận khóa mới của xã {taken['commune_code']} {taken['commune_name']}: vân tay "
+                   f"{taken['fingerprint']}. Gói tiếp theo của xã ký bằng khóa này sẽ được nhập (số gói có thể bắt "
+                   f"đầu lại); khóa cũ {taken['replaces']} đã thay và không bao giờ được nhận lại.")
 
 
 def upper_report(args) -> Outcome:
@@ -250,6 +265,7 @@ def upper_communes(args) -> Outcome:
         rows = communes(books)
     text = "\n".join(f"{r['code']} {r['name']}: gói số {r['last_seq']} (số liệu đến {_vn_date(r['last_as_of'])}), "
                      f"{format_vnd(r['households'])} hộ, vân tay {r['fingerprint']}"
+                     + (" (khóa mới đã chấp nhận, chờ gói đầu tiên)" if r["key_waiting"] else "")
                      + (f", khóa sổ đến {_vn_date(r['locked_to'])}" if r["locked_to"] else "") for r in rows)
     return Outcome({"communes": rows}, text or "Chưa nhập gói của xã nào.")
 

@@ -37,9 +37,7 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import struct
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,6 +49,7 @@ from desktop.changes import Changes, Outcome
 from desktop.domain import Mode
 from desktop.errors import Refused, os_error_text
 from desktop.money import format_vnd
+from desktop.staging import WorkFolder, staging_root
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
@@ -75,8 +74,6 @@ KEY_FILE_VERSION = 1
 KEY_FILE_SUFFIX = ".vxk"
 MAX_KEY_FILE_BYTES = 16 * 1024
 RECIPIENT_SETTING = "sync_recipient"
-# Left behind only if the program is killed while opening a package; the next start may remove them.
-UNSEAL_PREFIX = ".vonxoay-giai-ma-"
 
 _HEX64 = re.compile(r"^[0-9a-fA-F]{64}$")
 
@@ -328,7 +325,7 @@ class Unsealer:
 
     @classmethod
     def of(cls, books: Books) -> Unsealer:
-        return cls(upper_private_key(books), books.data_dir.root)
+        return cls(upper_private_key(books), staging_root(books.data_dir))
 
     @property
     def fingerprint(self) -> str:
@@ -347,17 +344,18 @@ def unsealed(path: Path, unsealer: Unsealer | None, max_bytes: int) -> Iterator[
     if size > max_bytes:
         raise Refused(f"Tệp {name} quá lớn ({format_vnd(size)} byte) so với giới hạn của một gói đồng bộ.")
     try:
-        unsealer.workdir.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=UNSEAL_PREFIX, dir=unsealer.workdir))
+        # A folder of the staging area, locked while in use: a copy left by a killed import is removed at the
+        # next start (desktop.staging).
+        work = WorkFolder(unsealer.workdir)
     except OSError as exc:
         raise Refused(f"Không tạo được thư mục tạm trong {unsealer.workdir} để mở gói {name}: "
                       f"{os_error_text(exc)}.") from exc
     try:
-        plain = folder / name
+        plain = work.path / name
         _open(path, plain, unsealer)
         yield plain
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        work.close()
 
 
 def _open(path: Path, plain: Path, unsealer: Unsealer) -> None:

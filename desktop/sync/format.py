@@ -45,6 +45,9 @@ class Limits:
     # Deflate of JSON lines is rarely better than 20:1; far beyond it is a bomb, not data.
     max_ratio: int = 200
     chunk_bytes: int = 1024 * 1024
+    # Rows are read a chunk at a time; one line longer than this is not a row of ours (a household's notes or
+    # a project's policy are a few kilobytes).
+    max_line_bytes: int = 4 * 1024 * 1024
 
 
 DEFAULT_LIMITS = Limits()

@@ -102,12 +102,12 @@ def in_json_range(value: object) -> bool:
     return type(value) is int and 1 <= value <= MAX_JSON_INT
 
 
-def check_values(table: str, columns: list[str], rows: list[list], label: str) -> None:
+def check_values(table: str, columns: list[str], rows: list[list], label: str, first: int = 2) -> None:
     """Refuse the first value out of its range in one part's rows (types were checked before)."""
     position = {column: index for index, column in enumerate(columns)}
 
     def refuse(index: int, column: str, why: str) -> None:
-        raise Refused(f"{label}, dòng {index + 2}: cột {column} {why}.")
+        raise Refused(f"{label}, dòng {first + index}: cột {column} {why}.")
 
     for column, index in position.items():
         if column == "id" or column.endswith("_id"):

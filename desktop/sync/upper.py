@@ -1,5 +1,11 @@
 """The upper level's store: register each commune's key, import its packages, keep its latest snapshot.
 
+Keys are taken deliberately. A commune seen for the first time is registered with the key its package is
+signed by (trust on first use, fingerprint shown), unless that key already belongs to another commune. After
+that only the commune's current key is accepted; a new key is taken only by ``accept_key``, which names the
+commune and the fingerprint read out by the commune over the phone. Every other key of a commune is retired
+and never current again, so an old package, or a stolen old key, can never win over the new one.
+
 Each package is verified completely (``verify.verify_package``) before its commune's data is replaced in one
 transaction. The same package twice is "unchanged", an older sequence is "older": neither writes anything,
 and neither does a refused package, so the store stays byte-for-byte as it was. Every attempt, whatever its
@@ -11,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sqlite3
 import traceback
 import zipfile
@@ -19,18 +26,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import ClassVar
 
 from db.connection import is_damage
+from desktop import signing
 from desktop.audit import now_iso
 from desktop.books import Books
 from desktop.changes import Changes, Outcome
 from desktop.domain import Mode
 from desktop.errors import Refused
+from desktop.staging import staging_root
 from desktop.sync import format as fmt
 from desktop.sync.envelope import Unsealer
 from desktop.sync.verify import VerifiedPackage, verify_package
 
 log = logging.getLogger("vonxoay.sync")
+CLI_NAME = "vonxoay-cli"
 
 
 class ImportStatus(StrEnum):
@@ -58,7 +69,7 @@ class ImportResult:
     file_sha256: str = ""
     rows: int = 0
     new_key: bool = False
-    key_changed: bool = False  # refused only because the commune's key differs: re-registering would take it
+    key_changed: bool = False  # refused only because the key is new to its commune: ``accept_key`` would take it
     locked_to: str | None = None  # the commune's books locked up to this day when the package was made
     # Reopenings of the commune's locked books the upper level had not seen yet: {"at", "reason"} each.
     # A report already received for a reopened period may since have changed.
@@ -79,7 +90,20 @@ Progress = Callable[[int, int, str], None]
 
 
 class KeyChanged(Refused):
-    """A package signed by a key other than its commune's registered one."""
+    """A package of a known commune signed by a key the upper level has never seen: a re-installed computer,
+    or someone else. ``accept_key`` takes it once the fingerprint was checked with the commune."""
+
+    def __init__(self, message: str, commune_code: str, commune_name: str, fingerprint: str):
+        super().__init__(message)
+        self.commune_code, self.commune_name, self.fingerprint = commune_code, commune_name, fingerprint
+
+
+class Admission(StrEnum):
+    """Why a package's key is accepted."""
+
+    FIRST = "first"  # a commune seen for the first time: its key is registered with its data
+    CURRENT = "current"  # the commune's current key
+    ACCEPTED = "accepted"  # the new key accepted for the commune, its first package
 
 
 def require_upper(books: Books) -> None:
@@ -105,7 +129,7 @@ def import_batch(books: Books, paths: Iterable[Path], **options) -> PackagesImpo
     return PackagesImported(tuple(import_packages(books, paths, **options)))
 
 
-def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = False, reregister: bool = False,
+def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = False,
                     limits: fmt.Limits = fmt.DEFAULT_LIMITS, progress: Progress | None = None,
                     cancelled: Callable[[], bool] | None = None) -> list[ImportResult]:
     """Verify and import each package in turn; one transaction per imported package. ``cancelled`` is asked
@@ -119,10 +143,12 @@ def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = Fals
             break
         failure: Exception | None = None
         try:
-            result = _import_one(books, path, limits, reregister, dry_run, unsealer)
+            result = _import_one(books, path, limits, dry_run, unsealer)
         except Refused as refusal:
-            result = ImportResult(path.name, ImportStatus.REJECTED, refusal.message,
-                                  key_changed=isinstance(refusal, KeyChanged))
+            changed = refusal if isinstance(refusal, KeyChanged) else None
+            result = ImportResult(path.name, ImportStatus.REJECTED, refusal.message, key_changed=changed is not None,
+                                  **(dict(commune_code=changed.commune_code, commune_name=changed.commune_name,
+                                          fingerprint=changed.fingerprint) if changed else {}))
         except sqlite3.DatabaseError as exc:
             if is_damage(exc):
                 raise  # the store itself is damaged, not the package: stop and say so, as any command does
@@ -137,11 +163,13 @@ def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = Fals
     return results
 
 
-def _import_one(books: Books, path: Path, limits: fmt.Limits, reregister: bool, dry_run: bool,
+def _import_one(books: Books, path: Path, limits: fmt.Limits, dry_run: bool,
                 unsealer: Unsealer | None) -> ImportResult:
-    """Verify, decide and (unless a dry run) write one package; the package's staging copy is removed after."""
-    with verify_package(path, limits, unsealer=unsealer) as package:
-        result = _decide(books, package, reregister)
+    """Verify, decide and (unless a dry run) write one package; the package's staging copy is removed after.
+    The key is judged on the signed manifest alone, before any row is read."""
+    with verify_package(path, limits, staging_dir=staging_root(books.data_dir), unsealer=unsealer,
+                        trust=lambda manifest, name=path.name: _admit(books, manifest, name)) as package:
+        result = _decide(books, package)
         if result.status is ImportStatus.IMPORTED and not dry_run:
             _replace(books, package, result)
     return result
@@ -175,31 +203,76 @@ def refusal_text(result: ImportResult) -> str:
     return result.reason if result.package in result.reason else f"Gói {result.package}: {result.reason}"
 
 
-def _decide(books: Books, package: VerifiedPackage, reregister: bool) -> ImportResult:
-    manifest = package.manifest
+def _admit(books: Books, manifest: dict, name: str) -> Admission:
+    """Whether the package's key may speak for its commune; refuses every other case. Asked with the signed
+    manifest alone, before any row of the package is read."""
     own = books.setting("commune_code", "")
     if own not in (manifest["upper"]["code"], manifest["province"]["code"]):
-        raise Refused(f"Gói {package.path.name} là của {manifest['commune']['name']} thuộc "
+        raise Refused(f"Gói {name} là của {manifest['commune']['name']} thuộc "
                       f"{manifest['upper']['name']} ({manifest['upper']['code']}), không thuộc đơn vị này ({own}).")
+    code, commune = manifest["commune"]["code"], manifest["commune"]["name"]
+    fingerprint = signing.fingerprint(bytes.fromhex(manifest["public_key"]))
+    holder = _key_holder(books, fingerprint, besides=code)
+    if holder is not None:
+        raise Refused(f"Gói {name} ghi là của {commune} ({code}) và được ký bằng khóa có vân tay {fingerprint}, "
+                      f"nhưng khóa này đã đăng ký cho xã {holder['code']} {holder['name']}. Mỗi xã có khóa riêng: "
+                      "gói này có thể bị giả mạo hoặc lấy nhầm máy của xã khác. Hãy gọi điện cho xã để kiểm tra.")
+    known = books.conn.execute("SELECT * FROM upper_commune WHERE code = ?", (code,)).fetchone()
+    if known is None:
+        return Admission.FIRST
+    if known["public_hex"] == manifest["public_key"]:
+        return Admission.CURRENT
+    if known["public_hex"] == "" and known["fingerprint"] == fingerprint:
+        return Admission.ACCEPTED
+    if _retired(books, known["id"], fingerprint):
+        raise Refused(f"Gói {name} của {commune} được ký bằng khóa đã thay (vân tay {fingerprint}); khóa hiện hành "
+                      f"của xã là {known['fingerprint']}. Khóa đã thay không bao giờ được nhận lại: gói cũ hoặc "
+                      "khóa cũ bị lộ không thể thay số liệu mới. Hãy yêu cầu xã xuất gói bằng khóa hiện hành.")
+    waiting = " (đã chấp nhận, đang chờ gói đầu tiên)" if known["public_hex"] == "" else ""
+    raise KeyChanged(
+        f"Gói {name} của {commune} được ký bằng khóa khác (vân tay {fingerprint}) với khóa đã đăng ký "
+        f"({known['fingerprint']}{waiting}). Nếu xã đã cài lại máy, hãy gọi điện cho xã, nhờ đọc vân tay khóa hiện "
+        f"ở máy của xã; chỉ khi đúng là {fingerprint} mới chạy: {CLI_NAME} upper key accept --commune {code} "
+        f"--fingerprint {fingerprint} rồi nhập lại gói. Nếu khác, đừng nhận gói này.",
+        code, commune, fingerprint)
+
+
+def _key_holder(books: Books, fingerprint: str, *, besides: str) -> sqlite3.Row | None:
+    """The other commune this key was ever registered or accepted for, if any."""
+    return books.conn.execute(
+        """SELECT c.code, c.name FROM upper_commune c
+           WHERE c.code != ? AND (c.fingerprint = ? OR EXISTS (
+               SELECT 1 FROM upper_commune_key k WHERE k.commune_id = c.id AND k.fingerprint = ?))
+           ORDER BY c.code LIMIT 1""", (besides, fingerprint, fingerprint)).fetchone()
+
+
+def _retired(books: Books, commune_id: int, fingerprint: str) -> bool:
+    """A key the commune signed with before its current one. (An accepted key that never signed a package
+    and was replaced by another acceptance is not retired: it never spoke for the commune.)"""
+    return books.conn.execute(
+        """SELECT 1 FROM upper_commune_key k JOIN upper_commune c ON c.id = k.commune_id
+           WHERE k.commune_id = ? AND k.fingerprint = ? AND k.public_hex != '' AND k.fingerprint != c.fingerprint""",
+        (commune_id, fingerprint)).fetchone() is not None
+
+
+def _decide(books: Books, package: VerifiedPackage) -> ImportResult:
+    manifest = package.manifest
+    admission = _admit(books, manifest, package.path.name)
     known = books.conn.execute("SELECT * FROM upper_commune WHERE code = ?", (package.commune_code,)).fetchone()
     base = dict(package=package.path.name, commune_code=package.commune_code,
                 commune_name=manifest["commune"]["name"], seq=package.seq, as_of=manifest["as_of"],
                 fingerprint=package.fingerprint, file_sha256=package.file_sha256, rows=sum(package.rows.values()),
                 locked_to=manifest.get("locked_to"), reopened=_reopened(books, package, known),
                 notices=package.notices)
-    if known is None:
+    if admission is Admission.FIRST:
         return ImportResult(status=ImportStatus.IMPORTED, new_key=True,
                             reason=f"Xã mới: đăng ký khóa có vân tay {package.fingerprint}; hãy đối chiếu với "
                                    "vân tay hiển thị ở máy của xã.", **base)
-    if known["public_hex"] != package.public_hex:
-        if not reregister:
-            raise KeyChanged(f"Gói {package.path.name} của {manifest['commune']['name']} được ký bằng khóa khác "
-                          f"(vân tay {package.fingerprint}) với khóa đã đăng ký ({known['fingerprint']}). Nếu xã "
-                          "đã cài lại máy, hãy gọi điện đối chiếu vân tay rồi nhập lại với --reregister.")
+    if admission is Admission.ACCEPTED:
         # A commune that lost its computer starts its sequence again with its new key.
         return ImportResult(status=ImportStatus.IMPORTED, new_key=True,
-                            reason=f"Đăng ký lại khóa của xã: vân tay mới {package.fingerprint} thay cho "
-                                   f"{known['fingerprint']}.", **base)
+                            reason=f"Gói đầu tiên ký bằng khóa mới đã chấp nhận (vân tay {package.fingerprint}); "
+                                   f"thay dữ liệu gói số {known['last_seq']} của khóa cũ.", **base)
     if package.seq == known["last_seq"]:
         if package.file_sha256 == known["last_sha256"]:
             return ImportResult(status=ImportStatus.UNCHANGED, reason="Gói này đã được nhập trước đây.", **base)
@@ -255,12 +328,15 @@ def _replace(books: Books, package: VerifiedPackage, result: ImportResult) -> No
                     (*details, commune_id))
                 for table in reversed(fmt.PARTS):
                     conn.execute(f"DELETE FROM upper_{table} WHERE commune_id = ?", (commune_id,))
-            if result.new_key:
+            if result.new_key and known is None:
                 conn.execute(
                     """INSERT INTO upper_commune_key (commune_id, public_hex, fingerprint, registered_at,
                        registered_by, how) VALUES (?,?,?,?,?,?)""",
-                    (commune_id, package.public_hex, package.fingerprint, now, books.actor,
-                     "first" if known is None else "reregister"))
+                    (commune_id, package.public_hex, package.fingerprint, now, books.actor, "first"))
+            elif result.new_key:
+                # The key accepted by fingerprint has now signed a package: its row gets the key itself.
+                conn.execute("UPDATE upper_commune_key SET public_hex = ? WHERE commune_id = ? AND fingerprint = ? "
+                             "AND public_hex = ''", (package.public_hex, commune_id, package.fingerprint))
             for table, columns in fmt.PART_COLUMNS.items():
                 names = ", ".join(columns)
                 conn.execute(f"INSERT INTO upper_{table} (commune_id, {names}) SELECT ?, {names} FROM stage.{table}",
@@ -280,12 +356,79 @@ def _log(books: Books, path: Path, result: ImportResult, failure: BaseException 
     entry = {"at": now_iso(), "actor": books.actor, "file": str(path), **result.to_json()}
     if failure is not None:
         entry["traceback"] = "".join(traceback.format_exception(failure))
+    _write_log(books, entry)
+
+
+def _write_log(books: Books, entry: dict) -> None:
     try:
         books.data_dir.logs.mkdir(parents=True, exist_ok=True)
         with (books.data_dir.logs / "upper-import.log").open("a", encoding="utf-8") as log:
             log.write(json.dumps(entry, ensure_ascii=False) + "\n")
     except OSError:
         pass
+
+
+_FINGERPRINT = re.compile(r"^[0-9A-F]{16}$")
+
+
+def normal_fingerprint(text: str | None) -> str | None:
+    """A fingerprint as read out over the phone ("1a2b 3c4d…") in the form the program shows, or None."""
+    digits = re.sub(r"[\s-]", "", text or "").upper()
+    return "-".join(digits[i:i + 4] for i in range(0, 16, 4)) if _FINGERPRINT.match(digits) else None
+
+
+@dataclass(frozen=True)
+class KeyAccepted(Outcome):
+    """A commune's new key taken by its fingerprint; its old key retired."""
+
+    changes: ClassVar[Changes] = Changes.UPPER
+    commune_code: str
+    fingerprint: str
+
+
+def accept_key_op(books: Books, commune_code: str, fingerprint: str) -> KeyAccepted:
+    """``accept_key`` as an operation of the window."""
+    taken = accept_key(books, commune_code, fingerprint)
+    return KeyAccepted(taken["commune_code"], taken["fingerprint"])
+
+
+def accept_key(books: Books, commune_code: str, fingerprint: str) -> dict:
+    """Take a known commune's new signing key by the fingerprint its clerk read out over the phone. From now
+    on only a package signed by that key is imported for the commune (its sequence may start again); the
+    key it used until now is retired and never accepted again."""
+    require_upper(books)
+    typed, fingerprint = fingerprint, normal_fingerprint(fingerprint)
+    if fingerprint is None:
+        raise Refused(f"Vân tay “{typed}” không đúng dạng: cần 16 chữ số hệ mười sáu (0–9, A–F), như "
+                      "1A2B-3C4D-5E6F-7A8B, đúng như máy của xã hiển thị.")
+    known = books.conn.execute("SELECT * FROM upper_commune WHERE code = ?", (commune_code,)).fetchone()
+    if known is None:
+        raise Refused(f"Xã {commune_code} chưa có trong số liệu của đơn vị này. Gói đầu tiên của một xã được nhận "
+                      "cùng khóa của nó (vân tay hiện khi nhập); chỉ cần chấp nhận khóa mới cho xã đã đăng ký.")
+    commune = f"{known['code']} {known['name']}"
+    if known["fingerprint"] == fingerprint:
+        if known["public_hex"] == "":
+            raise Refused(f"Khóa {fingerprint} đã được chấp nhận cho xã {commune}, đang chờ gói đầu tiên ký bằng "
+                          "khóa này.")
+        raise Refused(f"Khóa {fingerprint} đã là khóa hiện hành của xã {commune}; không cần chấp nhận lại.")
+    holder = _key_holder(books, fingerprint, besides=commune_code)
+    if holder is not None:
+        raise Refused(f"Không chấp nhận: khóa này đã đăng ký cho xã {holder['code']} {holder['name']} (vân tay "
+                      f"{fingerprint}). Mỗi xã có khóa riêng; hãy gọi lại cho xã {commune} để đọc đúng vân tay.")
+    if _retired(books, known["id"], fingerprint):
+        raise Refused(f"Không chấp nhận: khóa {fingerprint} là khóa đã thay của xã {commune}. Khóa đã thay không bao "
+                      "giờ được dùng lại; xã cần xuất gói bằng khóa hiện hành ở máy của xã.")
+    now = now_iso()
+    with books.transaction() as conn:
+        conn.execute("UPDATE upper_commune SET public_hex = '', fingerprint = ? WHERE id = ?",
+                     (fingerprint, known["id"]))
+        conn.execute(
+            """INSERT INTO upper_commune_key (commune_id, public_hex, fingerprint, registered_at, registered_by, how)
+               VALUES (?, '', ?, ?, ?, 'reregister')""", (known["id"], fingerprint, now, books.actor))
+    _write_log(books, {"at": now, "actor": books.actor, "action": "key_accept", "commune_code": known["code"],
+                       "fingerprint": fingerprint, "replaces": known["fingerprint"]})
+    return {"commune_code": known["code"], "fingerprint": fingerprint, "commune_name": known["name"],
+            "replaces": known["fingerprint"]}
 
 
 def communes(books: Books) -> list[dict]:
@@ -295,6 +438,7 @@ def communes(books: Books) -> list[dict]:
     rows = books.conn.execute(
         """SELECT c.code, c.name, c.upper_code, c.upper_name, c.province_code, c.province_name, c.fingerprint,
                   c.last_seq, c.last_as_of, c.last_created_at, c.imported_at, c.imported_by,
+                  c.public_hex = '' AS key_waiting,
                   (SELECT count(*) FROM upper_household h WHERE h.commune_id = c.id) AS households,
                   (SELECT count(*) FROM upper_commune_key k WHERE k.commune_id = c.id) AS keys,
                   (SELECT l.locked_to FROM upper_period_lock l WHERE l.commune_id = c.id

@@ -1,9 +1,14 @@
 """Verifying a package completely before anything is written: the container, the manifest and signature,
 every part's hash, and every row — types first, then the commune schema's own CHECKs, UNIQUEs and references.
 
+Trust comes before memory: the zip's directory, the manifest (bounded), the signature over it and whether its
+key is one the caller accepts are all settled before a single row is read, so a stranger's 100 MB package
+costs nothing. Then each part is streamed a chunk of lines at a time, never held whole.
+
 The rows are loaded into a throw-away SQLite file built by the same migration ladder as a commune's own
-database, so the upper level accepts exactly what a commune's books could hold. That file is also what the
-import copies from, in one ``INSERT … SELECT`` per table.
+database, so the upper level accepts exactly what a commune's books could hold. That file lives in the data
+folder's staging area (``desktop.staging``), never in the system's temp folder, and is also what the import
+copies from, in one ``INSERT … SELECT`` per table.
 """
 
 from __future__ import annotations
@@ -11,11 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import shutil
 import sqlite3
-import tempfile
 import zipfile
 import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +29,7 @@ from db.migrations.v004_sync_upper import MIRRORED as FORMAT_1_PARTS
 from desktop import signing
 from desktop.errors import Refused
 from desktop.money import format_vnd
+from desktop.staging import WorkFolder
 from desktop.sync import envelope, soundness
 from desktop.sync import format as fmt
 
@@ -62,7 +67,7 @@ class VerifiedPackage:
     manifest: dict
     rows: dict[str, int]
     staging: Path
-    _workdir: Path = field(repr=False)
+    _work: WorkFolder = field(repr=False)
     # Rules earlier versions of the commune's program let through, as its own ``check`` words them.
     notices: tuple[str, ...] = ()
 
@@ -83,7 +88,7 @@ class VerifiedPackage:
         return signing.fingerprint(bytes.fromhex(self.public_hex))
 
     def close(self) -> None:
-        shutil.rmtree(self._workdir, ignore_errors=True)
+        self._work.close()
 
     def __enter__(self) -> VerifiedPackage:
         return self
@@ -92,14 +97,19 @@ class VerifiedPackage:
         self.close()
 
 
-def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS, *,
+def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS, *, staging_dir: Path,
+                   trust: Callable[[dict], None] | None = None,
                    unsealer: envelope.Unsealer | None = None) -> VerifiedPackage:
-    """Check everything about the file at ``path``; refuse with the first reason found. An encrypted package
-    is opened with ``unsealer`` into a temporary plain copy in the data folder, checked, and the copy removed."""
+    """Check everything about the file at ``path``; refuse with the first reason found.
+
+    An encrypted package is opened with ``unsealer`` into a temporary plain copy in the data folder, checked,
+    and the copy removed. ``trust(manifest)`` is asked once the manifest's signature is known good and before
+    any part is read; it refuses (raises ``Refused``) a key the caller does not accept. ``staging_dir`` is
+    where the rows are unpacked while they are checked: a folder of the data folder, removed by ``close()``."""
     path = Path(path)
     if envelope.is_sealed(path):
         with envelope.unsealed(path, unsealer, limits.max_file_bytes) as plain:
-            package = verify_package(plain, limits)
+            package = verify_package(plain, limits, staging_dir=staging_dir, trust=trust)
         package.path = path
         return package
     name = path.name
@@ -127,30 +137,23 @@ def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS, *,
         signature = _read_entry(archive, infos, fmt.SIGNATURE, name, limits, budget, cap=64)
         manifest = _parse_manifest(manifest_bytes, name)
         _check_signature(manifest, manifest_bytes, signature, name)
+        if trust is not None:
+            trust(manifest)  # an unknown or retired key is refused here, before any row costs memory or time
         _check_parts_listed(manifest, infos, name)
-        # One part at a time, from the zip into the throw-away database: memory holds one part, not all.
-        workdir = Path(tempfile.mkdtemp(prefix="vonxoay-goi-"))
+        work = WorkFolder(Path(staging_dir))
         try:
-            staging = _Staging(workdir / "goi.sqlite", name)
+            staging = _Staging(work.path / "goi.sqlite", name)
             try:
-                rows = {}
-                for part in manifest["parts"]:
-                    data = _read_entry(archive, infos, part["path"], name, limits, budget)
-                    if len(data) != part["bytes"] or hashlib.sha256(data).hexdigest() != part["sha256"]:
-                        raise Refused(f"Gói {name}: phần “{part['table']}” không khớp mã băm SHA-256 trong bản "
-                                      "kê (tệp đã bị sửa hoặc hỏng).")
-                    parsed = _parse_part(part, data, name, manifest["format_version"])
-                    del data
-                    staging.load(part["table"], parsed)
-                    rows[part["table"]] = len(parsed)
-                    del parsed
+                rows = {part["table"]: _load_part(archive, infos, part, name, limits, budget, staging,
+                                                  manifest["format_version"])
+                        for part in manifest["parts"]}
                 staging.finish(manifest)
             finally:
                 staging.close()
         except BaseException:
-            shutil.rmtree(workdir, ignore_errors=True)
+            work.close()
             raise
-    return VerifiedPackage(path, file_digest, manifest, rows, staging.path, workdir, tuple(staging.notices))
+    return VerifiedPackage(path, file_digest, manifest, rows, staging.path, work, tuple(staging.notices))
 
 
 # -- the container -----------------------------------------------------------------------------------
@@ -186,29 +189,112 @@ def _check_entries(archive: zipfile.ZipFile, name: str, limits: fmt.Limits) -> d
     return seen
 
 
-def _read_entry(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], entry: str, name: str,
-                limits: fmt.Limits, budget: list[int], cap: int | None = None) -> bytes:
-    """Read one entry in bounded chunks: never more than it declared, nor than the limits allow."""
+class _BrokenEntry(Refused):
+    """The zip itself failed while an entry was read (bomb, CRC, truncation): no row is to blame."""
+
+
+def _entry_chunks(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], entry: str, name: str,
+                  limits: fmt.Limits, budget: list[int], cap: int | None = None) -> Iterator[bytes]:
+    """One entry, a bounded chunk at a time: never more than it declared, nor than the limits allow."""
     info = infos.get(entry)
     if info is None:
-        raise Refused(f"Gói {name} thiếu phần “{entry}”.")
+        raise _BrokenEntry(f"Gói {name} thiếu phần “{entry}”.")
     cap = min(cap or limits.max_entry_bytes, limits.max_entry_bytes, info.file_size)
     if info.file_size > cap:
-        raise Refused(f"Gói {name}: mục “{entry}” lớn hơn mức cho phép.")
-    out = bytearray()
+        raise _BrokenEntry(f"Gói {name}: mục “{entry}” lớn hơn mức cho phép.")
+    got = 0
     try:
         with archive.open(info) as stream:
             while chunk := stream.read(limits.chunk_bytes):
-                out += chunk
+                got += len(chunk)
                 budget[0] -= len(chunk)
-                if len(out) > cap or budget[0] < 0:
-                    raise Refused(f"Gói {name}: mục “{entry}” giải nén ra nhiều hơn khai báo (có thể là “bom zip”).")
+                if got > cap or budget[0] < 0:
+                    raise _BrokenEntry(f"Gói {name}: mục “{entry}” giải nén ra nhiều hơn khai báo (có thể là "
+                                       "“bom zip”).")
+                yield chunk
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
         why = "sai mã kiểm tra CRC" if "CRC" in str(exc) else "dữ liệu nén không giải được"
-        raise Refused(f"Gói {name}: mục “{entry}” bị hỏng hoặc bị cắt cụt ({why}).") from exc
-    if len(out) != info.file_size:
-        raise Refused(f"Gói {name}: mục “{entry}” có kích thước khác với khai báo.")
-    return bytes(out)
+        raise _BrokenEntry(f"Gói {name}: mục “{entry}” bị hỏng hoặc bị cắt cụt ({why}).") from exc
+    if got != info.file_size:
+        raise _BrokenEntry(f"Gói {name}: mục “{entry}” có kích thước khác với khai báo.")
+
+
+def _read_entry(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], entry: str, name: str,
+                limits: fmt.Limits, budget: list[int], cap: int) -> bytes:
+    """A small entry whole (the manifest, the signature): ``cap`` bounds it before it is read."""
+    return b"".join(_entry_chunks(archive, infos, entry, name, limits, budget, cap))
+
+
+def _load_part(archive: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], part: dict, name: str,
+               limits: fmt.Limits, budget: list[int], staging: _Staging, version: int) -> int:
+    """Stream one part into staging, a chunk of whole lines at a time; returns its number of rows.
+
+    Memory holds one chunk's rows, never the part. Rows go into the throw-away staging before the part's hash
+    is known; a part that turns out not to match its hash is refused as changed, even when a row of it was
+    refused first (the rest is read through to tell)."""
+    table = part["table"]
+    label = f"Gói {name}, phần “{table}”"
+    reader = _PartReader(part, name, version)
+    digest = hashlib.sha256()
+    size = 0
+    chunks = _entry_chunks(archive, infos, part["path"], name, limits, budget)
+    pending = bytearray()
+    try:
+        for chunk in chunks:
+            digest.update(chunk)
+            size += len(chunk)
+            cut = chunk.rfind(b"\n") + 1
+            if not cut:
+                pending += chunk
+            else:
+                # Whole lines straight from the chunk, a batch at a time; the line begun in the chunk before
+                # goes with the first batch, the line the chunk ends in waits for the next.
+                for start, end in _batches(chunk, cut):
+                    lines = bytes(pending) + chunk[start:end] if pending else chunk[start:end]
+                    pending.clear()
+                    loaded = reader.rows
+                    staging.load(table, reader.feed(lines), first=loaded)
+                    del lines
+                pending += memoryview(chunk)[cut:]
+            del chunk
+            if len(pending) > limits.max_line_bytes:
+                raise Refused(f"{label}, dòng {reader.lines + 1}: dài hơn "
+                              f"{format_vnd(limits.max_line_bytes)} byte, không phải một dòng dữ liệu.")
+        if pending:
+            raise Refused(f"{label}: dòng cuối không kết thúc bằng xuống dòng (phần bị cắt cụt).")
+        reader.finish()
+    except _BrokenEntry:
+        raise
+    except Refused:
+        for chunk in chunks:  # the zip's own failure while reading on is reported as such
+            digest.update(chunk)
+            size += len(chunk)
+        if size != part["bytes"] or digest.hexdigest() != part["sha256"]:
+            raise _changed(name, table) from None
+        raise
+    if size != part["bytes"] or digest.hexdigest() != part["sha256"]:
+        raise _changed(name, table)
+    return reader.rows
+
+
+# Parsed rows take about five times the bytes of their JSON: a quarter of a megabyte of lines at a time keeps
+# a part's cost a few megabytes however large it is, at no cost in speed.
+_BATCH_BYTES = 256 * 1024
+
+
+def _batches(data: bytes, stop: int) -> Iterator[tuple[int, int]]:
+    """Runs of whole lines in ``data[:stop]`` (which ends with a newline) of about ``_BATCH_BYTES`` each."""
+    start = 0
+    while start < stop:
+        end = data.rfind(b"\n", start, min(start + _BATCH_BYTES, stop)) + 1
+        if end <= start:  # one line longer than a batch
+            end = data.index(b"\n", start) + 1
+        yield start, end
+        start = end
+
+
+def _changed(name: str, table: str) -> Refused:
+    return Refused(f"Gói {name}: phần “{table}” không khớp mã băm SHA-256 trong bản kê (tệp đã bị sửa hoặc hỏng).")
 
 
 # -- manifest and signature --------------------------------------------------------------------------
@@ -307,25 +393,62 @@ def _check_parts_listed(manifest: dict, infos: dict[str, zipfile.ZipInfo], name:
 
 # -- rows --------------------------------------------------------------------------------------------
 
-def _parse_part(part: dict, data: bytes, name: str, version: int = fmt.FORMAT_VERSION) -> list[list]:
+class _PartReader:
+    """A part's lines in the order they come: the header first, then rows, a block of whole lines at a time."""
+
+    def __init__(self, part: dict, name: str, version: int):
+        self.part, self.name, self.version = part, name, version
+        self.label = f"Gói {name}, phần “{part['table']}”"
+        self.lines = 0  # lines read so far, the header included
+        self.rows = 0
+
+    def feed(self, block: bytes) -> list[list]:
+        """``block`` is whole lines, each ending in a newline; returns their rows, checked and in format 2."""
+        try:
+            text = block.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = self.lines + block.count(b"\n", 0, exc.start) + 1
+            raise Refused(f"{self.label}, dòng {line}: không phải văn bản UTF-8.") from exc
+        first = self.lines + 1
+        if self.lines == 0:
+            header, _, text = text.partition("\n")
+            columns = [column for column, _ in parts_of(self.version)[self.part["table"]]]
+            try:
+                named = json.loads(header)
+            except json.JSONDecodeError:
+                named = None
+            if named != columns:
+                raise Refused(f"{self.label}: dòng tiêu đề không đúng danh sách cột của định dạng {self.version}.")
+            self.lines, first = 1, 2
+        rows = _parse_part(self.part, text, self.name, self.version, first) if text else []
+        self.lines += len(rows)
+        self.rows += len(rows)
+        if self.rows > self.part["rows"]:
+            raise Refused(f"{self.label}: có hơn {self.part['rows']} dòng nhưng bản kê ghi {self.part['rows']}.")
+        return rows
+
+    def finish(self) -> None:
+        if self.lines == 0:
+            raise Refused(f"{self.label}: trống, thiếu dòng tiêu đề.")
+        if self.rows != self.part["rows"]:
+            raise Refused(f"{self.label}: có {self.rows} dòng nhưng bản kê ghi {self.part['rows']}.")
+
+
+def _parse_part(part: dict, text: str, name: str, version: int = fmt.FORMAT_VERSION, first: int = 2) -> list[list]:
+    """Rows of a block of whole lines of a part (each ending in a newline; the header already read), checked
+    one by one for shape and types. ``first`` is the block's first line number in the part, for messages."""
     table = part["table"]
     label = f"Gói {name}, phần “{table}”"
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise Refused(f"{label}: không phải văn bản UTF-8.") from exc
-    if not text.endswith("\n"):
-        raise Refused(f"{label}: dòng cuối không kết thúc bằng xuống dòng (phần bị cắt cụt).")
     lines = text.count("\n")
-    # A JSON-lines file whose newlines become commas is one JSON array: one parse instead of one per line.
+    # A JSON-lines block whose newlines become commas is one JSON array: one parse instead of one per line.
     # Raw newlines cannot occur inside JSON strings, so a line can only hide another by breaking the count.
     try:
-        parsed = json.loads("[" + text[:-1].replace("\n", ",") + "]")
+        rows = json.loads("[" + text[:-1].replace("\n", ",") + "]")
     except (json.JSONDecodeError, RecursionError):
-        parsed = None
-    if parsed is None or len(parsed) != lines:
+        rows = None
+    if rows is None or len(rows) != lines:
         # Only on the way to a refusal: parse line by line to name the first bad one.
-        for number, line in enumerate(text[:-1].split("\n"), start=1):
+        for number, line in enumerate(text[:-1].split("\n"), start=first):
             try:
                 json.loads(line)
             except json.JSONDecodeError as exc:
@@ -333,33 +456,28 @@ def _parse_part(part: dict, data: bytes, name: str, version: int = fmt.FORMAT_VE
             except RecursionError:
                 raise Refused(f"{label}, dòng {number}: dữ liệu lồng nhau quá sâu, không phải một dòng "
                               "của bảng.") from None
-        raise Refused(f"{label}: JSON hỏng (số giá trị khác số dòng).")
+        raise Refused(f"{label}, từ dòng {first}: JSON hỏng (số giá trị khác số dòng).")
     columns = parts_of(version)[table]
-    if parsed[0] != [column for column, _ in columns]:
-        raise Refused(f"{label}: dòng tiêu đề không đúng danh sách cột của định dạng {version}.")
-    rows = parsed[1:]
-    if len(rows) != part["rows"]:
-        raise Refused(f"{label}: có {len(rows)} dòng nhưng bản kê ghi {part['rows']}.")
     width = len(columns)
     for index, row in enumerate(rows):
         if type(row) is not list or len(row) != width:
-            raise Refused(f"{label}, dòng {index + 2}: phải là một mảng JSON {width} giá trị.")
+            raise Refused(f"{label}, dòng {first + index}: phải là một mảng JSON {width} giá trị.")
     for position, (column, kind) in enumerate(columns):
         allowed = _ALLOWED_TYPES[kind]
         if not {type(row[position]) for row in rows} <= set(allowed):
             index = next(i for i, row in enumerate(rows) if type(row[position]) not in allowed)
             want = "số nguyên" if kind == "INTEGER" else "chuỗi"
-            raise Refused(f"{label}, dòng {index + 2}: cột {column} phải là {want}, không phải "
+            raise Refused(f"{label}, dòng {first + index}: cột {column} phải là {want}, không phải "
                           f"{json.dumps(rows[index][position], ensure_ascii=False)}.")
     if columns[0][0] == "id":
         # SQLite would number a row without an id itself: the store would hold an id the commune never had.
         missing = next((i for i, row in enumerate(rows) if row[0] is None), None)
         if missing is not None:
-            raise Refused(f"{label}, dòng {missing + 2}: thiếu mã số dòng (cột id).")
+            raise Refused(f"{label}, dòng {first + missing}: thiếu mã số dòng (cột id).")
     if version == 1:
         rows = _as_format_2(table, rows)
     # Each value in its range (money, counts, real days, the project's policy) before SQLite sees it.
-    soundness.check_values(table, fmt.PART_COLUMNS[table], rows, label)
+    soundness.check_values(table, fmt.PART_COLUMNS[table], rows, label, first)
     return rows
 
 
@@ -388,7 +506,8 @@ class _Staging:
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("BEGIN")
 
-    def load(self, table: str, rows: list[list]) -> None:
+    def load(self, table: str, rows: list[list], first: int = 0) -> None:
+        """``first``: how many rows of ``table`` earlier blocks loaded (a part comes a block at a time)."""
         columns = fmt.PART_COLUMNS[table]
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         try:
@@ -397,7 +516,8 @@ class _Staging:
             # executemany stops at the first bad row, after inserting the ones before it.
             index = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             raise Refused(f"Gói {self.name}, phần “{table}”, dòng {index + 2}: "
-                          f"{_explain(exc, columns, rows[index] if index < len(rows) else None)}.") from exc
+                          f"{_explain(exc, columns, rows[index - first] if index - first < len(rows) else None)}."
+                          ) from exc
 
     def finish(self, manifest: dict) -> None:
         conn, name = self.conn, self.name

@@ -6,7 +6,7 @@ Floors are what the same work costs with nothing of ours in the way (raw SQLite 
 a bare PySide6 window, ...), so the ratio says what the program's own layers add. Figures are printed, never
 asserted: wall time depends on the machine; the ratio much less so. The benchmarks live beside this runner,
 one module per area: books_bench (demo, search, due list, payments), documents (receipts, periodic report,
-register), sync_bench (export, upper-level import), window (start-up, search as you type).
+register), sync_bench (export, upper-level import, refusing a hostile package), window (start-up, search as you type).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from tests.perf import books_bench, documents, sync_bench, window  # noqa: E402
 from tests.perf.common import PEAKS, RESULTS  # noqa: E402
 
 BENCHMARKS = ["search", "due", "payments", "receipts", "period", "register", "window", "sync-export",
-              "upper-import"]
+              "upper-import", "hostile-package"]
 
 
 def machine() -> str:
@@ -64,6 +64,10 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             sync_bench.bench_upper_import(Path(tmp), args.communes, args.commune_households)
         wanted.discard("upper-import")
+    if "hostile-package" in wanted:
+        with tempfile.TemporaryDirectory() as tmp:
+            sync_bench.bench_hostile_package(Path(tmp))
+        wanted.discard("hostile-package")
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = books_bench.bench_demo(Path(tmp), args.households) if wanted else None
         if "window" in wanted:

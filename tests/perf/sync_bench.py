@@ -1,4 +1,5 @@
-"""Sync: the commune's export of its package, and the upper level's import of many communes' packages."""
+"""Sync: the commune's export of its package, the upper level's import of many communes' packages, and its
+refusal of a 100 MB hostile package (time and peak memory)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 from desktop.books import Books
 from desktop.paths import DataDir
 from desktop.services.demo import make_demo
-from tests.perf.common import AS_OF, report, timed
+from tests.perf.common import AS_OF, PEAKS, report, timed
 
 
 def bench_sync_export(data_dir: DataDir, root: Path) -> None:
@@ -146,3 +147,110 @@ def bench_upper_import(root: Path, communes: int, households: int) -> None:
     report(f"upper import, {communes} communes × {households:,} households ({rows:,} rows, "
            f"{rows / figure:,.0f} rows/s; floor {rows / floor:,.0f} rows/s; {size_mb:.2f} MB a package)",
            figure, floor, floor_name="raw executemany of the same rows, one transaction")
+
+
+_CHILD = r"""
+import hashlib, json, resource, sys, time, zipfile
+from pathlib import Path
+
+sys.path.insert(0, sys.argv[1])
+from desktop.books import Books
+from desktop.paths import DataDir
+from desktop.sync.upper import import_packages
+
+what, upper, package = sys.argv[2], DataDir(Path(sys.argv[3])), Path(sys.argv[4])
+with Books.open(upper) as books:
+    start = time.perf_counter()
+    if what == "refuse":
+        [result] = import_packages(books, [package], dry_run=True)
+        outcome = {"status": result.status.value, "reason": result.reason[:160]}
+    elif what == "parse":  # the floor of a full read: every line parsed and inserted into a bare table
+        import sqlite3
+        conn = sqlite3.connect(upper.root / "floor.sqlite", isolation_level=None)
+        conn.execute("PRAGMA journal_mode = OFF")
+        conn.execute("BEGIN")
+        with zipfile.ZipFile(package) as archive:
+            for info in archive.infolist():
+                if not info.filename.startswith("data/"):
+                    continue
+                table = "t" + hashlib.md5(info.filename.encode()).hexdigest()[:8]
+                with archive.open(info) as stream:
+                    header = json.loads(stream.readline())
+                    conn.execute(f"CREATE TABLE {table} ({', '.join('c%d' % i for i in range(len(header)))})")
+                    sql = f"INSERT INTO {table} VALUES ({', '.join('?' * len(header))})"
+                    while lines := stream.readlines(1 << 18):
+                        conn.executemany(sql, [json.loads(line) for line in lines])
+        conn.execute("COMMIT")
+        conn.close()
+        (upper.root / "floor.sqlite").unlink()
+        outcome = {}
+    else:  # the floor: every byte of the package read once, each entry inflated, nothing parsed or checked
+        digest = hashlib.sha256()
+        with package.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+        with zipfile.ZipFile(package) as archive:
+            for info in archive.infolist():
+                with archive.open(info) as stream:
+                    while stream.read(1 << 20):
+                        pass
+        outcome = {}
+    outcome["seconds"] = time.perf_counter() - start
+outcome["maxrss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(outcome, ensure_ascii=False))
+"""
+
+
+def _in_child(what: str, upper: DataDir, package: Path) -> dict:
+    """Run in a fresh interpreter, so its peak memory (max RSS) is the refusal's alone."""
+    import json
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-c", _CHILD, str(repo), what, str(upper.root), str(package)],
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout)
+
+
+def bench_hostile_package(root: Path, megabytes: int = 100) -> None:
+    """Refusing a ``megabytes`` MB hostile package, twice: one signed by a key the upper level does not know
+    for its commune (refused from its manifest, before any part is read) and one validly signed whose last
+    row is bad (every row streamed and checked before the refusal). Each runs in a child process: its time
+    beside a floor that only reads every byte of the file once, and its peak memory, which must stay under
+    300 MB whatever the file's size."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from desktop import signing
+    from desktop.domain import Mode
+    from desktop.services.settings import CommuneSetup, init_books
+    from desktop.sync.export import export_package
+    from desktop.sync.upper import ImportStatus, import_packages
+    from tests.sync_helpers import write_hostile
+
+    commune = DataDir(root / "hostile-commune")
+    make_demo(commune, households=200, seed=7, as_of=AS_OF)
+    with Books.open(commune) as books:
+        good = export_package(books, root / "hostile-out", as_of=AS_OF, encrypt=False).path
+        key = signing.load_private_key(books.conn)
+    setup = CommuneSetup("290", "Huyện Cẩm Giàng", "30", "Tỉnh Hải Dương", "30", "Tỉnh Hải Dương", Mode.UPPER)
+    upper_books, _ = init_books(DataDir(root / "hostile-upper"), setup, actor="bench")
+    with upper_books:
+        assert import_packages(upper_books, [good])[0].status is ImportStatus.IMPORTED
+        upper = upper_books.data_dir
+    cases = [("signed by an unknown key", Ed25519PrivateKey.generate(), "khóa khác", "read",
+              "every byte of the file read once, nothing parsed"),
+             ("validly signed, bad last row", key, "phải là số nguyên", "parse",
+              "every line json.loads'd into a bare table, nothing checked")]
+    for label, signer, reason, floor_kind, floor_name in cases:
+        package = write_hostile(root / "hostile.vxp", good, signer, megabytes)
+        size_mb = package.stat().st_size / 1024 / 1024
+        refused = _in_child("refuse", upper, package)
+        floor = _in_child(floor_kind, upper, package)
+        assert refused["status"] == "rejected" and reason in refused["reason"], refused
+        name = f"refusing a {size_mb:.0f} MB hostile package, {label}"
+        report(f"{name} (peak {refused['maxrss_mb']:.0f} MB)", refused["seconds"], floor["seconds"],
+               floor_name=floor_name)
+        PEAKS.append(f"{name}: {refused['maxrss_mb']:.0f} MB (limit 300 MB; the floor's process: "
+                     f"{floor['maxrss_mb']:.0f} MB)")
+        package.unlink()

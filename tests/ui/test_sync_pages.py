@@ -58,7 +58,8 @@ def test_commune_exports_a_verified_package_and_shows_the_acknowledgement(qtbot,
         qtbot.waitUntil(lambda: page.last_export is not None, timeout=15000)
         result = page.last_export
         assert result.path.parent == commune.exports and result.path.is_file() and result.encrypted
-        with verify_package(result.path, unsealer=unsealer) as package:  # the signature and every part check out
+        # The signature and every part check out.
+        with verify_package(result.path, staging_dir=tmp_path / "staging", unsealer=unsealer) as package:
             assert (package.seq, package.fingerprint) == (1, page.fingerprint)
         shown = page.result.text()
         assert str(result.path) in shown and result.key_fingerprint in shown and "KB" in shown
@@ -122,7 +123,7 @@ def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window,
         not_a_package = tmp_path / "bao-cao.vxp"
         not_a_package.write_bytes(b"PK\x03\x04 not really")
         assert imported([not_a_package]) == ["rejected"]
-        assert page.reregister_button.isHidden()  # re-registering is offered only for a changed key
+        assert page.accept_button.isHidden()  # accepting a key is offered only for a changed key
 
         log = window.go("import_log")
         assert log.communes_model.rowCount() == 3 and log.log_model.rowCount() == 4
@@ -158,7 +159,7 @@ def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window,
         assert xlsx.stat().st_size > 0 and pdf.read_bytes().startswith(b"%PDF")
 
 
-def test_a_changed_key_is_imported_only_after_the_operator_confirms(qtbot, open_window, tmp_path):
+def test_a_changed_key_is_imported_only_after_the_operator_types_its_fingerprint(qtbot, open_window, tmp_path):
     first = export(make_commune(tmp_path / "a", seed=90), tmp_path / "out-a")
     reinstalled = export(make_commune(tmp_path / "b", seed=91), tmp_path / "out-b")  # same commune, new key
     upper = make_upper(tmp_path)
@@ -167,6 +168,7 @@ def test_a_changed_key_is_imported_only_after_the_operator_confirms(qtbot, open_
         page = window.go("upper_import")
         page.import_files([first])
         qtbot.waitUntil(lambda: len(page.results) == 1, timeout=20000)
+        assert page.accept_button.isHidden()  # accepting a key is offered only for a changed key
         page.results = []
         digest = books_digest(upper.database)
         page.import_files([reinstalled])
@@ -174,12 +176,13 @@ def test_a_changed_key_is_imported_only_after_the_operator_confirms(qtbot, open_
         assert page.results[0].status.value == "rejected" and page.results[0].key_changed
         assert "khóa khác" in page.results[0].reason
         assert books_digest(upper.database) == digest
-        assert page.reregister_button.isVisible() and not page.reregister_button.isEnabled()
-        assert page.reregister() is None  # not without the tick
-        page.reregister_confirm.setChecked(True)
-        assert page.reregister_button.isEnabled()
+        assert page.accept_button.isVisible()
+        new_fingerprint = page.results[0].fingerprint
+        assert page.accept_new_key("0000-0000-0000-0000") is None  # not what the package was signed by
+        assert "Không chấp nhận" in page.key_note.text()
+        assert books_digest(upper.database) == digest
         shown = page.results
-        page.reregister_button.click()
+        page.accept_new_key(new_fingerprint.lower().replace("-", " "))  # as read out over the phone
         qtbot.waitUntil(lambda: page.results is not shown, timeout=20000)
         result = page.results[0]
         assert result.status.value == "imported" and result.new_key

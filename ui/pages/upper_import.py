@@ -1,8 +1,9 @@
 """Nhập gói (upper level): drop many commune packages (or pick them), each verified completely and imported in
 a worker with a progress bar and Cancel; a result line per file says what happened and why.
 
-A package signed with a key other than the one registered for its commune is refused; the operator can import
-it again with the new key only after ticking that the fingerprint was checked with the commune.
+A package signed with a key other than the one registered for its commune is refused; the operator can accept
+the new key only by typing the fingerprint the commune reads out over the phone, and only when it is the
+package's own; then the refused packages are imported again.
 
 The page also gives the unit's encryption key file for its communes (they load it once, then every package
 they send is encrypted to this unit), with the fingerprint to read them over the phone.
@@ -14,10 +15,10 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QPushButton,
     QTableView,
@@ -29,7 +30,7 @@ from desktop.books import Books
 from desktop.errors import Refused
 from desktop.sync.envelope import KEY_FILE_SUFFIX, KeyFileWritten, upper_fingerprint, write_key_file
 from desktop.sync.format import SUFFIX
-from desktop.sync.upper import ImportResult, ImportStatus, import_batch
+from desktop.sync.upper import ImportResult, ImportStatus, accept_key_op, import_batch, normal_fingerprint
 from ui.errors import show_error
 from ui.operations import run_op
 from ui.record_model import RecordTableModel
@@ -81,13 +82,13 @@ class UpperImportPage(QWidget):
         wrap_rows(self.table)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.reregister_confirm = QCheckBox("Tôi đã gọi điện cho xã và đối chiếu đúng vân tay khóa mới hiển thị ở trên")
-        self.reregister_button = QPushButton("Nhập lại các gói có khóa mới, đăng ký khóa mới")
-        self.reregister_button.clicked.connect(self.reregister)
-        self.reregister_confirm.toggled.connect(self._update_reregister)
+        self.key_note = QLabel()
+        self.key_note.setWordWrap(True)
+        self.accept_button = QPushButton("Chấp nhận khóa mới…")
+        self.accept_button.clicked.connect(lambda: self.accept_new_key())
         again = QHBoxLayout()
-        again.addWidget(self.reregister_confirm, 1)
-        again.addWidget(self.reregister_button)
+        again.addWidget(self.key_note, 1)
+        again.addWidget(self.accept_button)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Nhập gói đồng bộ của các xã"))
         layout.addWidget(intro)
@@ -96,7 +97,7 @@ class UpperImportPage(QWidget):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.summary)
         layout.addLayout(again)
-        self._update_reregister()
+        self._update_accept()
 
     # ------------------------------------------------------------------ choosing files
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt's name
@@ -133,11 +134,11 @@ class UpperImportPage(QWidget):
         return result
 
     # ------------------------------------------------------------------ importing
-    def import_files(self, paths: list[Path], *, reregister: bool = False):
+    def import_files(self, paths: list[Path]):
         self._paths.update({p.name: p for p in paths})
 
         def op(books, progress, cancelled):
-            return import_batch(books, paths, reregister=reregister, cancelled=cancelled,
+            return import_batch(books, paths, cancelled=cancelled,
                                 progress=lambda done, total, _name: progress(done, total))
 
         self.task = run_op(self, self.books, op, lambda outcome: self.show_results(list(outcome.results)),
@@ -161,23 +162,44 @@ class UpperImportPage(QWidget):
         counts = {s: sum(1 for r in results if r.status is s) for s in ImportStatus}
         self.summary.setText(", ".join(f"{s.label}: <b>{n}</b>" for s, n in counts.items() if n)
                              or "Không nhập gói nào.")
-        self.reregister_confirm.setChecked(False)
-        self._update_reregister()
+        self._update_accept()
         if counts[ImportStatus.IMPORTED]:
             self.imported.emit()  # the hub has already told every page showing the store
 
-    def rejected_paths(self) -> list[Path]:
-        """The packages refused only because their commune's key changed."""
-        return [self._paths[r.package] for r in self.results if r.key_changed and r.package in self._paths]
+    def key_changed(self) -> list[ImportResult]:
+        """The packages refused only because their commune's key is new to the upper level."""
+        return [r for r in self.results if r.key_changed and r.package in self._paths]
 
-    def _update_reregister(self) -> None:
-        rejected = bool(self.rejected_paths())
-        self.reregister_confirm.setVisible(rejected)
-        self.reregister_button.setVisible(rejected)
-        self.reregister_button.setEnabled(rejected and self.reregister_confirm.isChecked())
+    def _update_accept(self) -> None:
+        waiting = self.key_changed()
+        self.key_note.setVisible(bool(waiting))
+        self.accept_button.setVisible(bool(waiting))
+        if waiting:
+            first = waiting[0]
+            self.key_note.setText(f"Gói của xã {first.commune_code} {first.commune_name} được ký bằng khóa mới. Nếu "
+                                  "xã đã cài lại máy, hãy gọi điện cho xã (theo số đã biết, không theo số ghi trong "
+                                  "gói), nhờ đọc vân tay khóa ở máy của xã, rồi bấm “Chấp nhận khóa mới…”.")
 
-    def reregister(self):
-        """Only after the operator ticked that the new fingerprint was checked with the commune."""
-        if not self.reregister_confirm.isChecked():
+    def accept_new_key(self, typed: str | None = None):
+        """Ask for the fingerprint the commune reads out; accept the key only if it is the package's own, then
+        import that commune's refused packages again."""
+        waiting = self.key_changed()
+        if not waiting:
             return None
-        return self.import_files(self.rejected_paths(), reregister=True)
+        first = waiting[0]
+        if typed is None:
+            typed, ok = QInputDialog.getText(
+                self, "Chấp nhận khóa mới",
+                f"Xã {first.commune_code} {first.commune_name}: gõ vân tay khóa mà cán bộ xã đọc qua điện thoại "
+                "(16 chữ số, ở trang Đồng bộ trên máy của xã):")
+            if not ok:
+                return None
+        heard = normal_fingerprint(typed)
+        if heard != first.fingerprint:
+            self.key_note.setText(f"<b>Không chấp nhận:</b> vân tay xã đọc ({typed.strip() or 'trống'}) khác vân tay "
+                                  f"khóa ký gói ({first.fingerprint}). Gói có thể không phải do xã gửi; hãy hỏi lại "
+                                  "xã trước khi nhập.")
+            return None
+        paths = [self._paths[r.package] for r in waiting if r.commune_code == first.commune_code]
+        return run_op(self, self.books, lambda books: accept_key_op(books, first.commune_code, heard),
+                      lambda _outcome: self.import_files(paths), label="Đang chấp nhận khóa mới…")

@@ -1,0 +1,99 @@
+"""Where a package is unpacked while it is checked: a folder inside the data folder, never the system's temp
+folder, because a commune's package holds every household's ID number (Law on Personal Data Protection).
+
+Each check works in a folder of its own under ``<data>/staging/`` and holds a lock on it while it lives. A
+folder nobody holds a lock on is what a killed import left behind: the next start of the books removes it.
+Another process importing at the same time holds its lock, so its folder is never taken from under it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+from desktop.paths import DataDir
+
+_LOCK = ".in-use"
+
+
+def staging_root(data_dir: DataDir) -> Path:
+    return data_dir.root / "staging"
+
+
+class WorkFolder:
+    """A folder under the staging root, locked until ``close()`` removes it."""
+
+    def __init__(self, root: Path):
+        root.mkdir(parents=True, exist_ok=True)
+        self.path = root / uuid.uuid4().hex
+        self.path.mkdir()
+        self._handle = (self.path / _LOCK).open("a+b")
+        if not _try_lock(self._handle):  # a fresh name: nobody else can hold it
+            self._handle.close()
+            raise OSError(f"cannot lock {self.path}")
+
+    def close(self) -> None:
+        if self._handle is not None:
+            _unlock(self._handle)
+            self._handle.close()
+            self._handle = None
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def sweep(data_dir: DataDir) -> list[Path]:
+    """Remove the folders a killed check left behind; returns them. Never raises: a folder that cannot be
+    removed now is tried again at the next start."""
+    root = staging_root(data_dir)
+    removed: list[Path] = []
+    try:
+        folders = [p for p in root.iterdir() if p.is_dir()]
+    except OSError:
+        return removed
+    for folder in folders:
+        try:
+            handle = (folder / _LOCK).open("a+b")
+        except OSError:
+            continue
+        try:
+            if not _try_lock(handle):
+                continue  # another check is using it right now
+            _unlock(handle)
+        finally:
+            handle.close()
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            removed.append(folder)
+    return removed
+
+
+def _try_lock(handle) -> bool:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+def _unlock(handle) -> None:
+    try:
+        if os.name == "nt":
+            import msvcrt
+
+            handle.seek(0)
+            msvcrt.locking(handle.fileno(), msvcrt.LK_UNLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    except OSError:
+        pass

@@ -29,6 +29,7 @@ The window's import dialog (and ``household import``) call two functions:
 
 from __future__ import annotations
 
+import math
 import sqlite3
 import uuid
 from collections.abc import Callable
@@ -152,7 +153,7 @@ def _mark(value) -> bool:
 def _identity(value, today: date) -> Identity:
     """Excel turns an unformatted ID column into numbers and drops the leading zero(s): every province code
     of a CCCD starts with 0, so 10–11 digits are padded back to 12; 8 digits are a CMND that lost its 0."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+    if isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value):
         digits = str(int(value))
         if 10 <= len(digits) <= 11:
             digits = digits.zfill(12)

@@ -81,20 +81,28 @@ class _Relay(QObject):
     def __init__(self, parent: QObject | None, task: Task, on_success, on_failure):
         super().__init__(parent)
         self._task, self._on_success, self._on_failure = task, on_success, on_failure
-        _AWAITING.add(task)
-        self.destroyed.connect(lambda *_: _AWAITING.discard(task))
+        # By id: the relay lives as long as its widget, and must not keep the task (and its result) alive.
+        key = id(task)
+        _AWAITING.add(key)
+        self.destroyed.connect(lambda *_: _AWAITING.discard(key))
 
     @Slot()
     def finished(self) -> None:
         task = self._task
         _RUNNING.discard(task)
-        _AWAITING.discard(task)
-        self.deleteLater()
+        _AWAITING.discard(id(task))
+        on_success, on_failure = self._on_success, self._on_failure
+        # The relay is not deleted here (deleteLater): deleting it crashed inside Qt now and then, when a
+        # window test closed dialogs while others ran (a PySide teardown race we could not pin down). It
+        # stays, an empty QObject, until the widget that started the task goes; it lets go of everything
+        # it held so the task's result and callbacks are freed now.
+        self._on_success = self._on_failure = None
+        self._task = None
         try:
             if task.error is not None:
-                self._on_failure(task.error)
+                on_failure(task.error)
             else:
-                self._on_success(task.result)
+                on_success(task.result)
         finally:
             task.delivered = True
 

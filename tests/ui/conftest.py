@@ -41,6 +41,17 @@ def window(qtbot, demo_books):
     from ui.workers import wait_for_workers
 
     wait_for_workers(20000)
+    _flush_deletions()
+
+
+def _flush_deletions() -> None:
+    """Hand over what finished and delete what was closed now, inside the test that made it, rather than
+    in whichever later test next runs the event loop."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    for _ in range(3):
+        QCoreApplication.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 @pytest.fixture

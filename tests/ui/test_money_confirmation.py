@@ -370,3 +370,28 @@ def test_a_saved_pdf_counts_as_printed_and_a_failed_save_does_not(qtbot, window,
     preview.save_to(tmp_path / "phieu.pdf")
     settle()
     assert _prints(demo_books, issued.receipt.id) == [0]
+
+
+def test_a_household_is_chosen_by_down_and_enter_or_a_double_click_never_by_one_click(qtbot, demo_books):
+    from ui.dialogs.payment import PaymentDialog
+
+    dialog = PaymentDialog(demo_books)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    wait_for_focus(qtbot, dialog.search)
+    type_at_human_pace(qtbot, "h0001")
+    table, model = dialog.picker.table, dialog.picker.model
+    qtbot.waitUntil(lambda: model.rowCount() > 1, timeout=3000)
+    second = model.row(1)["code"]
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(model.index(1, 0)).center())
+    assert dialog.household_code == ""  # one click only highlights
+    dialog.search.setFocus()
+    press(qtbot, Qt.Key.Key_Down)
+    assert focused() is table
+    press(qtbot, Qt.Key.Key_Down)
+    press(qtbot, Qt.Key.Key_Return)
+    assert dialog.household_code == model.row(table.currentIndex().row())["code"]
+    assert dialog.confirmation is None
+    dialog.household_code = ""
+    qtbot.mouseDClick(table.viewport(), Qt.MouseButton.LeftButton, pos=table.visualRect(model.index(1, 0)).center())
+    assert dialog.household_code == second and dialog.confirmation is None

@@ -1,5 +1,10 @@
 """Find a household by typing (name, code or ID number, diacritics optional) and pick it from a short list;
-used wherever a form needs one household (payment, support)."""
+used wherever a form needs one household (payment, support).
+
+A household is chosen only by an explicit act: Enter in the search box (the highlighted result), Enter or a
+double-click on a row of the list. Results narrowing to one household choose nothing: the clerk may still be
+typing ("H0000" already matches one household before "1" is typed), and a form that moved the focus on
+its own would send the rest of the code into whatever field got it."""
 
 from __future__ import annotations
 
@@ -38,7 +43,7 @@ class HouseholdPicker(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self.find)
         self.search.textEdited.connect(self._debounce.start)
-        self.table.clicked.connect(lambda index: self.choose(self.model.row(index.row())))
+        self.table.doubleClicked.connect(lambda index: self.choose(self.model.row(index.row())))
         # Enter in the search box or the list picks the household and goes no further: in a dialog it
         # would otherwise also press the default button and record something for the household just picked.
         self.search.installEventFilter(self)
@@ -72,9 +77,7 @@ class HouseholdPicker(QWidget):
         rows = [{**r, "category_label": Category(r["category"]).label if r["category"] else ""} for r in rows]
         self.model.set_rows(rows)
         if rows:
-            self.table.selectRow(0)
-        if len(rows) == 1:
-            self.choose(rows[0])
+            self.table.selectRow(0)  # highlighted for Enter; chosen only when the clerk says so
         return rows
 
     def _choose_current(self) -> None:

@@ -207,10 +207,11 @@ class MainWindow(QMainWindow):
         return dialog
 
     def _receipt_issued(self, info: dict) -> None:
-        from ui.dialogs.pdf_preview import PdfPreviewDialog
+        from ui.dialogs.pdf_preview import ReceiptPreviewDialog
 
         receipt = info["receipt"]
-        self.last_preview = PdfPreviewDialog(info["pdf"], f"Phiếu thu số {receipt.number}/{receipt.year}", self)
+        self.last_preview = ReceiptPreviewDialog(self.books, info["written"],
+                                                 f"Phiếu thu số {receipt.number}/{receipt.year}", self)
         self.last_preview.open()
 
     def _focus_search(self) -> None:

@@ -93,7 +93,11 @@ def main(argv: list[str] | None = None) -> int:
             dialog.grab().save(str(out / "09-thu-tien.png"))
             print(out / "09-thu-tien.png")
             if due:
-                dialog.record()
+                dialog.record()  # Enter shows the confirmation; the receipt is issued from it
+                settle(app)
+                dialog.confirmation.grab().save(str(out / "09-xac-nhan-thu-tien.png"))
+                print(out / "09-xac-nhan-thu-tien.png")
+                dialog.confirmation.confirm.click()
                 settle(app)
                 preview = window.last_preview
                 preview.resize(760, 740)

@@ -15,6 +15,7 @@ from desktop.services.dashboard import dashboard, receipt_register
 from desktop.services.households import HouseholdQuery, count_households, list_households
 from desktop.services.projects import list_projects
 from desktop.services.schedules import due_list
+from tests.ui.confirming import confirm_now
 
 PAGES = ("dashboard", "collections", "receipts", "projects", "households")
 
@@ -86,12 +87,10 @@ def _poor_household_outside(books, project: str) -> str:
 
 
 def _save_through_warnings(dialog, settle) -> None:
-    """Press the button; if the rules warn, read them and press again (the clerk confirms)."""
+    """Press the button, read the confirmation (with the rules' warnings in it) and confirm."""
     dialog.save.click()
+    confirm_now(dialog)
     settle()
-    if dialog.result_info is None and dialog.warnings.text():
-        dialog.save.click()
-        settle()
     assert dialog.result_info is not None, dialog.error.text()
 
 
@@ -102,6 +101,7 @@ def test_every_kind_of_change_reaches_every_page_that_shows_it(window, demo_book
     due = window.page("dashboard").due_model.row(0)
     payment = window.open_payment(due["household"], due["project"])
     payment.record()
+    confirm_now(payment)
     settle()
     assert payment.result_info is not None, payment.error.text()
     assert_pages_current(window, settle)
@@ -114,8 +114,8 @@ def test_every_kind_of_change_reaches_every_page_that_shows_it(window, demo_book
     receipts.table.selectRow(row)
     void = receipts.void_selected()
     void.reason.setText("Thu nhầm số tiền")
-    void.confirm.setChecked(True)
     void.ok.click()
+    confirm_now(void)
     settle()
     assert void.result() == void.DialogCode.Accepted, void.error.text()
     assert_pages_current(window, settle)
@@ -190,6 +190,7 @@ def test_a_page_not_on_screen_reloads_when_it_is_shown(window, demo_books, settl
     payment = window.open_payment(due["household"], due["project"])
     payment.amount.setText(f"{due['outstanding']:,}".replace(",", "."))
     payment.record()
+    confirm_now(payment)
     settle()
     # Not shown: it has not reloaded yet (it only noted the change) …
     assert len(collections.model.rows()) == before

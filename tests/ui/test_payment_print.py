@@ -8,6 +8,7 @@ from datetime import date
 from PySide6.QtCore import Qt
 
 from desktop.services.payments import PaymentInput, record_payment
+from tests.ui.confirming import confirm
 
 
 def _receipts(books) -> int:
@@ -28,6 +29,7 @@ def test_a_receipt_that_cannot_be_written_is_recorded_once_and_printed_again_lat
 
     dialog = window.open_payment(due["household"], due["project"])
     qtbot.keyClick(dialog.amount, Qt.Key.Key_Return)
+    confirm(qtbot, dialog)
     settle()
     receipt = dialog.outcome.receipt
     assert _receipts(demo_books) == before + 1
@@ -77,7 +79,7 @@ def test_the_same_payment_request_never_issues_a_second_receipt(demo_books):
     assert other.receipt.number == first.receipt.number + 1 or other.receipt.year != first.receipt.year
 
 
-def test_money_taken_earlier_goes_into_another_book_from_the_payment_dialog(window, demo_books, settle):
+def test_money_taken_earlier_goes_into_another_book_from_the_payment_dialog(qtbot, window, demo_books, settle):
     """Book 01 is filled in date order: a payment dated before its latest receipt is refused there with the
     reason, and the clerk records it by typing another book's name in the same dialog."""
     latest = demo_books.conn.execute(
@@ -95,11 +97,13 @@ def test_money_taken_earlier_goes_into_another_book_from_the_payment_dialog(wind
     dialog.paid_on.setDate(earlier)
     assert dialog.book.currentText() == "01"
     dialog.ok.click()
+    confirm(qtbot, dialog)
     settle()
     assert "thứ tự ngày" in dialog.error.text() and _receipts(demo_books) == before
 
     dialog.book.setCurrentText("02")
     dialog.ok.click()
+    confirm(qtbot, dialog)
     settle()
     assert dialog.outcome is not None, dialog.error.text()
     assert (dialog.outcome.receipt.book, dialog.outcome.receipt.number) == ("02", 1)

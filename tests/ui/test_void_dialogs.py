@@ -13,6 +13,7 @@ from desktop.domain import Category
 from desktop.services import payments, projects, support
 from desktop.services.households import HouseholdInput, add_household
 from tests.conftest import books_digest
+from tests.ui.confirming import confirm
 
 TODAY = date(2026, 11, 1)
 
@@ -38,15 +39,16 @@ def test_receipt_void_dialog_passes_its_date(qtbot, project, settle):
         qtbot.addWidget(dialog)
         assert dialog.on.value() == TODAY and dialog.on.displayFormat() == "dd/MM/yyyy"
         dialog.reason.setText("Thu nhầm")
-        dialog.confirm.setChecked(True)
         dialog.on.set_date(date(2024, 2, 1))  # before the receipt: refused, shown, nothing written
         before = books_digest(project.data_dir.database)
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        confirm(qtbot, dialog)
         settle()
         assert "trước ngày lập phiếu" in dialog.error.text()
         assert books_digest(project.data_dir.database) == before
         dialog.on.set_date(date(2024, 6, 1))
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        confirm(qtbot, dialog)
         settle()
         assert dialog.result() == dialog.DialogCode.Accepted, dialog.error.text()
     voided_on = project.conn.execute("SELECT voided_on FROM receipt WHERE number = 1").fetchone()[0]
@@ -67,8 +69,7 @@ def test_project_view_voids_a_support_and_shows_it_grey(qtbot, project, settle):
         dialog.on.set_date(date(2024, 1, 15))
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
         assert dialog.result() != dialog.DialogCode.Accepted  # not confirmed yet
-        dialog.confirm.setChecked(True)
-        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        confirm(qtbot, dialog)
         settle()
         assert dialog.result() == dialog.DialogCode.Accepted, dialog.error.text()
         qtbot.waitUntil(lambda: view.tabs.count() and "(1)" in view.tabs.tabText(2), timeout=5000)
@@ -80,8 +81,8 @@ def test_project_view_voids_a_support_and_shows_it_grey(qtbot, project, settle):
         dialog = view.void_support()
         assert [m["code"] for m in dialog.choices] == ["H001"]
         dialog.reason.setText("nhầm")
-        dialog.confirm.setChecked(True)
         qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+        confirm(qtbot, dialog)
         settle()
         assert "quyển 01 số 1/2024" in dialog.error.text()
         view.close()

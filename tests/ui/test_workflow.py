@@ -13,6 +13,7 @@ from desktop import clock
 from desktop.money import format_vnd
 from desktop.services.dashboard import household_dues, receipt_register
 from tests.conftest import books_digest
+from tests.ui.confirming import confirm, confirmation_of
 
 
 def type_into(widget, text: str) -> None:
@@ -110,18 +111,21 @@ def test_first_morning_from_wizard_to_receipt_pdf(qtbot, set_up_commune, settle)
     dialog = view.add_support()
     dialog.set_household(code)
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    confirm(qtbot, dialog)
     settle()
     assert dialog.result_info is not None, dialog.error.text()
     assert dialog.result_info.support_amount == 7_000_000
     dues = household_dues(books, code)
     assert dues[0]["outstanding"] == 4_667_000
 
-    # Thu hồi vốn: amount prefilled with the next installment, Enter records it, the receipt previews.
+    # Thu hồi vốn: amount prefilled with the next installment, Enter shows the confirmation, which records it;
+    # the receipt previews.
     payment = window.open_payment(code)
     assert payment.amount.text() == "2.333.000"
     assert payment.paid_on.value() == clock.today()
     payment.amount.setFocus()
     qtbot.keyClick(payment.amount, Qt.Key.Key_Return)
+    confirm(qtbot, payment)
     settle()
     assert payment.result_info is not None, payment.error.text()
     pdf = payment.result_info["pdf"]
@@ -164,6 +168,7 @@ def test_in_kind_payment_needs_a_description(qtbot, window, demo_books, settle):
     assert books_digest(demo_books.data_dir.database) == before
     type_into(dialog.in_kind, "1 con bê cái")
     dialog.record()
+    confirm(qtbot, dialog)
     settle()
     assert dialog.result_info["receipt"].method == "in_kind"
 
@@ -199,8 +204,7 @@ def test_void_a_receipt_needs_reason_and_confirmation(qtbot, window, demo_books,
     type_into(dialog.reason, "ghi nhầm số tiền")
     qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
     assert books_digest(demo_books.data_dir.database) == before  # not confirmed yet
-    dialog.confirm.setChecked(True)
-    qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+    confirm(qtbot, dialog)
     settle()
     assert dialog.result() == dialog.DialogCode.Accepted, dialog.error.text()
     voided = next(r for r in receipt_register(demo_books) if r["id"] == receipt["id"])
@@ -277,9 +281,10 @@ def test_support_above_the_policy_shows_the_warning_before_anything_is_written(q
     before = books_digest(demo_books.data_dir.database)
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
     assert "cao hơn mức quy định" in dialog.warnings.text()
-    assert dialog.save.text() == "Vẫn ghi hỗ trợ"
+    shown = confirmation_of(qtbot, dialog)
+    assert "cao hơn mức quy định" in shown.plain_text() and "khác mức theo quy định" in shown.plain_text()
     assert books_digest(demo_books.data_dir.database) == before
-    qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
+    confirm(qtbot, dialog)
     settle()
     assert dialog.result_info.support_amount == 9_000_000
     assert any(w.code == "above_policy" for w in dialog.result_info.warnings)

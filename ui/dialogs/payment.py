@@ -1,9 +1,11 @@
-"""Thu hồi vốn: the payment dialog. Find the household by typing, see what it owes, Enter records the
-payment through ``desktop.services.payments`` and the receipt PDF opens in the preview."""
+"""Thu hồi vốn: the payment dialog. Find the household by typing, see what it owes, Enter shows what the
+receipt will say; only the confirmation records the payment through ``desktop.services.payments``, and the
+receipt PDF opens in the preview."""
 
 from __future__ import annotations
 
 import uuid
+from html import escape
 from pathlib import Path
 
 from PySide6.QtCore import Signal
@@ -24,12 +26,15 @@ from desktop.books import Books
 from desktop.dates import format_date
 from desktop.errors import Refused, os_error_text
 from desktop.money import format_vnd
-from desktop.reports.receipt_prints import ReceiptsPrinted, print_receipts
+from desktop.reports.receipt_prints import ReceiptsWritten
+from desktop.reports.receipt_prints import write_receipt_pdf as write_receipts_pdf
 from desktop.services.dashboard import household_dues, receipt_books
 from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.payments import IssuedReceipt, PaymentInput, PaymentRecorded, record_payment
+from desktop.services.projects import project_policy, require_project
 from desktop.services.receipts import receipt_view
 from desktop.validation import file_part
+from ui.confirm import ConfirmDialog, ask, money_line, unusual_amount
 from ui.household_picker import HouseholdPicker
 from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
@@ -40,13 +45,14 @@ def receipt_pdf_path(books: Books, receipt: IssuedReceipt) -> Path:
     return books.data_dir.exports / "phieu-thu" / name
 
 
-def write_receipt_pdf(books: Books, receipt: IssuedReceipt, path: Path) -> ReceiptsPrinted:
-    """The receipt's PDF, built from the books after the payment was recorded (first print: the original)."""
+def write_receipt_pdf(books: Books, receipt: IssuedReceipt, path: Path) -> ReceiptsWritten:
+    """The receipt's PDF, built from the books after the payment was recorded (the original until one was
+    printed); logged as printed only when the preview prints or saves it."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise Refused(f"Không tạo được thư mục {path.parent}: {os_error_text(exc)}.") from exc
-    return print_receipts(books, [receipt_view(books, receipt.book, receipt.number, receipt.year)], path)
+    return write_receipts_pdf(books, [receipt_view(books, receipt.book, receipt.number, receipt.year)], path)
 
 
 class PaymentDialog(QDialog):
@@ -62,6 +68,9 @@ class PaymentDialog(QDialog):
         self.request_key = uuid.uuid4().hex
         self.outcome: PaymentRecorded | None = None
         self.task = None
+        self.confirmation: ConfirmDialog | None = None
+        self.household_code = ""
+        self._household: dict = {}
         self._dues: list[dict] = []
         self.picker = HouseholdPicker(books)
         self.search = self.picker.search
@@ -85,7 +94,7 @@ class PaymentDialog(QDialog):
         self.in_kind = QLineEdit(placeholderText="Mô tả hiện vật (ví dụ: 1 con bê cái 8 tháng tuổi)")
         self.in_kind.setEnabled(False)
         self.error = ErrorLabel()
-        self.ok = QPushButton("Ghi phiếu thu (Enter)")
+        self.ok = QPushButton("Ghi phiếu thu… (Enter)")
         self.ok.setDefault(True)
         self.cancel = QPushButton("Hủy (Esc)")
         form = QFormLayout()
@@ -129,6 +138,7 @@ class PaymentDialog(QDialog):
             return
         head = next((r for r in row if r["code"] == code.upper()), None)
         self.household_code = code.upper()
+        self._household = dict(head) if head else {"code": self.household_code, "head_name": "", "hamlet": ""}
         name = head["head_name"] if head else ""
         self.household_label.setText(f"<b>{self.household_code}</b> — {name}"
                                      + (f", {head['hamlet']}" if head else ""))
@@ -185,11 +195,14 @@ class PaymentDialog(QDialog):
 
     # ------------------------------------------------------------------ recording
     def record(self):
-        """Enter: record the payment (once), then write and show its receipt."""
+        """Enter: show what the receipt will say; the confirmation records the payment (once), then the
+        receipt is written and shown."""
         if self.outcome is not None:  # recorded already: the button now only prints the receipt again
             return self.print_receipt()
         if self.task is not None and not self.task.delivered:
             return None  # a second Enter while the first is being written
+        if self.confirmation is not None and self.confirmation.isVisible():
+            return None
         due = self._current_due()
         if due is None or not self._check_amount():
             return None
@@ -202,6 +215,28 @@ class PaymentDialog(QDialog):
         data = PaymentInput(project=due["project"], household=self.household_code, amount=self.amount.amount(),
                             paid_on=self.paid_on.value(), payer=self.payer.text(), in_kind=in_kind,
                             book=self.book.currentText(), request_key=self.request_key)
+        self.confirmation = self._confirm(data, due)
+        return self.confirmation
+
+    def _confirm(self, data: PaymentInput, due: dict) -> ConfirmDialog:
+        """The receipt as it will be issued, and what the household still owes after it."""
+        h = self._household
+        lines = [f"Hộ: <b>{escape(h['code'])}</b> — {escape(h['head_name'])}, {escape(h['hamlet'] or '')}",
+                 f"Dự án: {escape(due['project'])} — {escape(due['project_name'])}",
+                 money_line(self.books, "Số tiền", data.amount),
+                 f"Ngày thu: {format_date(data.paid_on)} · quyển {escape(data.book)} · người nộp "
+                 f"{escape(data.payer)}" + (f" · hiện vật: {escape(data.in_kind)}" if data.in_kind else ""),
+                 f"Còn phải trả sau phiếu này: <b>{format_vnd(due['outstanding'] - data.amount)} đ</b>"]
+        try:
+            unit = project_policy(require_project(self.books.conn, due["project"])).rounding_unit
+        except Refused:
+            unit = 1
+        notes = unusual_amount(data.amount, unit, above=due["next_amount"] or None, above_what="kỳ tới phải trả")
+        return ask(self, "Xác nhận ghi phiếu thu", lines, "&Ghi phiếu thu", lambda: self._issue(data), notes=notes)
+
+    def _issue(self, data: PaymentInput):
+        if self.outcome is not None or (self.task is not None and not self.task.delivered):
+            return self.task
         self.task = run_op(self, self.books, lambda books: record_payment(books, data), self._recorded,
                            refusal_shown_in(self.error, self), busy=self.ok)
         return self.task
@@ -219,8 +254,9 @@ class PaymentDialog(QDialog):
         receipt = self.outcome.receipt
         path = receipt_pdf_path(self.books, receipt)
 
-        def printed(_outcome) -> None:
-            self.result_info = {"outcome": self.outcome, "receipt": self.outcome.receipt, "pdf": str(path)}
+        def printed(written: ReceiptsWritten) -> None:
+            self.result_info = {"outcome": self.outcome, "receipt": self.outcome.receipt, "pdf": str(path),
+                                "written": written}
             self.receipt_issued.emit(self.result_info)
             self.accept()
 

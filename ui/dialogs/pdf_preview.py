@@ -1,11 +1,14 @@
-"""Preview of a PDF the program wrote (a receipt, a list), with Print (Ctrl+P) and Save PDF."""
+"""Preview of a PDF the program wrote (a receipt, a list), with Print (Ctrl+P) and Save PDF.
+
+``delivered`` tells when the document left the program: a print job accepted or the PDF saved. A receipt's
+preview logs its print then (``ReceiptPreviewDialog``), never on a print dialog cancelled."""
 
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -27,6 +30,8 @@ PREVIEW_PAGES = 20  # a batch of hundreds previews its first pages; printing sen
 
 
 class PdfPreviewDialog(QDialog):
+    delivered = Signal(str)  # "printer", or the path the PDF was saved to
+
     def __init__(self, path: Path, title: str, parent=None):
         super().__init__(parent)
         self.path = Path(path)
@@ -73,10 +78,13 @@ class PdfPreviewDialog(QDialog):
 
     def print_to(self, printer: QPrinter) -> int:
         try:
-            return print_pdf(printer, self.path)
+            pages = print_pdf(printer, self.path)
         except Exception as exc:  # noqa: BLE001 - shown and logged; the PDF stays saved
             show_error(self, exc)
             return 0
+        if pages:
+            self.delivered.emit("printer")
+        return pages
 
     def choose_save_path(self) -> None:
         target, _ = QFileDialog.getSaveFileName(self, "Lưu PDF", str(Path.home() / self.path.name), "PDF (*.pdf)")
@@ -90,4 +98,26 @@ class PdfPreviewDialog(QDialog):
             from desktop.errors import Refused
 
             show_error(self, Refused(f"Không lưu được tệp {target}: {exc.strerror}."))
+            return target
+        self.delivered.emit(str(target))
         return target
+
+
+class ReceiptPreviewDialog(PdfPreviewDialog):
+    """A receipt's (or a batch's) preview: its pages are logged as printed when they leave the program, so
+    the next print is a BẢN SAO only if this one really reached paper or a saved file."""
+
+    prints_recorded = Signal(object)  # the ReceiptsPrinted outcome
+
+    def __init__(self, books, written, title: str, parent=None):
+        super().__init__(Path(written.path), title, parent)
+        self.books, self.written = books, written
+        self.delivered.connect(self._record)
+
+    def _record(self, _where: str) -> None:
+        from desktop.reports.receipt_prints import record_receipt_prints
+        from ui.operations import run_op
+
+        written = self.written
+        run_op(self, self.books, lambda books: record_receipt_prints(books, written), self.prints_recorded.emit,
+               label="Đang ghi sổ in phiếu…")

@@ -1,7 +1,10 @@
-"""Record support for a household in a project (from the budget, or re-lent from the fund), showing the
-rule warnings the service raises before the clerk confirms."""
+"""Record support for a household in a project (from the budget, or re-lent from the fund). Save shows the
+confirmation: the household, the amount in figures and words, the repayment schedule it creates and the rule
+warnings the service raises; only the confirmation records it."""
 
 from __future__ import annotations
+
+from html import escape
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -15,11 +18,14 @@ from PySide6.QtWidgets import (
 
 from desktop import clock
 from desktop.books import Books
+from desktop.dates import format_date
 from desktop.domain import FundingSource
 from desktop.errors import Refused
+from desktop.money import format_vnd
 from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.support import SupportInput, record_support
 from desktop.services.support_check import support_preview
+from ui.confirm import ConfirmDialog, ask, money_line, unusual_amount
 from ui.household_picker import HouseholdPicker
 from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, lay_out_form_dialog, mark_invalid
@@ -37,6 +43,9 @@ class SupportDialog(QDialog):
         self.picker = HouseholdPicker(books)
         self.household = QLabel("Chưa chọn hộ.")
         self.household_code = ""
+        self._household: dict = {}
+        self.confirmation: ConfirmDialog | None = None
+        self.task = None
         self.picker.household_chosen.connect(self._chosen)
         self.amount = MoneyEdit()
         self.amount.setPlaceholderText("để trống: mức theo quy định của dự án")
@@ -65,15 +74,16 @@ class SupportDialog(QDialog):
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet("color: #8a5a00;")
         self.error = ErrorLabel()
-        self.save = lay_out_form_dialog(self, form, self.warnings, self.error, save_text="Ghi hỗ trợ (Enter)")
+        self.save = lay_out_form_dialog(self, form, self.warnings, self.error, save_text="Ghi hỗ trợ… (Enter)")
         self.resize(600, 520)
-        self._confirmed = False
+        self.picker.search.setFocus()  # the clerk starts by typing who
         for signal in (self.amount.textChanged, self.supported_on.dateChanged,
                        self.from_fund.toggled, self.source.currentIndexChanged):
             signal.connect(self._changed)
 
     def _chosen(self, row: dict) -> None:
         self.household_code = row["code"]
+        self._household = dict(row)
         self.household.setText(f"<b>{row['code']}</b> — {row['head_name']}, {row['hamlet']}")
         mark_invalid(self.picker.search, False)
         self._changed()
@@ -108,21 +118,49 @@ class SupportDialog(QDialog):
         data = SupportInput(project=self.project, household=code, supported_on=self.supported_on.value(),
                             amount=amount, in_kind=self.in_kind.text(), from_fund=self.from_fund.isChecked(),
                             source=self.source.currentData(), counterpart=counterpart)
+        if self.confirmation is not None and self.confirmation.isVisible():
+            return
+        if self.task is not None and not self.task.delivered:
+            return  # the confirmed support is being written
         try:
-            if not self._confirmed:
-                preview = support_preview(self.books, data)
-                if preview["refused"]:
-                    # A control says no: the clerk reads why instead of pressing Save into a refusal.
-                    raise Refused(preview["refused"])
-                if preview["warnings"]:
-                    # The rules let the commune proceed, but only after the clerk has read what to check.
-                    self.warnings.setText("Lưu ý trước khi ghi:\n" + "\n".join(
-                        "• " + w.message for w in preview["warnings"]))
-                    self.save.setText("Vẫn ghi hỗ trợ")
-                    self._confirmed = True
-                    return
+            preview = support_preview(self.books, data)
+            if preview["refused"]:
+                # A control says no: the clerk reads why instead of confirming into a refusal.
+                raise Refused(preview["refused"])
         except Refused as refusal:
             self._refused(refusal)
+            return
+        warnings = [w.message for w in preview["warnings"]]
+        self.warnings.setText("Lưu ý trước khi ghi:\n" + "\n".join("• " + w for w in warnings) if warnings else "")
+        self.confirmation = self._confirm(data, preview, warnings)
+
+    def _confirm(self, data: SupportInput, preview: dict, warnings: list[str]) -> ConfirmDialog:
+        """The support as it will be written and the schedule the household will owe."""
+        h, amount = self._household, preview["amount"]
+        what = "cho vay lại từ quỹ" if data.from_fund else f"hỗ trợ từ {escape(self.source.currentText())}"
+        lines = [f"Hộ: <b>{escape(h['code'])}</b> — {escape(h['head_name'])}, {escape(h['hamlet'] or '')}",
+                 f"Dự án: {escape(self.project)} — {what}",
+                 money_line(self.books, "Số tiền", amount),
+                 f"Ngày hỗ trợ: {format_date(data.supported_on)}"
+                 + (f" · hiện vật: {escape(data.in_kind)}" if data.in_kind.strip() else "")]
+        schedule = preview["schedule"]
+        if schedule:
+            each = sorted({i[2] for i in schedule})
+            per = (f"{format_vnd(each[0])} đ" if len(each) == 1
+                   else " / ".join(f"{format_vnd(a)} đ" for a in (i[2] for i in schedule)))
+            lines.append(f"Lịch trả: <b>{len(schedule)} kỳ, {per} mỗi kỳ</b>, kỳ đầu "
+                         f"{format_date(schedule[0][1])}; tổng phải trả {format_vnd(sum(i[2] for i in schedule))} đ")
+        else:
+            lines.append("Hộ không phải hoàn trả khoản này.")
+        if data.from_fund and preview.get("fund_after") is not None:
+            lines.append(f"Quỹ còn <b>{format_vnd(preview['fund_after'])} đ</b> sau khoản cho vay này")
+        notes = unusual_amount(amount, preview["rounding_unit"], policy_amount=preview["policy_amount"]) + warnings
+        verb = "&Ghi cho vay lại" if data.from_fund else "&Ghi hỗ trợ"
+        return ask(self, "Xác nhận " + verb.replace("&", "").lower(), lines, verb, lambda: self._issue(data),
+                   notes=notes)
+
+    def _issue(self, data: SupportInput) -> None:
+        if self.task is not None and not self.task.delivered:
             return
 
         def recorded(outcome) -> None:
@@ -139,8 +177,5 @@ class SupportDialog(QDialog):
         self.error.show_message(refusal.message)
 
     def _changed(self) -> None:
-        """Any edit after the warnings were shown asks for a fresh look before recording."""
-        if self._confirmed:
-            self._confirmed = False
-            self.warnings.setText("")
-            self.save.setText("Ghi hỗ trợ (Enter)")
+        """Any edit clears the warnings of the previous look; the confirmation shows them afresh."""
+        self.warnings.setText("")

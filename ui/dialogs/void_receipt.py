@@ -1,14 +1,22 @@
-"""Void a receipt: the reason is required and the clerk ticks a confirmation; the number stays used."""
+"""Void a receipt: the reason is required and the clerk confirms what the void does (what the household owes
+again, what the fund keeps); the number stays used."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
 
 from desktop.books import Books
 from desktop.dates import format_date
+from desktop.errors import Refused
 from desktop.money import format_vnd
+from desktop.queries.rules import fund_room
+from desktop.services.dashboard import household_dues
 from desktop.services.payments import void_receipt
+from desktop.services.projects import require_project
+from ui.confirm import ConfirmDialog, ask, household_line, money_line
 from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, mark_invalid
 
@@ -28,13 +36,13 @@ class VoidReceiptDialog(QDialog):
         # Valid before this day, voided from it: a report already made for an earlier period stays true.
         self.on = DateEdit()
         self.on.setToolTip("Phiếu vẫn có hiệu lực trước ngày này và bị hủy từ ngày này")
-        self.confirm = QCheckBox("Tôi xác nhận hủy phiếu thu này")
         self.error = ErrorLabel()
         form = QFormLayout()
         form.addRow("Lý do hủy:", self.reason)
         form.addRow("Hủy từ ngày:", self.on)
-        form.addRow("", self.confirm)
-        self.ok = QPushButton("Hủy phiếu")
+        self.confirmation: ConfirmDialog | None = None
+        self.task = None
+        self.ok = QPushButton("Hủy phiếu…")
         cancel = QPushButton("Không hủy (Esc)")
         self.ok.clicked.connect(self.submit)
         cancel.clicked.connect(self.reject)
@@ -50,17 +58,42 @@ class VoidReceiptDialog(QDialog):
         self.resize(520, 240)
 
     def submit(self) -> None:
+        """Check the reason, then show the confirmation; only the confirmation voids the receipt."""
         mark_invalid(self.reason, False)
-        mark_invalid(self.confirm, False)
         if not self.reason.text().strip():
             mark_invalid(self.reason, True)
             self.error.show_message("Phải ghi lý do hủy phiếu thu.")
             return
-        if not self.confirm.isChecked():
-            mark_invalid(self.confirm, True)
-            self.error.show_message("Hãy đánh dấu ô xác nhận trước khi hủy.")
+        if (self.confirmation is not None and self.confirmation.isVisible()) or \
+                (self.task is not None and not self.task.delivered):
             return
-        r, reason, on = self.receipt, self.reason.text(), self.on.value()
+        r, reason, on = self.receipt, self.reason.text().strip(), self.on.value()
+        lines = [f"Hủy phiếu thu quyển {escape(str(r['book']))} số <b>{r['number']}/{r['year']}</b> ngày "
+                 f"{format_date(r['issued_on'])}",
+                 household_line(self.books, r["household"]),
+                 money_line(self.books, "Số tiền của phiếu", r["amount"]),
+                 f"Hủy từ ngày: {format_date(on)} · lý do: {escape(reason)}", *self._consequence(on)]
+        self.confirmation = ask(self, "Xác nhận hủy phiếu thu", lines, "&Hủy phiếu thu",
+                                lambda: self._void(reason, on))
+
+    def _consequence(self, on) -> list[str]:
+        """What the household owes again and what the fund keeps, when the receipt's project is known."""
+        r = self.receipt
+        if not r.get("project"):
+            return [f"Số tiền {format_vnd(r['amount'])} đ lại thành khoản hộ còn phải trả."]
+        try:
+            owed = next((d["outstanding"] for d in household_dues(self.books, r["household"])
+                         if d["project"] == r["project"]), 0)
+            fund = fund_room(self.books.conn, require_project(self.books.conn, r["project"])["id"], on).balance
+        except Refused:
+            return [f"Số tiền {format_vnd(r['amount'])} đ lại thành khoản hộ còn phải trả."]
+        return [f"Hộ còn phải trả sau khi hủy: <b>{format_vnd(owed + r['amount'])} đ</b>",
+                f"Quỹ còn <b>{format_vnd(fund - r['amount'])} đ</b> sau khi hủy"]
+
+    def _void(self, reason: str, on) -> None:
+        if self.task is not None and not self.task.delivered:
+            return
+        r = self.receipt
 
         def voided(outcome) -> None:
             self.receipt_voided.emit(outcome)
@@ -68,4 +101,4 @@ class VoidReceiptDialog(QDialog):
 
         self.task = run_op(self, self.books, lambda books: void_receipt(books, r["book"], r["number"], reason,
                                                                         year=r["year"], on=on),
-                           voided, refusal_shown_in(self.error, self))
+                           voided, refusal_shown_in(self.error, self), busy=self.ok)

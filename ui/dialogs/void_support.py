@@ -1,11 +1,13 @@
 """Void a support recorded by mistake: the clerk picks the support, gives a reason and the date the void
-takes effect, and ticks a confirmation. The core refuses while a valid receipt or a re-lend rests on it."""
+takes effect, and confirms what the void does. The core refuses while a valid receipt or a re-lend rests
+on it."""
 
 from __future__ import annotations
 
+from html import escape
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QDialog,
     QFormLayout,
@@ -18,8 +20,12 @@ from PySide6.QtWidgets import (
 
 from desktop.books import Books
 from desktop.dates import format_date
+from desktop.errors import Refused
 from desktop.money import format_vnd
+from desktop.queries.rules import fund_room
+from desktop.services.projects import require_project
 from desktop.services.support_void import void_support
+from ui.confirm import ConfirmDialog, ask, household_line, money_line
 from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, mark_invalid
 
@@ -42,14 +48,14 @@ class VoidSupportDialog(QDialog):
                                  f"{format_date(m['supported_on'])}, {format_vnd(m['support_amount'])} đ")
         self.reason = QLineEdit(placeholderText="ví dụ: ghi nhầm hộ")
         self.on = DateEdit()
-        self.confirm = QCheckBox("Tôi xác nhận hủy khoản hỗ trợ này")
         self.error = ErrorLabel()
         form = QFormLayout()
         form.addRow("Khoản hỗ trợ:", self.support)
         form.addRow("Lý do hủy:", self.reason)
         form.addRow("Hủy từ ngày:", self.on)
-        form.addRow("", self.confirm)
-        self.ok = QPushButton("Hủy khoản hỗ trợ")
+        self.confirmation: ConfirmDialog | None = None
+        self.task = None
+        self.ok = QPushButton("Hủy khoản hỗ trợ…")
         self.ok.setEnabled(bool(self.choices))
         cancel = QPushButton("Không hủy (Esc)")
         self.ok.clicked.connect(self.submit)
@@ -66,18 +72,39 @@ class VoidSupportDialog(QDialog):
         self.resize(600, 280)
 
     def submit(self) -> None:
+        """Check the reason, then show the confirmation; only the confirmation voids the support."""
         mark_invalid(self.reason, False)
-        mark_invalid(self.confirm, False)
         if not self.reason.text().strip():
             mark_invalid(self.reason, True)
             self.error.show_message("Phải ghi lý do hủy khoản hỗ trợ.")
             return
-        if not self.confirm.isChecked():
-            mark_invalid(self.confirm, True)
-            self.error.show_message("Hãy đánh dấu ô xác nhận trước khi hủy.")
+        if not self.choices or (self.confirmation is not None and self.confirmation.isVisible()) or \
+                (self.task is not None and not self.task.delivered):
             return
         chosen = self.choices[self.support.currentIndex()]
-        project, reason, on = self.project, self.reason.text(), self.on.value()
+        reason, on = self.reason.text().strip(), self.on.value()
+        lines = [f"Hủy khoản hỗ trợ vòng {chosen['round']} ngày {format_date(chosen['supported_on'])} — dự án "
+                 f"{escape(self.project)}",
+                 household_line(self.books, chosen["code"]),
+                 money_line(self.books, "Số tiền hỗ trợ", chosen["support_amount"]),
+                 f"Hủy từ ngày: {format_date(on)} · lý do: {escape(reason)}",
+                 "Từ ngày hủy, khoản này và lịch hoàn trả của nó không còn được tính.", *self._fund_line(chosen, on)]
+        self.confirmation = ask(self, "Xác nhận hủy khoản hỗ trợ", lines, "&Hủy khoản hỗ trợ",
+                                lambda: self._void(chosen, reason, on))
+
+    def _fund_line(self, chosen: dict, on) -> list[str]:
+        """A re-lend came out of the fund and goes back to it; a round-1 support came from the budget."""
+        try:
+            fund = fund_room(self.books.conn, require_project(self.books.conn, self.project)["id"], on).balance
+        except Refused:
+            return []
+        back = chosen["support_amount"] if chosen["round"] > 1 else 0
+        return [f"Quỹ còn <b>{format_vnd(fund + back)} đ</b> sau khi hủy"]
+
+    def _void(self, chosen: dict, reason: str, on) -> None:
+        if self.task is not None and not self.task.delivered:
+            return
+        project = self.project
 
         def voided(outcome) -> None:
             self.support_voided.emit(outcome)
@@ -86,4 +113,4 @@ class VoidSupportDialog(QDialog):
         self.task = run_op(self, self.books,
                            lambda books: void_support(books, project, chosen["code"], reason,
                                                       round=chosen["round"], on=on),
-                           voided, refusal_shown_in(self.error, self))
+                           voided, refusal_shown_in(self.error, self), busy=self.ok)

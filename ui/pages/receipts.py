@@ -25,11 +25,11 @@ from desktop.dates import format_date
 from desktop.errors import Cancelled
 from desktop.money import format_vnd
 from desktop.queries.receipts import ReceiptFilter
-from desktop.reports.receipt_prints import print_receipts
+from desktop.reports.receipt_prints import write_receipt_pdf
 from desktop.services.dashboard import receipt_books, receipt_register
 from desktop.services.receipts import receipt_view
 from desktop.validation import file_part
-from ui.dialogs.pdf_preview import PdfPreviewDialog
+from ui.dialogs.pdf_preview import ReceiptPreviewDialog
 from ui.dialogs.void_receipt import VoidReceiptDialog
 from ui.operations import run_op, subscribe
 from ui.receipt_check import ReceiptCheckBox
@@ -140,17 +140,19 @@ class ReceiptsPage(QWidget):
         return folder / name
 
     def print_selected(self):
-        """The first print of a receipt is its original; any later one is stamped BẢN SAO."""
+        """The first print of a receipt is its original; any later one is stamped BẢN SAO. The preview logs
+        the print when it is printed or saved, not when it is shown."""
         row = self.selected()
         if row is None:
             return None
         path = self._pdf_path(f"phieu-thu-{file_part(row['book'])}-{row['year']}-{row['number']:05d}-in-lai.pdf")
 
         def op(books):
-            return print_receipts(books, [receipt_view(books, row["book"], row["number"], row["year"])], path)
+            return write_receipt_pdf(books, [receipt_view(books, row["book"], row["number"], row["year"])], path)
 
-        def printed(_outcome) -> None:
-            self.last_preview = PdfPreviewDialog(path, f"Phiếu thu số {row['number']}/{row['year']}", self)
+        def printed(written) -> None:
+            self.last_preview = ReceiptPreviewDialog(self.books, written,
+                                                     f"Phiếu thu số {row['number']}/{row['year']}", self)
             self.last_preview.open()
 
         return run_op(self, self.books, op, printed, label="Đang in phiếu thu…")
@@ -178,13 +180,14 @@ class ReceiptsPage(QWidget):
                     raise Cancelled()
                 views.append(receipt_view(books, book, number, year))
                 progress(i, len(wanted) + 1)
-            printed = print_receipts(books, views, out)
+            printed = write_receipt_pdf(books, views, out)
             progress(len(wanted) + 1, len(wanted) + 1)
             return printed
 
-        def done(_outcome) -> None:
+        def done(written) -> None:
             self.batch_printed.emit(str(out))
-            PdfPreviewDialog(out, f"In {len(wanted)} phiếu thu", self).open()
+            self.last_preview = ReceiptPreviewDialog(self.books, written, f"In {len(wanted)} phiếu thu", self)
+            self.last_preview.open()
 
         return run_op(self, self.books, op, done, label=f"Đang chuẩn bị {len(wanted)} phiếu thu…",
                       show_progress=True)

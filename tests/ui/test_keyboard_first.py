@@ -143,6 +143,7 @@ def test_each_shortcut_opens_its_dialog(window, qtbot, settle, monkeypatch):
 
     def press(key, modifiers=Qt.KeyboardModifier.NoModifier, target=None):
         opened.clear()
+        _active(qtbot, window)  # back from the dialog closed before
         qtbot.keyClick(target or window, key, modifiers)
         dialog = opened[-1] if opened else None
         if dialog is not None:

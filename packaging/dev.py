@@ -4,7 +4,8 @@
     python3 packaging/dev.py test [ARGS...]  # set up, then lint-imports, ruff check, pytest ARGS
 
 "Set up" means: .venv, the pinned packages of packaging/*.lock, the project installed editable, and on
-Debian/Ubuntu the system libraries Qt needs. Standard library only, so it runs before anything is
+Debian/Ubuntu the system libraries Qt needs; then Qt's Vietnamese strings compiled (resources/translations/*.ts
+to .qm). Standard library only, so it runs before anything is
 installed. Linux and Windows (there: `py -3.11 packaging/dev.py ...`).
 """
 
@@ -263,11 +264,34 @@ def ensure_dependencies(mode: str) -> None:
     write_stamp(stamp)
 
 
+TRANSLATIONS = os.path.join(REPO, "resources", "translations")
+
+
+def compile_translations() -> None:
+    """Qt's own strings in Vietnamese (standard buttons, file and print dialogs): every ``.ts`` of
+    resources/translations compiled to the ``.qm`` the window loads, with the pinned PySide6's lrelease.
+    The output is deterministic, so a compiled file already up to date is left as it is."""
+    lrelease = venv_tool("pyside6-lrelease")
+    if not os.path.exists(lrelease):  # the committed .qm stays in use
+        say("pyside6-lrelease not found: Qt's Vietnamese strings not recompiled")
+        return
+    for name in sorted(os.listdir(TRANSLATIONS)):
+        if not name.endswith(".ts"):
+            continue
+        source = os.path.join(TRANSLATIONS, name)
+        target = source[:-3] + ".qm"
+        if os.path.exists(target) and os.path.getmtime(target) >= os.path.getmtime(source):
+            continue
+        say(f"lrelease {name}")
+        subprocess.run([lrelease, "-silent", source, "-qm", target], check=True)
+
+
 def set_up(mode: str) -> None:
     # System packages first: on a fresh Debian they include the venv module itself.
     ensure_debian_packages(mode)
     ensure_venv()
     ensure_dependencies(mode)
+    compile_translations()
 
 
 # --------------------------------------------------------------------------- commands

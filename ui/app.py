@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -18,6 +19,29 @@ from ui.errors import install_excepthook, setup_logging
 from ui.lock import DataLock, ShowRequests, already_open_message, ask_to_show, bring_forward, tell
 from ui.theme import apply_theme
 from ui.workers import wait_for_workers
+
+QT_TRANSLATION = ("translations", "qt_vi.qm")
+
+
+def install_qt_translation(app: QCoreApplication) -> bool:
+    """Qt's own strings in Vietnamese: the standard buttons of every message box (Có, Không, Hủy…), the file
+    and print dialogs Qt draws, a text box's right-click menu. Qt ships no Vietnamese, so the program carries its
+    own, compiled at set-up from resources/translations/qt_vi.ts. Returns False (English stays) when the
+    compiled file is missing, e.g. in a checkout not yet set up.
+
+    File dialogs: on Windows the system's own dialog is kept (in the language of Windows, with the drives and
+    USB sticks the clerk knows from Explorer); elsewhere the desktop's native dialog may well be English, so Qt
+    draws it, translated."""
+    if getattr(app, "_vonxoay_translator", None) is not None:
+        return True
+    translator = QTranslator(app)
+    if not translator.load(str(resource_path(*QT_TRANSLATION))):
+        return False
+    app.installTranslator(translator)
+    app._vonxoay_translator = translator  # kept alive as long as the application
+    if sys.platform != "win32":
+        app.setAttribute(Qt.ApplicationAttribute.AA_DontUseNativeDialogs, True)
+    return True
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -39,6 +63,7 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
     app.setApplicationVersion(__version__)
     app.setWindowIcon(QIcon(str(resource_path("icons", "vonxoay.png"))))
     apply_theme(app)
+    install_qt_translation(app)
     data_dir = resolve_data_dir(args.data_dir)
     setup_logging(data_dir.logs)
     install_excepthook()

@@ -102,8 +102,81 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Find, self, activated=self._focus_search)
         QShortcut(QKeySequence("F2"), self, activated=lambda: self.open_payment())
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self._print)
+        self._page_shortcuts()
+        QShortcut(QKeySequence("Ctrl+N"), self, activated=lambda: self.new_household())
+        QShortcut(QKeySequence("Ctrl+Shift+N"), self, activated=lambda: self.new_project())
+        QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self.export_current())
+        QShortcut(QKeySequence("Ctrl+D"), self, activated=lambda: self.void_current())
+        QShortcut(QKeySequence("F1"), self, activated=lambda: self.show_shortcuts())
         self.resize(1366, 768)
         self.nav.setCurrentRow(self.keys.index(start_page or self.keys[0]))
+
+    # ------------------------------------------------------------------ keyboard
+    def _page_shortcuts(self) -> None:
+        """Alt+1… and Ctrl+1… open the side bar's pages in their order (shown as each entry's tooltip, and by F1)."""
+        for row, (key, _, _) in enumerate(self.page_specs):
+            number = row + 1
+            for modifier in ("Alt", "Ctrl"):
+                QShortcut(QKeySequence(f"{modifier}+{number}"), self,
+                          activated=lambda key=key: self.go(key))
+            item = self.nav.item(row)
+            item.setToolTip(f"Alt+{number} hoặc Ctrl+{number}")
+
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """What F1 lists: every shortcut of this window, in the mode it is in."""
+        last = len(self.page_specs)
+        rows = [(f"Alt+1 … Alt+{last} (hoặc Ctrl+1 … Ctrl+{last})",
+                 "Chuyển trang: " + ", ".join(f"{n} {title}" for n, (_, title, _) in enumerate(self.page_specs, 1)))]
+        if not self.upper_mode:
+            rows += [("F2", "Ghi phiếu thu mới (thu tiền)"),
+                     ("Ctrl+N", "Thêm hộ mới"),
+                     ("Ctrl+Shift+N", "Đăng ký dự án mới"),
+                     ("Ctrl+F", "Tìm hộ (trang Hộ gia đình)"),
+                     ("Del hoặc Ctrl+D", "Hủy phiếu thu đang chọn (trang Phiếu thu)"),
+                     ("Ctrl+P", "In phiếu đang chọn (trang Phiếu thu) hoặc báo cáo (trang Báo cáo)")]
+        rows += [("Ctrl+E", "Xuất Excel báo cáo đang xem (trang Báo cáo" + (", Tổng hợp" if self.upper_mode else "")
+                  + ")"),
+                 ("Alt + chữ gạch dưới", "Bấm nút có chữ đó"),
+                 ("Tab / Shift+Tab", "Sang ô sau / ô trước"),
+                 ("Enter", "Nút chính của hộp thoại (Lưu, Tiếp…)"),
+                 ("Esc", "Đóng hộp thoại, không ghi gì"),
+                 ("F1", "Bảng phím tắt này")]
+        return rows
+
+    def show_shortcuts(self):
+        from ui.dialogs.shortcuts import ShortcutsDialog
+
+        self.last_dialog = ShortcutsDialog(self.shortcut_rows(), self)
+        self.last_dialog.open()
+        return self.last_dialog
+
+    def current_key(self) -> str:
+        return self.keys[self.nav.currentRow()]
+
+    def new_household(self):
+        if self.upper_mode:
+            return None
+        self.last_dialog = self.go("households").add_household()
+        return self.last_dialog
+
+    def new_project(self):
+        if self.upper_mode:
+            return None
+        self.last_dialog = self.go("projects").add_project()
+        return self.last_dialog
+
+    def export_current(self) -> None:
+        """Ctrl+E on a report page: its "Xuất Excel…" button, when it is enabled (a report to export)."""
+        if self.current_key() in ("reports", "consolidated"):
+            button = self.page(self.current_key()).xlsx_button
+            if button.isEnabled():
+                button.click()
+
+    def void_current(self):
+        if self.current_key() != "receipts":
+            return None
+        self.last_dialog = self.page("receipts").void_selected()
+        return self.last_dialog
 
     # ------------------------------------------------------------------ pages
     def page(self, key: str) -> QWidget:
@@ -127,6 +200,10 @@ class MainWindow(QMainWindow):
             page.payment_requested.connect(lambda household, project: self.open_payment(household, project))
         elif key == "households":
             page.payment_requested.connect(lambda household: self.open_payment(household))
+        elif key == "receipts":
+            # Del voids the receipt selected in the register; only there, so Del still deletes text elsewhere.
+            QShortcut(QKeySequence.StandardKey.Delete, page.table, activated=lambda: self.void_current(),
+                      context=Qt.ShortcutContext.WidgetShortcut)
         elif key == "settings":
             page.backup_written.connect(lambda _: self.refresh_header())
             page.books_restored.connect(self.books_replaced)

@@ -26,7 +26,7 @@ class ReceiptCheckBox(QGroupBox):
         self.text = QLineEdit(placeholderText="Quét mã QR trên phiếu thu, hoặc dán dòng chữ của mã (VXR1|…)")
         self.text.setClearButtonEnabled(True)
         self.text.returnPressed.connect(self.check)
-        button = QPushButton("Kiểm tra")
+        button = QPushButton("&Kiểm tra")
         button.clicked.connect(self.check)
         self.result = QLabel("")
         self.result.setWordWrap(True)

@@ -61,6 +61,9 @@ def main(argv: list[str] | None = None) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
+    from ui.app import install_qt_translation
+
+    install_qt_translation(app)
     with tempfile.TemporaryDirectory() as tmp:
         data_dir = DataDir(Path(tmp))
         make_demo(data_dir, households=3000, seed=7)

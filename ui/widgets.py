@@ -1,12 +1,16 @@
 """Small widgets every form uses: amounts as the clerk types them, dd/mm/yyyy dates, red invalid fields,
-and compact tables."""
+compact tables, and combo boxes the clerk can type into to find an entry."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, QEvent, QIdentityProxyModel, QModelIndex, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QCompleter,
     QDateEdit,
     QDialog,
     QFormLayout,
@@ -23,6 +27,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.errors import Refused
 from desktop.money import format_vnd, parse_amount
+from desktop.text import fold
 
 
 def mark_invalid(widget: QWidget, invalid: bool) -> None:
@@ -151,3 +156,113 @@ def lay_out_form_dialog(dialog: QDialog, form: QFormLayout, *below: QWidget,
         layout.addWidget(widget)
     layout.addLayout(buttons)
     return save
+
+
+# ---------------------------------------------------------------------------------------------- type-to-search
+FOLDED_ROLE = Qt.ItemDataRole.UserRole + 70
+
+
+class _FoldedNames(QIdentityProxyModel):
+    """The combo box's own entries, each also readable without case or diacritics ("hai duong" for
+    "30 — Tỉnh Hải Dương"): the completer matches on that, the popup shows the real text."""
+
+    def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == FOLDED_ROLE:
+            return fold(str(super().data(index, Qt.ItemDataRole.DisplayRole) or ""))
+        return super().data(index, role)
+
+
+class _FoldingCompleter(QCompleter):
+    def splitPath(self, path: str) -> list[str]:  # noqa: N802 - Qt's name
+        return [fold(path)]
+
+    def pathFromIndex(self, index: QModelIndex) -> str:  # noqa: N802 - Qt's name
+        return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        """Tab while the list of matches is open chooses the best match and goes on to the next box, as Tab
+        does everywhere (Qt would only close the list)."""
+        if watched is self.popup() and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and self.popup().isVisible():
+            combo = self.parent()
+            self.popup().hide()
+            settle_typed(combo)
+            QApplication.sendEvent(combo, QKeyEvent(QEvent.Type.KeyPress, event.key(), event.modifiers()))
+            return True
+        return super().eventFilter(watched, event)
+
+
+def best_match(combo: QComboBox, text: str) -> int:
+    """The entry the typed text names: the one that reads the same without diacritics, else the first that
+    contains it; -1 when none does."""
+    wanted = fold(text)
+    if not wanted:
+        return -1
+    folded = [fold(combo.itemText(i)) for i in range(combo.count())]
+    for i, name in enumerate(folded):
+        if name == wanted:
+            return i
+    return next((i for i, name in enumerate(folded) if wanted in name), -1)
+
+
+class _SettleOnEnter(QObject):
+    """Enter in the box first settles on the entry typed (and stays there: the dialog's default button does
+    not fire on a half-typed name); Enter again, once the box shows a real entry, goes on as usual. Leaving
+    the box settles too."""
+
+    def __init__(self, combo: QComboBox):
+        super().__init__(combo)
+        self.combo = combo
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return settle_typed(self.combo)
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.combo.completer().popup().hide()  # (with the list open, no focus-out reaches the box)
+            settle_typed(self.combo)
+            return False  # and Tab goes on to the next box
+        if event.type() == QEvent.Type.FocusOut and watched is self.combo \
+                and event.reason() != Qt.FocusReason.PopupFocusReason:
+            settle_typed(self.combo)  # Tab or a click elsewhere: the box never keeps a half-typed name
+        return False
+
+
+def settle_typed(combo: QComboBox) -> bool:
+    """Choose the entry the clerk typed (see ``best_match``), or put back the chosen one's text when nothing
+    matches. Returns True when the text had to change, i.e. the typing was not yet a choice."""
+    text = combo.lineEdit().text()
+    current = combo.currentIndex()
+    if current >= 0 and text == combo.itemText(current):
+        return False
+    index = best_match(combo, text)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+        combo.setEditText(combo.itemText(index))
+        combo.activated.emit(index)  # as if picked from the list: the form fills what depends on it
+    else:
+        combo.setEditText(combo.itemText(current) if current >= 0 else "")
+    return True
+
+
+def searchable(combo: QComboBox) -> QComboBox:
+    """Type-to-search in a long list (provinces, projects, policies, hamlets): the clerk types any part of
+    the name, with or without diacritics, and the list narrows to the entries that contain it; Enter or
+    leaving the box chooses the best match. Nothing typed is ever added to the list."""
+    combo.setEditable(True)
+    combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+    names = _FoldedNames(combo)
+    names.setSourceModel(combo.model())
+    completer = _FoldingCompleter(names, combo)
+    completer.setCompletionRole(FOLDED_ROLE)
+    completer.setFilterMode(Qt.MatchFlag.MatchContains)
+    completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+    completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+    completer.setMaxVisibleItems(12)
+    combo.setCompleter(completer)
+    # Keys reach the box itself when it has the focus, its text field when the list of matches is open.
+    enter = _SettleOnEnter(combo)
+    combo.installEventFilter(enter)
+    combo.lineEdit().installEventFilter(enter)
+    combo.lineEdit().editingFinished.connect(lambda: settle_typed(combo))
+    return combo

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -32,7 +34,7 @@ from desktop.services.demo import make_demo
 from desktop.services.hamlets import add_hamlet
 from desktop.services.settings import CommuneSetup, init_books, update_settings, validate_setup
 from desktop.text import fold
-from ui.widgets import ErrorLabel, mark_invalid
+from ui.widgets import ErrorLabel, mark_invalid, searchable
 
 NEW, DEMO, RESTORE = 0, 1, 2
 COMMUNE_LEVEL, UPPER_LEVEL = 0, 1
@@ -73,10 +75,10 @@ class FirstRunWizard(QDialog):
         self.steps.addWidget(self._commune_step())
         self.steps.addWidget(self._signers_step())
         self.error = ErrorLabel()
-        self.back = QPushButton("< Quay lại")
-        self.next = QPushButton("Tiếp >")
+        self.back = QPushButton("< &Quay lại")
+        self.next = QPushButton("Tiếp >")  # the default button: Enter (Ctrl+Enter in the hamlets box)
         self.next.setDefault(True)
-        cancel = QPushButton("Thoát")
+        cancel = QPushButton("T&hoát")
         self.back.clicked.connect(self.go_back)
         self.next.clicked.connect(self.go_next)
         cancel.clicked.connect(self.reject)
@@ -89,6 +91,7 @@ class FirstRunWizard(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.level.idToggled.connect(lambda *_: self._update_buttons())  # upper mode ends on this step
+        self.steps.currentChanged.connect(self._focus_step)
         self._update_buttons()
         self.resize(600, 440)
 
@@ -109,7 +112,7 @@ class FirstRunWizard(QDialog):
             layout.addWidget(radio)
         self.choice.button(NEW).setChecked(True)
         self.backup_path = QLineEdit(placeholderText="Tệp sao lưu (.sqlite)")
-        browse = QPushButton("Chọn tệp…")
+        browse = QPushButton("&Chọn tệp…")
         browse.clicked.connect(self._browse_backup)
         row = QHBoxLayout()
         row.addWidget(self.backup_path, 1)
@@ -168,7 +171,10 @@ class FirstRunWizard(QDialog):
         """Pick from the shipped list to fill the province's code and name; typing them stays possible."""
         self.province = QComboBox()
         self.province.setMinimumContentsLength(24)
-        self.old_provinces = QCheckBox("Danh sách 63 tỉnh trước 7/2025")
+        # Typing "hai duong" (any part of the code or name, diacritics or not) narrows the list and picks it.
+        searchable(self.province)
+        self.province.lineEdit().setPlaceholderText("— chọn, hoặc gõ tên hay mã tỉnh để tìm —")
+        self.old_provinces = QCheckBox("&Danh sách 63 tỉnh trước 7/2025")
         self.old_provinces.toggled.connect(self._fill_provinces)
         self.province.activated.connect(self._province_chosen)
         self._fill_provinces()
@@ -181,7 +187,7 @@ class FirstRunWizard(QDialog):
 
     def _fill_provinces(self) -> None:
         self.province.clear()
-        self.province.addItem("— chọn trong danh sách, hoặc gõ mã và tên bên dưới —", None)
+        self.province.addItem("", None)  # nothing chosen: the box shows its hint and takes typing as is
         for p in provinces(before_2025=self.old_provinces.isChecked()):
             self.province.addItem(f"{p.code} — {p.name}", (p.code, p.name))
 
@@ -207,10 +213,23 @@ class FirstRunWizard(QDialog):
         self.receipt_book = QLineEdit("01")
         form.addRow("Quyển phiếu thu đầu tiên:", self.receipt_book)
         self.hamlets = QPlainTextEdit()
-        self.hamlets.setPlaceholderText("Mỗi dòng một thôn, ví dụ:\nThôn Đông\nThôn Tây")
+        self.hamlets.setPlaceholderText("Mỗi dòng một thôn, ví dụ:\nThôn Đông\nThôn Tây\n(Tab: sang ô sau; "
+                                        "Ctrl+Enter: bắt đầu)")
         self.hamlets.setMaximumHeight(90)
+        # Enter starts a new hamlet line, so Tab leaves the box (a hamlet name has no tab in it) and
+        # Ctrl+Enter does what Enter does everywhere else in the wizard.
+        self.hamlets.setTabChangesFocus(True)
+        for keys in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(keys), self.hamlets, activated=lambda: self.next.click(),
+                      context=Qt.ShortcutContext.WidgetShortcut)
         form.addRow("Các thôn của xã:", self.hamlets)
         return page
+
+    def _focus_step(self, step: int) -> None:
+        """Each step opens with the cursor in its first box, so the clerk types on without the mouse."""
+        first = {0: self.choice.checkedButton(), 1: self.fields["commune_code"],
+                 2: self.signers[SIGNERS[0][0]]}[step]
+        first.setFocus(Qt.FocusReason.TabFocusReason)
 
     def _browse_backup(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "Chọn bản sao lưu", str(Path.home()), "SQLite (*.sqlite *.db)")
@@ -288,5 +307,6 @@ class FirstRunWizard(QDialog):
                 if self.steps.currentIndex() != 1:
                     self.steps.setCurrentIndex(1)
                     self._update_buttons()
+                self.fields[key].setFocus(Qt.FocusReason.OtherFocusReason)
                 break
         self.error.show_message(message)

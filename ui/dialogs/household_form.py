@@ -29,7 +29,7 @@ from desktop.services.households import (
 from desktop.text import fold
 from ui.errors import show_error
 from ui.operations import run_op
-from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid, searchable
 
 # Which field a refusal is about, found from words the service's messages use.
 _FIELD_WORDS = (("cccd", "id_number"), ("cmnd", "id_number"), ("ma ho", "code"), ("ho ten", "head_name"),
@@ -76,6 +76,7 @@ class HouseholdForm(QDialog):
             self.ethnic_minority.setChecked(bool(household.get("ethnic_minority")))
             self.female_head.setChecked(bool(household.get("female_head")))
             self.notes.setText(household.get("notes") or "")
+        searchable(self.hamlet)  # after the household's hamlet is chosen from the list
         form = QFormLayout()
         form.addRow("Mã hộ:", self.code)
         form.addRow("Họ tên chủ hộ:", self.head_name)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -18,7 +18,7 @@ from desktop.policy import load_policy, policy_files
 from desktop.services.dashboard import programme_choices
 from desktop.services.projects import ProjectInput, add_project
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, lay_out_form_dialog, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, lay_out_form_dialog, mark_invalid, searchable
 
 BUDGETS = (("budget_central", "Ngân sách trung ương:"), ("budget_local", "Ngân sách địa phương:"),
            ("budget_other", "Vốn huy động khác:"), ("budget_counterpart", "Vốn đối ứng của hộ:"))
@@ -44,8 +44,12 @@ class ProjectForm(QDialog):
         self.policy = QComboBox()
         for path in policy_files(books.data_dir.policies):
             policy = load_policy(path)
-            self.policy.addItem(f"{policy.code} — {policy.name}", str(path))
+            # The policy's name is what the clerk knows; its internal code only in the tooltip.
+            self.policy.addItem(policy.name, str(path))
+            self.policy.setItemData(self.policy.count() - 1, policy.code, Qt.ItemDataRole.ToolTipRole)
         self.policy.setMaximumWidth(420)
+        for combo in (self.programme, self.policy):
+            searchable(combo)
         self.decision_number = QLineEdit()
         self.has_date = QCheckBox("Có ngày quyết định")
         self.decision_date = DateEdit()

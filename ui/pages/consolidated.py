@@ -59,10 +59,10 @@ class ConsolidatedPage(QWidget):
         self.task = None
         self._generation = 0
         self.period = PeriodChooser()
-        self.show_button = QPushButton("Xem")
+        self.show_button = QPushButton("&Xem")
         self.show_button.clicked.connect(self.compute)
-        self.xlsx_button = QPushButton("Xuất Excel…")
-        self.pdf_button = QPushButton("Xuất PDF…")
+        self.xlsx_button = QPushButton("Xuất &Excel… (Ctrl+E)")
+        self.pdf_button = QPushButton("Xuất &PDF…")
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
         top = QHBoxLayout()

@@ -64,7 +64,7 @@ class DashboardPage(QWidget):
             self.due_table.setColumnWidth(column, width)
         self.due_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.due_table.doubleClicked.connect(lambda index: self.take_payment(index.row()))
-        pay = QPushButton("Thu tiền hộ đã chọn…")
+        pay = QPushButton("&Thu tiền hộ đã chọn…")
         pay.clicked.connect(lambda: self.take_payment(self.due_table.currentIndex().row()))
         self.due_title = QLabel("<b>Đến hạn trong 30 ngày tới</b> (bấm đúp để thu tiền)")
         lower = QHBoxLayout()

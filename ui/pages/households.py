@@ -27,7 +27,7 @@ from ui.dialogs.household_form import HouseholdForm
 from ui.dialogs.household_view import HouseholdView
 from ui.household_model import PAGE, HouseholdTableModel
 from ui.operations import subscribe
-from ui.widgets import compact, page_title
+from ui.widgets import compact, page_title, searchable
 from ui.workers import run_task
 
 if TYPE_CHECKING:
@@ -50,15 +50,15 @@ class HouseholdsPage(QWidget):
         self._generation = 0
         self.search = QLineEdit(placeholderText="Tìm theo tên, mã hộ, số CCCD — gõ không dấu cũng được (Ctrl+F)")
         self.search.setClearButtonEnabled(True)
-        self.hamlet = QComboBox()
+        self.hamlet = searchable(QComboBox())  # type part of a hamlet's name
         self.category = QComboBox()
         self.reload_filters()
         subscribe(self, Changes.HAMLETS, self.reload_filters)
         subscribe(self, SHOWS, self.apply_filters)
         self.count = QLabel()
-        add = QPushButton("Thêm hộ…")
-        open_button = QPushButton("Xem hộ…")
-        edit = QPushButton("Sửa…")
+        add = QPushButton("&Thêm hộ… (Ctrl+N)")
+        open_button = QPushButton("&Xem hộ…")
+        edit = QPushButton("&Sửa…")
         add.clicked.connect(self.add_household)
         open_button.clicked.connect(self.open_selected)
         edit.clicked.connect(self.edit_selected)
@@ -79,9 +79,9 @@ class HouseholdsPage(QWidget):
         bottom.addWidget(self.count, 1)
         for button in (add, open_button, edit):
             bottom.addWidget(button)
-        import_button = QPushButton("Nhập từ Excel…")
+        import_button = QPushButton("&Nhập từ Excel…")
         import_button.clicked.connect(lambda: self.open_import())
-        template_button = QPushButton("Tải mẫu Excel…")
+        template_button = QPushButton("Tải &mẫu Excel…")
         template_button.clicked.connect(lambda: self.save_template())
         bottom.addWidget(import_button)
         bottom.addWidget(template_button)

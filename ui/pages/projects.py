@@ -46,9 +46,9 @@ class ProjectsPage(QWidget):
         self.status.addItem("Mọi tình trạng", None)
         for status in ProjectStatus:
             self.status.addItem(status.label, status.value)
-        add = QPushButton("Đăng ký dự án…")
+        add = QPushButton("Đăng &ký dự án… (Ctrl+Shift+N)")
         add.clicked.connect(self.add_project)
-        open_button = QPushButton("Mở dự án…")
+        open_button = QPushButton("&Mở dự án…")
         open_button.clicked.connect(self.open_selected)
         top = QHBoxLayout()
         top.addWidget(self.search, 1)

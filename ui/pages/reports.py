@@ -37,7 +37,7 @@ from ui.doc_model import DocTableModel
 from ui.errors import show_error
 from ui.grouped_header import GroupedHeader
 from ui.period_chooser import PeriodChooser
-from ui.widgets import DateEdit, compact, page_title
+from ui.widgets import DateEdit, compact, page_title, searchable
 from ui.workers import run_task
 
 PREVIEW_LINES = 2000
@@ -62,7 +62,7 @@ class ReportsPage(QWidget):
         # The options, each shown only for the reports that read it.
         self.period = PeriodChooser()
         self.as_of = DateEdit(clock.today())
-        self.project = QComboBox()
+        self.project = searchable(QComboBox())  # type part of a project's code or name
         self.programme = QComboBox()
         self.programme.addItem("Mọi chương trình", None)
         seen = set()
@@ -77,7 +77,7 @@ class ReportsPage(QWidget):
         for status in ProjectStatus:
             self.status_filter.addItem(status.label, status.value)
         self.search = QLineEdit(placeholderText="tên, mã hộ, CCCD (không dấu cũng được)")
-        self.hamlet = QComboBox()
+        self.hamlet = searchable(QComboBox())
         self.hamlet.addItem("Tất cả các thôn", None)
         for hamlet in list_hamlets(books):
             self.hamlet.addItem(hamlet["name"], hamlet["name"])
@@ -98,10 +98,10 @@ class ReportsPage(QWidget):
                              "hamlet": ("Thôn:", self.hamlet), "category": ("Phân loại hộ:", self.category)}
         for label, widget in self._option_rows.values():
             self.options.addRow(label, widget)
-        self.preview_button = QPushButton("Xem")
-        self.xlsx_button = QPushButton("Xuất Excel…")
-        self.pdf_button = QPushButton("Xuất PDF…")
-        self.print_button = QPushButton("In… (Ctrl+P)")
+        self.preview_button = QPushButton("&Xem")
+        self.xlsx_button = QPushButton("Xuất &Excel… (Ctrl+E)")
+        self.pdf_button = QPushButton("Xuất &PDF…")
+        self.print_button = QPushButton("&In… (Ctrl+P)")
         self.preview_button.clicked.connect(self.preview)
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.books import DATED_SETTINGS, Books
 from desktop.errors import Refused
-from desktop.policy import policy_files
+from desktop.policy import load_policy, policy_files
 from desktop.services.backup import backup_now, keep_days, restore, verify_backup
 from desktop.services.dashboard import receipt_book_summary
 from desktop.services.period_lock import lock_period, locked_to, unlock_period
@@ -34,7 +34,7 @@ from desktop.services.settings import KNOWN_SETTINGS, update_settings
 from ui.dialogs.policy_copy import PolicyCopyDialog
 from ui.errors import show_error
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import DateEdit, ErrorLabel, mark_invalid, page_title
+from ui.widgets import DateEdit, ErrorLabel, mark_invalid, page_title, searchable
 from ui.workers import run_task
 
 COMMUNE_KEYS = ("commune_code", "commune_name", "upper_code", "upper_name", "province_code", "province_name",
@@ -90,7 +90,7 @@ class SettingsPage(QWidget):
         left.addLayout(effective_row)
         left.addWidget(effective_note)
         self.error = ErrorLabel()
-        save = QPushButton("Lưu cài đặt")
+        save = QPushButton("&Lưu cài đặt")
         save.clicked.connect(self.save)
         left.addWidget(self.error)
         left.addWidget(save)
@@ -103,7 +103,8 @@ class SettingsPage(QWidget):
         policy_layout = QVBoxLayout(policy_box)
         self.policy = QComboBox()
         self._fill_policies()
-        copy_policy = QPushButton("Sửa một bản sao…")
+        searchable(self.policy)
+        copy_policy = QPushButton("Sửa một &bản sao…")
         copy_policy.clicked.connect(lambda: self.copy_policy())
         self.policy_text = QPlainTextEdit()
         self.policy_text.setReadOnly(True)
@@ -118,7 +119,7 @@ class SettingsPage(QWidget):
         backup_layout = QVBoxLayout(backup_box)
         self.backup_status = QLabel(f"Các bản sao lưu nằm trong {books.data_dir.backups}")
         self.backup_status.setWordWrap(True)
-        backup = QPushButton("Sao lưu ngay")
+        backup = QPushButton("Sao lưu &ngay")
         backup.clicked.connect(self.backup)
         self.keep_days = QSpinBox()
         self.keep_days.setRange(1, 3650)
@@ -129,14 +130,14 @@ class SettingsPage(QWidget):
         keep_row.addWidget(self.keep_days)
         keep_row.addStretch(1)
         self.restore_path = QLineEdit(placeholderText="tệp sao lưu .sqlite")
-        browse = QPushButton("Chọn…")
+        browse = QPushButton("&Chọn…")
         browse.clicked.connect(self._browse)
-        check = QPushButton("Kiểm tra tệp")
+        check = QPushButton("Kiểm &tra tệp")
         check.clicked.connect(self.check_backup)
         self.restore_confirm = QCheckBox("Tôi hiểu: số liệu hiện tại được thay bằng bản sao lưu "
                                          "(bản hiện tại vẫn được giữ một bản trong thư mục sao lưu)")
         self.restore_confirm.setStyleSheet("QCheckBox { spacing: 6px; }")
-        restore_button = QPushButton("Khôi phục")
+        restore_button = QPushButton("&Khôi phục")
         restore_button.clicked.connect(self.restore)
         row = QHBoxLayout()
         row.addWidget(self.restore_path, 1)
@@ -177,7 +178,7 @@ class SettingsPage(QWidget):
         self.lock_status.setWordWrap(True)
         self.lock_to = DateEdit(clock.today())
         self.lock_to.setMaximumDate(self.lock_to.date())
-        lock = QPushButton("Khóa sổ")
+        lock = QPushButton("Khóa &sổ")
         lock.clicked.connect(self.lock)
         lock_row = QHBoxLayout()
         lock_row.addWidget(QLabel("Khóa đến hết ngày:"))
@@ -185,7 +186,7 @@ class SettingsPage(QWidget):
         lock_row.addWidget(lock)
         lock_row.addStretch(1)
         self.unlock_reason = QLineEdit(placeholderText="lý do mở khóa (bắt buộc, được lưu và gửi cấp trên)")
-        unlock = QPushButton("Mở khóa sổ")
+        unlock = QPushButton("&Mở khóa sổ")
         unlock.clicked.connect(self.unlock)
         unlock_row = QHBoxLayout()
         unlock_row.addWidget(self.unlock_reason, 1)
@@ -232,7 +233,12 @@ class SettingsPage(QWidget):
         self.policy.clear()
         for path in policy_files(self.books.data_dir.policies):
             own = path.parent == self.books.data_dir.policies
-            self.policy.addItem(path.stem + (" (bản sao của xã)" if own else ""), str(path))
+            try:
+                name = load_policy(path).name  # the name the clerk knows, not the file's internal code
+            except Refused:
+                name = path.stem  # a damaged copy is still listed, so it can be looked at
+            self.policy.addItem(name + (" (bản sao của xã)" if own else ""), str(path))
+            self.policy.setItemData(self.policy.count() - 1, path.stem, Qt.ItemDataRole.ToolTipRole)
         if select:
             self.policy.setCurrentIndex(max(0, self.policy.findData(select)))
 

@@ -58,7 +58,7 @@ class UpperImportPage(QWidget):
         self.drop_zone.setObjectName("dropZone")
         self.drop_zone.setStyleSheet("#dropZone { border: 2px dashed #8aa; border-radius: 6px; padding: 18px; "
                                      "color: #456; font-size: 12pt; }")
-        choose = QPushButton("Chọn gói…")
+        choose = QPushButton("&Chọn gói…")
         choose.clicked.connect(lambda: self.choose())
         top = QHBoxLayout()
         top.addWidget(self.drop_zone, 1)
@@ -70,7 +70,7 @@ class UpperImportPage(QWidget):
         self.key_label = QLabel(f"Khóa nhận gói mã hóa của đơn vị: vân tay <code>{fingerprint}</code>. Gửi tệp khóa "
                                 "cho các xã (một lần), rồi đọc vân tay này khi xã gọi điện đối chiếu.")
         self.key_label.setWordWrap(True)
-        self.key_button = QPushButton("Xuất tệp khóa cho các xã…")
+        self.key_button = QPushButton("&Xuất tệp khóa cho các xã…")
         self.key_button.clicked.connect(lambda: self.export_key())
         key_row = QHBoxLayout()
         key_row.addWidget(self.key_label, 1)
@@ -84,7 +84,7 @@ class UpperImportPage(QWidget):
         self.summary.setWordWrap(True)
         self.key_note = QLabel()
         self.key_note.setWordWrap(True)
-        self.accept_button = QPushButton("Chấp nhận khóa mới…")
+        self.accept_button = QPushButton("Chấp nhận &khóa mới…")
         self.accept_button.clicked.connect(lambda: self.accept_new_key())
         again = QHBoxLayout()
         again.addWidget(self.key_note, 1)

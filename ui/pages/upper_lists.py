@@ -49,7 +49,7 @@ class DuplicatesPage(QWidget):
         wrap_rows(self.table)
         self.status = QLabel()
         self.status.setWordWrap(True)
-        again = QPushButton("Kiểm tra lại")
+        again = QPushButton("&Kiểm tra lại")
         again.clicked.connect(self.refresh)
         intro = QLabel("Một người (theo số CCCD) được hỗ trợ ở nhiều xã, hoặc ở nhiều dự án của cùng một chương "
                        "trình, trái nguyên tắc không hỗ trợ trùng. Chỉ cấp trên mới thấy được trường hợp giữa các xã.")
@@ -109,7 +109,7 @@ class ImportLogPage(QWidget):
         note = QLabel(f"Mọi lần thử nhập, kể cả gói bị từ chối, được ghi thêm vào tệp "
                       f"{books.data_dir.logs / 'upper-import.log'}.")
         note.setWordWrap(True)
-        self.ack_button = QPushButton("Lập tệp xác nhận đã nhận gói cho xã đang chọn")
+        self.ack_button = QPushButton("&Lập tệp xác nhận đã nhận gói cho xã đang chọn")
         self.ack_button.clicked.connect(lambda: self.make_ack())
         self.ack_status = QLabel()
         self.ack_status.setWordWrap(True)

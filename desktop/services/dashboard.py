@@ -24,6 +24,7 @@ from desktop.queries.receipts import ReceiptFilter, receipt_condition
 from desktop.services.backup import written_at
 from desktop.services.households import category_history, require_household
 from desktop.services.schedules import due_list
+from desktop.text import collation_key
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def dashboard(books: Books, as_of: date | None = None) -> Dashboard:
             this_month[1] += row["outstanding"]
         if row["aging"] == "not_due" and row["due_on"] <= soon_limit:
             soon.append(row)
-    soon.sort(key=lambda r: (r["due_on"], r["household"]))
+    soon.sort(key=lambda r: (r["due_on"], collation_key(r["head_name"]), r["household"]))
     year_start = as_of.replace(month=1, day=1).isoformat()
     params = as_of_params(as_of)
     recovered_year = conn.execute(

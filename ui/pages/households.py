@@ -113,8 +113,11 @@ class HouseholdsPage(QWidget):
     def apply_filters(self) -> None:
         """Count and first page are computed in a worker on its own connection, so typing never stalls on
         100 000 households; a result that a newer keystroke has overtaken is dropped."""
-        query = HouseholdQuery(search=self.search.text(), hamlet=self.hamlet.currentData(),
-                               category=self.category.currentData())
+        search, hamlet = self.search.text(), self.hamlet.currentData()
+        # Search results and a hamlet's households read by name (Vietnamese order); the whole commune stays in
+        # code order, the register's own, which pages through 100 000 households without sorting them all.
+        query = HouseholdQuery(search=search, hamlet=hamlet, category=self.category.currentData(),
+                               order="name" if search.strip() or hamlet else "code")
         self._generation += 1
         generation = self._generation
         data_dir, actor = self.books.data_dir, self.books.actor

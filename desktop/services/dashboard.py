@@ -28,6 +28,28 @@ from desktop.text import collation_key
 
 
 @dataclass(frozen=True)
+class FirstSteps:
+    """What a new commune has done of its first day's work; the dashboard lists what is left."""
+    hamlets: bool
+    households: bool
+    project: bool
+    support: bool
+
+    @property
+    def done(self) -> bool:
+        return self.hamlets and self.households and self.project and self.support
+
+
+def first_steps(books: Books) -> FirstSteps:
+    """Four cheap EXISTS checks. A support that was voided still counts: the clerk has learnt the step."""
+    def has(table: str) -> bool:
+        return bool(books.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0])
+
+    return FirstSteps(hamlets=has("hamlet"), households=has("household"), project=has("project"),
+                      support=has("membership"))
+
+
+@dataclass(frozen=True)
 class Dashboard:
     as_of: date
     due_this_month_count: int
@@ -40,6 +62,7 @@ class Dashboard:
     households_relent: int
     recovery_by_month: list[tuple[str, int]]  # ("mm/yyyy", đồng), oldest first, 12 months ending as_of
     due_soon: list[dict]  # installments falling due in the next 30 days, earliest first
+    first_steps: FirstSteps | None = None  # None: not computed (every step is then taken as done)
 
 
 def dashboard(books: Books, as_of: date | None = None) -> Dashboard:
@@ -89,7 +112,7 @@ def dashboard(books: Books, as_of: date | None = None) -> Dashboard:
         as_of=as_of, due_this_month_count=this_month[0], due_this_month_amount=this_month[1],
         overdue_count=sum(c for c, _ in buckets.values()), overdue_amount=sum(a for _, a in buckets.values()),
         overdue_by_bucket=buckets, recovered_this_year=recovered_year, fund_balance=balance,
-        households_relent=relent, recovery_by_month=months, due_soon=soon,
+        households_relent=relent, recovery_by_month=months, due_soon=soon, first_steps=first_steps(books),
     )
 
 

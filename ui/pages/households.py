@@ -9,7 +9,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -27,6 +26,7 @@ from ui.dialogs.household_form import HouseholdForm
 from ui.dialogs.household_view import HouseholdView
 from ui.household_model import PAGE, HouseholdTableModel
 from ui.operations import subscribe
+from ui.record_model import fit_columns
 from ui.widgets import compact, page_title
 from ui.workers import run_task
 
@@ -70,10 +70,8 @@ class HouseholdsPage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         compact(self.table)
-        # Fixed widths: measuring contents would walk rows that are not fetched yet.
-        for column, width in ((0, 90), (2, 150), (3, 160), (4, 120), (5, 80), (6, 110)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Measured over the rows fetched so far (a page at a time), the name taking the room that is left.
+        fit_columns(self.table, stretch=1)
         self.table.doubleClicked.connect(lambda index: self.open_household(self.model.row_at(index.row())["code"]))
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)

@@ -108,8 +108,9 @@ class DashboardPage(QWidget):
         right.addWidget(self.due_title)
         right.addWidget(self.due_table, 1)
         right.addWidget(pay)
-        lower.addLayout(left, 1)
-        lower.addLayout(right, 1)
+        # The due list gets the larger share: its names and sums must be read whole, the chart only at a glance.
+        lower.addLayout(left, 2)
+        lower.addLayout(right, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Tổng quan"))
         self.first_steps = FirstStepsBox()

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from desktop import clock
 from desktop.books import DATED_SETTINGS, Books
 from desktop.errors import Refused
-from desktop.policy import policy_files
+from desktop.policy import load_policy, policy_files
 from desktop.services.backup import backup_now, keep_days, restore, verify_backup
 from desktop.services.dashboard import receipt_book_summary
 from desktop.services.period_lock import lock_period, locked_to, unlock_period
@@ -44,6 +44,15 @@ RECEIPT_KEYS = ("receipt_book", "receipt_debit_account", "receipt_credit_account
                 "receipt_attachments")
 FROZEN = {"commune_code"}
 
+
+
+def _policy_title(path: Path) -> str:
+    """The policy's own Vietnamese name ("Nhân rộng mô hình giảm nghèo — Hải Dương 2019"), not its file's code;
+    a file that does not read as a policy is listed by its file name, so it can still be opened and fixed."""
+    try:
+        return load_policy(path).name or path.stem
+    except Exception:  # noqa: BLE001 - a broken copy must not keep the settings page from opening
+        return path.stem
 
 class SettingsPage(QWidget):
     settings_saved = Signal()
@@ -102,6 +111,10 @@ class SettingsPage(QWidget):
         policy_box = QGroupBox("Quy định quỹ luân chuyển (mỗi dự án giữ bản sao lúc phê duyệt)")
         policy_layout = QVBoxLayout(policy_box)
         self.policy = QComboBox()
+        # Long policy names shrink with the window (the full name is in the list and the text below) instead
+        # of pushing the page wider than a 1366-pixel screen at 125 %.
+        self.policy.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.policy.setMinimumContentsLength(24)
         self._fill_policies()
         copy_policy = QPushButton("Sửa một bản sao…")
         copy_policy.clicked.connect(lambda: self.copy_policy())
@@ -232,7 +245,7 @@ class SettingsPage(QWidget):
         self.policy.clear()
         for path in policy_files(self.books.data_dir.policies):
             own = path.parent == self.books.data_dir.policies
-            self.policy.addItem(path.stem + (" (bản sao của xã)" if own else ""), str(path))
+            self.policy.addItem(_policy_title(path) + (" (bản sao của xã)" if own else ""), str(path))
         if select:
             self.policy.setCurrentIndex(max(0, self.policy.findData(select)))
 

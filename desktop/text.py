@@ -59,13 +59,15 @@ def _letter(ch: str) -> tuple[str, str]:
 
 
 @functools.lru_cache(maxsize=65536)
-def collation_key(text: str) -> tuple[str, str, str]:
+def collation_key(text: str) -> tuple[str, str, str, str]:
     """Sort key for Vietnamese order: letters first ignoring tones and case, then the tones letter by letter,
-    then the text itself (so that different texts never compare equal and every sort is repeatable).
+    then the text itself, then the text as given (so that different texts never compare equal, even two that
+    differ only in spaces or Unicode form, and every sort is repeatable).
 
     A run of digits sorts by its value: "Thôn 2" before "Thôn 10".
     """
-    text = nfc(text or "")
+    given = text or ""
+    text = nfc(given)
     primary, tones = [], []
     lowered = text.lower()
     i = 0
@@ -91,7 +93,7 @@ def collation_key(text: str) -> tuple[str, str, str]:
             if tone:
                 tones.append(tone)
         i += 1
-    return "".join(primary), "".join(tones), text
+    return "".join(primary), "".join(tones), text, given
 
 
 def collate(left: str, right: str) -> int:

@@ -22,6 +22,7 @@ from desktop.errors import Refused
 from desktop.paths import DataDir
 from desktop.provinces import REFORM_2025, merged_unit
 from desktop.staging import sweep as sweep_staging
+from desktop.text import collate
 
 # The settings that name people and units (and the receipt's accounts and wording): a document shows what
 # they said on the document's own date, so a receipt or report reprinted after a change of chairman, or after
@@ -49,6 +50,7 @@ class Books:
     @classmethod
     def open(cls, data_dir: DataDir, *, create: bool = False, actor: str | None = None) -> Books:
         conn = open_store(data_dir.database, create=create, backups_dir=data_dir.backups, now=clock.now())
+        conn.create_collation("vi", collate)  # ORDER BY name COLLATE vi: Vietnamese order (desktop.text)
         books = cls(conn, data_dir, actor or default_actor())
         try:
             if catalogue_outdated(conn):

@@ -57,5 +57,8 @@ class BarChart(QWidget):
             if value:
                 painter.drawText(QRectF(x, bottom - height - line - 2, slot, line), Qt.AlignmentFlag.AlignHCenter,
                                  short_money(value))
-            painter.drawText(QRectF(x, bottom + 4, slot, line), Qt.AlignmentFlag.AlignHCenter, label[:2] + "/" +
-                             label[-2:])
+            # "01/26" when it fits under its bar, else the month alone ("01"): labels never run into each other.
+            month = label[:2] + "/" + label[-2:]
+            if metrics.horizontalAdvance(month) + 4 > slot:
+                month = label[:2]
+            painter.drawText(QRectF(x, bottom + 4, slot, line), Qt.AlignmentFlag.AlignHCenter, month)

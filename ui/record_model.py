@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QObject, Qt
 from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QHeaderView, QTableView
 
 from desktop.dates import format_date
 from desktop.money import format_vnd
@@ -65,3 +66,53 @@ class RecordTableModel(QAbstractTableModel):
 
     def rows(self) -> list[dict]:
         return list(self._rows)
+
+
+# A column of free text (a reason, a note) is not allowed to push the name column out of sight.
+WIDEST_OTHER_COLUMN = 320
+
+
+class _ColumnFitter(QObject):
+    """Keeps a table's columns fitted to their content: every column as wide as its widest text (and its
+    title), and the ``stretch`` column (the names) taking what room is left but never less than its own
+    content, so "Nguyễn Hữu Hiếu" is never cut to "Nguyễn Hữu Hi…" while another column has room to spare.
+    When there is not room for all, a horizontal scroll bar appears rather than an elided name."""
+
+    def __init__(self, table: QTableView, stretch: int):
+        super().__init__(table)
+        self.table, self.stretch = table, stretch
+        header = table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        table.viewport().installEventFilter(self)
+        model = table.model()
+        for signal in (model.modelReset, model.rowsInserted, model.layoutChanged, model.dataChanged):
+            signal.connect(self.fit)
+        self.fit()
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Resize:
+            self.fit()
+        return False
+
+    def content_width(self, column: int) -> int:
+        header = self.table.horizontalHeader()
+        return max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
+
+    def fit(self, *_) -> None:
+        table, header = self.table, self.table.horizontalHeader()
+        columns = table.model().columnCount()
+        used = 0
+        for column in range(columns):
+            if column != self.stretch and not table.isColumnHidden(column):
+                width = min(self.content_width(column), WIDEST_OTHER_COLUMN)
+                header.resizeSection(column, width)
+                used += width
+        if 0 <= self.stretch < columns:
+            free = table.viewport().width() - used
+            header.resizeSection(self.stretch, max(self.content_width(self.stretch), free))
+
+
+def fit_columns(table: QTableView, stretch: int) -> None:
+    """Size ``table``'s columns to their content, now and whenever its rows or its width change."""
+    _ColumnFitter(table, stretch)

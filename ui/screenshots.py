@@ -1,6 +1,8 @@
 """Screenshots of every page of the window over a demo commune, for the README and for review.
 
-``python -m ui.screenshots [OUT_DIR]`` (default docs/screenshots); runs offscreen, needs no display.
+``python -m ui.screenshots [OUT_DIR]`` (default docs/screenshots); runs offscreen, needs no display. It then
+makes the same set at 125% scale in OUT_DIR/125 (a child process with ``QT_SCALE_FACTOR=1.25``): the window
+is drawn 1366×768 screen pixels wide as on the office's laptop set to 125%, so every label must fit in 1093×614.
 Besides the eight pages it shows the payment dialog and a receipt preview, the screens used most, the Excel
 import's dry run, the first-run wizard (a commune, an upper level), and an upper level's window over three demo
 communes' packages.
@@ -27,7 +29,27 @@ from desktop.services.demo import make_demo  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
 
-SIZE = (1366, 768)  # the commune office's usual laptop screen
+SCREEN = (1366, 768)  # the commune office's usual laptop screen
+SCALED = "1.25"  # Windows' "125 %" setting, common on such laptops
+
+
+def _scale() -> float:
+    try:
+        return float(os.environ.get("QT_SCALE_FACTOR", "1") or 1)
+    except ValueError:
+        return 1.0
+
+
+# The window fills the screen: at 125 % the same screen holds fewer (larger) logical pixels.
+SIZE = (round(SCREEN[0] / _scale()), round(SCREEN[1] / _scale()))
+
+
+def shoot_scaled(out: Path) -> int:
+    """The whole set again at 125 %, in a child process (Qt reads the scale factor once, at start)."""
+    import subprocess
+
+    env = {**os.environ, "QT_SCALE_FACTOR": SCALED}
+    return subprocess.run([sys.executable, "-m", "ui.screenshots", str(out / "125")], env=env).returncode
 
 
 def slug(title: str) -> str:
@@ -57,7 +79,8 @@ def settle(app: QApplication, until=lambda: True, timeout: float = 20.0) -> None
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0] if argv else "docs/screenshots")
+    paths = [a for a in argv if not a.startswith("--")]
+    out = Path(paths[0] if paths else "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     apply_theme(app)
@@ -125,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
             window.close()
         shoot_wizard(app, out, Path(tmp) / "moi")
         shoot_upper(app, out, Path(tmp) / "cap-tren")
+    if _scale() == 1.0 and "--no-scaled" not in argv:
+        return shoot_scaled(out)
     return 0
 
 

@@ -45,7 +45,7 @@ _HOUSEHOLD_SQL = """
     FROM household h JOIN hamlet hm ON hm.id = h.hamlet_id
     LEFT JOIN support s ON s.household_id = h.id LEFT JOIN paid p ON p.household_id = h.id
     {where}
-    ORDER BY h.code
+    ORDER BY hm.name COLLATE vi, h.head_name COLLATE vi, h.code
 """
 
 

@@ -19,6 +19,7 @@ from desktop.domain import Category
 from desktop.money import amount_in_words, format_vnd
 from desktop.reports.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC, register_fonts
 from desktop.reports.pdfkit import write_story
+from desktop.text import collation_key
 
 _BASE = ParagraphStyle("base", fontName=SERIF, fontSize=10.5, leading=13)
 _CELL = ParagraphStyle("cell", parent=_BASE, fontSize=9.5, leading=11.5)
@@ -58,9 +59,16 @@ def _build(path: Path, story_fn, title: str, pagesize) -> Path:
     return write_story(path, story_fn(), title=title, pagesize=pagesize, margin=12 * mm)
 
 
+def by_hamlet_and_name(members: list[dict]) -> list[dict]:
+    """Lists read by villagers go hamlet by hamlet, names in Vietnamese order, so each finds their own line."""
+    return sorted(members, key=lambda m: (collation_key(m["hamlet"]), collation_key(m["head_name"]), m["code"],
+                                          m.get("supported_on") or ""))
+
+
 def support_list(path: Path, settings: dict, project: dict, members: list[dict], *, on: date | None = None) -> Path:
     """Bảng kê hỗ trợ: one row per support with the ID number and a column to sign or thumbprint."""
     on = on or clock.today()
+    members = by_hamlet_and_name(members)
 
     def story():
         header = ["STT", "Họ và tên chủ hộ", "Mã hộ", "Số CCCD", "Thôn", "Phân loại", "Số tiền (đồng)",
@@ -107,6 +115,7 @@ def support_list(path: Path, settings: dict, project: dict, members: list[dict],
 def public_notice(path: Path, settings: dict, project: dict, members: list[dict], *, posted_from: date,
                   posted_to: date) -> Path:
     """Danh sách công khai: who is supported and by how much; no ID numbers on a public wall."""
+    members = by_hamlet_and_name(members)
 
     def story():
         header = ["STT", "Họ và tên chủ hộ", "Thôn", "Phân loại hộ", "Mức hỗ trợ (đồng)", "Hình thức hỗ trợ"]

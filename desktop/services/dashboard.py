@@ -24,6 +24,29 @@ from desktop.queries.receipts import ReceiptFilter, receipt_condition
 from desktop.services.backup import written_at
 from desktop.services.households import category_history, require_household
 from desktop.services.schedules import due_list
+from desktop.text import collation_key
+
+
+@dataclass(frozen=True)
+class FirstSteps:
+    """What a new commune has done of its first day's work; the dashboard lists what is left."""
+    hamlets: bool
+    households: bool
+    project: bool
+    support: bool
+
+    @property
+    def done(self) -> bool:
+        return self.hamlets and self.households and self.project and self.support
+
+
+def first_steps(books: Books) -> FirstSteps:
+    """Four cheap EXISTS checks. A support that was voided still counts: the clerk has learnt the step."""
+    def has(table: str) -> bool:
+        return bool(books.conn.execute(f"SELECT EXISTS (SELECT 1 FROM {table})").fetchone()[0])
+
+    return FirstSteps(hamlets=has("hamlet"), households=has("household"), project=has("project"),
+                      support=has("membership"))
 
 
 @dataclass(frozen=True)
@@ -39,6 +62,7 @@ class Dashboard:
     households_relent: int
     recovery_by_month: list[tuple[str, int]]  # ("mm/yyyy", đồng), oldest first, 12 months ending as_of
     due_soon: list[dict]  # installments falling due in the next 30 days, earliest first
+    first_steps: FirstSteps | None = None  # None: not computed (every step is then taken as done)
 
 
 def dashboard(books: Books, as_of: date | None = None) -> Dashboard:
@@ -60,7 +84,7 @@ def dashboard(books: Books, as_of: date | None = None) -> Dashboard:
             this_month[1] += row["outstanding"]
         if row["aging"] == "not_due" and row["due_on"] <= soon_limit:
             soon.append(row)
-    soon.sort(key=lambda r: (r["due_on"], r["household"]))
+    soon.sort(key=lambda r: (r["due_on"], collation_key(r["head_name"]), r["household"]))
     year_start = as_of.replace(month=1, day=1).isoformat()
     params = as_of_params(as_of)
     recovered_year = conn.execute(
@@ -88,7 +112,7 @@ def dashboard(books: Books, as_of: date | None = None) -> Dashboard:
         as_of=as_of, due_this_month_count=this_month[0], due_this_month_amount=this_month[1],
         overdue_count=sum(c for c, _ in buckets.values()), overdue_amount=sum(a for _, a in buckets.values()),
         overdue_by_bucket=buckets, recovered_this_year=recovered_year, fund_balance=balance,
-        households_relent=relent, recovery_by_month=months, due_soon=soon,
+        households_relent=relent, recovery_by_month=months, due_soon=soon, first_steps=first_steps(books),
     )
 
 

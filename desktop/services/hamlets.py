@@ -45,7 +45,7 @@ def find_hamlet(conn: sqlite3.Connection, name: str) -> sqlite3.Row | None:
 def require_hamlet(conn: sqlite3.Connection, name: str) -> sqlite3.Row:
     row = find_hamlet(conn, name)
     if row is None:
-        known = [r[0] for r in conn.execute("SELECT name FROM hamlet ORDER BY name LIMIT 12")]
+        known = [r[0] for r in conn.execute("SELECT name FROM hamlet ORDER BY name COLLATE vi LIMIT 12")]
         hint = f" Các thôn đã có: {', '.join(known)}." if known else " Chưa có thôn nào: hãy thêm thôn trước."
         raise Refused(f"Không có thôn “{nfc(name)}”.{hint}")
     return row
@@ -55,6 +55,6 @@ def list_hamlets(books: Books) -> list[dict]:
     rows = books.conn.execute(
         """SELECT h.name, h.uuid, count(hh.id) AS households
            FROM hamlet h LEFT JOIN household hh ON hh.hamlet_id = h.id
-           GROUP BY h.id ORDER BY h.name"""
+           GROUP BY h.id ORDER BY h.name COLLATE vi"""
     )
     return [dict(r) for r in rows]

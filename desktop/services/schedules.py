@@ -74,7 +74,7 @@ def due_list(books: Books, as_of: date, *, within_days: int = 30) -> dict:
         JOIN project pr ON pr.id = m.project_id
         LEFT JOIN paid p ON p.installment_id = i.id
         WHERE i.due_on <= :horizon AND i.amount > coalesce(p.paid, 0) AND {MEMBERSHIP_COUNTS}
-        ORDER BY hm.name, h.code, i.due_on""",
+        ORDER BY hm.name COLLATE vi, h.head_name COLLATE vi, h.code, i.due_on""",
         {**as_of_params(as_of), "horizon": horizon.isoformat()},
     )
     out, total, aging = [], 0, {}

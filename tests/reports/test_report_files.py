@@ -15,6 +15,7 @@ from desktop.reports.period import period_report
 from desktop.reports.period_doc import PERIOD_COLUMNS
 from desktop.services import schedules
 from desktop.services.households import HouseholdChanges, HouseholdQuery, count_households, edit_household
+from desktop.text import collation_key
 from tests.conftest import books_digest
 
 
@@ -81,7 +82,7 @@ def test_due_xlsx_groups_by_hamlet_with_dates_subtotals_and_a_signature_column(c
     assert headers[-1] == "Đã nộp / ký nhận"
     due = schedules.due_list(commune, date(2024, 6, 30))
     sections = [r[0] for r in body if r[0] in ("Thôn Đông", "Thôn Tây")]
-    assert sections == sorted({r["hamlet"] for r in due["rows"]})
+    assert sections == sorted({r["hamlet"] for r in due["rows"]}, key=collation_key)  # Đ after D, before E
     data = [r for r in body if isinstance(r[0], int)]
     assert [(r[1], r[4], r[5]) for r in data] == [(d["household"], d["project"], d["seq"]) for d in due["rows"]]
     assert all(isinstance(r[6], datetime) and r[-1] is None for r in data)
@@ -217,7 +218,8 @@ def test_household_register_as_json_lists_rows_and_totals(commune, cli):
     result = cli("--json", "report", "households", "--format", "json", "--hamlet", "Thôn Đông")
     assert result.code == 0, result.stderr
     data = result.json
-    assert [h["code"] for h in data["households"]] == ["H001", "H002", "H005", "H007"]
+    # Hamlet by hamlet, heads in Vietnamese order: Đặng, Hoàng, Nguyễn, Trần.
+    assert [h["code"] for h in data["households"]] == ["H007", "H005", "H001", "H002"]
     assert data["totals"]["supported"] == 7_000_000 * 2 + 5_000_000
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QTableView, QVBoxLayout, QWidget
 
 from desktop import clock
 from desktop.books import Books
@@ -12,7 +12,7 @@ from desktop.money import format_vnd
 from desktop.services.schedules import due_list
 from desktop.text import fold
 from ui.operations import subscribe
-from ui.record_model import RecordTableModel
+from ui.record_model import RecordTableModel, fit_columns
 from ui.widgets import compact, page_title
 from ui.workers import Loader
 
@@ -35,9 +35,7 @@ class CollectionsPage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         compact(self.table)
-        for column, width in ((0, 130), (1, 80), (3, 70), (4, 40), (5, 90), (6, 120), (7, 100)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, stretch=2)
         self.table.doubleClicked.connect(lambda index: self.take_payment(index.row()))
         self.filter = QLineEdit(placeholderText="Lọc theo tên, mã hộ, thôn (không dấu cũng được)")
         self.filter.textChanged.connect(self._apply_filter)

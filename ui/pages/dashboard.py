@@ -3,11 +3,12 @@ recovery by month, and the installments due in the next 30 days (double-click: t
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QGridLayout,
+    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -22,12 +23,47 @@ from desktop.money import format_vnd
 from desktop.services.dashboard import Dashboard, dashboard
 from ui.chart import BarChart
 from ui.operations import subscribe
-from ui.record_model import RecordTableModel
+from ui.record_model import RecordTableModel, fit_columns
 from ui.widgets import card, compact, page_title
 from ui.workers import Loader
 
 DUE_COLUMNS = [("due_on", "Hạn trả", "date"), ("household", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"),
                ("hamlet", "Thôn", "text"), ("project", "Dự án", "text"), ("outstanding", "Còn phải trả", "money")]
+
+
+# The first day's work in a new commune, in the order it has to be done, with where to do it.
+FIRST_STEPS = [
+    ("hamlets", "Thêm các thôn của xã (khi khởi tạo xã, hoặc cùng danh sách hộ nhập từ Excel)"),
+    ("households", "Thêm hộ gia đình (trang Hộ gia đình: thêm từng hộ hoặc nhập từ Excel)"),
+    ("project", "Đăng ký dự án (trang Dự án)"),
+    ("support", "Ghi hỗ trợ cho hộ (mở dự án ở trang Dự án, rồi ghi hỗ trợ)"),
+]
+
+
+class FirstStepsBox(QGroupBox):
+    """A checklist on an empty commune's dashboard: each step ticked once done, the box gone when all are."""
+
+    def __init__(self, parent=None):
+        super().__init__("Bắt đầu làm việc với VốnXoay", parent)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Xã mới chưa có số liệu. Hãy làm lần lượt các bước sau:"))
+        self.items: dict[str, QCheckBox] = {}
+        for key, text in FIRST_STEPS:
+            item = QCheckBox(text)
+            # A tick shows what the books say; clicking it changes nothing, so it takes no clicks or focus.
+            item.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+            item.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            self.items[key] = item
+            layout.addWidget(item)
+        self.hide()
+
+    def show_steps(self, steps) -> None:
+        if steps is None or steps.done:
+            self.hide()
+            return
+        for key, item in self.items.items():
+            item.setChecked(bool(getattr(steps, key)))
+        self.show()
 
 
 def _vnd(amount: int) -> str:
@@ -60,9 +96,7 @@ class DashboardPage(QWidget):
         self.due_table = QTableView()
         self.due_table.setModel(self.due_model)
         compact(self.due_table)
-        for column, width in ((0, 90), (1, 80), (3, 120), (4, 70)):
-            self.due_table.setColumnWidth(column, width)
-        self.due_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.due_table, stretch=2)  # the head's name: never cut while another column has room
         self.due_table.doubleClicked.connect(lambda index: self.take_payment(index.row()))
         pay = QPushButton("&Thu tiền hộ đã chọn…")
         pay.clicked.connect(lambda: self.take_payment(self.due_table.currentIndex().row()))
@@ -74,10 +108,13 @@ class DashboardPage(QWidget):
         right.addWidget(self.due_title)
         right.addWidget(self.due_table, 1)
         right.addWidget(pay)
-        lower.addLayout(left, 1)
-        lower.addLayout(right, 1)
+        # The due list gets the larger share: its names and sums must be read whole, the chart only at a glance.
+        lower.addLayout(left, 2)
+        lower.addLayout(right, 3)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Tổng quan"))
+        self.first_steps = FirstStepsBox()
+        layout.addWidget(self.first_steps)
         layout.addLayout(grid)
         layout.addLayout(lower, 1)
         self.loader = Loader(self, books)
@@ -102,6 +139,7 @@ class DashboardPage(QWidget):
         cards["balance"][1].setText("tiền thu hồi chưa cho vay lại")
         cards["relent"][0].setText(f"{figures.households_relent:,}".replace(",", "."))
         cards["relent"][1].setText("hộ nhận vốn vòng 2 trở đi")
+        self.first_steps.show_steps(figures.first_steps)
         self.chart.set_bars(figures.recovery_by_month)
         self.due_model.set_rows(figures.due_soon)
         self.due_title.setText(f"<b>Đến hạn trong 30 ngày tới: {len(figures.due_soon)} kỳ</b> "

@@ -9,7 +9,6 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -27,6 +26,7 @@ from ui.dialogs.household_form import HouseholdForm
 from ui.dialogs.household_view import HouseholdView
 from ui.household_model import PAGE, HouseholdTableModel
 from ui.operations import subscribe
+from ui.record_model import fit_columns
 from ui.widgets import compact, page_title, searchable
 from ui.workers import run_task
 
@@ -70,10 +70,8 @@ class HouseholdsPage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         compact(self.table)
-        # Fixed widths: measuring contents would walk rows that are not fetched yet.
-        for column, width in ((0, 90), (2, 150), (3, 160), (4, 120), (5, 80), (6, 110)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Measured over the rows fetched so far (a page at a time), the name taking the room that is left.
+        fit_columns(self.table, stretch=1)
         self.table.doubleClicked.connect(lambda index: self.open_household(self.model.row_at(index.row())["code"]))
         bottom = QHBoxLayout()
         bottom.addWidget(self.count, 1)
@@ -113,8 +111,11 @@ class HouseholdsPage(QWidget):
     def apply_filters(self) -> None:
         """Count and first page are computed in a worker on its own connection, so typing never stalls on
         100 000 households; a result that a newer keystroke has overtaken is dropped."""
-        query = HouseholdQuery(search=self.search.text(), hamlet=self.hamlet.currentData(),
-                               category=self.category.currentData())
+        search, hamlet = self.search.text(), self.hamlet.currentData()
+        # Search results and a hamlet's households read by name (Vietnamese order); the whole commune stays in
+        # code order, the register's own, which pages through 100 000 households without sorting them all.
+        query = HouseholdQuery(search=search, hamlet=hamlet, category=self.category.currentData(),
+                               order="name" if search.strip() or hamlet else "code")
         self._generation += 1
         generation = self._generation
         data_dir, actor = self.books.data_dir, self.books.actor

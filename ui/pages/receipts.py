@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -33,7 +32,7 @@ from ui.dialogs.pdf_preview import ReceiptPreviewDialog
 from ui.dialogs.void_receipt import VoidReceiptDialog
 from ui.operations import run_op, subscribe
 from ui.receipt_check import ReceiptCheckBox
-from ui.record_model import RecordTableModel
+from ui.record_model import RecordTableModel, fit_columns
 from ui.widgets import DateEdit, compact, page_title
 from ui.workers import Loader
 
@@ -78,9 +77,7 @@ class ReceiptsPage(QWidget):
         self.table = QTableView()
         self.table.setModel(self.model)
         compact(self.table)
-        for column, width in ((0, 60), (1, 60), (2, 90), (3, 80), (5, 70), (6, 110), (7, 260)):
-            self.table.setColumnWidth(column, width)
-        self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        fit_columns(self.table, stretch=4)
         self.table.doubleClicked.connect(lambda _: self.print_selected())
         self.summary = QLabel()
         reprint = QPushButton("&In phiếu đã chọn… (Ctrl+P)")

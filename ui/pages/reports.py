@@ -35,6 +35,7 @@ from desktop.services.projects import list_projects
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.doc_model import DocTableModel
 from ui.errors import show_error
+from ui.export_bar import ExportedBar, last_export_dir, remember_export_dir
 from ui.grouped_header import GroupedHeader
 from ui.period_chooser import PeriodChooser
 from ui.widgets import DateEdit, compact, page_title, searchable
@@ -126,6 +127,8 @@ class ReportsPage(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status)
+        self.exported = ExportedBar()
+        layout.addWidget(self.exported)
         self.choice.currentIndexChanged.connect(self._chosen)
         self._chosen()
 
@@ -209,11 +212,14 @@ class ReportsPage(QWidget):
     def export(self, fmt: str, path: Path | None = None, *, then: Callable[[Path], None] | None = None):
         """Write the report as XLSX or PDF in a worker; ``then(path)`` runs once it is written."""
         if path is None:
-            chosen, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo", str(self.default_path(fmt)),
+            suggested = self.default_path(fmt)
+            start = last_export_dir(self.books.data_dir, suggested.parent) / suggested.name
+            chosen, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo", str(start),
                                                     "Excel (*.xlsx)" if fmt == "xlsx" else "PDF (*.pdf)")
             if not chosen:
                 return None
             path = Path(chosen)
+            remember_export_dir(self.books.data_dir, path.parent)
         if path.suffix.lower() != f".{fmt}":
             path = path.with_name(path.name + f".{fmt}")
         report, inputs = self.report(), self.values()
@@ -225,7 +231,8 @@ class ReportsPage(QWidget):
 
         def done(written: Path) -> None:
             self.last_path = written
-            self.status.setText(f"Đã ghi {written}")
+            self.status.setText("")
+            self.exported.show_path(written, "Đã ghi báo cáo")
             if then is not None:
                 then(written)
 

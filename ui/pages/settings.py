@@ -45,6 +45,15 @@ RECEIPT_KEYS = ("receipt_book", "receipt_debit_account", "receipt_credit_account
 FROZEN = {"commune_code"}
 
 
+
+def _policy_title(path: Path) -> str:
+    """The policy's own Vietnamese name ("Nhân rộng mô hình giảm nghèo — Hải Dương 2019"), not its file's code;
+    a file that does not read as a policy is listed by its file name, so it can still be opened and fixed."""
+    try:
+        return load_policy(path).name or path.stem
+    except Exception:  # noqa: BLE001 - a broken copy must not keep the settings page from opening
+        return path.stem
+
 class SettingsPage(QWidget):
     settings_saved = Signal()
     backup_written = Signal(str)
@@ -102,6 +111,10 @@ class SettingsPage(QWidget):
         policy_box = QGroupBox("Quy định quỹ luân chuyển (mỗi dự án giữ bản sao lúc phê duyệt)")
         policy_layout = QVBoxLayout(policy_box)
         self.policy = QComboBox()
+        # Long policy names shrink with the window (the full name is in the list and the text below) instead
+        # of pushing the page wider than a 1366-pixel screen at 125 %.
+        self.policy.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.policy.setMinimumContentsLength(24)
         self._fill_policies()
         searchable(self.policy)
         copy_policy = QPushButton("Sửa một &bản sao…")

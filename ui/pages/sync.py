@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -33,7 +32,9 @@ from desktop.signing import key_fingerprint
 from desktop.sync.ack import ACK_SUFFIX, accept_ack
 from desktop.sync.envelope import KEY_FILE_SUFFIX, RecipientSet, recipient_of, set_recipient
 from desktop.sync.export import ExportResult, export_history, export_package
+from desktop.text import format_size
 from ui.errors import show_error
+from ui.export_bar import last_export_dir, open_folder, remember_export_dir
 from ui.operations import run_op, subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title
@@ -43,7 +44,7 @@ HISTORY_COLUMNS = [("seq", "Gói số", "number"), ("file_name", "Tệp", "text"
 
 
 def size_text(size: int) -> str:
-    return f"{format_vnd(max(1, round(size / 1024)))} KB"
+    return format_size(size)
 
 
 def _stamp(iso: str | None) -> str:
@@ -90,6 +91,15 @@ class SyncPage(QWidget):
         self.ack_button.clicked.connect(lambda: self.load_ack())
         self.recipient_button = QPushButton("Nạp tệp &khóa của cấp trên…")
         self.recipient_button.clicked.connect(lambda: self.load_recipient())
+        # Where the package goes: exports/ unless the clerk chose a folder (a USB stick) last time.
+        self.destination = last_export_dir(books.data_dir, books.data_dir.exports)
+        self.destination_label = QLabel()
+        self.destination_label.setWordWrap(True)
+        self.destination_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.choose_button = QPushButton("Chọn thư mục…")
+        self.choose_button.setToolTip("Lưu gói thẳng vào USB hoặc một thư mục khác")
+        self.choose_button.clicked.connect(lambda: self.choose_destination())
+        self._show_destination()
         self.unencrypted = QCheckBox("Xuất gói không mã hóa (gói chứa số CCCD: chỉ khi thật cần)")
         self.open_folder_button = QPushButton("&Mở thư mục")
         self.open_folder_button.setEnabled(False)
@@ -100,6 +110,10 @@ class SyncPage(QWidget):
         actions.addWidget(self.recipient_button)
         actions.addStretch(1)
         actions.addWidget(self.unencrypted)
+        where = QHBoxLayout()
+        where.addWidget(QLabel("Lưu gói vào:"))
+        where.addWidget(self.destination_label, 1)
+        where.addWidget(self.choose_button)
         result_box = QGroupBox("Gói vừa xuất")
         self.result = QLabel("Chưa xuất gói nào trong lần mở chương trình này.")
         self.result.setWordWrap(True)
@@ -117,6 +131,7 @@ class SyncPage(QWidget):
         layout.addWidget(page_title("Đồng bộ với cấp trên"))
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addLayout(where)
         layout.addLayout(actions)
         layout.addWidget(result_box)
         layout.addWidget(QLabel("<b>Các gói đã xuất</b>"))
@@ -152,9 +167,10 @@ class SyncPage(QWidget):
         """Write the package in a worker (the clerk can keep working: the export reads a snapshot)."""
         self.export_button.setEnabled(False)
         unencrypted = self.unencrypted.isChecked()
+        destination = self.destination
 
         def op(books, progress, cancelled):
-            return export_package(books, encrypt=not unencrypted,
+            return export_package(books, destination, encrypt=not unencrypted,
                                   progress=lambda done, total, _name: progress(done, total))
 
         def done(result: ExportResult) -> None:
@@ -179,8 +195,23 @@ class SyncPage(QWidget):
         return self.task
 
     def open_folder(self) -> bool:
-        folder = self.last_export.path.parent if self.last_export else self.books.data_dir.exports
-        return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+        return open_folder(self.last_export.path.parent if self.last_export else self.destination)
+
+    def _show_destination(self) -> None:
+        default = self.destination == self.books.data_dir.exports
+        self.destination_label.setText(f"<b>{self.destination}</b>" + (" (thư mục mặc định)" if default else ""))
+
+    def choose_destination(self, folder: Path | None = None) -> Path | None:
+        """A folder (a USB stick) for this and the next packages; remembered on this machine."""
+        if folder is None:
+            chosen = QFileDialog.getExistingDirectory(self, "Chọn nơi lưu gói đồng bộ", str(self.destination))
+            if not chosen:
+                return None
+            folder = Path(chosen)
+        self.destination = folder
+        remember_export_dir(self.books.data_dir, folder)
+        self._show_destination()
+        return folder
 
     def load_recipient(self, path: Path | None = None) -> RecipientSet | None:
         """The upper level's key file, loaded once (again only if the upper level's key changes)."""

@@ -1,0 +1,70 @@
+"""What an export ends with: the file's path and size in plain sight, and a "Mở thư mục" button that opens
+the folder in the file manager, so the clerk can copy the file to a stick or attach it to a message at once.
+
+The folder the clerk last wrote to (a USB stick, say) is remembered per data folder, in a small file beside
+the database: a drive letter means something only on this machine, so it is not one of the commune's settings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+
+from desktop.paths import DataDir
+from desktop.text import format_size
+
+MACHINE_FILE = "may-nay.ini"
+LAST_EXPORT_DIR = "last_export_dir"
+
+
+def machine_settings(data_dir: DataDir) -> QSettings:
+    return QSettings(str(data_dir.root / MACHINE_FILE), QSettings.Format.IniFormat)
+
+
+def last_export_dir(data_dir: DataDir, default: Path) -> Path:
+    """The folder chosen last time, if it is still there (a stick may have been taken out); else ``default``."""
+    value = machine_settings(data_dir).value(LAST_EXPORT_DIR, "")
+    folder = Path(str(value)) if value else None
+    return folder if folder is not None and folder.is_dir() else default
+
+
+def remember_export_dir(data_dir: DataDir, folder: Path) -> None:
+    settings = machine_settings(data_dir)
+    settings.setValue(LAST_EXPORT_DIR, str(folder))
+    settings.sync()
+
+
+def open_folder(folder: Path) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+class ExportedBar(QFrame):
+    """Hidden until a file is written; then "Đã ghi … (17,8 MB)" and the button to open its folder."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setObjectName("exportedBar")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("#exportedBar { background: #e8f5e9; border: 1px solid #a5d6a7; border-radius: 4px; }")
+        self.path: Path | None = None
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.open_button = QPushButton("Mở thư mục")
+        self.open_button.clicked.connect(self.open_folder)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(8, 4, 8, 4)
+        row.addWidget(self.label, 1)
+        row.addWidget(self.open_button)
+        self.hide()
+
+    def show_path(self, path: Path, what: str = "Đã ghi tệp") -> None:
+        self.path = Path(path)
+        size = f" ({format_size(self.path.stat().st_size)})" if self.path.exists() else ""
+        self.label.setText(f"{what}: <b>{self.path}</b>{size}")
+        self.show()
+
+    def open_folder(self) -> bool:
+        return self.path is not None and open_folder(self.path.parent)

@@ -52,7 +52,7 @@ class ExportedBar(QFrame):
         self.path: Path | None = None
         self.label = QLabel()
         self.label.setWordWrap(True)
-        self.open_button = QPushButton("Mở thư mục")
+        self.open_button = QPushButton("&Mở thư mục")
         self.open_button.clicked.connect(self.open_folder)
         row = QHBoxLayout(self)
         row.setContentsMargins(8, 4, 8, 4)

@@ -96,7 +96,7 @@ class SyncPage(QWidget):
         self.destination_label = QLabel()
         self.destination_label.setWordWrap(True)
         self.destination_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.choose_button = QPushButton("Chọn thư mục…")
+        self.choose_button = QPushButton("&Chọn thư mục…")
         self.choose_button.setToolTip("Lưu gói thẳng vào USB hoặc một thư mục khác")
         self.choose_button.clicked.connect(lambda: self.choose_destination())
         self._show_destination()

@@ -137,13 +137,14 @@ def card(title: str) -> tuple[QFrame, QLabel, QLabel]:
 
 
 def lay_out_form_dialog(dialog: QDialog, form: QFormLayout, *below: QWidget,
-                        save_text: str = "Lưu (Enter)") -> QPushButton:
-    """Every form dialog looks and answers the same: the form, then the lines ``below`` it (warnings, the
-    error), then the save button (default: Enter) and Hủy (Esc) on the right. Returns the save button;
-    it calls ``dialog.submit``."""
+                        save_text: str = "Lưu (Enter)", cancel_text: str = "Hủy (Esc)",
+                        above: QWidget | None = None, default: bool = True) -> QPushButton:
+    """Every form dialog looks and answers the same: what the form is ``above`` it, the form, then the lines
+    ``below`` it (warnings, the error), then the save button (default: Enter) and Hủy (Esc) on the right.
+    Returns the save button; it calls ``dialog.submit``."""
     save = QPushButton(save_text)
-    save.setDefault(True)
-    cancel = QPushButton("Hủy (Esc)")
+    save.setDefault(default)
+    cancel = QPushButton(cancel_text)
     save.clicked.connect(dialog.submit)
     cancel.clicked.connect(dialog.reject)
     buttons = QHBoxLayout()
@@ -151,6 +152,8 @@ def lay_out_form_dialog(dialog: QDialog, form: QFormLayout, *below: QWidget,
     buttons.addWidget(save)
     buttons.addWidget(cancel)
     layout = QVBoxLayout(dialog)
+    if above is not None:
+        layout.addWidget(above)
     layout.addLayout(form)
     for widget in below:
         layout.addWidget(widget)

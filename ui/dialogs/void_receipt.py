@@ -6,7 +6,7 @@ from __future__ import annotations
 from html import escape
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit
 
 from desktop.books import Books
 from desktop.dates import format_date
@@ -18,7 +18,7 @@ from desktop.services.payments import void_receipt
 from desktop.services.projects import require_project
 from ui.confirm import ConfirmDialog, ask, household_line, money_line
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import DateEdit, ErrorLabel, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
 
 
 class VoidReceiptDialog(QDialog):
@@ -42,19 +42,8 @@ class VoidReceiptDialog(QDialog):
         form.addRow("Hủy từ ngày:", self.on)
         self.confirmation: ConfirmDialog | None = None
         self.task = None
-        self.ok = QPushButton("Hủy phiếu…")
-        cancel = QPushButton("Không hủy (Esc)")
-        self.ok.clicked.connect(self.submit)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.ok)
-        buttons.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.addWidget(about)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
+        self.ok = lay_out_form_dialog(self, form, self.error, save_text="Hủy phiếu…",
+                                      cancel_text="Không hủy (Esc)", above=about, default=False)
         self.resize(520, 240)
 
     def submit(self) -> None:

@@ -11,11 +11,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QFormLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPushButton,
-    QVBoxLayout,
 )
 
 from desktop.books import Books
@@ -27,7 +24,7 @@ from desktop.services.projects import require_project
 from desktop.services.support_void import void_support
 from ui.confirm import ConfirmDialog, ask, household_line, money_line
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import DateEdit, ErrorLabel, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
 
 
 class VoidSupportDialog(QDialog):
@@ -55,20 +52,9 @@ class VoidSupportDialog(QDialog):
         form.addRow("Hủy từ ngày:", self.on)
         self.confirmation: ConfirmDialog | None = None
         self.task = None
-        self.ok = QPushButton("Hủy khoản hỗ trợ…")
+        self.ok = lay_out_form_dialog(self, form, self.error, save_text="Hủy khoản hỗ trợ…",
+                                      cancel_text="Không hủy (Esc)", above=about, default=False)
         self.ok.setEnabled(bool(self.choices))
-        cancel = QPushButton("Không hủy (Esc)")
-        self.ok.clicked.connect(self.submit)
-        cancel.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.ok)
-        buttons.addWidget(cancel)
-        layout = QVBoxLayout(self)
-        layout.addWidget(about)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addLayout(buttons)
         self.resize(600, 280)
 
     def submit(self) -> None:

@@ -127,8 +127,10 @@ def open_store(path: Path, *, create: bool = False, backups_dir: Path | None = N
         _apply_pragmas(conn, path)
         if version < LATEST_VERSION:
             if version > 0:
+                # The time comes from the program's clock (``now``); the database layer never reads one.
+                stamp = f"-{now:%Y%m%d-%H%M%S}" if now else ""
                 backup_copy(conn, (backups_dir or path.parent / "backups")
-                            / f"{path.stem}-truoc-nang-cap-v{version}-{(now or datetime.now()):%Y%m%d-%H%M%S}.sqlite")
+                            / f"{path.stem}-truoc-nang-cap-v{version}{stamp}.sqlite")
             upgrade(conn)
         return conn
     except DAMAGE_ERRORS as exc:

@@ -123,7 +123,7 @@ STATEMENTS = [
     "CREATE INDEX setting_history_key ON setting_history(key, effective_on)",
     """
     INSERT INTO setting_history (key, value, effective_on, recorded_at, recorded_by)
-    SELECT key, value, '1900-01-01', strftime('%Y-%m-%dT%H:%M:%S', 'now'), 'nâng cấp'
+    SELECT key, value, '1900-01-01', '1900-01-01T00:00:00', 'nâng cấp'
     FROM settings ORDER BY key
     """,
     # The upper store: the new columns and the lock history of every commune.

@@ -23,6 +23,9 @@ from desktop.queries.fund import fund_balances_by_day, fund_low_point
 # A support counts for the budget, the cap and the duplicates until it is voided (voiding is how a
 # support recorded by mistake leaves the books; its row stays).
 LIVE_SUPPORT = "m.voided_on IS NULL"
+# A support that counts towards "supported twice by one programme": live, in a project still running. The
+# warning when a support is recorded and check's notice read this same condition (m: membership, p: project).
+ACTIVE_PROGRAMME_SUPPORT = f"{LIVE_SUPPORT} AND p.status = 'active' AND p.programme_code IS NOT NULL"
 
 BUDGET_SOURCES = (FundingSource.CENTRAL, FundingSource.LOCAL)
 

@@ -253,12 +253,12 @@ def _storage(conn: sqlite3.Connection) -> list[dict]:
 # Supported by two active projects of one programme: the law asks communes not to support a household twice
 # for the same aim, but a second project may be justified (a different livelihood), so this is a notice for
 # the report, not a problem in the books.
-_SAME_PROGRAMME = """
+_SAME_PROGRAMME = f"""
     SELECT h.code AS household, h.head_name, m1.programme_code AS programme,
            group_concat(m1.project, ', ') AS projects
     FROM (SELECT DISTINCT m.household_id, p.programme_code, p.code AS project
           FROM membership m JOIN project p ON p.id = m.project_id
-          WHERE m.voided_on IS NULL AND p.status = 'active' AND p.programme_code IS NOT NULL) m1
+          WHERE {rules.ACTIVE_PROGRAMME_SUPPORT}) m1
     JOIN household h ON h.id = m1.household_id
     GROUP BY m1.household_id, m1.programme_code HAVING count(*) > 1
     ORDER BY h.code

@@ -111,8 +111,8 @@ def rule_warnings(conn, project, household, category: Category, category_since: 
     if project["programme_code"]:
         other = conn.execute(
             f"""SELECT p.code FROM membership m JOIN project p ON p.id = m.project_id
-               WHERE m.household_id = ? AND p.programme_code = ? AND p.id != ? AND p.status = 'active'
-               AND {rules.LIVE_SUPPORT} LIMIT 1""",
+               WHERE m.household_id = ? AND p.programme_code = ? AND p.id != ?
+               AND {rules.ACTIVE_PROGRAMME_SUPPORT} LIMIT 1""",
             (household["id"], project["programme_code"], project["id"])).fetchone()
         if other:
             warnings.append(_warning(

@@ -11,6 +11,10 @@ from db.migrations import (
     v004_sync_upper,
     v005_operation_requests,
     v006_controls,
+    v007_approvals,
+    v007_documents,
+    v007_payouts,
+    v007_programmes,
 )
 
 # Index i holds the step that produces version i + 1.
@@ -21,6 +25,8 @@ STEPS: list[list[str]] = [
     v004_sync_upper.STATEMENTS,
     v005_operation_requests.STATEMENTS,
     v006_controls.STATEMENTS,
+    # Version 7 (payouts, approvals, programmes, documents) is released as one step.
+    v007_payouts.STATEMENTS + v007_approvals.STATEMENTS + v007_programmes.STATEMENTS + v007_documents.STATEMENTS,
 ]
 
 LATEST_VERSION = len(STEPS)

@@ -1,0 +1,7 @@
+"""Version 7, part "programmes": the programme catalogue versions, project leads, merged communes' origins.
+
+Version 7 is one step made of several parts (see ``db/migrations/__init__.py``); each part only adds
+tables and columns, so their order inside the step does not matter.
+"""
+
+STATEMENTS: list[str] = []

@@ -14,6 +14,7 @@ from db.migrations import (
     v007_approvals,
     v007_documents,
     v007_payouts,
+    v007_policies,
     v007_programmes,
 )
 
@@ -25,8 +26,9 @@ STEPS: list[list[str]] = [
     v004_sync_upper.STATEMENTS,
     v005_operation_requests.STATEMENTS,
     v006_controls.STATEMENTS,
-    # Version 7 (payouts, approvals, programmes, documents) is released as one step.
-    v007_payouts.STATEMENTS + v007_approvals.STATEMENTS + v007_programmes.STATEMENTS + v007_documents.STATEMENTS,
+    # Version 7 (payouts, approvals, policies, programmes, documents) is released as one step.
+    (v007_payouts.STATEMENTS + v007_approvals.STATEMENTS + v007_policies.STATEMENTS
+     + v007_programmes.STATEMENTS + v007_documents.STATEMENTS),
 ]
 
 LATEST_VERSION = len(STEPS)

@@ -121,7 +121,8 @@ def settings_on(conn: sqlite3.Connection, day: date) -> dict[str, str]:
     that was merged into another (its name still "Tỉnh Hải Dương", set before that day) is shown under the
     unit that took it over ("Thành phố Hải Phòng", per resources/provinces.toml), without the clerk having to
     re-enter it; before that day the old name stands. A province recorded explicitly from 1 July 2025 or later
-    is taken as written, even if it is the old name.
+    is taken as written, even if it is the old name. The same holds for ``upper_name`` when it names such a
+    province.
     """
     values = {key: value for key, value in conn.execute("SELECT key, value FROM settings")}
     since: dict[str, str] = {}
@@ -134,4 +135,9 @@ def settings_on(conn: sqlite3.Connection, day: date) -> dict[str, str]:
         unit = merged_unit(values.get("province_code", ""), values.get("province_name", ""))
         if unit is not None:
             values["province_code"], values["province_name"] = unit.code, unit.name
+    # The level above may itself be a merged province (an upper store run by "Tỉnh Hải Dương", or a commune
+    # reporting straight to its province): from the reform it is the unit that took it over.
+    if day >= REFORM_2025 and since.get("upper_name", "") < reform and (
+            upper := merged_unit("", values.get("upper_name", ""))) is not None:
+        values["upper_name"] = upper.name
     return values

@@ -140,3 +140,11 @@ def test_cli_sets_from_a_date_and_shows_the_settings_on_a_date(books, today, cli
     assert result.json["signer_chairman"] == "Vũ Minh Khang"
     assert cli("--json", "settings", "--on", "2025-12-31").json["signer_chairman"] == "Nguyễn Văn Thành"
     assert cli("settings", "--from", "2026-01-01").code == 2
+
+
+def test_an_upper_level_that_is_a_merged_province_is_named_by_date(books, today):
+    update_settings(books, {"upper_name": "Tỉnh Hải Dương"}, effective_on=date(2020, 1, 1))
+    assert settings_on(books.conn, date(2025, 6, 30))["upper_name"] == "Tỉnh Hải Dương"
+    assert settings_on(books.conn, date(2025, 7, 1))["upper_name"] == "Thành phố Hải Phòng"
+    update_settings(books, {"upper_name": "Huyện Cẩm Giàng"}, effective_on=date(2020, 1, 1))
+    assert settings_on(books.conn, date(2026, 1, 1))["upper_name"] == "Huyện Cẩm Giàng"  # no province: as written

@@ -73,7 +73,7 @@ class HouseholdPicker(QWidget):
         from desktop.domain import Category
 
         text = self.search.text().strip()
-        rows = list_households(self.books, HouseholdQuery(search=text), limit=MATCHES) if text else []
+        rows = list_households(self.books, HouseholdQuery(search=text, order="name"), limit=MATCHES) if text else []
         rows = [{**r, "category_label": Category(r["category"]).label if r["category"] else ""} for r in rows]
         self.model.set_rows(rows)
         if rows:

@@ -137,7 +137,7 @@ def card(title: str) -> tuple[QFrame, QLabel, QLabel]:
 
 
 def lay_out_form_dialog(dialog: QDialog, form: QFormLayout, *below: QWidget,
-                        save_text: str = "Lưu (Enter)", cancel_text: str = "Hủy (Esc)",
+                        save_text: str = "&Lưu (Enter)", cancel_text: str = "&Hủy (Esc)",
                         above: QWidget | None = None, default: bool = True) -> QPushButton:
     """Every form dialog looks and answers the same: what the form is ``above`` it, the form, then the lines
     ``below`` it (warnings, the error), then the save button (default: Enter) and Hủy (Esc) on the right.

@@ -115,7 +115,7 @@ def run_task(parent: QWidget | None, label: str, work, on_success: Callable[[obj
     task = Task(work)
     dialog = None
     if show_progress:
-        dialog = QProgressDialog(label, "Hủy", 0, 0, parent)
+        dialog = QProgressDialog(label, "&Hủy", 0, 0, parent)
         dialog.setWindowTitle("VốnXoay")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)

@@ -46,7 +46,7 @@ def test_import_reports_the_bad_row_maps_a_column_and_adds_the_households(window
     assert [(r["row"], r["result"]) for r in lines] == [(3, "Thêm mới"), (4, "Lỗi"), (5, "Thêm mới")]
     assert "thiếu họ và tên chủ hộ" in lines[1]["reason"]
     assert count_households(demo_books) == before
-    assert dialog.apply_button.isEnabled() and dialog.apply_button.text() == "Nhập 2 hộ"
+    assert dialog.apply_button.isEnabled() and dialog.apply_button.text() == "&Nhập 2 hộ"
     # "SĐT liên lạc" is not a known column name: the clerk maps it to the phone and plans again.
     assert plan.unmapped == ("SĐT liên lạc",) and not dialog.mapping_box.isHidden()
     dialog.map_column("SĐT liên lạc", "phone")

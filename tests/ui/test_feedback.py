@@ -147,3 +147,22 @@ def test_the_due_lists_names_are_not_cut_at_1366_by_768(window, qtbot, demo_book
     margin = 2 * table.style().pixelMetric(table.style().PixelMetric.PM_FocusFrameHMargin) + 2
     for name in names:
         assert metrics.horizontalAdvance(name) + margin <= table.columnWidth(2), name
+
+
+def test_no_page_is_wider_than_a_1366_screen_at_125_percent(window, qtbot):
+    """1366×768 screen pixels at 125 % are 1093×614 logical pixels: every page fits that width (a page may
+    scroll down, never sideways) so no button is cut at the right edge."""
+    from PySide6.QtWidgets import QScrollArea
+
+    from ui.main_window import KEYS
+
+    window.resize(1093, 614)
+    for key in KEYS:
+        page = window.go(key)
+        qtbot.wait(20)
+        for area in page.findChildren(QScrollArea):
+            inner = area.widget()
+            if inner is None or not area.isVisible():
+                continue
+            assert inner.minimumSizeHint().width() <= area.viewport().width(), \
+                f"{key}: {inner.minimumSizeHint().width()} > {area.viewport().width()}"

@@ -305,3 +305,35 @@ def test_long_combo_boxes_search_as_the_clerk_types(qtbot, demo_books):
     qtbot.addWidget(household)
     combos = [household.hamlet] + [c for c in form.findChildren(QComboBox) if c is form.programme]
     assert all(c.isEditable() and c.completer() is not None for c in combos)
+
+
+def _check_dialog_mnemonics(dialog) -> None:
+    seen: dict[str, str] = {}
+    for button in dialog.findChildren(QPushButton):
+        if not button.isVisibleTo(dialog):
+            continue
+        letter = _mnemonic(button.text())
+        assert letter, f"{type(dialog).__name__}: «{button.text()}» has no Alt letter"
+        assert letter not in seen, f"«{button.text()}» and «{seen[letter]}» share Alt+{letter}"
+        seen[letter] = button.text()
+
+
+def test_every_button_of_the_money_dialogs_has_its_own_alt_letter(qtbot, demo_books):
+    from desktop.services.projects import list_projects, project_members
+    from ui.dialogs.household_form import HouseholdForm
+    from ui.dialogs.payment import PaymentDialog
+    from ui.dialogs.project_form import ProjectForm
+    from ui.dialogs.project_view import ProjectView, PublicWorksDialog
+    from ui.dialogs.support import SupportDialog
+    from ui.dialogs.void_support import VoidSupportDialog
+
+    code = next(p["code"] for p in list_projects(demo_books) if p["households"])
+    members = project_members(demo_books, code)[1]
+    dialogs = [ProjectView(demo_books, code), PaymentDialog(demo_books), SupportDialog(demo_books, code),
+               SupportDialog(demo_books, code, from_fund=True), VoidSupportDialog(demo_books, code, members),
+               PublicWorksDialog(demo_books, code), ProjectForm(demo_books), HouseholdForm(demo_books)]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        _check_dialog_mnemonics(dialog)
+        dialog.close()

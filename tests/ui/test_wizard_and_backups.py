@@ -73,9 +73,9 @@ def test_wizard_creates_an_upper_level_database_and_the_window_opens_its_pages(q
     wizard = FirstRunWizard(data_dir)
     qtbot.addWidget(wizard)
     qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
-    assert wizard.next.text() == "Tiếp >"
+    assert wizard.next.text() == "&Tiếp >"
     wizard.choose_level(upper=True)
-    assert wizard.next.text() == "Bắt đầu"  # no receipt book, hamlets or signatories to ask for
+    assert wizard.next.text() == "&Bắt đầu"  # no receipt book, hamlets or signatories to ask for
     assert wizard.field_labels["commune_code"].text() == "Mã đơn vị tổng hợp:"
     # A commune's 5-digit code is not a consolidating unit's: refused on the form, nothing created.
     for key, value in (("commune_code", "10507"), ("commune_name", "Huyện Cẩm Giàng"), ("upper_code", "30"),

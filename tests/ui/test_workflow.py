@@ -235,7 +235,7 @@ def test_wizard_can_open_the_demo_commune(qtbot, data_dir):
     wizard = FirstRunWizard(data_dir)
     qtbot.addWidget(wizard)
     wizard.choice.button(DEMO).setChecked(True)
-    assert wizard.next.text() == "Bắt đầu"
+    assert wizard.next.text() == "&Bắt đầu"
     qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
     try:
         assert wizard.books.setting("demo") == "1"

@@ -29,7 +29,7 @@ class CategoryReviewDialog(QDialog):
         form.addRow("Phân loại mới:", self.category)
         form.addRow("Có hiệu lực từ:", self.effective_on)
         form.addRow("Ghi chú:", self.note)
-        self.save = lay_out_form_dialog(self, form, self.error, save_text="Ghi (Enter)")
+        self.save = lay_out_form_dialog(self, form, self.error, save_text="&Ghi (Enter)")
 
     def submit(self) -> None:
         mark_invalid(self.effective_on, False)

@@ -128,7 +128,7 @@ class ExcelImportDialog(QDialog):
         for column, width in ((0, 60), (1, 90), (2, 180), (3, 120)):
             self.table.setColumnWidth(column, width)
         self.error = ErrorLabel()
-        self.apply_button = QPushButton("Nhập")
+        self.apply_button = QPushButton("&Nhập")
         self.apply_button.setEnabled(False)
         self.apply_button.clicked.connect(self.apply)
         close = QPushButton("Đó&ng")
@@ -218,7 +218,7 @@ class ExcelImportDialog(QDialog):
         self.summary.setText(text)
         self._show_sheets(plan)
         self._show_mapping(plan)
-        self.apply_button.setText(f"Nhập {inserts + updates} hộ")
+        self.apply_button.setText(f"&Nhập {inserts + updates} hộ")
         self.apply_button.setEnabled(inserts + updates > 0)
 
     def _show_sheets(self, plan: ImportPlan) -> None:

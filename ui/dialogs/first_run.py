@@ -76,7 +76,7 @@ class FirstRunWizard(QDialog):
         self.steps.addWidget(self._signers_step())
         self.error = ErrorLabel()
         self.back = QPushButton("< &Quay lại")
-        self.next = QPushButton("Tiếp >")  # the default button: Enter (Ctrl+Enter in the hamlets box)
+        self.next = QPushButton("&Tiếp >")  # the default button: Enter (Ctrl+Enter in the hamlets box)
         self.next.setDefault(True)
         cancel = QPushButton("T&hoát")
         self.back.clicked.connect(self.go_back)
@@ -241,7 +241,7 @@ class FirstRunWizard(QDialog):
         step = self.steps.currentIndex()
         self.back.setEnabled(step > 0)
         last = step == 2 or (step == 0 and self.choice.checkedId() != NEW) or (step == 1 and self.upper_level())
-        self.next.setText("Bắt đầu" if last else "Tiếp >")
+        self.next.setText("&Bắt đầu" if last else "&Tiếp >")
 
     def go_back(self) -> None:
         self.error.show_message("")

@@ -94,9 +94,9 @@ class PaymentDialog(QDialog):
         self.in_kind = QLineEdit(placeholderText="Mô tả hiện vật (ví dụ: 1 con bê cái 8 tháng tuổi)")
         self.in_kind.setEnabled(False)
         self.error = ErrorLabel()
-        self.ok = QPushButton("Ghi phiếu thu… (Enter)")
+        self.ok = QPushButton("&Ghi phiếu thu… (Enter)")
         self.ok.setDefault(True)
-        self.cancel = QPushButton("Hủy (Esc)")
+        self.cancel = QPushButton("&Hủy (Esc)")
         form = QFormLayout()
         form.addRow("Tìm hộ:", self.picker)
         form.addRow("Hộ nộp:", self.household_label)
@@ -265,8 +265,8 @@ class PaymentDialog(QDialog):
             self.error.show_message(
                 f"Đã ghi phiếu thu số {receipt.number}/{receipt.year} ({format_vnd(receipt.amount)} đ), "
                 f"chưa in được: {reason} Khắc phục rồi bấm “In lại phiếu”; phiếu không bị ghi thêm lần nữa.")
-            self.ok.setText("In lại phiếu (Enter)")
-            self.cancel.setText("Đóng (Esc)")
+            self.ok.setText("&In lại phiếu (Enter)")
+            self.cancel.setText("Đó&ng (Esc)")
 
         self.task = run_op(self, self.books, lambda books: write_receipt_pdf(books, receipt, path), printed,
                            not_printed, label="Đang in phiếu thu…", busy=self.ok)

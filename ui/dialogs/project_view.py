@@ -87,8 +87,8 @@ class PublicWorksDialog(QDialog):
         form.addRow("Ngày quyết định:", self.decided_on)
         form.addRow("Số quyết định:", self.decision)
         form.addRow("Ghi chú:", self.note)
-        ok = QPushButton("Chuyển toàn bộ số dư")
-        cancel = QPushButton("Hủy")
+        ok = QPushButton("&Chuyển toàn bộ số dư")
+        cancel = QPushButton("&Hủy")
         ok.clicked.connect(self.submit)
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
@@ -164,18 +164,18 @@ class ProjectView(QDialog):
         active = status is ProjectStatus.ACTIVE
         actions = QHBoxLayout()
         for text, slot, enabled in (
-                ("Ghi hỗ trợ…", self.add_support, active),
-                ("Cho vay từ quỹ…", self.lend_from_fund, active and report["balance"] > 0),
-                ("Chuyển công trình công ích…", self.public_works, active and report["balance"] > 0),
-                ("Hủy khoản hỗ trợ…", self.void_support, bool(members)),
-                ("In bảng kê hỗ trợ", self.print_support_list, bool(members)),
-                ("In danh sách công khai", self.print_notice, bool(members))):
+                ("&Ghi hỗ trợ…", self.add_support, active),
+                ("Cho &vay từ quỹ…", self.lend_from_fund, active and report["balance"] > 0),
+                ("&Chuyển công trình công ích…", self.public_works, active and report["balance"] > 0),
+                ("&Hủy khoản hỗ trợ…", self.void_support, bool(members)),
+                ("In &bảng kê hỗ trợ", self.print_support_list, bool(members)),
+                ("In danh sách công &khai", self.print_notice, bool(members))):
             button = QPushButton(text)
             button.setEnabled(enabled)
             button.clicked.connect(slot)
             actions.addWidget(button)
         actions.addStretch(1)
-        close = QPushButton("Đóng")
+        close = QPushButton("Đó&ng")
         close.clicked.connect(self.accept)
         actions.addWidget(close)
         self.body.addWidget(head)

@@ -74,7 +74,7 @@ class SupportDialog(QDialog):
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet("color: #8a5a00;")
         self.error = ErrorLabel()
-        self.save = lay_out_form_dialog(self, form, self.warnings, self.error, save_text="Ghi hỗ trợ… (Enter)")
+        self.save = lay_out_form_dialog(self, form, self.warnings, self.error, save_text="&Ghi hỗ trợ… (Enter)")
         self.resize(600, 520)
         self.picker.search.setFocus()  # the clerk starts by typing who
         for signal in (self.amount.textChanged, self.supported_on.dateChanged,

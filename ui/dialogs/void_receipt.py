@@ -42,8 +42,8 @@ class VoidReceiptDialog(QDialog):
         form.addRow("Hủy từ ngày:", self.on)
         self.confirmation: ConfirmDialog | None = None
         self.task = None
-        self.ok = lay_out_form_dialog(self, form, self.error, save_text="Hủy phiếu…",
-                                      cancel_text="Không hủy (Esc)", above=about, default=False)
+        self.ok = lay_out_form_dialog(self, form, self.error, save_text="Hủy &phiếu…",
+                                      cancel_text="&Không hủy (Esc)", above=about, default=False)
         self.resize(520, 240)
 
     def submit(self) -> None:

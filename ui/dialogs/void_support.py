@@ -52,8 +52,8 @@ class VoidSupportDialog(QDialog):
         form.addRow("Hủy từ ngày:", self.on)
         self.confirmation: ConfirmDialog | None = None
         self.task = None
-        self.ok = lay_out_form_dialog(self, form, self.error, save_text="Hủy khoản hỗ trợ…",
-                                      cancel_text="Không hủy (Esc)", above=about, default=False)
+        self.ok = lay_out_form_dialog(self, form, self.error, save_text="&Hủy khoản hỗ trợ…",
+                                      cancel_text="&Không hủy (Esc)", above=about, default=False)
         self.ok.setEnabled(bool(self.choices))
         self.resize(600, 280)
 

@@ -48,6 +48,13 @@ class BarChart(QWidget):
         slot = (right - left) / len(self.bars)
         painter.setPen(QColor("#b4c7dc"))
         painter.drawLine(left, int(bottom), right, int(bottom))
+        # A figure wider than its bar's slot ("105 tr" on a narrow window) is drawn in a smaller font rather
+        # than cut; the month labels keep the normal size.
+        value_font = painter.font()
+        widest = max((metrics.horizontalAdvance(short_money(v)) for _, v in self.bars if v), default=0)
+        if widest > slot - 2 and value_font.pointSizeF() > 0:
+            value_font.setPointSizeF(max(6.0, value_font.pointSizeF() * (slot - 2) / widest))
+        normal_font = painter.font()
         for i, (label, value) in enumerate(self.bars):
             height = (bottom - top) * value / peak
             x = left + i * slot
@@ -55,8 +62,10 @@ class BarChart(QWidget):
             painter.fillRect(bar, QColor("#2e75b6"))
             painter.setPen(QColor("#333333"))
             if value:
+                painter.setFont(value_font)
                 painter.drawText(QRectF(x, bottom - height - line - 2, slot, line), Qt.AlignmentFlag.AlignHCenter,
                                  short_money(value))
+                painter.setFont(normal_font)
             # "01/26" when it fits under its bar, else the month alone ("01"): labels never run into each other.
             month = label[:2] + "/" + label[-2:]
             if metrics.horizontalAdvance(month) + 4 > slot:

@@ -123,11 +123,13 @@ class SettingsPage(QWidget):
         self.policy_text.setReadOnly(True)
         self.policy_text.setMaximumHeight(190)
         self.policy.currentIndexChanged.connect(self._show_policy)
-        policy_row = QHBoxLayout()
-        policy_row.addWidget(self.policy, 1)
-        policy_row.addWidget(copy_policy)
-        policy_layout.addLayout(policy_row)
+        # The name takes the box's whole width (so it is read whole at 125 %); the button goes below the text.
+        policy_layout.addWidget(self.policy)
+        copy_row = QHBoxLayout()
+        copy_row.addStretch(1)
+        copy_row.addWidget(copy_policy)
         policy_layout.addWidget(self.policy_text, 1)
+        policy_layout.addLayout(copy_row)
         backup_box = QGroupBox("Sao lưu và khôi phục")
         backup_layout = QVBoxLayout(backup_box)
         self.backup_status = QLabel(f"Các bản sao lưu nằm trong {books.data_dir.backups}")
@@ -270,6 +272,8 @@ class SettingsPage(QWidget):
     def _show_policy(self) -> None:
         path = self.policy.currentData()
         self.policy_text.setPlainText(Path(path).read_text(encoding="utf-8") if path else "")
+        if self.policy.lineEdit() is not None:
+            self.policy.lineEdit().setCursorPosition(0)  # a long name reads from its start, not its end
 
     def save(self) -> dict | None:
         current = self.books.settings()

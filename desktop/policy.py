@@ -3,6 +3,11 @@
 A policy is read strictly: every key the program knows must be there, no other key may be, and every value
 must be a whole number (or text, for the names) in its possible range. A misspelt key silently ignored
 would leave the rule it meant to change at its old value, which is worse than a refusal.
+
+Two versions of the file exist. Version 1 (no ``schema`` key) has one rule for every category; version 2
+(``schema = 2``, read by ``desktop.policy_v2``) gives each category its own support, share or amount to
+return, grace period, installments and their shares, and may take the return in kind. Both become the
+same ``FundPolicy``; a category's rule is always read through ``FundPolicy.rule_for``.
 """
 
 from __future__ import annotations
@@ -11,7 +16,8 @@ import difflib
 import json
 import re
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from desktop.domain import Category
@@ -41,6 +47,39 @@ FIELD_OF = {("public_works", "after_years"): "public_works_after_years"}
 
 
 @dataclass(frozen=True)
+class InKindReturn:
+    """What a household gives back instead of money: ``quantity`` of ``item``, each at the agreed ``value``."""
+
+    item: str
+    quantity: int
+    value: int  # đồng, agreed with the households for one item
+
+    def describe(self, quantity: int | None = None) -> str:
+        count = self.quantity if quantity is None else quantity
+        return f"{count} {self.item} (giá thỏa thuận {format_vnd(self.value)} đ/{self.item})"
+
+
+@dataclass(frozen=True)
+class CategoryRule:
+    """How one category of household is supported and what it returns, whichever file version said so.
+
+    Exactly one of ``return_share`` (a fraction of the support, as numerator and denominator),
+    ``return_amount`` (đồng) and ``in_kind`` says what goes back. ``installment_shares`` is None for equal
+    installments, else one fraction per installment (they add up to 1). Due dates are ``grace_months`` +
+    each of ``installment_months`` after the support date."""
+
+    category: str
+    eligible: bool
+    support: int
+    return_share: tuple[int, int] | None
+    return_amount: int | None
+    in_kind: InKindReturn | None
+    grace_months: int
+    installment_months: tuple[int, ...]
+    installment_shares: tuple[tuple[int, int], ...] | None
+
+
+@dataclass(frozen=True)
 class FundPolicy:
     code: str
     name: str
@@ -56,12 +95,33 @@ class FundPolicy:
     commune_bp: int
     upper_bp: int
     public_works_after_years: int
+    # Version 2 only. A version-2 policy has no single share or schedule: its share_numerator,
+    # share_denominator and installment_months are 0, 1 and () and nothing reads them (see rule_for).
+    version: int = 1
+    categories: dict[str, CategoryRule] = dataclass_field(default_factory=dict)
+    cap_per_household: int = 0  # 0: no cap per household
 
     def support_for(self, category: Category) -> int:
         return self.support[category.value]
 
+    def rule_for(self, category: Category | str) -> CategoryRule:
+        """The rule of one category; a version-1 policy has the same share and schedule for all."""
+        key = Category(category).value
+        if self.version == 2:
+            return self.categories[key]
+        return CategoryRule(
+            category=key, eligible=key != Category.NON_POOR.value, support=self.support[key],
+            return_share=(self.share_numerator, self.share_denominator), return_amount=None, in_kind=None,
+            grace_months=0, installment_months=self.installment_months, installment_shares=None)
+
     def to_json(self) -> str:
-        data = asdict(self)
+        if self.version == 2:
+            from desktop.policy_v2 import as_data
+
+            return json.dumps(as_data(self), ensure_ascii=False, sort_keys=True)
+        # Exactly the keys version 1 always wrote, so a version-1 copy reads the same as before.
+        data = {name: getattr(self, name) for name in _FIELDS}
+        data["support"] = dict(self.support)
         data["installment_months"] = list(self.installment_months)
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
@@ -76,6 +136,12 @@ class FundPolicy:
         if not isinstance(data, dict):
             raise Refused("Quy định lưu trong dự án không đọc được: không phải một bảng các khóa.")
         code = data.get("code")
+        if "schema" in data:
+            from desktop.policy_v2 import parse_v2
+
+            named = f"“{code}”" if isinstance(code, str) and code else "(không rõ mã)"
+            return parse_v2(data, f"“{named}” lưu trong dự án", None,
+                            lead=f"Quy định {named} lưu trong dự án bị hỏng, không dùng được.")
         known = set(_FIELDS)
         problems = [_unknown(key, sorted(known)) for key in data if key not in known]
         problems += [f"Thiếu khóa “{key}”." for key in _FIELDS if key not in data]
@@ -96,8 +162,8 @@ class FundPolicy:
         return _build(values)
 
 
-# FundPolicy's fields as the project's JSON copy names them.
-_FIELDS = tuple(FundPolicy.__dataclass_fields__)
+# FundPolicy's fields as a version-1 JSON copy names them (the version-2 fields come after them).
+_FIELDS = tuple(FundPolicy.__dataclass_fields__)[:tuple(FundPolicy.__dataclass_fields__).index("version")]
 
 
 def policy_files(own: Path | None = None) -> list[Path]:
@@ -156,7 +222,8 @@ def load_policy(spec: str | Path | None = None, own: Path | None = None) -> Fund
 
 # --------------------------------------------------------------------------- where a key is in the file
 
-_TABLE_HEADER = re.compile(r"""^\s*\[\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$""")
+# A header may be dotted ([category.poor]): version 2 writes a table per category that way.
+_TABLE_HEADER = re.compile(r"""^\s*\[\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_.-]+))\s*\]\s*(?:#.*)?$""")
 _KEY_AT_START = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
 
 
@@ -226,6 +293,10 @@ def parse_policy(raw: dict, origin: str, text: str | None = None) -> FundPolicy:
     lines = _Lines(text) if text is not None else _no_lines
     if not isinstance(raw, dict):
         raw = {}
+    if "schema" in raw:
+        from desktop.policy_v2 import parse_v2
+
+        return parse_v2(raw, origin, lines)
     problems = _check_keys(raw, lines)
     if not problems:
         values = {}

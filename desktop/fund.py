@@ -11,7 +11,7 @@ from datetime import date
 from desktop.dates import add_months
 from desktop.domain import Category
 from desktop.errors import Refused
-from desktop.money import format_vnd, fraction_round_half_up, split_even
+from desktop.money import format_vnd, fraction_round_half_up, split_shares
 from desktop.policy import CategoryRule, FundPolicy
 
 # Aging buckets for overdue money, in days past the due date (upper bound inclusive; None = open-ended).
@@ -74,25 +74,10 @@ def amount_to_return(support: int, policy: FundPolicy, category: Category | str 
     return fraction_round_half_up(support, numerator, denominator, policy.rounding_unit)
 
 
-def split_by_shares(total: int, shares: Sequence[tuple[int, int]] | None, parts: int, unit: int) -> list[int]:
-    """Share ``total`` over ``parts`` installments so that they add up to it exactly.
-
-    Equal shares (``None``) as version 1 always did: each rounded down to the unit, the last takes the
-    rest. Listed shares (fractions adding up to 1) the same way: every installment but the last is
-    ``total × share`` rounded down to the unit, and the last takes the rest, so it is never below its own
-    share and the sum is exact to the đồng."""
-    if shares is None:
-        return split_even(total, parts, unit)
-    if len(shares) != parts:
-        raise ValueError(f"{len(shares)} shares for {parts} installments")
-    firsts = [total * numerator // (denominator * unit) * unit for numerator, denominator in shares[:-1]]
-    return [*firsts, total - sum(firsts)]
-
-
 def plan_schedule(support: int, supported_on: date, policy: FundPolicy,
                   category: Category | str | None = None) -> list[PlannedInstallment]:
     """The installments of one support: each due the grace period plus its number of months after the
-    support date (29 February falls due on 28 February), the amounts split by ``split_by_shares``. In kind,
+    support date (29 February falls due on 28 February), the amounts split by ``money.split_shares``. In kind,
     the items are split (whole items per installment) and each installment is its items × agreed value."""
     rule = _rule(policy, category)
     parts = len(rule.installment_months)
@@ -101,10 +86,10 @@ def plan_schedule(support: int, supported_on: date, policy: FundPolicy,
         if total > support:
             raise Refused(f"Mức hỗ trợ {format_vnd(support)} đ ít hơn giá trị hiện vật phải trả lại "
                           f"({rule.in_kind.describe()}: {format_vnd(total)} đ) theo quy định {policy.code}.")
-        items = split_by_shares(rule.in_kind.quantity, rule.installment_shares, parts, 1)
+        items = split_shares(rule.in_kind.quantity, rule.installment_shares, parts, 1)
         amounts = [count * rule.in_kind.value for count in items]
     else:
-        amounts = split_by_shares(amount_to_return(support, policy, rule.category), rule.installment_shares,
+        amounts = split_shares(amount_to_return(support, policy, rule.category), rule.installment_shares,
                                   parts, policy.rounding_unit)
     return [
         PlannedInstallment(seq, add_months(supported_on, rule.grace_months + months), amount)

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 import tomllib
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
@@ -23,15 +22,21 @@ from pathlib import Path
 from desktop.domain import Category
 from desktop.errors import Refused
 from desktop.money import MAX_AMOUNT, format_vnd
+from desktop.policy_parts import (  # noqa: F401  (MAX_* and the rules are read from here by the rest)
+    MAX_BP,
+    MAX_INSTALLMENT_MONTHS,
+    MAX_YEARS,
+    CategoryRule,
+    InKindReturn,
+    _line,
+    _Lines,
+    _no_lines,
+    _unknown,
+)
+from desktop.policy_v2 import as_data, parse_v2
 from desktop.resources import resource_path
 
 DEFAULT_POLICY_CODE = "hai-duong-2019"
-# Fifty years: far beyond any rotating fund, well inside what a date can hold.
-MAX_INSTALLMENT_MONTHS = 600
-MAX_YEARS = MAX_INSTALLMENT_MONTHS // 12
-# Basis points: 10 000 bp is 100 % of the budget support.
-MAX_BP = 10_000
-
 # The keys of a policy file, by table (None: the top of the file, before any [table]), in the order a file
 # lists them. Each names the FundPolicy field it fills when the two differ.
 TABLES: dict[str | None, tuple[str, ...]] = {
@@ -44,39 +49,6 @@ TABLES: dict[str | None, tuple[str, ...]] = {
 }
 OPTIONAL_KEYS = {(None, "source")}  # a province's file may leave out where its rules come from
 FIELD_OF = {("public_works", "after_years"): "public_works_after_years"}
-
-
-@dataclass(frozen=True)
-class InKindReturn:
-    """What a household gives back instead of money: ``quantity`` of ``item``, each at the agreed ``value``."""
-
-    item: str
-    quantity: int
-    value: int  # đồng, agreed with the households for one item
-
-    def describe(self, quantity: int | None = None) -> str:
-        count = self.quantity if quantity is None else quantity
-        return f"{count} {self.item} (giá thỏa thuận {format_vnd(self.value)} đ/{self.item})"
-
-
-@dataclass(frozen=True)
-class CategoryRule:
-    """How one category of household is supported and what it returns, whichever file version said so.
-
-    Exactly one of ``return_share`` (a fraction of the support, as numerator and denominator),
-    ``return_amount`` (đồng) and ``in_kind`` says what goes back. ``installment_shares`` is None for equal
-    installments, else one fraction per installment (they add up to 1). Due dates are ``grace_months`` +
-    each of ``installment_months`` after the support date."""
-
-    category: str
-    eligible: bool
-    support: int
-    return_share: tuple[int, int] | None
-    return_amount: int | None
-    in_kind: InKindReturn | None
-    grace_months: int
-    installment_months: tuple[int, ...]
-    installment_shares: tuple[tuple[int, int], ...] | None
 
 
 @dataclass(frozen=True)
@@ -116,8 +88,6 @@ class FundPolicy:
 
     def to_json(self) -> str:
         if self.version == 2:
-            from desktop.policy_v2 import as_data
-
             return json.dumps(as_data(self), ensure_ascii=False, sort_keys=True)
         # Exactly the keys version 1 always wrote, so a version-1 copy reads the same as before.
         data = {name: getattr(self, name) for name in _FIELDS}
@@ -137,11 +107,9 @@ class FundPolicy:
             raise Refused("Quy định lưu trong dự án không đọc được: không phải một bảng các khóa.")
         code = data.get("code")
         if "schema" in data:
-            from desktop.policy_v2 import parse_v2
-
             named = f"“{code}”" if isinstance(code, str) and code else "(không rõ mã)"
-            return parse_v2(data, f"“{named}” lưu trong dự án", None,
-                            lead=f"Quy định {named} lưu trong dự án bị hỏng, không dùng được.")
+            return cls(**parse_v2(data, f"{named} lưu trong dự án", None,
+                                  lead=f"Quy định {named} lưu trong dự án bị hỏng, không dùng được."))
         known = set(_FIELDS)
         problems = [_unknown(key, sorted(known)) for key in data if key not in known]
         problems += [f"Thiếu khóa “{key}”." for key in _FIELDS if key not in data]
@@ -220,68 +188,12 @@ def load_policy(spec: str | Path | None = None, own: Path | None = None) -> Fund
     return parse_policy(raw, path.name, text)
 
 
-# --------------------------------------------------------------------------- where a key is in the file
-
-# A header may be dotted ([category.poor]): version 2 writes a table per category that way.
-_TABLE_HEADER = re.compile(r"""^\s*\[\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_.-]+))\s*\]\s*(?:#.*)?$""")
-_KEY_AT_START = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
-
-
-class _Lines:
-    """The line of each table header and key in a policy file's text.
-
-    tomllib returns the values but not where they were written, and a clerk fixing a file needs the line.
-    So the text is scanned: a line ``[table]`` opens a table, a line starting with ``key =`` inside it is
-    that key. Keys written otherwise (dotted, inline tables) get no line; the message still names them.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.keys: dict[tuple[str | None, str], int] = {}
-        self.tables: dict[str, int] = {}
-        table: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
-            if header := _TABLE_HEADER.match(line):
-                table = next(g for g in header.groups() if g is not None)
-                self.tables.setdefault(table, number)
-            elif key := _KEY_AT_START.match(line):
-                self.keys.setdefault((table, next(g for g in key.groups() if g is not None)), number)
-
-    def key(self, table: str | None, key: str) -> int | None:
-        return self.keys.get((table, key))
-
-    def table(self, table: str) -> int | None:
-        return self.tables.get(table)
-
-
-class _NoLines(_Lines):
-    """For policy data that never was a file (a project's JSON copy, data built in a test)."""
-
-    def __init__(self) -> None:
-        self.keys, self.tables = {}, {}
-
-
-_no_lines = _NoLines()
-
-
-def _line(number: int | None) -> str:
-    return f" (dòng {number})" if number else ""
-
-
 def _where(table: str | None, key: str, lines: _Lines) -> str:
     """“key” (dòng N), or “key” trong bảng [table] when the line is not known."""
     number = lines.key(table, key)
     if number or table is None:
         return f"“{key}”{_line(number)}"
     return f"“{key}” trong bảng [{table}]"
-
-
-def _unknown(key: str, known: list[str], number: int | None = None, hints: dict[str, str] | None = None) -> str:
-    """A key the program does not know, with the closest one it does: most unknown keys are typos."""
-    text = f"Khóa không có trong quy định: {key}{_line(number)}."
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
-    if close:
-        text += f" Có phải ý bạn là {close[0]}{(hints or {}).get(close[0], '')}?"
-    return text
 
 
 # --------------------------------------------------------------------------- reading a policy file
@@ -294,9 +206,7 @@ def parse_policy(raw: dict, origin: str, text: str | None = None) -> FundPolicy:
     if not isinstance(raw, dict):
         raw = {}
     if "schema" in raw:
-        from desktop.policy_v2 import parse_v2
-
-        return parse_v2(raw, origin, lines)
+        return FundPolicy(**parse_v2(raw, origin, lines))
     problems = _check_keys(raw, lines)
     if not problems:
         values = {}

@@ -20,13 +20,12 @@ from fractions import Fraction
 
 from desktop.domain import Category
 from desktop.errors import Refused
-from desktop.money import MAX_AMOUNT, format_vnd
-from desktop.policy import (
+from desktop.money import MAX_AMOUNT, format_vnd, split_shares
+from desktop.policy_parts import (
     MAX_BP,
     MAX_INSTALLMENT_MONTHS,
     MAX_YEARS,
     CategoryRule,
-    FundPolicy,
     InKindReturn,
     _line,
     _Lines,
@@ -104,9 +103,9 @@ class _Reader:
         return share
 
 
-def parse_v2(raw: dict, origin: str, lines: _Lines | None, *, lead: str | None = None) -> FundPolicy:
-    """A version-2 policy from a file's TOML (with its lines) or a project's JSON copy; ``Refused`` naming
-    every problem otherwise."""
+def parse_v2(raw: dict, origin: str, lines: _Lines | None, *, lead: str | None = None) -> dict:
+    """A version-2 policy's ``FundPolicy`` fields from a file's TOML (with its lines) or a project's JSON
+    copy; ``Refused`` naming every problem otherwise."""
     lines = lines or _no_lines
     reader = _Reader(lines)
     _check_keys(raw, reader)
@@ -189,7 +188,7 @@ def _check_category_tables(categories: dict, reader: _Reader, everywhere: dict[s
             problems.append(f"Thiếu bảng [{CATEGORY_TABLE}.{name}] (phân loại {Category(name).label.lower()}).")
 
 
-def _read(raw: dict, reader: _Reader) -> FundPolicy | None:
+def _read(raw: dict, reader: _Reader) -> dict | None:
     """Every value in its range, once every key is known to be there."""
     values = {key: reader.text(raw, None, key) for key in ("code", "name")}
     values["source"] = reader.text(raw, None, "source", empty=True) if "source" in raw else ""
@@ -220,7 +219,7 @@ def _read(raw: dict, reader: _Reader) -> FundPolicy | None:
     rules = {c.value: _read_category(c, raw[CATEGORY_TABLE][c.value], unit, reader) for c in Category}
     if reader.problems:
         return None
-    return FundPolicy(
+    return dict(
         code=values["code"], name=values["name"], source=values["source"],
         support={key: rule.support for key, rule in rules.items()},
         share_numerator=0, share_denominator=1, rounding_unit=unit, installment_months=(),
@@ -361,9 +360,7 @@ def _kind_return(rule: dict, table: str, support, months, shares, reader: _Reade
                                    f"{format_vnd(quantity * value)} đ, nhiều hơn mức hỗ trợ {format_vnd(support)} đ.")
         return None
     if months is not None:
-        from desktop.fund import split_by_shares
-
-        items = split_by_shares(quantity, shares, len(months), 1)
+        items = split_shares(quantity, shares, len(months), 1)
         if min(items) < 1:
             reader.bad(table, "quantity", f": {quantity} {item} chia cho {len(months)} kỳ thì có kỳ không trả hiện "
                                           f"vật nào ({', '.join(map(str, items))}); mỗi kỳ phải có ít nhất một.")
@@ -371,7 +368,7 @@ def _kind_return(rule: dict, table: str, support, months, shares, reader: _Reade
     return InKindReturn(item.strip(), quantity, value)
 
 
-def as_data(policy: FundPolicy) -> dict:
+def as_data(policy) -> dict:
     """A version-2 policy as the data its file holds: the project's frozen copy, read back by ``parse_v2``."""
     categories = {}
     for key, rule in policy.categories.items():

@@ -135,22 +135,28 @@ _FIELDS = tuple(FundPolicy.__dataclass_fields__)[:tuple(FundPolicy.__dataclass_f
 
 
 def policy_files(own: Path | None = None) -> list[Path]:
-    """The shipped policies, then those the office saved as edited copies in ``own`` (a data folder's)."""
-    files = sorted(resource_path("policies").glob("*.toml"))
+    """The shipped policies (the default first, so a list offers it before the examples), then those the
+    office saved as edited copies in ``own`` (a data folder's)."""
+    files = sorted(resource_path("policies").glob("*.toml"), key=lambda p: (p.stem != DEFAULT_POLICY_CODE, p.stem))
     if own is not None and Path(own).is_dir():
         files += sorted(Path(own).glob("*.toml"))
     return files
+
+
+def check_policy_text(text: str) -> FundPolicy:
+    """An edited policy's text read as ``load_policy`` reads a file, without saving it (the editor's check)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise Refused(f"Quy định sai cú pháp TOML: {exc}.") from exc
+    return parse_policy(raw, "đã sửa", text)
 
 
 def save_policy_copy(folder: Path, text: str) -> tuple[Path, FundPolicy]:
     """Save an edited copy of a policy as ``folder/<code>.toml``, after checking every key and number as
     ``load_policy`` does. A copy never replaces a policy: its code must be new, so every project keeps
     the rules it was approved under and the shipped files stay as shipped."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise Refused(f"Quy định sai cú pháp TOML: {exc}.") from exc
-    policy = parse_policy(raw, "đã sửa", text)
+    policy = check_policy_text(text)
     code = policy.code.strip()
     if not code or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):
         raise Refused(f"Mã quy định “{code}” chỉ gồm chữ không dấu, số, “-” và “_”.")

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from datetime import date
 
 from desktop.dates import add_months
+from desktop.domain import Category
 from desktop.errors import Refused
-from desktop.money import format_vnd, fraction_round_half_up, split_even
-from desktop.policy import FundPolicy
+from desktop.money import format_vnd, fraction_round_half_up, split_shares
+from desktop.policy import CategoryRule, FundPolicy
 
 # Aging buckets for overdue money, in days past the due date (upper bound inclusive; None = open-ended).
 AGING_BUCKETS: tuple[tuple[str, int, int | None], ...] = (
@@ -51,20 +52,67 @@ class Allocation:
     amount: int
 
 
-def amount_to_return(support: int, policy: FundPolicy) -> int:
-    """Support × share (2/3 by default), rounded half up to the policy's unit."""
-    return fraction_round_half_up(support, policy.share_numerator, policy.share_denominator, policy.rounding_unit)
+def _rule(policy: FundPolicy, category: Category | str | None) -> CategoryRule:
+    if category is None:
+        if policy.version != 1:
+            # A version-2 policy has a rule per category: guessing one would plan a wrong schedule.
+            raise ValueError(f"policy {policy.code} needs the household's category")
+        category = Category.POOR  # version 1: every category has the same share and schedule
+    return policy.rule_for(category)
 
 
-def plan_schedule(support: int, supported_on: date, policy: FundPolicy) -> list[PlannedInstallment]:
-    """Equal installments rounded down to the unit, the last taking the remainder, each due the policy's
-    number of months after the support date (29 February falls due on 28 February)."""
-    total = amount_to_return(support, policy)
-    shares = split_even(total, len(policy.installment_months), policy.rounding_unit)
+def amount_to_return(support: int, policy: FundPolicy, category: Category | str | None = None) -> int:
+    """What goes back to the fund for ``support``: the category's share of it (2/3 by default) rounded half
+    up to the policy's unit, a fixed amount (never more than the support), or the value of the items to
+    return in kind (quantity × agreed value, to the đồng: an agreed value is not rounded)."""
+    rule = _rule(policy, category)
+    if rule.in_kind is not None:
+        return rule.in_kind.quantity * rule.in_kind.value
+    if rule.return_amount is not None:
+        return min(rule.return_amount, support)
+    numerator, denominator = rule.return_share
+    return fraction_round_half_up(support, numerator, denominator, policy.rounding_unit)
+
+
+def plan_schedule(support: int, supported_on: date, policy: FundPolicy,
+                  category: Category | str | None = None) -> list[PlannedInstallment]:
+    """The installments of one support: each due the grace period plus its number of months after the
+    support date (29 February falls due on 28 February), the amounts split by ``money.split_shares``. In kind,
+    the items are split (whole items per installment) and each installment is its items × agreed value."""
+    rule = _rule(policy, category)
+    parts = len(rule.installment_months)
+    if rule.in_kind is not None:
+        total = amount_to_return(support, policy, rule.category)
+        if total > support:
+            raise Refused(f"Mức hỗ trợ {format_vnd(support)} đ ít hơn giá trị hiện vật phải trả lại "
+                          f"({rule.in_kind.describe()}: {format_vnd(total)} đ) theo quy định {policy.code}.")
+        items = split_shares(rule.in_kind.quantity, rule.installment_shares, parts, 1)
+        amounts = [count * rule.in_kind.value for count in items]
+    else:
+        amounts = split_shares(amount_to_return(support, policy, rule.category), rule.installment_shares,
+                                  parts, policy.rounding_unit)
     return [
-        PlannedInstallment(seq, add_months(supported_on, months), share)
-        for seq, (months, share) in enumerate(zip(policy.installment_months, shares, strict=True), start=1)
+        PlannedInstallment(seq, add_months(supported_on, rule.grace_months + months), amount)
+        for seq, (months, amount) in enumerate(zip(rule.installment_months, amounts, strict=True), start=1)
     ]
+
+
+def in_kind_items(rule: CategoryRule, amount: int) -> int | None:
+    """How many whole items a receipt of ``amount`` đồng stands for under an in-kind rule, or None when
+    the amount is not a whole number of items at the agreed value."""
+    if rule.in_kind is None or amount <= 0 or amount % rule.in_kind.value:
+        return None
+    return amount // rule.in_kind.value
+
+
+def in_kind_receipt(rule: CategoryRule, items: int) -> tuple[int, str]:
+    """What a receipt for ``items`` returned in kind records: the amount (items × agreed value, exactly)
+    and the description written on it."""
+    if rule.in_kind is None:
+        raise ValueError(f"category {rule.category} returns money, not items")
+    if items < 1:
+        raise Refused("Số hiện vật trả lại phải từ 1 trở lên.")
+    return items * rule.in_kind.value, rule.in_kind.describe(items)
 
 
 def allocate(payment: int, installments: Sequence[OpenInstallment]) -> list[Allocation]:

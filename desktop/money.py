@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from desktop.errors import Refused
 
@@ -192,6 +193,21 @@ def split_even(total: int, parts: int, unit: int = 1) -> list[int]:
         raise ValueError(f"unit must be >= 1, not {unit}")
     share = total // parts // unit * unit
     return [share] * (parts - 1) + [total - share * (parts - 1)]
+
+
+def split_shares(total: int, shares: Sequence[tuple[int, int]] | None, parts: int, unit: int) -> list[int]:
+    """Share ``total`` over ``parts`` installments so that they add up to it exactly.
+
+    Equal shares (``None``) as version 1 always did: each rounded down to the unit, the last takes the
+    rest. Listed shares (fractions adding up to 1) the same way: every installment but the last is
+    ``total × share`` rounded down to the unit, and the last takes the rest, so it is never below its own
+    share and the sum is exact to the đồng."""
+    if shares is None:
+        return split_even(total, parts, unit)
+    if len(shares) != parts:
+        raise ValueError(f"{len(shares)} shares for {parts} installments")
+    firsts = [total * numerator // (denominator * unit) * unit for numerator, denominator in shares[:-1]]
+    return [*firsts, total - sum(firsts)]
 
 
 def fraction_round_half_up(amount: int, numerator: int, denominator: int, unit: int = 1) -> int:

@@ -3,29 +3,40 @@
 A policy is read strictly: every key the program knows must be there, no other key may be, and every value
 must be a whole number (or text, for the names) in its possible range. A misspelt key silently ignored
 would leave the rule it meant to change at its old value, which is worse than a refusal.
+
+Two versions of the file exist. Version 1 (no ``schema`` key) has one rule for every category; version 2
+(``schema = 2``, read by ``desktop.policy_v2``) gives each category its own support, share or amount to
+return, grace period, installments and their shares, and may take the return in kind. Both become the
+same ``FundPolicy``; a category's rule is always read through ``FundPolicy.rule_for``.
 """
 
 from __future__ import annotations
 
 import difflib
 import json
-import re
 import tomllib
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from pathlib import Path
 
 from desktop.domain import Category
 from desktop.errors import Refused
 from desktop.money import MAX_AMOUNT, format_vnd
+from desktop.policy_parts import (  # noqa: F401  (MAX_* and the rules are read from here by the rest)
+    MAX_BP,
+    MAX_INSTALLMENT_MONTHS,
+    MAX_YEARS,
+    CategoryRule,
+    InKindReturn,
+    _line,
+    _Lines,
+    _no_lines,
+    _unknown,
+)
+from desktop.policy_v2 import as_data, parse_v2
 from desktop.resources import resource_path
 
 DEFAULT_POLICY_CODE = "hai-duong-2019"
-# Fifty years: far beyond any rotating fund, well inside what a date can hold.
-MAX_INSTALLMENT_MONTHS = 600
-MAX_YEARS = MAX_INSTALLMENT_MONTHS // 12
-# Basis points: 10 000 bp is 100 % of the budget support.
-MAX_BP = 10_000
-
 # The keys of a policy file, by table (None: the top of the file, before any [table]), in the order a file
 # lists them. Each names the FundPolicy field it fills when the two differ.
 TABLES: dict[str | None, tuple[str, ...]] = {
@@ -56,12 +67,31 @@ class FundPolicy:
     commune_bp: int
     upper_bp: int
     public_works_after_years: int
+    # Version 2 only. A version-2 policy has no single share or schedule: its share_numerator,
+    # share_denominator and installment_months are 0, 1 and () and nothing reads them (see rule_for).
+    version: int = 1
+    categories: dict[str, CategoryRule] = dataclass_field(default_factory=dict)
+    cap_per_household: int = 0  # 0: no cap per household
 
     def support_for(self, category: Category) -> int:
         return self.support[category.value]
 
+    def rule_for(self, category: Category | str) -> CategoryRule:
+        """The rule of one category; a version-1 policy has the same share and schedule for all."""
+        key = Category(category).value
+        if self.version == 2:
+            return self.categories[key]
+        return CategoryRule(
+            category=key, eligible=key != Category.NON_POOR.value, support=self.support[key],
+            return_share=(self.share_numerator, self.share_denominator), return_amount=None, in_kind=None,
+            grace_months=0, installment_months=self.installment_months, installment_shares=None)
+
     def to_json(self) -> str:
-        data = asdict(self)
+        if self.version == 2:
+            return json.dumps(as_data(self), ensure_ascii=False, sort_keys=True)
+        # Exactly the keys version 1 always wrote, so a version-1 copy reads the same as before.
+        data = {name: getattr(self, name) for name in _FIELDS}
+        data["support"] = dict(self.support)
         data["installment_months"] = list(self.installment_months)
         return json.dumps(data, ensure_ascii=False, sort_keys=True)
 
@@ -76,6 +106,10 @@ class FundPolicy:
         if not isinstance(data, dict):
             raise Refused("Quy định lưu trong dự án không đọc được: không phải một bảng các khóa.")
         code = data.get("code")
+        if "schema" in data:
+            named = f"“{code}”" if isinstance(code, str) and code else "(không rõ mã)"
+            return cls(**parse_v2(data, f"{named} lưu trong dự án", None,
+                                  lead=f"Quy định {named} lưu trong dự án bị hỏng, không dùng được."))
         known = set(_FIELDS)
         problems = [_unknown(key, sorted(known)) for key in data if key not in known]
         problems += [f"Thiếu khóa “{key}”." for key in _FIELDS if key not in data]
@@ -96,27 +130,33 @@ class FundPolicy:
         return _build(values)
 
 
-# FundPolicy's fields as the project's JSON copy names them.
-_FIELDS = tuple(FundPolicy.__dataclass_fields__)
+# FundPolicy's fields as a version-1 JSON copy names them (the version-2 fields come after them).
+_FIELDS = tuple(FundPolicy.__dataclass_fields__)[:tuple(FundPolicy.__dataclass_fields__).index("version")]
 
 
 def policy_files(own: Path | None = None) -> list[Path]:
-    """The shipped policies, then those the office saved as edited copies in ``own`` (a data folder's)."""
-    files = sorted(resource_path("policies").glob("*.toml"))
+    """The shipped policies (the default first, so a list offers it before the examples), then those the
+    office saved as edited copies in ``own`` (a data folder's)."""
+    files = sorted(resource_path("policies").glob("*.toml"), key=lambda p: (p.stem != DEFAULT_POLICY_CODE, p.stem))
     if own is not None and Path(own).is_dir():
         files += sorted(Path(own).glob("*.toml"))
     return files
+
+
+def check_policy_text(text: str) -> FundPolicy:
+    """An edited policy's text read as ``load_policy`` reads a file, without saving it (the editor's check)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise Refused(f"Quy định sai cú pháp TOML: {exc}.") from exc
+    return parse_policy(raw, "đã sửa", text)
 
 
 def save_policy_copy(folder: Path, text: str) -> tuple[Path, FundPolicy]:
     """Save an edited copy of a policy as ``folder/<code>.toml``, after checking every key and number as
     ``load_policy`` does. A copy never replaces a policy: its code must be new, so every project keeps
     the rules it was approved under and the shipped files stay as shipped."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise Refused(f"Quy định sai cú pháp TOML: {exc}.") from exc
-    policy = parse_policy(raw, "đã sửa", text)
+    policy = check_policy_text(text)
     code = policy.code.strip()
     if not code or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):
         raise Refused(f"Mã quy định “{code}” chỉ gồm chữ không dấu, số, “-” và “_”.")
@@ -154,67 +194,12 @@ def load_policy(spec: str | Path | None = None, own: Path | None = None) -> Fund
     return parse_policy(raw, path.name, text)
 
 
-# --------------------------------------------------------------------------- where a key is in the file
-
-_TABLE_HEADER = re.compile(r"""^\s*\[\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$""")
-_KEY_AT_START = re.compile(r"""^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=""")
-
-
-class _Lines:
-    """The line of each table header and key in a policy file's text.
-
-    tomllib returns the values but not where they were written, and a clerk fixing a file needs the line.
-    So the text is scanned: a line ``[table]`` opens a table, a line starting with ``key =`` inside it is
-    that key. Keys written otherwise (dotted, inline tables) get no line; the message still names them.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.keys: dict[tuple[str | None, str], int] = {}
-        self.tables: dict[str, int] = {}
-        table: str | None = None
-        for number, line in enumerate(text.splitlines(), start=1):
-            if header := _TABLE_HEADER.match(line):
-                table = next(g for g in header.groups() if g is not None)
-                self.tables.setdefault(table, number)
-            elif key := _KEY_AT_START.match(line):
-                self.keys.setdefault((table, next(g for g in key.groups() if g is not None)), number)
-
-    def key(self, table: str | None, key: str) -> int | None:
-        return self.keys.get((table, key))
-
-    def table(self, table: str) -> int | None:
-        return self.tables.get(table)
-
-
-class _NoLines(_Lines):
-    """For policy data that never was a file (a project's JSON copy, data built in a test)."""
-
-    def __init__(self) -> None:
-        self.keys, self.tables = {}, {}
-
-
-_no_lines = _NoLines()
-
-
-def _line(number: int | None) -> str:
-    return f" (dòng {number})" if number else ""
-
-
 def _where(table: str | None, key: str, lines: _Lines) -> str:
     """“key” (dòng N), or “key” trong bảng [table] when the line is not known."""
     number = lines.key(table, key)
     if number or table is None:
         return f"“{key}”{_line(number)}"
     return f"“{key}” trong bảng [{table}]"
-
-
-def _unknown(key: str, known: list[str], number: int | None = None, hints: dict[str, str] | None = None) -> str:
-    """A key the program does not know, with the closest one it does: most unknown keys are typos."""
-    text = f"Khóa không có trong quy định: {key}{_line(number)}."
-    close = difflib.get_close_matches(key, known, n=1, cutoff=0.5)
-    if close:
-        text += f" Có phải ý bạn là {close[0]}{(hints or {}).get(close[0], '')}?"
-    return text
 
 
 # --------------------------------------------------------------------------- reading a policy file
@@ -226,6 +211,8 @@ def parse_policy(raw: dict, origin: str, text: str | None = None) -> FundPolicy:
     lines = _Lines(text) if text is not None else _no_lines
     if not isinstance(raw, dict):
         raw = {}
+    if "schema" in raw:
+        return FundPolicy(**parse_v2(raw, origin, lines))
     problems = _check_keys(raw, lines)
     if not problems:
         values = {}

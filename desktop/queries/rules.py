@@ -17,6 +17,7 @@ from datetime import date
 
 from desktop.dates import add_months, months_between
 from desktop.domain import Category, FundingSource
+from desktop.money import format_vnd
 from desktop.policy import FundPolicy
 from desktop.queries.fund import fund_balances_by_day, fund_low_point
 
@@ -73,6 +74,28 @@ def state_money(source: FundingSource) -> bool:
 def non_poor_with_state_money(held: CategoryOn, source: FundingSource) -> bool:
     # Seed 003: non-poor households may join a project but fund themselves.
     return held.category is Category.NON_POOR and state_money(source)
+
+
+def category_not_supported(held: CategoryOn, policy: FundPolicy, source: FundingSource) -> bool:
+    """A policy (version 2) may leave a target category out of the state's money (``eligible = false``);
+    non-poor households are the rule below (``non_poor_with_state_money``)."""
+    return (held.category is not Category.NON_POOR and state_money(source)
+            and not policy.rule_for(held.category).eligible)
+
+
+def category_not_supported_message(household: str, held: CategoryOn, policy: FundPolicy) -> str:
+    return (f"Hộ {household} là {held.category.label.lower()}; quy định {policy.code} không hỗ trợ phân loại này "
+            "từ ngân sách hay quỹ luân chuyển (eligible = false)")
+
+
+def over_household_cap(amount: int, policy: FundPolicy) -> bool:
+    """One household's budget support above the policy's cap per household (0: no cap)."""
+    return bool(policy.cap_per_household) and amount > policy.cap_per_household
+
+
+def household_cap_message(household: str, amount: int, policy: FundPolicy) -> str:
+    return (f"Hộ {household} được hỗ trợ {format_vnd(amount)} đ từ ngân sách, quá mức trần "
+            f"{format_vnd(policy.cap_per_household)} đ một hộ của quy định {policy.code}")
 
 
 def eligible_on(held: CategoryOn, on: date, policy: FundPolicy) -> bool:

@@ -253,7 +253,7 @@ class _Demo:
     def support(self, pid: int, hid: int, on: date, *, round_no: int, draws: list[tuple[int, int]]) -> None:
         category = self.category_on(hid, on)
         amount = self.policy.support_for(category)
-        schedule = plan_schedule(amount, on, self.policy)
+        schedule = plan_schedule(amount, on, self.policy, category)
         mid = self._id("membership")
         membership_uuid = str(uuid.uuid4())
         membership = _Membership(mid, pid, hid, round_no, on)

@@ -141,6 +141,8 @@ def _refuse_ineligible(project, household, held: rules.CategoryOn, data: Support
     source = FundingSource.FUND if data.from_fund else FundingSource(data.source)
     if rules.non_poor_with_state_money(held, source):
         raise Refused(rules.non_poor_message(household["code"]) + ".")
+    if rules.category_not_supported(held, policy, source):
+        raise Refused(rules.category_not_supported_message(household["code"], held, policy) + ".")
     if rules.escaped_too_long(held, data.supported_on, policy):
         raise Refused(rules.escaped_message(household["code"], held, data.supported_on, policy)
                       + ": không được hỗ trợ (NĐ 27/2022/NĐ-CP). Nếu kết quả rà soát đã đổi, hãy ghi phân loại "
@@ -157,6 +159,9 @@ def _refuse_over_budget(conn, project, household, amount: int, source: FundingSo
                           f"{format_vnd(paid)} đ; thêm {format_vnd(amount)} đ cho hộ {household['code']} sẽ vượt dự "
                           f"toán ({format_vnd(paid + amount)} đ). Hãy điều chỉnh dự toán của dự án (có quyết định) "
                           "hoặc giảm mức hỗ trợ.")
+    if source in rules.BUDGET_SOURCES and rules.over_household_cap(amount, policy):
+        raise Refused(rules.household_cap_message(household["code"], amount, policy)
+                      + ". Hãy ghi mức hỗ trợ không quá mức trần.")
     if source in rules.BUDGET_SOURCES:
         paid = rules.paid_from(conn, project["id"], source)
         if rules.over(paid + amount, policy.cap_per_project):
@@ -199,7 +204,7 @@ def assess_support(conn, data: SupportInput, *, today: date | None = None) -> Su
         _refuse_over_budget(conn, project, household, amount, source, policy)
     # A household's own money is not the fund's: it owes nothing back.
     self_funded = category is Category.NON_POOR
-    schedule = [] if self_funded else plan_schedule(amount, data.supported_on, policy)
+    schedule = [] if self_funded else plan_schedule(amount, data.supported_on, policy, category)
     if sum(i.amount for i in schedule) > amount:
         # Rounding a tiny support up to the policy's unit would ask back more than was given.
         raise Refused(f"Số tiền hỗ trợ {format_vnd(amount)} đ quá nhỏ so với đơn vị làm tròn "

@@ -11,7 +11,8 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPushButton, QVBoxLayout
 
 from desktop.errors import Refused
-from desktop.policy import save_policy_copy
+from desktop.policy import check_policy_text, save_policy_copy
+from desktop.policy_summary import describe
 from ui.widgets import ErrorLabel
 
 _CODE = re.compile(r'^code\s*=\s*"([^"]*)"', re.MULTILINE)
@@ -32,19 +33,40 @@ class PolicyCopyDialog(QDialog):
         self.editor = QPlainTextEdit(text)
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.error = ErrorLabel()
+        # What the file means, read back as the program reads it: the clerk sees each category's support,
+        # share, grace, installments and return in kind before saving.
+        self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        check = QPushButton("&Kiểm tra")
+        check.clicked.connect(self.check)
         save = QPushButton("&Lưu bản sao")
         save.clicked.connect(self.save)
         cancel = QPushButton("&Hủy")
         cancel.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.error, 1)
+        buttons.addWidget(check)
         buttons.addWidget(save)
         buttons.addWidget(cancel)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.editor, 1)
+        layout.addWidget(self.summary)
         layout.addLayout(buttons)
-        self.resize(760, 600)
+        self.resize(860, 640)
+        self.check()
+
+    def check(self) -> bool:
+        """Read the text as the program would and show what it means, or every problem in it."""
+        try:
+            policy = check_policy_text(self.editor.toPlainText())
+        except Refused as refusal:
+            self.summary.setText("")
+            self.error.show_message(refusal.message)
+            return False
+        self.error.show_message("")
+        self.summary.setText("\n".join(describe(policy)))
+        return True
 
     def save(self) -> Path | None:
         try:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import html
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from desktop.dates import format_date
 from desktop.domain import Category, FundingSource, ProjectStatus
 from desktop.errors import Refused
 from desktop.money import format_vnd
+from desktop.policy_summary import describe as describe_policy
 from desktop.services.projects import project_members, project_policy, require_project
 from desktop.services.schedules import fund_report, schedule, transfer_to_public_works
 from ui.dialogs.pdf_preview import PdfPreviewDialog
@@ -141,14 +143,8 @@ class ProjectView(QDialog):
         head.setWordWrap(True)
         tabs = QTabWidget()
         policy_text = QLabel(
-            f"<b>{policy.code}</b> — {policy.name}<br>Căn cứ: {policy.source}<br><br>"
-            + "<br>".join(f"{c.label}: {format_vnd(policy.support[c.value])} đ" for c in Category
-                          if c.value in policy.support)
-            + f"<br><br>Hoàn trả {policy.share_numerator}/{policy.share_denominator} mức hỗ trợ, "
-              f"{len(policy.installment_months)} kỳ sau "
-              f"{', '.join(str(m) for m in policy.installment_months)} tháng; làm tròn "
-              f"{format_vnd(policy.rounding_unit)} đ.<br>Mức trần một dự án: {format_vnd(policy.cap_per_project)} đ."
-              f"<br>Chuyển sang công trình công ích sau {policy.public_works_after_years} năm.")
+            f"<b>{policy.code}</b> — {html.escape(policy.name)}<br>Căn cứ: {html.escape(policy.source)}<br><br>"
+            + "<br>".join(html.escape(line) for line in describe_policy(policy)))
         policy_text.setWordWrap(True)
         # Voided supports stay listed, grey, with their void date and reason.
         member_rows = [{**m, "category": Category(m["category_at_entry"]).label,

@@ -27,6 +27,7 @@ from desktop import clock
 from desktop.books import DATED_SETTINGS, Books
 from desktop.errors import Refused
 from desktop.policy import load_policy, policy_files
+from desktop.policy_summary import describe as describe_policy
 from desktop.services.backup import backup_now, keep_days, restore, verify_backup
 from desktop.services.dashboard import receipt_book_summary
 from desktop.services.period_lock import lock_period, locked_to, unlock_period
@@ -271,9 +272,16 @@ class SettingsPage(QWidget):
 
     def _show_policy(self) -> None:
         path = self.policy.currentData()
-        self.policy_text.setPlainText(Path(path).read_text(encoding="utf-8") if path else "")
         if self.policy.lineEdit() is not None:
             self.policy.lineEdit().setCursorPosition(0)  # a long name reads from its start, not its end
+        if not path:
+            self.policy_text.setPlainText("")
+            return
+        try:
+            summary = "\n".join(describe_policy(load_policy(path)))
+        except Refused as refusal:
+            summary = refusal.message  # a damaged copy: say why, and still show its text
+        self.policy_text.setPlainText(f"{summary}\n\n— Tệp quy định —\n{Path(path).read_text(encoding='utf-8')}")
 
     def save(self) -> dict | None:
         current = self.books.settings()

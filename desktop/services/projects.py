@@ -170,6 +170,7 @@ def list_projects(books: Books) -> list[dict]:
         """SELECT p.id, p.uuid, p.code, p.name, p.programme_code, p.component, p.status, p.policy_code,
                   p.decision_number, p.decision_date, p.budget_central, p.budget_local, p.budget_other,
                   p.budget_counterpart,
+                  (SELECT l.name FROM project_lead l WHERE l.project_id = p.id) AS lead,
                   (SELECT count(DISTINCT m.household_id) FROM membership m
                    WHERE m.project_id = p.id AND m.voided_on IS NULL) AS households
            FROM project p ORDER BY p.code"""

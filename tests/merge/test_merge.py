@@ -192,3 +192,13 @@ def test_an_old_commune_with_the_new_communes_code_is_refused(world, tmp_path):
     result = merge(n, str(a.root), str(twin.root), "--dry-run")
     assert result.code == 2 and "trùng mã của xã mới" in result.stderr
     assert books_digest(n.database) == digest
+
+
+def test_the_period_report_groups_projects_by_programme_and_component(world):
+    a, b, n, id_number = world
+    report = ok(run_cli(a, "report", "period", "--from", "2021-01-01", "--to", TODAY, "--format", "json", "--json"))
+    groups = {(g["programme"], g["component"]): g for g in report["by_programme"]}
+    assert set(groups) == {(p["programme"], p["component"]) for p in report["projects"]}
+    assert sum(g["recovered_to_date"] for g in groups.values()) == report["totals"]["recovered_to_date"]
+    gnbv = [p for p in report["projects"] if (p["programme"], p["component"]) == ("GNBV", "Dự án 2")]
+    assert groups[("GNBV", "Dự án 2")]["disbursed_to_date"] == sum(p["disbursed_to_date"] for p in gnbv)

@@ -206,7 +206,12 @@ def test_v1_database_upgrades_to_latest_with_its_data_intact_and_a_copy_made_fir
                 continue  # the catalogue version may move on; checked below
             # Later versions add columns at the end (a void's date, a support's void): the first version's
             # columns are unchanged.
-            assert [r[:len(expected[table][0])] for r in _rows(conn, table)] == expected[table], table
+            rows = [r[:len(expected[table][0])] for r in _rows(conn, table)]
+            if table in ("programme", "programme_component"):
+                # The shipped catalogue is refreshed on opening: it adds and rewords, never removes.
+                assert {r[:3] for r in expected[table]} <= {r[:3] for r in rows}, table
+                continue
+            assert rows == expected[table], table
         voided = {r[0]: r[1:] for r in conn.execute("SELECT id, voided_at, issued_on, voided_on FROM receipt")}
         for voided_at, issued_on, voided_on in voided.values():
             # A void from the first version takes effect the day it was made, never before the receipt.

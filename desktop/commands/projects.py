@@ -7,9 +7,11 @@ from pathlib import Path
 
 from desktop import clock
 from desktop.commands.common import Outcome, amount_arg, date_arg, only_in, open_books
+from desktop.commands.project_leads import add_lead_flags, register_lead, set_from_args
 from desktop.domain import Mode
 from desktop.money import vnd
 from desktop.services import projects
+from desktop.services.project_leads import validate_lead
 from desktop.services.projects import ProjectInput
 
 
@@ -29,6 +31,7 @@ def register(commands, common) -> None:
     p.add_argument("--budget-local", type=amount_arg, default=0)
     p.add_argument("--budget-other", type=amount_arg, default=0)
     p.add_argument("--budget-counterpart", type=amount_arg, default=0)
+    add_lead_flags(p)
     p.set_defaults(handler=project_add)
     p = project.add_parser("list", parents=[common], help="danh sách dự án")
     p.set_defaults(handler=project_list)
@@ -42,6 +45,7 @@ def register(commands, common) -> None:
     p.add_argument("--days", type=int, default=10, help="số ngày niêm yết (mặc định 10)")
     p.add_argument("--out", type=Path, required=True)
     p.set_defaults(handler=notice)
+    register_lead(project, common)
 
 
 def project_add(args) -> Outcome:
@@ -52,8 +56,13 @@ def project_add(args) -> Outcome:
         budget_counterpart=args.budget_counterpart,
     )
     with open_books(args) as books:
+        if args.lead_kind or args.lead_name or args.lead_representative or args.lead_code:
+            # Refused before the project is written: a project and its lead are one act for the clerk.
+            validate_lead(args.lead_kind, args.lead_name, args.lead_representative, args.lead_code, data.code)
         row = projects.add_project(books, data)
-    return Outcome(row.to_json(), f"Đã đăng ký dự án {row.code} theo quy định {row.policy}.")
+        lead = set_from_args(books, row.code, args)
+    data = row.to_json() | ({"lead": lead.to_json()} if lead else {})
+    return Outcome(data, f"Đã đăng ký dự án {row.code} theo quy định {row.policy}.")
 
 
 def project_list(args) -> Outcome:

@@ -219,3 +219,33 @@ RECEIPTS_OUT_OF_ORDER = """
     WHERE issued_on < substr(latest, 1, 10)
     ORDER BY book, year, number
 """
+
+
+# -- a project is approved while its programme (and component) is in force --------------------------------
+
+def programme_validity_breach(conn: sqlite3.Connection, programme_code: str | None, component: str,
+                              day: date) -> str | None:
+    """Why a project approved on ``day`` under this programme and component is outside their validity
+    (``programme.valid_from``/``valid_to`` from the catalogue), or None. Open ends always hold."""
+    if not programme_code:
+        return None
+    row = conn.execute("SELECT id, code, valid_from, valid_to FROM programme WHERE code = ?",
+                       (programme_code,)).fetchone()
+    if row is None:
+        return None
+    spans = [(f"chương trình {row[1]}", row[2], row[3])]
+    if component:
+        part = conn.execute("SELECT valid_from, valid_to FROM programme_component WHERE programme_id = ? AND code = ?",
+                            (row[0], component)).fetchone()
+        if part is not None:
+            spans.append((f"thành phần “{component}”", part[0], part[1]))
+    text = day.isoformat()
+    for label, start, end in spans:
+        if (start and text < start) or (end and text > end):
+            shown = f"{_vn(start) if start else '…'}–{_vn(end) if end else '…'}"
+            return f"{label} chỉ áp dụng cho dự án phê duyệt trong {shown}"
+    return None
+
+
+def _vn(iso: str) -> str:
+    return date.fromisoformat(iso).strftime("%d/%m/%Y")

@@ -170,7 +170,21 @@ class PeriodReport:
         for key in ("voided_receipts", "voided_supports"):
             data[key] = [{k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()}
                          for row in data[key]]
+        data["by_programme"] = [asdict(row) for row in programme_groups(self.projects)]
         return data
+
+
+def programme_groups(rows: tuple[ProjectPeriod, ...]) -> list[ProjectPeriod]:
+    """The project rows summed by programme and component (the catalogue's code each project keeps), in
+    programme then component order; a project without a programme is grouped under "" ."""
+    groups: dict[tuple[str, str], list[ProjectPeriod]] = {}
+    for row in rows:
+        groups.setdefault((row.programme, row.component), []).append(row)
+    summed = []
+    for (programme, component), members in sorted(groups.items()):
+        total = sum_rows(members, name=component or programme or "Không thuộc chương trình")
+        summed.append(ProjectPeriod(**{**asdict(total), "programme": programme, "component": component}))
+    return summed
 
 
 def sum_rows(rows: list[ProjectPeriod] | tuple[ProjectPeriod, ...], *, name: str = "Tổng cộng") -> ProjectPeriod:

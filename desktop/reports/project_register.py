@@ -40,7 +40,8 @@ def project_rows(conn: sqlite3.Connection, *, programme: str | None = None, stat
     where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
     rows = []
     for p in cur.execute(f"""SELECT p.*, (SELECT count(DISTINCT m.household_id) FROM membership m
-                                        WHERE m.project_id = p.id AND m.voided_on IS NULL) AS households
+                                        WHERE m.project_id = p.id AND m.voided_on IS NULL) AS households,
+                                    (SELECT l.name FROM project_lead l WHERE l.project_id = p.id) AS lead
                              FROM project p{where} ORDER BY p.code""", params).fetchall():
         figures = fund_figures(conn, p["id"])
         rows.append({"code": p["code"], "name": p["name"], "programme": p["programme_code"] or "",
@@ -49,7 +50,8 @@ def project_rows(conn: sqlite3.Connection, *, programme: str | None = None, stat
                      "budget_central": p["budget_central"], "budget_local": p["budget_local"],
                      "budget_other": p["budget_other"], "budget_counterpart": p["budget_counterpart"],
                      "households": p["households"], "disbursed": figures["disbursed"],
-                     "recovered": figures["recovered"], "balance": figures["balance"]})
+                     "recovered": figures["recovered"], "balance": figures["balance"],
+                     "lead": p["lead"] or ""})
     return rows
 
 

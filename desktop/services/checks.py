@@ -224,12 +224,26 @@ def check_conn(conn: sqlite3.Connection, *, storage: bool = True) -> list[dict]:
         except DAMAGE_ERRORS as exc:
             problems.append(_damaged(exc))
     # The rules the write-time controls enforce, judged on the books as they are (same predicates).
-    for rule_check in (_fund_overdrawn, _budgets, _supports):
+    for rule_check in (_fund_overdrawn, _budgets, _supports, _programme_validity):
         try:
             problems.extend(rule_check(conn))
         except DAMAGE_ERRORS as exc:
             problems.append(_damaged(exc))
     return problems
+
+
+def _programme_validity(conn: sqlite3.Connection) -> list[dict]:
+    """Projects approved outside their programme's validity (the refusal of ``project add``, same rule)."""
+    found = []
+    for p in conn.execute("SELECT code, programme_code, component, decision_date FROM project "
+                          "WHERE decision_date IS NOT NULL AND programme_code IS NOT NULL ORDER BY code"):
+        breach = rules.programme_validity_breach(conn, p["programme_code"], p["component"],
+                                                 date.fromisoformat(p["decision_date"]))
+        if breach:
+            found.append(problem("programme_validity", f"Dự án {p['code']} phê duyệt ngày "
+                                 f"{date.fromisoformat(p['decision_date']):%d/%m/%Y}: {breach}.",
+                                 "Kiểm tra lại ngày quyết định hoặc chương trình của dự án.", project=p["code"]))
+    return found
 
 
 def _storage(conn: sqlite3.Connection) -> list[dict]:

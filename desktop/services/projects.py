@@ -11,10 +11,12 @@ from typing import ClassVar
 
 from desktop import audit, clock
 from desktop.books import Books
+from desktop.catalogue import current_version
 from desktop.changes import Changes, Outcome
 from desktop.domain import ProjectStatus
 from desktop.errors import Refused
 from desktop.policy import FundPolicy, load_policy
+from desktop.queries.rules import programme_validity_breach
 from desktop.text import fold, nfc
 
 
@@ -83,6 +85,11 @@ def add_project(books: Books, data: ProjectInput) -> ProjectAdded:
     if conn.execute("SELECT 1 FROM project WHERE code = ?", (code,)).fetchone():
         raise Refused(f"Mã dự án {code} đã có.")
     programme, component = _resolve_programme(conn, data.programme, data.component)
+    if data.decision_date:
+        breach = programme_validity_breach(conn, programme, component, data.decision_date)
+        if breach:
+            raise Refused(f"Ngày phê duyệt {data.decision_date:%d/%m/%Y} không hợp lệ: {breach}. "
+                          "Hãy chọn chương trình đang áp dụng vào ngày đó.")
     budgets = {k: getattr(data, k) for k in ("budget_central", "budget_local", "budget_other", "budget_counterpart")}
     for key, amount in budgets.items():
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
@@ -97,6 +104,8 @@ def add_project(books: Books, data: ProjectInput) -> ProjectAdded:
         "decision_date": data.decision_date.isoformat() if data.decision_date else None,
         "decision_authority": nfc(data.decision_authority), **budgets, "status": ProjectStatus.ACTIVE.value,
         "policy_code": policy.code, "policy_json": policy.to_json(), "created_at": now, "updated_at": now,
+        # The catalogue the project is approved under: a later one never changes its codes.
+        "catalogue_version": current_version(conn) or None,
     }
     with books.transaction() as tx:
         project_id = insert_project(tx, row)
@@ -161,6 +170,7 @@ def list_projects(books: Books) -> list[dict]:
         """SELECT p.id, p.uuid, p.code, p.name, p.programme_code, p.component, p.status, p.policy_code,
                   p.decision_number, p.decision_date, p.budget_central, p.budget_local, p.budget_other,
                   p.budget_counterpart,
+                  (SELECT l.name FROM project_lead l WHERE l.project_id = p.id) AS lead,
                   (SELECT count(DISTINCT m.household_id) FROM membership m
                    WHERE m.project_id = p.id AND m.voided_on IS NULL) AS households
            FROM project p ORDER BY p.code"""

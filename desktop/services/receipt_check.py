@@ -124,6 +124,13 @@ _COMMUNE_SQL = """
     FROM receipt r LEFT JOIN household h ON h.id = r.household_id LEFT JOIN project p ON p.id = r.project_id
     WHERE r.book = ? AND r.year = ? AND r.number = ?
 """
+# The hash of an old commune's receipt was taken over its original book, which is what the QR shows.
+_MERGED_SQL = """
+    SELECT r.uuid, r.original_book AS book, r.year, r.number, r.issued_on, r.amount, r.voided_on, r.void_reason,
+           h.code AS household, p.code AS project
+    FROM receipt r LEFT JOIN household h ON h.id = r.household_id LEFT JOIN project p ON p.id = r.project_id
+    WHERE r.origin_commune = ? AND r.original_book = ? AND r.year = ? AND r.number = ?
+"""
 _UPPER_SQL = """
     SELECT r.uuid, r.book, r.year, r.number, r.issued_on, r.amount, r.voided_on, r.void_reason,
            h.code AS household, p.code AS project
@@ -156,6 +163,15 @@ def verify_receipt(books: Books, text: str) -> ReceiptCheck:
     else:
         own = books.setting("commune_code", "")
         name = books.setting("commune_name", "")
+        merged = books.conn.execute("SELECT commune_name FROM merged_commune WHERE commune_code = ?",
+                                    (qr.commune_code,)).fetchone() if qr.commune_code != own else None
+        if merged is not None:
+            # A receipt of an old commune merged into this one: found under its original book.
+            row = books.conn.execute(_MERGED_SQL, (qr.commune_code, qr.book, qr.year, qr.number)).fetchone()
+            if row is None:
+                return _unknown(qr, f"Sổ của {merged[0]} ({qr.commune_code}), đã gộp vào {name}, không có phiếu thu "
+                                    f"{where}.", merged[0])
+            return _judge(qr, row, merged[0])
         if qr.commune_code != own:
             return _unknown(qr, f"Phiếu {where} là của đơn vị mã {qr.commune_code}, không phải của {name} ({own}): "
                                 "sổ này không kiểm tra được.")

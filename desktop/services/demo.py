@@ -179,8 +179,9 @@ class _Demo:
                 start = add_months(self.as_of, -12) + timedelta(days=3)
             if start > self.as_of:
                 start = self.as_of - timedelta(days=30)
+            start = max(start, date(2021, 2, 1))  # approved (20 days before) within the programmes' years
             code = f"DA{pid:02d}" if self.n_projects < 100 else f"DA{pid:03d}"
-            programme, component = _programme_of(pid)
+            programme, component = _programme_of(pid, start - timedelta(days=20))
             # One pool per programme: a household may be in projects of two programmes, but the "no duplicate
             # support" rule keeps it out of a second project of the same one, so each household is drawn once.
             if programme not in pools:
@@ -191,7 +192,7 @@ class _Demo:
             later: list[int] = []  # households not in the target categories on this project's start date
             # In a small commune one project must not take every target household: about a quarter of the
             # households are targets, and each project also draws half as many again to wait for re-lent money.
-            limit = max(3, len(pool) // (7 * projects_in[programme]))
+            limit = max(3, len(pool) // (7 * max(1, projects_in[programme])))
             chosen, budget = [], 0
             cap = self.policy.cap_per_project
             while len(chosen) < limit and budget + self.policy.support_for(Category.POOR) <= cap:
@@ -418,6 +419,13 @@ def make_demo(data_dir: DataDir, *, households: int = 3000, projects: int | None
             "memberships": len(demo.rows["membership"]), "data_dir": str(data_dir.root)}
 
 
-def _programme_of(pid: int) -> tuple[str, str]:
+# The 2021–2025 programmes take projects approved until the end of 2026 (resources/programmes.toml); a demo
+# dated later approves its newest projects under the merged 2026–2035 programme, in the matching component.
+LAST_DAY_OF_2021_PROGRAMMES = date(2026, 12, 31)
+
+
+def _programme_of(pid: int, decided_on: date | None = None) -> tuple[str, str]:
     """Two projects in three belong to the poverty-reduction programme, the third to the ethnic-minority one."""
+    if decided_on is not None and decided_on > LAST_DAY_OF_2021_PROGRAMMES:
+        return ("MTQG-2026", "Hợp phần 2 - ND1") if pid % 3 else ("MTQG-2026", "Hợp phần 3 - ND1")
     return ("GNBV", "Dự án 2") if pid % 3 else ("DTTS", "Dự án 3")

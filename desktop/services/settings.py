@@ -43,7 +43,7 @@ KNOWN_SETTINGS = {
 
 # What an unset option means; these are the national forms' usual choices.
 DEFAULTS = {
-    "receipt_reason_label": "Lý do nộp",
+    "receipt_reason_label": "Nội dung",  # the line's label on Mẫu C40-BB of TT 107/2017
     "receipt_attachments": "",
     "words_zero_tens": "linh",
     "words_thousand": "nghìn",

@@ -15,12 +15,12 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from functools import cache
 
+from desktop import wording
 from desktop.books import settings_on
 from desktop.errors import Refused
 from desktop.fund import management_cost
 from desktop.policy import FundPolicy
 from desktop.queries.fund import MEMBERSHIP_COUNTS, as_of_params
-from desktop.reports import wording
 from desktop.reports.period import NUMBER_FIELDS, PeriodReport
 from desktop.reports.period_doc import period_label
 from desktop.resources import resource_path

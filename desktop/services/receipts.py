@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import replace
 from datetime import date
 
+from desktop import wording
 from desktop.audit import now_iso
 from desktop.books import Books
 from desktop.errors import Refused
@@ -15,7 +16,6 @@ from desktop.money import amount_in_words
 from desktop.queries.fund import open_installments
 from desktop.queries.receipts import ReceiptFilter, receipt_condition
 from desktop.receipt_view import ReceiptView, receipt_hash
-from desktop.reports import wording
 from desktop.services.payments import find_receipt
 from desktop.services.projects import require_project
 from desktop.services.settings import DEFAULTS, words_options

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from desktop.reports import wording
+from desktop import wording
 from desktop.reports.receipt_prints import print_receipts
 from desktop.services import receipts
 from desktop.services.settings import update_settings

@@ -415,12 +415,14 @@ def test_corrupt_database_is_refused_untouched_even_when_damage_is_deep(cli, dat
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     size = conn.execute("PRAGMA page_size").fetchone()[0]
-    # The schema's own pages grow with every version: the damage starts after the last of them.
+    # Past the schema's pages and every table's first page: they grow with every version, and opening the
+    # books reads the small tables (settings, the period lock).
     schema_end = conn.execute("SELECT max(pageno) FROM dbstat WHERE name = 'sqlite_schema'").fetchone()[0]
+    last_root = conn.execute("SELECT max(rootpage) FROM sqlite_schema").fetchone()[0]
     conn.close()
     # Keep the first pages (schema, settings) readable so the damage shows only when rows are read.
     with data_dir.database.open("r+b") as handle:
-        handle.seek(size * max(pages // 3, schema_end))
+        handle.seek(size * max(pages // 3, schema_end, last_root))
         handle.write(b"\xde\xad\xbe\xef" * (size * (pages // 3) // 4))
     before = _file_digest(data_dir.database)
     assert_refused(cli("household", "list", "--search", "nguyen", "--json"), "bị hỏng")

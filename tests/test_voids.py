@@ -138,12 +138,12 @@ def test_period_files_list_the_receipts_voided_in_the_period(voided_midyear, cli
                  "--out", str(out))
     assert result.code == 0, result.stderr
     cells = [c for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row if c]
-    assert "Phiếu thu hủy trong kỳ" in cells and "Thu nhầm hộ" in cells
+    assert "8. Phiếu thu và khoản hỗ trợ hủy trong kỳ — phiếu thu" in cells and "Thu nhầm hộ" in cells
     out = tmp_path / "h1.xlsx"
     assert cli("--json", "report", "period", "--from", "2024-01-01", "--to", "2024-06-30", "--format", "xlsx",
                "--out", str(out)).code == 0
     cells = [c for row in openpyxl.load_workbook(out).active.iter_rows(values_only=True) for c in row if c]
-    assert "Phiếu thu hủy trong kỳ" not in cells
+    assert any("Không có phiếu thu nào bị hủy trong kỳ." in str(c) for c in cells) and "Thu nhầm hộ" not in cells
 
 
 def test_receipt_void_refusals_write_nothing(fund, cli, data_dir):

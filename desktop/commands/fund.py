@@ -68,7 +68,9 @@ def register(commands, common) -> None:
     p.add_argument("--to", dest="date_to", type=date_arg)
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--copy", action="store_true", help="in bản sao (BẢN SAO)")
-    p.add_argument("--two-up", action="store_true", help="hai liên trên một tờ A4")
+    layout = p.add_mutually_exclusive_group()
+    layout.add_argument("--two-up", action="store_true", help="hai liên trên một tờ A4")
+    layout.add_argument("--a4", action="store_true", help="mỗi phiếu một tờ A4 (mặc định: A5)")
     p.set_defaults(handler=receipt_pdf)
 
     p = receipt.add_parser("verify", parents=[common],
@@ -156,7 +158,8 @@ def receipt_pdf(args) -> Outcome:
                                                                 date_to=args.date_to, project=args.project))
         else:
             raise Refused("Hãy chọn một phiếu (--book và --number) hoặc một loạt (--project, --from, --to).")
-        result = print_receipts(books, views, args.out, force_copy=args.copy, two_up=args.two_up)
+        result = print_receipts(books, views, args.out, force_copy=args.copy, two_up=args.two_up,
+                                a4=args.a4)
     kind = "bản sao" if result.originals == 0 else "bản chính"
     text = (f"Đã ghi {result.receipts} phiếu thu vào {result.path}."
             if result.receipts > 1 else f"Đã ghi phiếu thu ({kind}) vào {result.path}.")

@@ -10,21 +10,19 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from desktop.books import Books
 from desktop.commands.common import Outcome, date_arg, only_in, open_books, positive_int
 from desktop.domain import Category, Mode, ProjectStatus
 from desktop.errors import Refused
 from desktop.money import vnd
-from desktop.reports.catalogue import DUE_WITHIN_DAYS, REPORT_BY_KEY, ReportInputs
+from desktop.reports.catalogue import DUE_WITHIN_DAYS, REPORT_BY_KEY, ReportInputs, write_document
 from desktop.services import schedules
 
 # The documents (reportlab, openpyxl) are imported by the command that writes one: every other command of
 # vonxoay-cli starts without loading them.
-if TYPE_CHECKING:
-    from desktop.reports.tabular import TabularDoc
 
 FORMATS = ["json", "xlsx", "pdf"]
 
@@ -44,10 +42,8 @@ def _json(args, data: dict, text: str) -> Outcome:
     return Outcome(data, text)
 
 
-def _document(args, books: Books, stem: str, doc: TabularDoc) -> Outcome:
+def _document(args, books: Books, stem: str, write: Callable[[Path, str], Path]) -> Outcome:
     """The document goes to --out, or to the exports folder under the report's own name."""
-    from desktop.reports import tabular
-
     fmt = args.format
     out = args.out
     if out is None:
@@ -55,7 +51,7 @@ def _document(args, books: Books, stem: str, doc: TabularDoc) -> Outcome:
         out = books.data_dir.exports / f"{stem}.{fmt}"
     if out.suffix.lower() != f".{fmt}":
         raise Refused(f"Tệp “{out.name}” không có đuôi .{fmt} như định dạng đã chọn.")
-    path = tabular.write(out, doc, fmt)
+    path = write(out, fmt)
     return Outcome({"path": str(path), "format": fmt}, f"Đã ghi {path}.")
 
 
@@ -76,8 +72,25 @@ def register(commands, common) -> None:
     p = report.add_parser("period", parents=[common], help="báo cáo định kỳ (6 tháng, năm) gửi cấp trên")
     p.add_argument("--from", dest="date_from", type=date_arg, required=True)
     p.add_argument("--to", dest="date_to", type=date_arg, required=True)
+    p.add_argument("--number", default="", help="số văn bản, ví dụ 15 (in “Số: 15/BC-UBND”); bỏ trống để viết tay")
+    p.add_argument("--template", help="mẫu báo cáo trong resources/report_templates (mặc định: period)")
     _output(p)
     p.set_defaults(handler=report_from_catalogue)
+
+    p = report.add_parser("text", parents=[common], help="nội dung báo cáo định kỳ do xã viết (kết quả, khó khăn, "
+                                                         "đề xuất)").add_subparsers(dest="text_action", required=True)
+    q = p.add_parser("set", parents=[common], help="lưu nội dung một mục của báo cáo kỳ này")
+    q.add_argument("--from", dest="date_from", type=date_arg, required=True)
+    q.add_argument("--to", dest="date_to", type=date_arg, required=True)
+    q.add_argument("--section", required=True, help="results | difficulties | proposals")
+    source = q.add_mutually_exclusive_group(required=True)
+    source.add_argument("--text", help="nội dung (xuống dòng để tách đoạn)")
+    source.add_argument("--file", type=Path, help="đọc nội dung từ tệp văn bản UTF-8")
+    q.set_defaults(handler=report_text_set)
+    q = p.add_parser("show", parents=[common], help="xem nội dung đã lưu của báo cáo kỳ này")
+    q.add_argument("--from", dest="date_from", type=date_arg, required=True)
+    q.add_argument("--to", dest="date_to", type=date_arg, required=True)
+    q.set_defaults(handler=report_text_show)
 
     p = report.add_parser("ledger", parents=[common], help="sổ theo dõi quỹ của một dự án, có số dư lũy kế")
     p.add_argument("--project", required=True)
@@ -108,6 +121,7 @@ def _inputs(args: argparse.Namespace) -> ReportInputs:
         within_days=flags.get("within", DUE_WITHIN_DAYS), project=flags.get("project"),
         programme=flags.get("programme"), status=flags.get("status"), search=flags.get("search", ""),
         hamlet=flags.get("hamlet"), category=Category.parse(category) if category else None,
+        template=flags.get("template"), number=flags.get("number") or "",
     )
 
 
@@ -120,7 +134,8 @@ def report_from_catalogue(args: argparse.Namespace) -> Outcome:
         if args.format == "json":
             data = report.data(books, inputs)
             return _json(args, data, report.summary(data))
-        return _document(args, books, report.stem(inputs), report.doc(books, inputs))
+        return _document(args, books, report.stem(inputs),
+                         lambda out, fmt: write_document(report, books, inputs, out, fmt))
 
 
 def report_fund(args) -> Outcome:
@@ -136,3 +151,29 @@ def report_fund(args) -> Outcome:
         f"  Số dư quỹ: {vnd(result['balance'])}",
     ])
     return Outcome(result, text)
+
+
+def report_text_set(args) -> Outcome:
+    from desktop.services.report_texts import SECTIONS, save_report_text
+
+    if args.file is not None:
+        try:
+            text = args.file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise Refused(f"Không đọc được tệp {args.file}: {exc}. Hãy lưu tệp dạng văn bản UTF-8.") from exc
+    else:
+        text = args.text.replace("\\n", "\n")
+    with open_books(args) as books:
+        saved = save_report_text(books, args.date_from, args.date_to, args.section, text)
+    return Outcome(saved.to_json(), f"Đã lưu mục “{SECTIONS[saved.section]}” ({saved.characters} ký tự) của báo cáo "
+                                    f"từ {saved.period_start:%d/%m/%Y} đến {saved.period_end:%d/%m/%Y}.")
+
+
+def report_text_show(args) -> Outcome:
+    from desktop.services.report_texts import SECTIONS, report_texts
+
+    with open_books(args) as books:
+        texts = report_texts(books.conn, args.date_from, args.date_to)
+    lines = [f"{SECTIONS[k]}:\n{texts.get(k, '(chưa viết)')}" for k in SECTIONS]
+    return Outcome({"period_start": args.date_from.isoformat(), "period_end": args.date_to.isoformat(),
+                    "sections": {k: texts.get(k, "") for k in SECTIONS}}, "\n".join(lines))

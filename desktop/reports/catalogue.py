@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop import clock
@@ -44,6 +45,8 @@ class ReportInputs:
     search: str = ""  # name, code or ID number; case, diacritics and đ/d ignored
     hamlet: str | None = None
     category: Category | None = None
+    template: str | None = None  # the formal report's template (resources/report_templates/<key>.toml)
+    number: str = ""  # the formal report's document number ("15" or "15/BC-UBND")
 
 
 def _nothing_to_check(inputs: ReportInputs) -> None:
@@ -61,6 +64,17 @@ class Report:
     stem: Callable[[ReportInputs], str]  # the file name without its suffix
     # Refusals that need no books, so the command line can refuse before opening them; data and doc check too.
     check: Callable[[ReportInputs], None] = _nothing_to_check
+    # A report whose printed form is not its preview table (the formal periodic report) writes its files itself.
+    write: Callable[[Books, ReportInputs, Path, str], Path] | None = None
+
+
+def write_document(report: Report, books: Books, inputs: ReportInputs, path: Path, fmt: str) -> Path:
+    """The report's XLSX or PDF at ``path``: its own form if it has one, else its table."""
+    if report.write is not None:
+        return report.write(books, inputs, path, fmt)
+    from desktop.reports import tabular
+
+    return tabular.write(path, report.doc(books, inputs), fmt)
 
 
 def _as_of(inputs: ReportInputs) -> date:
@@ -88,6 +102,23 @@ def _period_doc(books: Books, inputs: ReportInputs) -> TabularDoc:
     from desktop.reports.period_doc import period_doc
 
     return period_doc(_period_report(books, inputs))
+
+
+def _period_write(books: Books, inputs: ReportInputs, path: Path, fmt: str) -> Path:
+    """The formal report (national header, narrative, tables, signatures), from the same figures."""
+    from desktop.reports.formal import DEFAULT_TEMPLATE, formal_report
+    from desktop.services.checks import check_conn
+
+    report = _period_report(books, inputs)
+    doc = formal_report(books.conn, report, check_conn(books.conn, storage=False), number=inputs.number,
+                        template=inputs.template or DEFAULT_TEMPLATE)
+    if fmt == "xlsx":
+        from desktop.reports.formal_xlsx import write_formal_xlsx
+
+        return write_formal_xlsx(path, doc)
+    from desktop.reports.formal_pdf import write_formal_pdf
+
+    return write_formal_pdf(path, doc)
 
 
 def _period_summary(data: dict) -> str:
@@ -187,7 +218,8 @@ def _projects_doc(books: Books, inputs: ReportInputs) -> TabularDoc:
 
 REPORTS: tuple[Report, ...] = (
     Report("period", "Báo cáo định kỳ gửi cấp trên (6 tháng, năm)", ("start", "end"), data=_period_data,
-           doc=_period_doc, summary=_period_summary, stem=lambda i: f"bao-cao-{i.start}-{i.end}", check=_check_period),
+           doc=_period_doc, summary=_period_summary, stem=lambda i: f"bao-cao-{i.start}-{i.end}", check=_check_period,
+           write=_period_write),
     Report("due", "Danh sách đến hạn và quá hạn, theo thôn", ("as_of", "within_days"), data=_due, doc=_due_doc,
            summary=_due_summary, stem=lambda i: f"den-han-{_as_of(i)}"),
     Report("ledger", "Sổ theo dõi quỹ luân chuyển của dự án", ("project",), data=_ledger, doc=_ledger_doc,

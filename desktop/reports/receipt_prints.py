@@ -39,10 +39,10 @@ class ReceiptsWritten(Outcome):
 
 
 def write_receipt_pdf(books: Books, views: list[ReceiptView], out: Path, *, force_copy: bool = False,
-                      two_up: bool = False) -> ReceiptsWritten:
+                      two_up: bool = False, a4: bool = False) -> ReceiptsWritten:
     """The receipts' PDF as a print would make it (the original if none was printed yet), logging nothing."""
     copies = {v.id: force_copy or original_printed(books, v.id) for v in views}
-    path = write_receipts(out, views, copies, two_up=two_up)
+    path = write_receipts(out, views, copies, two_up=two_up, a4=a4)
     return ReceiptsWritten(str(path), tuple(copies.items()))
 
 
@@ -55,11 +55,11 @@ def record_receipt_prints(books: Books, written: ReceiptsWritten) -> ReceiptsPri
 
 
 def print_receipts(books: Books, views: list[ReceiptView], out: Path, *, force_copy: bool = False,
-                   two_up: bool = False) -> ReceiptsPrinted:
+                   two_up: bool = False, a4: bool = False) -> ReceiptsPrinted:
     """Write the receipts to a PDF and log the prints: the first print of a receipt is its original,
     every later one (or any with ``force_copy``) is stamped BẢN SAO."""
     copies = {v.id: force_copy or original_printed(books, v.id) for v in views}
-    path = write_receipts(out, views, copies, two_up=two_up)
+    path = write_receipts(out, views, copies, two_up=two_up, a4=a4)
     # Logged only once the file is written: a failed write must not use up the receipt's original.
     record_prints(books, [v.id for v in views], copies)
     return ReceiptsPrinted(str(path), len(views), sum(copies.values()), len(views) - sum(copies.values()))

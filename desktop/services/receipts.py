@@ -8,6 +8,7 @@ import sqlite3
 from dataclasses import replace
 from datetime import date
 
+from desktop import wording
 from desktop.audit import now_iso
 from desktop.books import Books
 from desktop.errors import Refused
@@ -46,14 +47,13 @@ def _view(books: Books, receipt: sqlite3.Row) -> ReceiptView:
     outstanding, next_due_on, next_due_amount = _owed_after(conn, receipt)
     commune = dated.get("commune_name", "")
     return ReceiptView(
-        id=receipt["id"], uuid=receipt["uuid"], unit_name=f"UBND {commune}".strip(),
+        id=receipt["id"], uuid=receipt["uuid"], unit_name=wording.unit_name(commune),
         unit_budget_code=dated.get("unit_budget_code", ""), commune_code=settings.get("commune_code", ""),
         book=receipt["book"], year=receipt["year"], number=receipt["number"],
         issued_on=date.fromisoformat(receipt["issued_on"]),
         debit_account=dated.get("receipt_debit_account", ""),
         credit_account=dated.get("receipt_credit_account", ""),
-        payer=receipt["payer"], address=", ".join(p for p in (household["hamlet"], commune,
-                                                               dated.get("province_name", "")) if p),
+        payer=receipt["payer"], address=wording.address(household["hamlet"], commune, dated.get("province_name", "")),
         reason_label=dated.get("receipt_reason_label") or DEFAULTS["receipt_reason_label"],
         reason=receipt["reason"] + (f" (bằng hiện vật: {receipt['in_kind']})" if receipt["in_kind"] else ""),
         amount=receipt["amount"], amount_words=amount_in_words(receipt["amount"], **words_options(books)),

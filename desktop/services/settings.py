@@ -39,11 +39,15 @@ KNOWN_SETTINGS = {
     "words_thousand": "Đọc hàng nghìn: nghìn hoặc ngàn",
     "words_even": "Thêm “chẵn” sau “đồng” (1) hay không (0)",
     "backup_keep_days": "Giữ bản sao lưu tự động hằng ngày (số ngày)",
+    "report_addressee": "Báo cáo định kỳ: “Kính gửi” (mặc định: UBND cấp trên)",
+    "report_bases": "Báo cáo định kỳ: các dòng “Căn cứ” (mỗi dòng một căn cứ, hoặc ngăn bằng |)",
+    "report_recipients": "Báo cáo định kỳ: “Nơi nhận” (mỗi dòng một nơi, hoặc ngăn bằng |)",
+    "consolidated_addressee": "Báo cáo tổng hợp (cấp trên): “Kính gửi” (Sở, Bộ hoặc Ban chỉ đạo)",
 }
 
 # What an unset option means; these are the national forms' usual choices.
 DEFAULTS = {
-    "receipt_reason_label": "Lý do nộp",
+    "receipt_reason_label": "Nội dung",  # the line's label on Mẫu C40-BB of TT 107/2017
     "receipt_attachments": "",
     "words_zero_tens": "linh",
     "words_thousand": "nghìn",

@@ -25,7 +25,7 @@ def bench_receipts(data_dir: DataDir, root: Path, count: int = 1000) -> None:
         views = receipt_views(books)[:count]
     figure = timed(lambda: write_receipts(root / "receipts.pdf", views, {}))
 
-    def bare() -> None:
+    def bare(qr: bool = True) -> None:
         canvas = Canvas(str(root / "floor-receipts.pdf"), pagesize=A5, pageCompression=1)
         for v in views:
             y = 560.0
@@ -38,14 +38,18 @@ def bench_receipts(data_dir: DataDir, root: Path, count: int = 1000) -> None:
                          v.clerk, v.payer, v.cashier, v.amount_words):
                 y -= 14
                 canvas.drawString(30, y, line)
-            _qr(canvas, v.qr_payload, 330, 300, 62)
+            if qr:
+                _qr(canvas, v.qr_payload, 330, 300, 62)
             canvas.showPage()
         canvas.save()
 
     floor = timed(bare)
+    no_qr = timed(lambda: bare(qr=False))
     size_kb = (root / "receipts.pdf").stat().st_size / 1024
     report(f"{len(views):,} receipts into one PDF ({size_kb:.0f} KB)", figure, floor,
            floor_name="bare reportlab canvas, same strings and QR")
+    report(f"{len(views):,} receipts into one PDF, against a bare PDF without QR", figure, no_qr,
+           floor_name="bare reportlab canvas, same strings, no QR")
 
 
 def bench_period(data_dir: DataDir, root: Path) -> None:

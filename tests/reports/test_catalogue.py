@@ -16,8 +16,7 @@ import pytest
 from desktop.cli import build_parser
 from desktop.domain import Category
 from desktop.errors import Refused
-from desktop.reports import tabular
-from desktop.reports.catalogue import REPORT_BY_KEY, REPORTS, ReportInputs
+from desktop.reports.catalogue import REPORT_BY_KEY, REPORTS, ReportInputs, write_document
 from tests.conftest import REPO
 
 # For each report: the flags of its command, and the same request as the catalogue's inputs.
@@ -44,7 +43,8 @@ def test_the_report_commands_are_the_catalogue_and_fund():
     parser = build_parser()
     commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
     report = next(a for a in commands.choices["report"]._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(report.choices) == set(REPORT_BY_KEY) | {"fund"}  # fund has no document: it stays a command
+    # fund has no document; text keeps the periodic report's written sections: both stay commands
+    assert set(report.choices) == set(REPORT_BY_KEY) | {"fund", "text"}
 
 
 @pytest.mark.parametrize("report", REPORTS, ids=lambda r: r.key)
@@ -65,7 +65,7 @@ def test_the_cli_writes_the_catalogues_document_under_its_name(commune, cli, dat
     written = cli("--json", "report", report.key, *flags, "--format", "xlsx")
     assert written.code == 0, written.stderr
     assert Path(written.json["path"]) == data_dir.exports / f"{report.stem(inputs)}.xlsx"
-    expected = tabular.write(tmp_path / "catalogue.xlsx", report.doc(commune, inputs), "xlsx")
+    expected = write_document(report, commune, inputs, tmp_path / "catalogue.xlsx", "xlsx")
     assert sheet_values(Path(written.json["path"])) == sheet_values(expected)
 
 

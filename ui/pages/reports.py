@@ -1,7 +1,8 @@
 """Báo cáo: choose a report and its options, preview it as a table, export XLSX/PDF or print.
 
 Each report is the very document the CLI's ``report …`` writes, taken from the same catalogue
-(``desktop.reports.catalogue``): the preview shows its lines, the exports write it with ``tabular.write``.
+(``desktop.reports.catalogue``): the preview shows its lines, the exports write it with
+``catalogue.write_document`` (its table, or its own printed form, as the formal periodic report).
 Building and writing run in a worker on their own connection, so a 100 000-household register never freezes
 the window; the preview shows its first lines.
 """
@@ -28,8 +29,7 @@ from desktop import clock
 from desktop.books import Books
 from desktop.domain import Category, ProjectStatus
 from desktop.errors import Refused
-from desktop.reports import tabular
-from desktop.reports.catalogue import REPORTS, Report, ReportInputs
+from desktop.reports.catalogue import REPORTS, Report, ReportInputs, write_document
 from desktop.services.hamlets import list_hamlets
 from desktop.services.projects import list_projects
 from ui.dialogs.pdf_preview import PdfPreviewDialog
@@ -227,7 +227,7 @@ class ReportsPage(QWidget):
 
         def work(progress, cancelled):
             with Books.open(data_dir, actor=actor) as books:
-                return tabular.write(path, report.doc(books, inputs), fmt)
+                return write_document(report, books, inputs, path, fmt)
 
         def done(written: Path) -> None:
             self.last_path = written

@@ -1,6 +1,6 @@
 """The command groups of ``vonxoay-cli``; each module adds its sub-commands to the parser."""
 
-from desktop.commands import books_admin, fund, households, imports, period, projects, reports, sync, users
+from desktop.commands import approvals, books_admin, fund, households, imports, period, projects, reports, sync, users
 
 REGISTRARS = [
     books_admin.register,
@@ -12,4 +12,5 @@ REGISTRARS = [
     reports.register,
     sync.register,
     users.register,
+    approvals.register,
 ]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from db.connection import DAMAGE_ERRORS
 from desktop.books import Books
 from desktop.dates import parse_date
 from desktop.domain import Mode
@@ -81,7 +82,12 @@ def _sign_in(books: Books, args: argparse.Namespace) -> None:
 
     given = getattr(args, "as_user", None)
     name = given or os.environ.get("VONXOAY_USER")
-    password = _password_for(name) if users.needs_password(books.conn, name) else None
+    try:
+        wants_password = users.needs_password(books.conn, name)
+    except DAMAGE_ERRORS:
+        # A damaged file is refused at every write (and is ``check``'s finding): who reads it changes nothing.
+        return
+    password = _password_for(name) if wants_password else None
     acting = users.acting_user(books.conn, name, explicit=given is not None, password=password)
     if acting is not None:
         books.actor = acting

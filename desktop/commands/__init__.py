@@ -12,5 +12,6 @@ REGISTRARS = [
     reports.register,
     sync.register,
     users.register,
+    users.register_voids,
     approvals.register,
 ]

@@ -1,4 +1,5 @@
-"""The office's people on the command line: ``user add``, ``user list``, ``user password``.
+"""The office's people on the command line: ``user add``, ``user list``, ``user password``, and the
+two-person voids they confirm (``void list``, ``void confirm``).
 
 A password never goes on the command line in clear (it would stay in the shell's history and in the list
 of processes): it is asked at the terminal, or read from ``VONXOAY_NEW_PASSWORD`` by a script. The password
@@ -12,8 +13,9 @@ import os
 import sys
 
 from desktop.commands.common import Outcome, open_books
+from desktop.dates import format_date
 from desktop.errors import Refused
-from desktop.services import users
+from desktop.services import users, void_requests
 
 
 def register(commands, common) -> None:
@@ -65,3 +67,33 @@ def user_password(args) -> Outcome:
     with open_books(args) as books:
         result = users.set_password(books, args.name, password)
     return Outcome(result.to_json(), f"Đã {'đặt' if result.has_password else 'bỏ'} mật khẩu của {result.name}.")
+
+
+def register_voids(commands, common) -> None:
+    """``void list`` and ``void confirm``: the requests two-person voids make (setting ``two_person_voids``)."""
+    void = commands.add_parser("void", help="yêu cầu hủy chờ người thứ hai xác nhận").add_subparsers(
+        dest="action", required=True)
+    p = void.add_parser("list", parents=[common], help="các yêu cầu hủy đang chờ xác nhận")
+    p.add_argument("--all", action="store_true", help="cả các yêu cầu đã xác nhận")
+    p.set_defaults(handler=void_list)
+    p = void.add_parser("confirm", parents=[common],
+                        help="xác nhận một yêu cầu hủy (kế toán hoặc chủ tịch, khác người yêu cầu)")
+    p.add_argument("request_id", metavar="REQUEST_ID", type=int)
+    p.set_defaults(handler=void_confirm)
+
+
+def void_list(args) -> Outcome:
+    with open_books(args) as books:
+        found = void_requests.list_requests(books.conn, pending_only=not args.all)
+    lines = [f"{r['id']}: {r['label']} từ ngày {format_date(r['void_on'])} — {r['reason']} (yêu cầu: "
+             f"{r['requested_by']}" + (f"; xác nhận: {r['confirmed_by']})" if r["confirmed_by"] else "; chờ xác nhận)")
+             for r in found]
+    return Outcome({"requests": found}, "\n".join(lines) or "Không có yêu cầu hủy nào đang chờ.")
+
+
+def void_confirm(args) -> Outcome:
+    with open_books(args) as books:
+        result = void_requests.confirm_void(books, args.request_id)
+    return Outcome(result.to_json(), f"{result.confirmed_by} đã xác nhận yêu cầu số {result.request_id} của "
+                                     f"{result.requested_by}: đã hủy {result.label} từ ngày "
+                                     f"{format_date(result.void_on)}.")

@@ -4,9 +4,11 @@ for its project and round. Every refusal: exit 2, the message, the books unchang
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -192,19 +194,18 @@ def test_check_lists_unapproved_supports_as_problem_or_notice(office, cli):
     assert cli("check", "--json").json["ok"] is True
 
 
-def test_a_migrated_book_keeps_approval_off(tmp_path):
-    """The v7 step writes require_approval=0 only into books that already hold a commune."""
-    from db.migrations import v007_approvals
+def test_books_from_an_earlier_version_keep_approval_off(tmp_path):
+    """Upgraded books have no ``require_approval`` row, which reads as off: they work as before."""
+    from desktop.books import Books
+    from desktop.paths import DataDir
+    from desktop.queries import rules
 
-    conn = sqlite3.connect(":memory:")
-    conn.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)")
-    conn.execute("INSERT INTO settings VALUES ('commune_code', '10507')")
-    conn.execute(v007_approvals.STATEMENTS[-1])
-    assert conn.execute("SELECT value FROM settings WHERE key = 'require_approval'").fetchone() == ("0",)
-    empty = sqlite3.connect(":memory:")
-    empty.execute("CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT)")
-    empty.execute(v007_approvals.STATEMENTS[-1])
-    assert empty.execute("SELECT count(*) FROM settings").fetchone() == (0,)
+    data = DataDir(tmp_path / "data")
+    data.root.mkdir(parents=True)
+    shutil.copy(Path(__file__).parent / "fixtures" / "schema_v6.sqlite", data.database)
+    with Books.open(data) as books:
+        assert books.setting("require_approval") is None
+        assert rules.approval_required(books.conn) is False
 
 
 def _pdf_text(path) -> str:

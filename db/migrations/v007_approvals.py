@@ -11,8 +11,8 @@ tables and columns, so their order inside the step does not matter.
   (``supersedes_id``, at most once per decision); the superseded decision's households no longer count.
 - ``void_request``: with the setting ``two_person_voids``, a void asked by one user waits here until a second
   user with an approving role confirms it; the row is completed once and never deleted.
-- The setting ``require_approval``: books that already hold a commune keep working as before (off); books
-  created from this version on start with it on (``init`` writes it).
+- The setting ``require_approval`` needs no row here: books that already hold a commune have none, which
+  reads as off, so they keep working as before; ``init`` writes 1 into books created from this version on.
 """
 
 _FROZEN = [
@@ -134,11 +134,5 @@ STATEMENTS: list[str] = [
       OR NEW.label IS NOT OLD.label OR NEW.reason IS NOT OLD.reason OR NEW.void_on IS NOT OLD.void_on
       OR NEW.requested_at IS NOT OLD.requested_at OR NEW.requested_by IS NOT OLD.requested_by
     BEGIN SELECT RAISE(ABORT, 'Yêu cầu hủy chỉ được xác nhận một lần và không được sửa.'); END
-    """,
-    # Books that already hold a commune go on as before; ``init`` writes 1 for books made from now on.
-    """
-    INSERT INTO settings (key, value)
-    SELECT 'require_approval', '0' WHERE EXISTS (SELECT 1 FROM settings WHERE key = 'commune_code')
-      AND NOT EXISTS (SELECT 1 FROM settings WHERE key = 'require_approval')
     """,
 ]

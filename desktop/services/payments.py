@@ -22,7 +22,7 @@ from desktop.services.households import require_household
 from desktop.services.period_lock import require_open_on
 from desktop.services.projects import require_project
 from desktop.services.settings import words_options
-from desktop.services.void_requests import require_single_person_void
+from desktop.services.two_person import require_single_person_void
 from desktop.text import nfc
 from desktop.validation import check_book
 

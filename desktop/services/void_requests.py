@@ -23,23 +23,14 @@ from desktop.books import Books
 from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
 from desktop.services.households import require_household
+from desktop.services.payments import void_receipt
 from desktop.services.period_lock import require_open_on
 from desktop.services.projects import require_project
+from desktop.services.receipts import find_receipt
+from desktop.services.support_void import pick_membership, void_support
+from desktop.services.two_person import two_person_voids  # noqa: F401 - read by the commands from here
 from desktop.services.users import APPROVING_ROLES, Role, find_user
 from desktop.text import nfc
-
-
-def two_person_voids(conn: sqlite3.Connection) -> bool:
-    row = conn.execute("SELECT value FROM settings WHERE key = 'two_person_voids'").fetchone()
-    return row is not None and row[0] == "1"
-
-
-def require_single_person_void(books: Books) -> None:
-    """Called first by ``void_receipt`` and ``void_support``: under two-person voids only a confirmation may
-    void; anything else is told to make a request."""
-    if getattr(books, "confirming_request", None) is None and two_person_voids(books.conn):
-        raise Refused("Sổ này cần hai người để hủy (cài đặt two_person_voids): lệnh hủy tạo một yêu cầu, và "
-                      "kế toán hoặc chủ tịch (người khác) xác nhận bằng “void confirm SỐ_YÊU_CẦU”.")
 
 
 @dataclass(frozen=True)
@@ -104,8 +95,6 @@ def _record(books: Books, kind: str, target: dict, label: str, reason: str, on: 
 def request_receipt_void(books: Books, book: str, number: int, reason: str, *, year: int | None = None,
                          on: date | None = None, today: date | None = None) -> VoidRequested:
     """Ask for a receipt's void; the cheap rules are checked now, all of them again at confirmation."""
-    from desktop.services.receipts import find_receipt
-
     reason = nfc(reason)
     if not reason:
         raise Refused("Phải ghi lý do hủy phiếu thu.")
@@ -125,8 +114,6 @@ def request_receipt_void(books: Books, book: str, number: int, reason: str, *, y
 
 def request_support_void(books: Books, project: str, household: str, reason: str, *, round: int | None = None,
                          on: date | None = None, today: date | None = None) -> VoidRequested:
-    from desktop.services.support_void import pick_membership
-
     reason = nfc(reason)
     if not reason:
         raise Refused("Phải ghi lý do hủy khoản hỗ trợ.")
@@ -191,13 +178,9 @@ def confirm_void(books: Books, request_id: int, *, today: date | None = None) ->
     confirming = _Confirming(books, user["name"], request)
     on = date.fromisoformat(request["void_on"])
     if request["kind"] == "receipt":
-        from desktop.services.payments import void_receipt
-
         result = void_receipt(confirming, target["book"], target["number"], request["reason"], year=target["year"],
                               on=on, today=today)
     else:
-        from desktop.services.support_void import void_support
-
         result = void_support(confirming, target["project"], target["household"], request["reason"],
                               round=target["round"], on=on, today=today)
     return VoidConfirmed(request["id"], request["kind"], request["label"], on, request["requested_by"],

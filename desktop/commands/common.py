@@ -83,12 +83,11 @@ def _sign_in(books: Books, args: argparse.Namespace) -> None:
     given = getattr(args, "as_user", None)
     name = given or os.environ.get("VONXOAY_USER")
     try:
-        wants_password = users.needs_password(books.conn, name)
+        password = _password_for(name) if users.needs_password(books.conn, name) else None
+        acting = users.acting_user(books.conn, name, explicit=given is not None, password=password)
     except DAMAGE_ERRORS:
         # A damaged file is refused at every write (and is ``check``'s finding): who reads it changes nothing.
         return
-    password = _password_for(name) if wants_password else None
-    acting = users.acting_user(books.conn, name, explicit=given is not None, password=password)
     if acting is not None:
         books.actor = acting
 

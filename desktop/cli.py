@@ -40,10 +40,15 @@ def build_parser() -> argparse.ArgumentParser:
                                                           "thư mục dữ liệu người dùng)")
     parser.add_argument("--json", action="store_true", help="in đúng một tài liệu JSON ra stdout")
     parser.add_argument("--version", action="version", version=f"VốnXoay {__version__}")
+    parser.add_argument("--as", dest="as_user", metavar="NAME",
+                        help="người làm (người dùng đã thêm bằng “user add”; mặc định: VONXOAY_USER); mật khẩu "
+                             "hỏi khi chạy hoặc lấy từ VONXOAY_PASSWORD")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
                         help="in đúng một tài liệu JSON ra stdout")
+    common.add_argument("--as", dest="as_user", metavar="NAME", default=argparse.SUPPRESS,
+                        help="người làm (người dùng đã thêm bằng “user add”)")
     for register in REGISTRARS:
         register(commands, common)
     return parser

@@ -28,10 +28,12 @@ from desktop.services.settings import CommuneSetup, init_books  # noqa: E402
 
 COMMUNE = CommuneSetup(
     commune_code="10507", commune_name="Xã Đức Chính", upper_code="290", upper_name="Huyện Cẩm Giàng",
-    province_code="30", province_name="Tỉnh Hải Dương", mode=Mode.COMMUNE,
+    province_code="30", province_name="Tỉnh Hải Dương", mode=Mode.COMMUNE, require_approval=False,
 )
+# The books most tests make record supports without decisions; tests of approvals turn the setting on.
 INIT_ARGS = ["init", "--commune-code", "10507", "--commune-name", "Xã Đức Chính", "--upper-code", "290",
-             "--upper-name", "Huyện Cẩm Giàng", "--province-code", "30", "--province-name", "Tỉnh Hải Dương"]
+             "--upper-name", "Huyện Cẩm Giàng", "--province-code", "30", "--province-name", "Tỉnh Hải Dương",
+             "--require-approval", "0"]
 
 
 @dataclass

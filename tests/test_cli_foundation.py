@@ -420,9 +420,10 @@ def test_corrupt_database_is_refused_untouched_even_when_damage_is_deep(cli, dat
     schema_end = conn.execute("SELECT max(pageno) FROM dbstat WHERE name = 'sqlite_schema'").fetchone()[0]
     last_root = conn.execute("SELECT max(rootpage) FROM sqlite_schema").fetchone()[0]
     conn.close()
-    # Keep the first pages (schema, settings) readable so the damage shows only when rows are read.
+    # Keep the schema's pages (and the settings before them) readable so the damage shows only when rows are read.
+    start = max(pages // 3, schema_end + 1, last_root + 1)
     with data_dir.database.open("r+b") as handle:
-        handle.seek(size * max(pages // 3, schema_end, last_root))
+        handle.seek(size * start)
         handle.write(b"\xde\xad\xbe\xef" * (size * (pages // 3) // 4))
     before = _file_digest(data_dir.database)
     assert_refused(cli("household", "list", "--search", "nguyen", "--json"), "bị hỏng")

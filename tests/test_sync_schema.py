@@ -40,8 +40,11 @@ def test_every_commune_column_travels_and_is_mirrored_at_the_upper_level():
     # Left out on purpose: the key, the export log, the payment requests already carried out, and the dated
     # history of names and signatories (it serves the commune's own reprints; the upper level reads the
     # settings in force when the package was made), and the texts the clerk writes for a report (the report
-    # itself is what the upper level receives).
-    synced = set(fmt.PARTS) | {"signing_key", "sync_export", "operation_request", "setting_history", "report_text"}
+    # itself is what the upper level receives). The office's users (their password hashes stay on the
+    # commune's PC), approvals and void requests are the commune's own working papers in this format.
+    synced = set(fmt.PARTS) | {"signing_key", "sync_export", "operation_request", "setting_history", "report_text",
+                               "app_user", "approval_meeting", "approval_meeting_household", "approval_decision",
+                               "approval_decision_household", "void_request"}
     commune_tables = {r[0] for r in conn.execute(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'upper_%'")}
     assert commune_tables == synced, "a new commune table is neither synced nor deliberately left out"

@@ -185,6 +185,9 @@ def test_duplicates_across_communes_and_projects_of_one_programme(tmp_path):
         assert run(commune, "household", "add", "--code", code, "--head", "Nguyễn Văn Trùng", "--hamlet", hamlet,
                    "--category", "poor", "--id-number", id_number).code == 0
         for project in projects:
+            # The demo commune requires the chairman's decision before a support.
+            assert run(commune, "approval", "add", "--project", project, "--decision", f"{code}-{project}/QĐ-UBND",
+                       "--on", "2026-03-01", "--households", code).code == 0
             result = run(commune, "support", "add", "--project", project, "--household", code,
                          "--on", "2026-03-01")
             assert result.code == 0, result.stderr

@@ -1,6 +1,19 @@
 """The command groups of ``vonxoay-cli``; each module adds its sub-commands to the parser."""
 
-from desktop.commands import books_admin, catalogue, fund, households, imports, merge, period, projects, reports, sync
+from desktop.commands import (
+    approvals,
+    books_admin,
+    catalogue,
+    fund,
+    households,
+    imports,
+    merge,
+    period,
+    projects,
+    reports,
+    sync,
+    users,
+)
 
 REGISTRARS = [
     books_admin.register,
@@ -13,4 +26,7 @@ REGISTRARS = [
     sync.register,
     catalogue.register,
     merge.register,
+    users.register,
+    users.register_voids,
+    approvals.register,
 ]

@@ -21,6 +21,8 @@ def register(commands, common) -> None:
     p.add_argument("--province-name", required=True)
     p.add_argument("--mode", choices=[m.value for m in Mode], default=Mode.COMMUNE.value)
     p.add_argument("--book", default="01", help="quyển phiếu thu đầu tiên (mặc định 01)")
+    p.add_argument("--require-approval", choices=("0", "1"), default="1",
+                   help="bắt buộc có quyết định phê duyệt trước khi hỗ trợ (mặc định 1: có)")
     p.set_defaults(handler=init)
 
     p = commands.add_parser("settings", parents=[common], help="xem hoặc sửa cài đặt (người ký, QHNS, …)")
@@ -53,7 +55,7 @@ def init(args) -> Outcome:
     setup = settings.CommuneSetup(
         commune_code=args.commune_code, commune_name=args.commune_name, upper_code=args.upper_code,
         upper_name=args.upper_name, province_code=args.province_code, province_name=args.province_name,
-        mode=Mode(args.mode), receipt_book=args.book,
+        mode=Mode(args.mode), receipt_book=args.book, require_approval=args.require_approval == "1",
     )
     books, fingerprint = settings.init_books(data_dir(args), setup)
     with books:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+import sys
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from db.connection import DAMAGE_ERRORS
 from desktop.books import Books
 from desktop.dates import parse_date
 from desktop.domain import Mode
@@ -44,6 +48,11 @@ def _command_name(args: argparse.Namespace) -> str:
 
 def open_books(args: argparse.Namespace) -> Books:
     books = Books.open(data_dir(args))
+    try:
+        _sign_in(books, args)
+    except BaseException:
+        books.close()
+        raise
     wanted: Mode | None = getattr(args, "only_in", None)
     mode = books.setting("mode") or Mode.COMMUNE.value
     if wanted is not None and mode != wanted.value:
@@ -55,6 +64,32 @@ def open_books(args: argparse.Namespace) -> Books:
         raise Refused(f"Lệnh “{_command_name(args)}” chỉ dùng ở cấp trên (khởi tạo với --mode upper); "
                       f"dữ liệu này là của {unit}.")
     return books
+
+
+def _password_for(name: str) -> str | None:
+    """The password from ``VONXOAY_PASSWORD`` (scripts), else asked at the terminal; never from argv."""
+    if "VONXOAY_PASSWORD" in os.environ:
+        return os.environ["VONXOAY_PASSWORD"]
+    if sys.stdin is not None and sys.stdin.isatty():
+        return getpass.getpass(f"Mật khẩu của {name}: ")
+    return None
+
+
+def _sign_in(books: Books, args: argparse.Namespace) -> None:
+    """Who acts: ``--as NAME`` (a current user, or refused), else ``VONXOAY_USER``; with the user's password
+    when that user has one. Every record and audit row of the command then names this user."""
+    from desktop.services import users
+
+    given = getattr(args, "as_user", None)
+    name = given or os.environ.get("VONXOAY_USER")
+    try:
+        password = _password_for(name) if users.needs_password(books.conn, name) else None
+        acting = users.acting_user(books.conn, name, explicit=given is not None, password=password)
+    except DAMAGE_ERRORS:
+        # A damaged file is refused at every write (and is ``check``'s finding): who reads it changes nothing.
+        return
+    if acting is not None:
+        books.actor = acting
 
 
 def amount_arg(text: str) -> int:

@@ -11,7 +11,7 @@ from desktop.domain import FundingSource, Mode
 from desktop.errors import Refused
 from desktop.money import vnd
 from desktop.queries.receipts import ReceiptFilter
-from desktop.services import payments, receipts, schedules, support
+from desktop.services import payments, receipts, schedules, support, void_requests
 from desktop.services import support_void as support_void_service
 
 
@@ -122,6 +122,9 @@ def pay(args) -> Outcome:
 
 def receipt_void(args) -> Outcome:
     with open_books(args) as books:
+        if void_requests.two_person_voids(books.conn):
+            return _requested(void_requests.request_receipt_void(books, args.book, args.number, args.reason,
+                                                                 year=args.year, on=args.on))
         result = payments.void_receipt(books, args.book, args.number, args.reason, year=args.year, on=args.on)
     return Outcome(result.to_json(), f"Đã hủy phiếu thu quyển {result.book} số {result.number}/{result.year} "
                                      f"từ ngày {format_date(result.voided_on)}; số phiếu vẫn được giữ.")
@@ -135,8 +138,17 @@ def receipt_verify(args) -> Outcome:
     return Outcome(result.to_json(), result.message)
 
 
+def _requested(result) -> Outcome:
+    return Outcome(result.to_json(), f"Đã tạo yêu cầu hủy số {result.request_id}: {result.label} từ ngày "
+                                     f"{format_date(result.void_on)}. Chưa hủy: chờ kế toán hoặc chủ tịch (người "
+                                     f"khác) xác nhận bằng “void confirm {result.request_id}”.")
+
+
 def support_void(args) -> Outcome:
     with open_books(args) as books:
+        if void_requests.two_person_voids(books.conn):
+            return _requested(void_requests.request_support_void(books, args.project, args.household, args.reason,
+                                                                 round=args.round, on=args.on))
         result = support_void_service.void_support(books, args.project, args.household, args.reason,
                                                    round=args.round, on=args.on)
     return Outcome(result.to_json(), f"Đã hủy khoản hỗ trợ vòng {result.round} của hộ {result.household} "

@@ -249,3 +249,47 @@ def programme_validity_breach(conn: sqlite3.Connection, programme_code: str | No
 
 def _vn(iso: str) -> str:
     return date.fromisoformat(iso).strftime("%d/%m/%Y")
+
+# -- approvals: who decided that a household gets support -----------------------------------------------
+
+# A decision counts until a later decision supersedes it (a correction replaces it whole).
+DECISION_IN_FORCE = "NOT EXISTS (SELECT 1 FROM approval_decision s WHERE s.supersedes_id = d.id)"
+
+# A support (m: membership) is approved when a decision in force for its project and round, dated on or
+# before the support, lists its household. The write-time refusal and ``check`` both read this condition.
+APPROVED_SUPPORT = f"""EXISTS (
+    SELECT 1 FROM approval_decision d JOIN approval_decision_household dh ON dh.decision_id = d.id
+    WHERE d.project_id = m.project_id AND d.round = m.round AND dh.household_id = m.household_id
+      AND d.decided_on <= m.supported_on AND {DECISION_IN_FORCE})"""
+
+# The chairman decides who receives the state's money (the budget, and the fund it seeded); a household's
+# own or mobilised money (source "other") needs no decision.
+NEEDS_APPROVAL = f"{LIVE_SUPPORT} AND m.source != 'other'"
+
+# Live supports of state money that no decision in force covers.
+UNAPPROVED_SUPPORTS = f"""
+    SELECT m.id, m.uuid, p.code AS project, h.code AS household, m.round, m.supported_on, m.support_amount
+    FROM membership m JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
+    WHERE {NEEDS_APPROVAL} AND NOT {APPROVED_SUPPORT}
+    ORDER BY p.code, m.supported_on, h.code"""
+
+
+def approval_required(conn: sqlite3.Connection) -> bool:
+    """The setting ``require_approval``: on for books created since approvals exist, off for older books."""
+    row = conn.execute("SELECT value FROM settings WHERE key = 'require_approval'").fetchone()
+    return row is not None and row[0] == "1"
+
+
+def support_approved(conn: sqlite3.Connection, project_id: int, household_id: int, round_no: int,
+                     on: date) -> bool:
+    """Whether a support on ``on`` would be covered (the same condition as ``APPROVED_SUPPORT``)."""
+    return conn.execute(
+        f"""SELECT 1 FROM (SELECT :project AS project_id, :household AS household_id, :round AS round,
+                                  :on AS supported_on) m WHERE {APPROVED_SUPPORT}""",
+        {"project": project_id, "household": household_id, "round": round_no, "on": on.isoformat()},
+    ).fetchone() is not None
+
+
+def unapproved_message(project: str, household: str, round_no: int, on: date) -> str:
+    return (f"Hộ {household} chưa có trong quyết định phê duyệt nào còn hiệu lực của dự án {project} cho vòng "
+            f"{round_no}, ký trước hoặc đúng ngày hỗ trợ {on:%d/%m/%Y}")

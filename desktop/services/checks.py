@@ -207,7 +207,25 @@ def check_books(books: Books) -> list[dict]:
 
     A damaged file is itself a finding: whatever a check cannot read is reported, and the others still run.
     """
-    return check_conn(books.conn)
+    return check_conn(books.conn) + _unapproved(books.conn, required=True)
+
+
+def _unapproved(conn: sqlite3.Connection, *, required: bool) -> list[dict]:
+    """Supports of state money no decision in force covers (``rules.APPROVED_SUPPORT``, as ``support add``
+    refuses): a problem when the books require approval, a notice otherwise. Only the commune's own check
+    reads them: decisions do not travel in sync packages, so a staging copy cannot judge them."""
+    try:
+        if rules.approval_required(conn) is not required:
+            return []
+        rows = conn.execute(rules.UNAPPROVED_SUPPORTS).fetchall()
+    except DAMAGE_ERRORS as exc:
+        return [_damaged(exc)] if required else []
+    remedy = ("Ghi quyết định phê duyệt của chủ tịch xã cho hộ, đúng dự án và vòng, ký trước ngày hỗ trợ "
+              "(approval add); nếu hỗ trợ ghi nhầm, hủy khoản hỗ trợ.")
+    return [problem("support_unapproved",
+                    rules.unapproved_message(r["project"], r["household"], r["round"],
+                                             date.fromisoformat(r["supported_on"])) + ".",
+                    remedy, project=r["project"], household=r["household"], round=r["round"]) for r in rows]
 
 
 def check_conn(conn: sqlite3.Connection, *, storage: bool = True) -> list[dict]:
@@ -285,7 +303,7 @@ def notices(books: Books) -> list[dict]:
         rows = books.conn.execute(_SAME_PROGRAMME).fetchall()
     except DAMAGE_ERRORS:
         return []  # check_books reports the damage
-    return [problem("same_programme",
+    return _unapproved(books.conn, required=False) + [problem("same_programme",
                     f"Hộ {r['household']} ({r['head_name']}) được hỗ trợ trong nhiều dự án đang thực hiện của "
                     f"chương trình {r['programme']}: {r['projects']}.",
                     "Xem lại quyết định hỗ trợ (nguyên tắc không hỗ trợ trùng lặp); nếu có lý do, ghi vào báo cáo.",

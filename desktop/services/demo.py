@@ -22,6 +22,7 @@ from desktop.fund import OpenInstallment, allocate, plan_schedule
 from desktop.paths import DataDir
 from desktop.policy import load_policy
 from desktop.queries import rules
+from desktop.services import demo_approvals
 from desktop.services import demo_names as names
 from desktop.services.households import search_key
 from desktop.services.settings import CommuneSetup, init_books
@@ -414,6 +415,7 @@ def make_demo(data_dir: DataDir, *, households: int = 3000, projects: int | None
     with books:
         with books.transaction() as conn:
             demo.write(conn)
+            demo_approvals.write(conn, demo, seed)
     return {"households": len(demo.rows["household"]), "projects": len(demo.rows["project"]),
             "receipts": len(demo.rows["receipt"]),
             "memberships": len(demo.rows["membership"]), "data_dir": str(data_dir.root)}

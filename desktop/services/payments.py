@@ -22,6 +22,7 @@ from desktop.services.households import require_household
 from desktop.services.period_lock import require_open_on
 from desktop.services.projects import require_project
 from desktop.services.settings import words_options
+from desktop.services.two_person import require_single_person_void
 from desktop.text import nfc
 from desktop.validation import check_book
 
@@ -228,6 +229,7 @@ def void_receipt(books: Books, book: str, number: int, reason: str, *, year: int
                  on: date | None = None, today: date | None = None) -> ReceiptVoided:
     """Void keeps the receipt and its number; from ``on`` its money stops counting, so the household owes it
     again from that day. Before ``on`` the books still hold it: a report already sent stays true."""
+    require_single_person_void(books)
     conn = books.conn
     reason = nfc(reason)
     if not reason:

@@ -43,6 +43,8 @@ KNOWN_SETTINGS = {
     "report_bases": "Báo cáo định kỳ: các dòng “Căn cứ” (mỗi dòng một căn cứ, hoặc ngăn bằng |)",
     "report_recipients": "Báo cáo định kỳ: “Nơi nhận” (mỗi dòng một nơi, hoặc ngăn bằng |)",
     "consolidated_addressee": "Báo cáo tổng hợp (cấp trên): “Kính gửi” (Sở, Bộ hoặc Ban chỉ đạo)",
+    "require_approval": "Bắt buộc có quyết định phê duyệt trước khi hỗ trợ (1) hay không (0)",
+    "two_person_voids": "Hủy phiếu, hủy hỗ trợ cần người thứ hai xác nhận (1) hay không (0)",
 }
 
 # What an unset option means; these are the national forms' usual choices.
@@ -53,9 +55,12 @@ DEFAULTS = {
     "words_thousand": "nghìn",
     "words_even": "0",
     "backup_keep_days": "30",
+    "require_approval": "0",
+    "two_person_voids": "0",
 }
 
-_CHOICES = {"words_zero_tens": ("linh", "lẻ"), "words_thousand": ("nghìn", "ngàn"), "words_even": ("0", "1")}
+_CHOICES = {"words_zero_tens": ("linh", "lẻ"), "words_thousand": ("nghìn", "ngàn"), "words_even": ("0", "1"),
+            "require_approval": ("0", "1"), "two_person_voids": ("0", "1")}
 
 
 @dataclass(frozen=True)
@@ -68,6 +73,9 @@ class CommuneSetup:
     province_name: str = ""
     mode: Mode = Mode.COMMUNE
     receipt_book: str = "01"
+    # Books created from now on refuse a support without an approved decision (the office may start
+    # without, e.g. while copying years of paper books in).
+    require_approval: bool = True
 
 
 def code_rules(mode: Mode) -> dict[str, tuple[tuple[int, ...], str, bool]]:
@@ -98,7 +106,7 @@ def validate_setup(setup: CommuneSetup) -> CommuneSetup:
         raise Refused("Chưa nhập tên tỉnh.")
     book = check_book(setup.receipt_book or "01", "Quyển phiếu thu đầu tiên")
     return CommuneSetup(commune, names["commune_name"], upper, names["upper_name"], province,
-                        names["province_name"], setup.mode, book)
+                        names["province_name"], setup.mode, book, setup.require_approval)
 
 
 def init_books(data_dir: DataDir, setup: CommuneSetup, *, actor: str | None = None) -> tuple[Books, str]:
@@ -117,6 +125,8 @@ def init_books(data_dir: DataDir, setup: CommuneSetup, *, actor: str | None = No
                 "mode": setup.mode.value, "receipt_book": setup.receipt_book,
                 "created_at": audit.now_iso(),
             }
+            if setup.mode is Mode.COMMUNE:
+                values["require_approval"] = "1" if setup.require_approval else "0"
             conn.executemany("INSERT INTO settings (key, value) VALUES (?, ?)", values.items())
             fingerprint = signing.create_key(conn)
             audit.record(conn, books.actor, "settings", setup.commune_code, "init", None, values)

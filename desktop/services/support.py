@@ -22,6 +22,7 @@ from desktop.money import format_vnd
 from desktop.queries import rules
 from desktop.queries.fund import PAID, as_of_params
 from desktop.queries.rules import category_in_force
+from desktop.services.approvals import require_approved_support
 from desktop.services.households import require_household
 from desktop.services.period_lock import require_open_on
 from desktop.services.projects import project_policy, require_project
@@ -217,6 +218,7 @@ def assess_support(conn, data: SupportInput, *, today: date | None = None) -> Su
                           f"{format_vnd(room.balance)} đ (thấp nhất {format_vnd(room.low)} đ vào ngày "
                           f"{room.low_day:%d/%m/%Y}): không đủ cho vay {format_vnd(amount)} đ.")
         draws, round_no = _plan_draws(conn, project["id"], amount, data.supported_on)
+    require_approved_support(conn, project, household, round_no, source, data.supported_on)
     warnings = rule_warnings(conn, project, household, category, held.since, amount, data)
     if held.assumed:
         warnings.append(_warning("category_assumed", f"Hộ chưa có phân loại vào ngày {data.supported_on:%d/%m/%Y}; "

@@ -22,6 +22,7 @@ from desktop.money import format_vnd
 from desktop.services.households import require_household
 from desktop.services.period_lock import require_open_on
 from desktop.services.projects import require_project
+from desktop.services.two_person import require_single_person_void
 from desktop.text import nfc
 
 
@@ -97,6 +98,7 @@ def _require_not_relent(conn: sqlite3.Connection, membership: sqlite3.Row) -> No
 
 def void_support(books: Books, project: str, household: str, reason: str, *, round: int | None = None,
                  on: date | None = None, today: date | None = None) -> SupportVoided:
+    require_single_person_void(books)
     conn = books.conn
     reason = nfc(reason)
     if not reason:

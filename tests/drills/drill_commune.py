@@ -17,7 +17,8 @@ from desktop.services.demo import make_demo
 NOBODY = 65534
 # The same unit as the demo commune and tests/conftest.py's COMMUNE.
 INIT_ARGS = ["init", "--commune-code", "10507", "--commune-name", "Xã Đức Chính", "--upper-code", "290",
-             "--upper-name", "Huyện Cẩm Giàng", "--province-code", "30", "--province-name", "Tỉnh Hải Dương"]
+             "--upper-name", "Huyện Cẩm Giàng", "--province-code", "30", "--province-name", "Tỉnh Hải Dương",
+             "--require-approval", "0"]
 
 
 def books_digest(path: Path) -> str:

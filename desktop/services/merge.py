@@ -68,6 +68,11 @@ MERGED_TABLES: tuple[MergedTable, ...] = (
     MergedTable("receipt_print", {"receipt_id": "receipt"}),
     MergedTable("project_lead", {"project_id": "project"}),
     MergedTable("project_lead_member", {"lead_id": "project_lead", "household_id": "household"}),
+    MergedTable("approval_meeting", {"project_id": "project", "hamlet_id": "hamlet"}),
+    MergedTable("approval_meeting_household", {"meeting_id": "approval_meeting", "household_id": "household"}),
+    MergedTable("approval_decision", {"project_id": "project", "meeting_id": "approval_meeting",
+                                      "supersedes_id": "approval_decision"}),
+    MergedTable("approval_decision_household", {"decision_id": "approval_decision", "household_id": "household"}),
     MergedTable("audit_log"),
 )
 # What stays with the old commune (recorded in merged_commune, not copied row by row).
@@ -75,6 +80,8 @@ KEPT_ASIDE = frozenset({
     "settings", "signing_key", "sync_export", "period_lock", "setting_history", "operation_request",
     "programme", "programme_component", "catalogue_version", "merged_commune", "merged_duplicate",
     "household_alias", "sync_recipient",
+    # The old office's people and its pending void requests, and the texts of its own reports.
+    "app_user", "void_request", "report_text",
 })
 # Dates of what an old commune's books recorded: the new books must be open on every one of them.
 _FIRST_DATE_SQL = """
@@ -316,7 +323,8 @@ def _copy_commune(tx: sqlite3.Connection, actor: str, own: str, old: OldBooks, d
         if table.name not in _tables(old.conn):
             continue
         shared = [c for c in _columns(old.conn, table.name) if c in set(_columns(tx, table.name)) and c != "id"]
-        for row in old.conn.execute(f"SELECT * FROM {table.name} ORDER BY id"):
+        keyed = "id" in _columns(old.conn, table.name)  # link tables (a decision's households) have no id
+        for row in old.conn.execute(f"SELECT * FROM {table.name} ORDER BY {'id' if keyed else 'rowid'}"):
             values = {c: row[c] for c in shared}
             for column, parent in table.refs.items():
                 if values.get(column) is not None:
@@ -353,13 +361,19 @@ def _copy_commune(tx: sqlite3.Connection, actor: str, own: str, old: OldBooks, d
                 values["book"] = f"{code}-{row['book']}"
                 values["origin_commune"] = code
                 values["original_book"] = row["book"]
+            elif table.name == "approval_decision":
+                # Numbers restart each year in every commune: the old commune's code keeps them apart.
+                values["number"] = f"{code}-{row['number']}"
             elif table.name == "project_lead_member":
                 if tx.execute("SELECT 1 FROM project_lead_member WHERE lead_id = ? AND household_id = ?",
                               (values["lead_id"], values["household_id"])).fetchone():
                     continue
             cursor = tx.execute(f"INSERT INTO {table.name} ({', '.join(values)}) VALUES "
                                 f"({', '.join('?' for _ in values)})", tuple(values.values()))
-            ids[table.name][row["id"]] = cursor.lastrowid
+            if keyed:
+                ids[table.name][row["id"]] = cursor.lastrowid
+            else:
+                ids[table.name][len(ids[table.name]) + 1] = cursor.lastrowid  # counted, never referred to
     public_hex = signing.public_key_hex(old.conn) or ""
     last_seq = old.conn.execute("SELECT coalesce(max(seq), 0) FROM sync_export").fetchone()[0]
     old_lock = locked_to(old.conn)

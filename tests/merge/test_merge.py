@@ -56,6 +56,9 @@ def communes(tmp_path_factory):
                "poor", "--category-on", "2024-01-01", "--id-number", person[0], "--json"))
     ok(run_cli(b, "project", "add", "--code", "DA90", "--name", "Nuôi gà", "--programme", "GNBV", "--component",
                "Dự án 2", "--approved-on", "2024-02-01", "--budget-central", "50000000", "--json"))
+    # Demo books require the chairman's decision before a support: the decision moves with the books too.
+    ok(run_cli(b, "approval", "add", "--project", "DA90", "--decision", "12/QĐ-UBND", "--on", "2024-02-20",
+               "--households", "H9001", "--json"))
     ok(run_cli(b, "support", "add", "--project", "DA90", "--household", "H9001", "--on", "2024-03-01", "--json"))
     yield root, person[0]
     mp.undo()
@@ -116,6 +119,14 @@ def test_a_merge_keeps_every_dong_every_receipt_and_checks_clean(world):
     assert conn.execute("SELECT count(*) FROM household WHERE id_number = ?", (id_number,)).fetchone()[0] == 1
     assert conn.execute("SELECT origin_commune, original_code FROM household_alias").fetchall() == [("10510", "H9001")]
     assert conn.execute("SELECT count(*) FROM merged_commune").fetchone()[0] == 2
+    # Every decision moved, its number kept apart by the old commune's code, its households followed; the
+    # person kept is the one the decision of 10510 now names.
+    old_decisions = sum(sqlite3.connect(x.database).execute("SELECT count(*) FROM approval_decision").fetchone()[0]
+                        for x in (a, b))
+    assert conn.execute("SELECT count(*) FROM approval_decision").fetchone()[0] == old_decisions > 1
+    assert conn.execute(
+        "SELECT h.id_number FROM approval_decision d JOIN approval_decision_household dh ON dh.decision_id = d.id "
+        "JOIN household h ON h.id = dh.household_id WHERE d.number = '10510-12/QĐ-UBND'").fetchall() == [(id_number,)]
     conn.close()
     # Every old receipt is found by its QR code (old commune, original book and number), as printed.
     for x, code in ((a, "10507"), (b, "10510")):

@@ -1,6 +1,6 @@
 """The command groups of ``vonxoay-cli``; each module adds its sub-commands to the parser."""
 
-from desktop.commands import books_admin, fund, households, imports, period, projects, reports, sync
+from desktop.commands import books_admin, fund, households, imports, payouts, period, projects, reports, sync
 
 REGISTRARS = [
     books_admin.register,
@@ -11,4 +11,5 @@ REGISTRARS = [
     period.register,
     reports.register,
     sync.register,
+    payouts.register,
 ]

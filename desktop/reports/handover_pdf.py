@@ -116,8 +116,8 @@ def write_handover_list(path: Path, rows: list[sqlite3.Row], settings: dict, day
     """Everything handed over on one delivery day, a line per household with room to sign or press a thumb."""
     width, height = landscape(A4)
     left, inner = 15 * mm, width - 30 * mm
-    cols = [("STT", 10), ("Mã hộ", 18), ("Họ tên người nhận", 45), ("Thôn", 28), ("Dự án", 20),
-            ("Hiện vật", 52), ("ĐVT", 13), ("SL", 10), ("Đơn giá", 24), ("Thành tiền", 26)]
+    cols = [("STT", 10), ("Mã hộ", 18), ("Họ tên người nhận", 40), ("Thôn", 28), ("Dự án", 20),
+            ("Hiện vật", 44), ("ĐVT", 13), ("SL", 10), ("Đơn giá", 24), ("Thành tiền", 26)]
     fixed = sum(w for _, w in cols) * mm
     cols.append(("Ký nhận / điểm chỉ", (inner - fixed) / mm))
 

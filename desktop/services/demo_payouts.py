@@ -27,7 +27,7 @@ def write_payouts(conn: sqlite3.Connection, now: str, as_of: date, actor: str = 
         if m["in_kind"]:
             conn.execute(
                 """INSERT INTO handover (uuid, membership_id, delivered_on, item, quantity, unit, unit_price, value,
-                   supplier, receiver, witnesses, created_at, created_by) VALUES (?,?,?,?,1,'con',?,?,?,?,?,?,?)""",
+                   supplier, receiver, witnesses, created_at, created_by) VALUES (?,?,?,?,1,'suất',?,?,?,?,?,?,?)""",
                 (str(uuid.uuid4()), m["id"], m["day"], m["in_kind"], m["support_amount"], m["support_amount"],
                  "Hợp tác xã Dịch vụ nông nghiệp", m["head_name"], "Trưởng thôn", now, actor))
             handovers += 1

@@ -5,14 +5,16 @@ nothing."""
 from __future__ import annotations
 
 import subprocess
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from desktop import clock
 from desktop.domain import Category
 from desktop.queries.cashbook import balance_mismatches, cashbook, fund_balance_on
-from desktop.services import payments, projects
+from desktop.services import payments, projects, support
 from desktop.services.checks import check_books
 from desktop.services.households import HouseholdInput, add_household
 from desktop.services.period_lock import lock_period
@@ -179,3 +181,57 @@ def test_cash_book_closing_balance_is_the_fund_s(fund, cli):
     assert balance_mismatches(fund.conn) == []
     assert cli("--json", "report", "cashbook", "--from", "2026-01-01", "--to", "2026-06-30", "--format", "xlsx",
                "--out", str(fund.data_dir.root / "sq.xlsx")).code == 0
+
+
+# -- the invariants of ``check`` hold after any sequence of acts ---------------------------------------------
+
+ACTS = st.lists(st.tuples(st.sampled_from(["support", "pay", "relend", "spend", "void_voucher", "void_receipt"]),
+                          st.sampled_from(["H001", "H002", "H003"]), st.integers(0, 400),
+                          st.integers(1, 40)), min_size=3, max_size=14)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(acts=ACTS)
+def test_any_sequence_keeps_vouchers_cash_book_and_allowance_whole(tmp_path_factory, acts):
+    from desktop.errors import Refused
+    from desktop.paths import DataDir
+    from desktop.services.hamlets import add_hamlet
+    from desktop.services.management import first_overspent_day, spend
+    from desktop.services.settings import init_books
+    from desktop.services.voucher_void import void_voucher
+    from tests.conftest import COMMUNE
+
+    books, _ = init_books(DataDir(tmp_path_factory.mktemp("p") / "data"), COMMUNE)
+    try:
+        add_hamlet(books, "Thôn Đông")
+        projects.add_project(books, projects.ProjectInput("DA01", "Nuôi bò sinh sản"))
+        for code in ("H001", "H002", "H003"):
+            add_household(books, HouseholdInput(code, f"Hộ {code}", "Thôn Đông", Category.POOR,
+                                                category_on=date(2022, 1, 1)))
+        start = date(2025, 1, 1)
+        for act, household, days, size in acts:
+            on = start + timedelta(days=days)
+            before = books_digest(books.data_dir.database)
+            try:
+                if act == "support":
+                    support.record_support(books, support.SupportInput("DA01", household, on))
+                elif act == "relend":
+                    support.record_support(books, support.SupportInput("DA01", household, on, amount=size * 100_000,
+                                                                       from_fund=True))
+                elif act == "pay":
+                    payments.record_payment(books, payments.PaymentInput("DA01", household, size * 100_000, on))
+                elif act == "spend":
+                    spend(books, size * 10_000, on, "Hội họp")
+                elif act == "void_voucher":
+                    void_voucher(books, "01", size % 6 + 1, "Ghi nhầm", on=on)
+                else:
+                    payments.void_receipt(books, "01", size % 6 + 1, "Ghi nhầm", on=on)
+            except Refused:
+                assert books_digest(books.data_dir.database) == before
+        assert [p for p in check_books(books) if p["kind"] != "integrity"] == []
+        assert balance_mismatches(books.conn) == []
+        assert first_overspent_day(books.conn) is None
+        book = cashbook(books.conn, start, date(2026, 10, 31))
+        assert book["closing_balance"] == fund_balance_on(books.conn, date(2026, 10, 31))
+    finally:
+        books.close()

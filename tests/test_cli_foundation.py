@@ -155,7 +155,7 @@ def test_every_change_writes_an_audit_row(commune, data_dir):
     assert [(e, a) for e, a, *_ in rows] == [
         ("settings", "init"), ("hamlet", "create"), ("hamlet", "create"), ("household", "create"),
         ("household", "create"), ("household", "create"), ("project", "create"), ("membership", "create"),
-        ("household", "update")]
+        ("voucher", "create"), ("household", "update")]
     assert all(actor == "kiểm thử" for _, _, actor, _, _ in rows)
     before, after = json.loads(rows[-1][3]), json.loads(rows[-1][4])
     assert before["head_name"] == "Đặng Thị Hoa" and after["head_name"] == "Đặng Thị Hòa"
@@ -415,10 +415,11 @@ def test_corrupt_database_is_refused_untouched_even_when_damage_is_deep(cli, dat
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     pages = conn.execute("PRAGMA page_count").fetchone()[0]
     size = conn.execute("PRAGMA page_size").fetchone()[0]
+    schema_end = conn.execute("SELECT max(pageno) FROM dbstat WHERE name = 'sqlite_schema'").fetchone()[0]
     conn.close()
     # Keep the first pages (schema, settings) readable so the damage shows only when rows are read.
     with data_dir.database.open("r+b") as handle:
-        handle.seek(size * (pages // 3))
+        handle.seek(size * max(pages // 3, schema_end))
         handle.write(b"\xde\xad\xbe\xef" * (size * (pages // 3) // 4))
     before = _file_digest(data_dir.database)
     assert_refused(cli("household", "list", "--search", "nguyen", "--json"), "bị hỏng")

@@ -40,7 +40,9 @@ def test_every_commune_column_travels_and_is_mirrored_at_the_upper_level():
     # Left out on purpose: the key, the export log, the payment requests already carried out, and the dated
     # history of names and signatories (it serves the commune's own reprints; the upper level reads the
     # settings in force when the package was made).
-    synced = set(fmt.PARTS) | {"signing_key", "sync_export", "operation_request", "setting_history"}
+    synced = set(fmt.PARTS) | {"signing_key", "sync_export", "operation_request", "setting_history",
+                               # Money going out: not in the package format yet (its next version).
+                               "voucher", "voucher_print", "handover", "management_spend", "payout_before_vouchers"}
     commune_tables = {r[0] for r in conn.execute(
         "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'upper_%'")}
     assert commune_tables == synced, "a new commune table is neither synced nor deliberately left out"

@@ -251,12 +251,12 @@ def record_support(books: Books, data: SupportInput, *, today: date | None = Non
         tx.executemany(
             "INSERT INTO fund_draw (uuid, membership_id, source_membership_id, amount) VALUES (?, ?, ?, ?)",
             [(str(uuid.uuid4()), membership_id, source_id, taken) for source_id, taken in plan.draws])
-        voucher, handover = _payout_document(books, tx, now, data, plan, membership_id)
         audit.record(tx, books.actor, "membership", row["uuid"], "create", None,
                      {**row, "project": project["code"], "household": household["code"],
                       "schedule": [(i.seq, i.due_on.isoformat(), i.amount) for i in schedule],
                       "draws": [list(d) for d in plan.draws]},
                      at=now)
+        voucher, handover = _payout_document(books, tx, now, data, plan, membership_id)
     return SupportRecorded(
         membership_id=membership_id, uuid=row["uuid"], round=plan.round, to_return=row["to_return"],
         support_amount=plan.amount, category_at_entry=plan.category, schedule=schedule, warnings=plan.warnings,

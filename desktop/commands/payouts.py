@@ -126,15 +126,30 @@ def handover_pdf(args) -> Outcome:
 
 
 def report_cashbook(args) -> Outcome:
-    from desktop.commands.reports import _document, _json
+    """As every ``report``: JSON figures (also saved to --out), or the XLSX/PDF document to --out."""
+    import json
+
     from desktop.queries.cashbook import cashbook
 
     with open_books(args) as books:
         data = cashbook(books.conn, args.date_from, args.date_to, args.project)
         if args.format == "json":
-            return _json(args, data, f"Tồn quỹ đầu kỳ {vnd(data['opening_balance'])}; thu {vnd(data['total_in'])}, "
-                                     f"chi {vnd(data['total_out'])}; tồn quỹ cuối kỳ {vnd(data['closing_balance'])}.")
+            if args.out:
+                from desktop.reports.pdfkit import write_atomic
+
+                payload = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+                write_atomic(args.out, lambda temp: Path(temp).write_text(payload, encoding="utf-8"))
+            return Outcome(data, f"Tồn quỹ đầu kỳ {vnd(data['opening_balance'])}; thu {vnd(data['total_in'])}, "
+                                 f"chi {vnd(data['total_out'])}; tồn quỹ cuối kỳ {vnd(data['closing_balance'])}.")
+        from desktop.reports import tabular
         from desktop.reports.cashbook import cashbook_doc
 
-        stem = f"so-quy-{data['project'] or 'tat-ca'}-{args.date_from}-{args.date_to}"
-        return _document(args, books, stem, cashbook_doc(books.settings(), data))
+        out = args.out
+        if out is None:
+            books.data_dir.exports.mkdir(parents=True, exist_ok=True)
+            out = books.data_dir.exports / (f"so-quy-{data['project'] or 'tat-ca'}-{args.date_from}-{args.date_to}"
+                                            f".{args.format}")
+        if out.suffix.lower() != f".{args.format}":
+            raise Refused(f"Tệp “{out.name}” không có đuôi .{args.format} như định dạng đã chọn.")
+        path = tabular.write(out, cashbook_doc(books.settings(), data), args.format)
+    return Outcome({"path": str(path), "format": args.format}, f"Đã ghi {path}.")

@@ -10,8 +10,11 @@ from datetime import date
 
 from desktop.dates import add_months
 from desktop.services import management
-from desktop.services.vouchers import DEFAULT_BOOK, KIND_LABELS
+from desktop.services.vouchers import KIND_LABELS
 
+# The generated history fills its own voucher book, so what is recorded by hand afterwards, on any date, starts
+# the default book 01 rather than being refused as dated before the history's latest voucher.
+DEMO_BOOK = "02"
 _SPEND_SHARE = 0.6  # the commune spends about this share of what it has accrued, each quarter
 
 
@@ -55,7 +58,7 @@ def write_payouts(conn: sqlite3.Connection, now: str, as_of: date, actor: str = 
         conn.execute(
             f"""INSERT INTO voucher (uuid, book, year, number, issued_on, amount, kind, {link}, project_id, recipient,
                 recipient_id_number, reason, created_at, created_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-            (str(uuid.uuid4()), DEFAULT_BOOK, year, numbers[year], day, v["amount"], v["kind"], link_id,
+            (str(uuid.uuid4()), DEMO_BOOK, year, numbers[year], day, v["amount"], v["kind"], link_id,
              v.get("project_id"), v["recipient"], v.get("recipient_id_number", ""), v["reason"], now, actor))
     return {"vouchers": sum(numbers.values()), "handovers": handovers, "management_spends": len(spends)}
 

@@ -96,6 +96,7 @@ class BackdatedMachine(RuleBasedStateMachine):
         self.allocations: list[list] = []
         self.allocated: dict[tuple[str, int, int], list[list]] = {}
         self.latest_in_book: dict[tuple[str, int], date] = {}  # (book, year) → latest receipt's day
+        self.latest_voucher: dict[tuple[str, int], date] = {}  # (voucher book, year) → latest phiếu chi's day
         self.live: list[tuple[str, int, int, str, int, date]] = []  # book, year, number, household, amount, day
 
     def teardown(self):
@@ -131,31 +132,43 @@ class BackdatedMachine(RuleBasedStateMachine):
 
     @initialize(first=st.lists(st.tuples(st.sampled_from(HOUSEHOLDS), days), min_size=2, max_size=5))
     def first_supports(self, first):
-        for household, day in first:
+        for household, day in sorted(first, key=lambda t: t[1]):  # in date order, one voucher book
             self.budget_support(household, day)
 
-    @rule(household=st.sampled_from(HOUSEHOLDS), day=days)
-    def budget_support(self, household, day):
-        refused_for = "second round-1 support" if household in self.round_one else None
+    def _voucher_refusal(self, book: str, day: date) -> str | None:
+        """A cash payout takes the next number of its voucher book, which is written in date order."""
+        latest = self.latest_voucher.get((book, day.year))
+        return "before the voucher book's latest" if latest and day < latest else None
+
+    @rule(household=st.sampled_from(HOUSEHOLDS), day=days, book=st.sampled_from(["01", "02", "03"]))
+    def budget_support(self, household, day, book="01"):
+        refused_for = ("second round-1 support" if household in self.round_one
+                       else self._voucher_refusal(book, day))
         result = self._attempt(lambda: support.record_support(
-            self.books, support.SupportInput("DA01", household, day)).to_json(), refused_for, "support")
+            self.books, support.SupportInput("DA01", household, day, voucher_book=book)).to_json(), refused_for,
+            "support")
         if result is not None:
+            self.latest_voucher[(book, day.year)] = day
             self.round_one.add(household)
             self.first_support[household] = min(day, self.first_support.get(household, day))
             self._add_installments(household, day, result["schedule"])
 
-    @rule(data=st.data(), household=st.sampled_from(HOUSEHOLDS), thousands=st.integers(100, 5_000))
-    def relend(self, data, household, thousands):
+    @rule(data=st.data(), household=st.sampled_from(HOUSEHOLDS), thousands=st.integers(100, 5_000),
+          book=st.sampled_from(["01", "02", "03"]))
+    def relend(self, data, household, thousands, book):
         amount = thousands * 1_000
         # Often just after money came in, where the fund's low point is closest to the amount.
         came_in = sorted(on for on, delta in self.movements if delta > 0)
         day = data.draw(days if not came_in else st.one_of(days, st.tuples(
             st.sampled_from(came_in), st.integers(-3, 60)).map(lambda t: min(END, t[0] + timedelta(days=t[1])))))
-        refused_for = "fund short on a day" if self.low_point_from(day) < amount else None
+        refused_for = ("fund short on a day" if self.low_point_from(day) < amount
+                       else self._voucher_refusal(book, day))
         result = self._attempt(lambda: support.record_support(
-            self.books, support.SupportInput("DA01", household, day, amount=amount, from_fund=True)).to_json(),
+            self.books, support.SupportInput("DA01", household, day, amount=amount, from_fund=True,
+                                             voucher_book=book)).to_json(),
             refused_for, "re-lend")
         if result is not None:
+            self.latest_voucher[(book, day.year)] = day
             self.movements.append((day, -amount))
             self.first_support[household] = min(day, self.first_support.get(household, day))
             assert result["to_return"] == amount_to_return(amount, self.policy)

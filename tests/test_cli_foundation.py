@@ -155,7 +155,7 @@ def test_every_change_writes_an_audit_row(commune, data_dir):
     assert [(e, a) for e, a, *_ in rows] == [
         ("settings", "init"), ("hamlet", "create"), ("hamlet", "create"), ("household", "create"),
         ("household", "create"), ("household", "create"), ("project", "create"), ("membership", "create"),
-        ("household", "update")]
+        ("voucher", "create"), ("household", "update")]
     assert all(actor == "kiểm thử" for _, _, actor, _, _ in rows)
     before, after = json.loads(rows[-1][3]), json.loads(rows[-1][4])
     assert before["head_name"] == "Đặng Thị Hoa" and after["head_name"] == "Đặng Thị Hòa"

@@ -333,7 +333,7 @@ LATENESS = {"H001": 1, "H002": 30, "H003": 31, "H004": 90, "H006": 91, "H007": 1
 def late_payers(fund):
     for code in ("H007", "H008", "H009", "H010"):
         add_household(fund, HouseholdInput(code, f"Hộ {code}", "Thôn Tây", Category.POOR, category_on=date(2022, 1, 1)))
-    for code, days in LATENESS.items():
+    for code, days in sorted(LATENESS.items(), key=lambda item: -item[1]):  # oldest first: one voucher book
         due = date.fromordinal(AS_OF.toordinal() - days)
         give(fund, code, date(due.year - 1, due.month, due.day))
     give(fund, "H009", date(2025, 1, 10))   # due 10/01/2026: falls due within the next 30 days

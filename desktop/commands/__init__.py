@@ -8,6 +8,7 @@ from desktop.commands import (
     households,
     imports,
     merge,
+    payouts,
     period,
     projects,
     reports,
@@ -29,4 +30,5 @@ REGISTRARS = [
     users.register,
     users.register_voids,
     approvals.register,
+    payouts.register,
 ]

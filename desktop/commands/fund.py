@@ -13,6 +13,7 @@ from desktop.money import vnd
 from desktop.queries.receipts import ReceiptFilter
 from desktop.services import payments, receipts, schedules, support, void_requests
 from desktop.services import support_void as support_void_service
+from desktop.services.handovers import HandoverInput
 
 
 def register(commands, common) -> None:
@@ -28,6 +29,13 @@ def register(commands, common) -> None:
     p.add_argument("--source", choices=[s.value for s in FundingSource if s is not FundingSource.FUND],
                    default=FundingSource.CENTRAL.value, help="nguồn ngân sách (vòng 1)")
     p.add_argument("--counterpart", type=amount_arg, default=0, help="vốn đối ứng của hộ")
+    p.add_argument("--voucher-book", default="", help="quyển phiếu chi (mặc định: quyển đang dùng)")
+    p.add_argument("--recipient", default="", help="người nhận tiền thay chủ hộ (người đại diện)")
+    p.add_argument("--quantity", type=positive_int, default=1, help="hiện vật: số lượng")
+    p.add_argument("--unit", default="", help="hiện vật: đơn vị tính, ví dụ “con”")
+    p.add_argument("--unit-price", type=amount_arg, help="hiện vật: đơn giá (mặc định: số tiền / số lượng)")
+    p.add_argument("--supplier", default="", help="hiện vật: đơn vị cung ứng")
+    p.add_argument("--witnesses", default="", help="hiện vật: người chứng kiến bàn giao")
     p.set_defaults(handler=support_add)
     p = support_cmds.add_parser("void", parents=[common],
                                 help="hủy khoản hỗ trợ ghi nhầm (chưa có phiếu thu còn hiệu lực)")
@@ -99,13 +107,19 @@ def support_add(args) -> Outcome:
     data = support.SupportInput(
         project=args.project, household=args.household, supported_on=args.on, amount=args.amount,
         in_kind=args.in_kind, from_fund=args.from_fund, source=FundingSource(args.source),
-        counterpart=args.counterpart,
+        counterpart=args.counterpart, voucher_book=args.voucher_book, recipient=args.recipient,
+        handover=HandoverInput(quantity=args.quantity, unit=args.unit, unit_price=args.unit_price,
+                               supplier=args.supplier, witnesses=args.witnesses, receiver=args.recipient),
     )
     with open_books(args) as books:
         result = support.record_support(books, data)
     lines = [f"Đã ghi hỗ trợ {vnd(result.support_amount)} (vòng {result.round}); phải hoàn trả "
              f"{vnd(result.to_return)}" + (":" if result.schedule else " (hộ tự đầu tư).")]
     lines += [f"  Kỳ {i.seq}: {vnd(i.amount)} — hạn {format_date(i.due_on)}" for i in result.schedule]
+    if result.voucher:
+        lines.append(f"Phiếu chi quyển {result.voucher.book} số {result.voucher.number}/{result.voucher.year}.")
+    if result.handover:
+        lines.append(f"Biên bản bàn giao hiện vật ngày {format_date(result.handover.delivered_on)}.")
     lines += [f"Cảnh báo: {w.message}" for w in result.warnings]
     return Outcome(result.to_json(), "\n".join(lines))
 

@@ -105,6 +105,10 @@ def register(commands, common) -> None:
     _output(p)
     p.set_defaults(handler=report_from_catalogue, format="xlsx")
 
+    from desktop.commands.payouts import register_report as register_cashbook
+
+    register_cashbook(report, common, _output)
+
     p = report.add_parser("projects", parents=[common], help="danh mục dự án (lọc được)")
     p.add_argument("--programme", help="mã chương trình, ví dụ GNBV")
     p.add_argument("--status", choices=[s.value for s in ProjectStatus])

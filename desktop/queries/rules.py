@@ -293,3 +293,22 @@ def support_approved(conn: sqlite3.Connection, project_id: int, household_id: in
 def unapproved_message(project: str, household: str, round_no: int, on: date) -> str:
     return (f"Hộ {household} chưa có trong quyết định phê duyệt nào còn hiệu lực của dự án {project} cho vòng "
             f"{round_no}, ký trước hoặc đúng ngày hỗ trợ {on:%d/%m/%Y}")
+
+# -- vouchers (phiếu chi): numbered like receipts, in date order within a book ----------------------------
+
+def latest_voucher(conn: sqlite3.Connection, book: str, year: int) -> sqlite3.Row | None:
+    """The latest-dated voucher of a book and year, voided ones included: they keep their numbers."""
+    return conn.execute("SELECT number, issued_on FROM voucher WHERE book = ? AND year = ? "
+                        "ORDER BY issued_on DESC, number DESC LIMIT 1", (book, year)).fetchone()
+
+
+# The same pass as RECEIPTS_OUT_OF_ORDER over the vouchers.
+VOUCHERS_OUT_OF_ORDER = RECEIPTS_OUT_OF_ORDER.replace("FROM receipt)", "FROM voucher)")
+VOUCHER_GAPS = """SELECT book, year, count(*) AS n, min(number) AS first, max(number) AS last
+                  FROM voucher GROUP BY book, year HAVING first != 1 OR last != n"""
+
+# Which supports are paid out in cash with a phiếu chi: budget money and re-lends from the fund, not in kind
+# (a handover record documents those). Money of source "other" is the household's own or mobilised outside
+# the commune's cash desk, so no voucher. ``m`` is the membership.
+CASH_PAYOUT = "m.in_kind = '' AND m.source IN ('central', 'local', 'fund')"
+IN_KIND_PAYOUT = "m.in_kind != ''"

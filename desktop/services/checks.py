@@ -228,7 +228,7 @@ def _unapproved(conn: sqlite3.Connection, *, required: bool) -> list[dict]:
                     remedy, project=r["project"], household=r["household"], round=r["round"]) for r in rows]
 
 
-def check_conn(conn: sqlite3.Connection, *, storage: bool = True) -> list[dict]:
+def check_conn(conn: sqlite3.Connection, *, storage: bool = True, payouts: bool = True) -> list[dict]:
     """``check_books`` on any database with the commune schema (rows as ``sqlite3.Row``), such as the staging
     copy of a package at the upper level. ``storage=False`` leaves out the file's own integrity and references:
     a database this program has just written and checked itself need not pay for them again."""
@@ -242,7 +242,9 @@ def check_conn(conn: sqlite3.Connection, *, storage: bool = True) -> list[dict]:
         except DAMAGE_ERRORS as exc:
             problems.append(_damaged(exc))
     # The rules the write-time controls enforce, judged on the books as they are (same predicates).
-    for rule_check in (_fund_overdrawn, _budgets, _supports, _programme_validity):
+    # The payout documents (vouchers, handover records, management spending) do not travel in a sync package
+    # yet: a staged package is judged without them (``payouts=False``).
+    for rule_check in (_fund_overdrawn, _budgets, _supports, _programme_validity) + ((_payouts,) if payouts else ()):
         try:
             problems.extend(rule_check(conn))
         except DAMAGE_ERRORS as exc:
@@ -301,10 +303,112 @@ def notices(books: Books) -> list[dict]:
     """What the clerk should look at but the rules allow: households in two active projects of one programme."""
     try:
         rows = books.conn.execute(_SAME_PROGRAMME).fetchall()
+        before_vouchers = payout_findings(books.conn)[1]
     except DAMAGE_ERRORS:
         return []  # check_books reports the damage
-    return _unapproved(books.conn, required=False) + [problem("same_programme",
+    return _unapproved(books.conn, required=False) + before_vouchers + [problem("same_programme",
                     f"Hộ {r['household']} ({r['head_name']}) được hỗ trợ trong nhiều dự án đang thực hiện của "
                     f"chương trình {r['programme']}: {r['projects']}.",
                     "Xem lại quyết định hỗ trợ (nguyên tắc không hỗ trợ trùng lặp); nếu có lý do, ghi vào báo cáo.",
                     household=r["household"], programme=r["programme"]) for r in rows]
+
+
+# -- money going out: every payout with its one document, voucher books in order, the cash book ------------
+
+_PAYOUT_DOCUMENTS = f"""
+    SELECT 'membership' AS entity, m.id, p.code AS project, h.code AS household, m.supported_on AS day,
+           m.support_amount AS amount, m.voided_on,
+           (SELECT count(*) FROM voucher v WHERE v.membership_id = m.id AND v.voided_at IS NULL) AS valid,
+           (SELECT count(*) FROM voucher v WHERE v.membership_id = m.id AND v.voided_on IS NOT NULL
+                AND v.voided_on IS NOT m.voided_on) AS void_mismatch,
+           EXISTS (SELECT 1 FROM payout_before_vouchers b WHERE b.entity = 'membership' AND b.entity_id = m.id)
+               AS before_vouchers
+    FROM membership m JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
+    WHERE {rules.CASH_PAYOUT}
+    UNION ALL
+    SELECT 'fund_transfer', t.id, p.code, '', t.decided_on, t.amount, NULL,
+           (SELECT count(*) FROM voucher v WHERE v.fund_transfer_id = t.id AND v.voided_at IS NULL), 0,
+           EXISTS (SELECT 1 FROM payout_before_vouchers b WHERE b.entity = 'fund_transfer' AND b.entity_id = t.id)
+    FROM fund_transfer t JOIN project p ON p.id = t.project_id
+    UNION ALL
+    SELECT 'management_spend', s.id, coalesce(p.code, ''), '', s.spent_on, s.amount, s.voided_on,
+           (SELECT count(*) FROM voucher v WHERE v.management_spend_id = s.id AND v.voided_at IS NULL),
+           (SELECT count(*) FROM voucher v WHERE v.management_spend_id = s.id AND v.voided_on IS NOT NULL
+                AND v.voided_on IS NOT s.voided_on), 0
+    FROM management_spend s LEFT JOIN project p ON p.id = s.project_id
+"""
+
+_PAYOUT_LABELS = {"membership": "Khoản chi hỗ trợ", "fund_transfer": "Khoản chuyển công trình công ích",
+                  "management_spend": "Khoản chi kinh phí quản lý"}
+
+
+def _payout_label(r) -> str:
+    who = f" hộ {r['household']}" if r["household"] else ""
+    return (f"{_PAYOUT_LABELS[r['entity']]}{who} ngày {date.fromisoformat(r['day']):%d/%m/%Y} "
+            f"({format_vnd(r['amount'])} đ" + (f", dự án {r['project']})" if r["project"] else ")"))
+
+
+def payout_findings(conn) -> tuple[list[dict], list[dict]]:
+    """(problems, notices) of the payouts' documents: a live payout has exactly one valid voucher, a voided one
+    none, voided on the payout's void date; a payout recorded before vouchers existed is only a notice."""
+    problems, later = [], []
+    for r in conn.execute(_PAYOUT_DOCUMENTS).fetchall():
+        live = r["voided_on"] is None
+        wanted = 1 if live else 0
+        if r["valid"] == wanted and not r["void_mismatch"]:
+            continue
+        if r["before_vouchers"] and r["valid"] == 0:
+            if live:
+                later.append(problem("payout_before_vouchers", f"{_payout_label(r)} được ghi trước khi chương trình "
+                                     "lập phiếu chi: không có phiếu chi trong sổ.",
+                                     "Đối chiếu với phiếu chi giấy lưu tại đơn vị.", project=r["project"]))
+            continue
+        if r["void_mismatch"] or (not live and r["valid"]):
+            message = f"{_payout_label(r)}: phiếu chi và khoản chi không cùng bị hủy, hoặc hủy khác ngày."
+        elif r["valid"] == 0:
+            message = f"{_payout_label(r)} không có phiếu chi còn hiệu lực."
+        else:
+            message = f"{_payout_label(r)} có {r['valid']} phiếu chi còn hiệu lực, phải đúng một."
+        problems.append(problem("payout_voucher", message,
+                                "Dữ liệu bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất.",
+                                project=r["project"]))
+    for r in conn.execute(f"""SELECT p.code AS project, h.code AS household, m.supported_on, m.support_amount
+                             FROM membership m JOIN project p ON p.id = m.project_id
+                             JOIN household h ON h.id = m.household_id
+                             WHERE {rules.IN_KIND_PAYOUT} AND NOT EXISTS (SELECT 1 FROM handover ho
+                                   WHERE ho.membership_id = m.id)
+                               AND NOT EXISTS (SELECT 1 FROM payout_before_vouchers b
+                                   WHERE b.entity = 'membership' AND b.entity_id = m.id)""").fetchall():
+        problems.append(problem(
+            "handover_missing", f"Khoản hỗ trợ hiện vật của hộ {r['household']} ngày "
+            f"{date.fromisoformat(r['supported_on']):%d/%m/%Y} (dự án {r['project']}) không có biên bản bàn giao.",
+            "Dữ liệu bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất.", project=r["project"]))
+    return problems, later
+
+
+def _payouts(conn) -> list[dict]:
+    from desktop.queries.cashbook import balance_mismatches
+    from desktop.services.management import first_overspent_day
+
+    found = payout_findings(conn)[0]
+    for kind, sql, template in (
+            ("voucher_gaps", rules.VOUCHER_GAPS,
+             "Quyển phiếu chi {book} năm {year}: số phiếu không liên tục ({n} phiếu, từ số {first} đến {last})."),
+            ("voucher_out_of_order", rules.VOUCHERS_OUT_OF_ORDER,
+             "Quyển phiếu chi {book} năm {year}: phiếu số {number} ngày {issued_on:date} lập trước phiếu số "
+             "{earlier_number} ngày {earlier_on:date} (số nhỏ hơn nhưng ngày sau).")):
+        for row in conn.execute(sql):
+            found.append(problem(kind, _format(template, dict(row)),
+                                 "Đối chiếu với cuống phiếu chi giấy; khôi phục từ bản sao lưu nếu bị sửa."))
+    for project, end, book, fund in balance_mismatches(conn):
+        found.append(problem(
+            "cashbook_balance", f"Sổ quỹ tiền mặt dự án {project} ngày {end:%d/%m/%Y}: tồn quỹ {format_vnd(book)} đ, "
+            f"khác số dư quỹ {format_vnd(fund)} đ trong các báo cáo.",
+            "Dữ liệu bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất.", project=project))
+    overspent = first_overspent_day(conn)
+    if overspent:
+        day, balance = overspent
+        found.append(problem(
+            "management_overspent", f"Kinh phí quản lý ngày {day:%d/%m/%Y} đã chi vượt phần được trích "
+            f"{format_vnd(-balance)} đ.", "Hủy phiếu chi kinh phí quản lý ghi nhầm."))
+    return found

@@ -24,6 +24,7 @@ from desktop.policy import load_policy
 from desktop.queries import rules
 from desktop.services import demo_approvals
 from desktop.services import demo_names as names
+from desktop.services.demo_payouts import write_payouts
 from desktop.services.households import search_key
 from desktop.services.settings import CommuneSetup, init_books
 from desktop.text import fold
@@ -416,7 +417,9 @@ def make_demo(data_dir: DataDir, *, households: int = 3000, projects: int | None
         with books.transaction() as conn:
             demo.write(conn)
             demo_approvals.write(conn, demo, seed)
-    return {"households": len(demo.rows["household"]), "projects": len(demo.rows["project"]),
+            # Every payout with its document, and some management spending.
+            documents = write_payouts(conn, demo.now, demo.as_of)
+    return {**documents, "households": len(demo.rows["household"]), "projects": len(demo.rows["project"]),
             "receipts": len(demo.rows["receipt"]),
             "memberships": len(demo.rows["membership"]), "data_dir": str(data_dir.root)}
 

@@ -19,6 +19,7 @@ from desktop.fund import aging_bucket, days_overdue
 from desktop.money import format_vnd
 from desktop.queries.fund import MEMBERSHIP_COUNTS, PAID, as_of_params, fund_figures
 from desktop.queries.rules import fund_room
+from desktop.services import vouchers
 from desktop.services.households import require_household
 from desktop.services.period_lock import require_open_on
 from desktop.services.projects import project_policy, require_project
@@ -130,12 +131,17 @@ class PublicWorksTransferred(Outcome):
     amount_text: str
     decision: str
     decided_on: date
+    voucher: vouchers.VoucherRef | None = None
 
     changes: ClassVar[Changes] = Changes.FUND | Changes.PROJECTS
 
 
+PUBLIC_WORKS_PAYEE = "Ban quản lý công trình công ích xã"
+
+
 def transfer_to_public_works(books: Books, project: str, decided_on: date, decision: str, note: str = "",
-                             *, today: date | None = None) -> PublicWorksTransferred:
+                             *, today: date | None = None, recipient: str = "",
+                             voucher_book: str = "") -> PublicWorksTransferred:
     """Move the whole recovered balance to public works by a recorded commune decision; re-lending stops."""
     conn = books.conn
     project_row = require_project(conn, project)
@@ -168,9 +174,17 @@ def transfer_to_public_works(books: Books, project: str, decided_on: date, decis
         row = {"uuid": str(uuid.uuid4()), "project_id": project_row["id"], "kind": "public_works",
                "amount": balance, "decided_on": decided_on.isoformat(), "decision": decision, "note": nfc(note),
                "created_at": now, "created_by": books.actor}
-        tx.execute(f"INSERT INTO fund_transfer ({', '.join(row)}) VALUES ({', '.join(':' + k for k in row)})", row)
+        transfer_id = tx.execute(f"INSERT INTO fund_transfer ({', '.join(row)}) "
+                                 f"VALUES ({', '.join(':' + k for k in row)})", row).lastrowid
+        # The balance leaves the cash desk with its phiếu chi, in the same transaction.
+        voucher = vouchers.issue(tx, books.actor, now, kind="public_works", on=decided_on, amount=balance,
+                       payee=vouchers.Payee(nfc(recipient) or PUBLIC_WORKS_PAYEE),
+                       reason=f"{vouchers.KIND_LABELS['public_works']} — dự án {project_row['code']}, "
+                              f"quyết định {decision}", project_id=project_row["id"],
+                       link=("fund_transfer_id", transfer_id), book=voucher_book)
         tx.execute("UPDATE project SET status = ?, updated_at = ? WHERE id = ?",
                    (ProjectStatus.PUBLIC_WORKS.value, now, project_row["id"]))
         audit.record(tx, books.actor, "project", project_row["uuid"], "public_works",
                      {"status": project_row["status"]}, {**row, "status": ProjectStatus.PUBLIC_WORKS.value}, at=now)
-    return PublicWorksTransferred(project_row["code"], balance, f"{format_vnd(balance)} đ", decision, decided_on)
+    return PublicWorksTransferred(project_row["code"], balance, f"{format_vnd(balance)} đ", decision, decided_on,
+                                  voucher)

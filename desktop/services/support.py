@@ -22,10 +22,13 @@ from desktop.money import format_vnd
 from desktop.queries import rules
 from desktop.queries.fund import PAID, as_of_params
 from desktop.queries.rules import category_in_force
+from desktop.services import handovers, vouchers
 from desktop.services.approvals import require_approved_support
+from desktop.services.handovers import HandoverInput, HandoverRef
 from desktop.services.households import require_household
 from desktop.services.period_lock import require_open_on
 from desktop.services.projects import project_policy, require_project
+from desktop.services.vouchers import VoucherRef
 from desktop.text import nfc
 
 
@@ -39,6 +42,11 @@ class SupportInput:
     from_fund: bool = False
     source: FundingSource = FundingSource.CENTRAL
     counterpart: int = 0
+    # The payout document: a phiếu chi for cash (in ``voucher_book``, default the voucher book in use) paid to
+    # ``recipient`` (default: the head of household), or a handover record for support in kind.
+    voucher_book: str = ""
+    recipient: str = ""
+    handover: HandoverInput = HandoverInput()
 
 
 def _category_at(conn, household_id: int, on: date) -> tuple[Category, date, bool]:
@@ -65,6 +73,8 @@ class SupportRecorded(Outcome):
     category_at_entry: Category
     schedule: tuple[PlannedInstallment, ...]
     warnings: tuple[RuleWarning, ...]
+    voucher: VoucherRef | None = None  # cash support: the phiếu chi issued with it
+    handover: HandoverRef | None = None  # support in kind: the handover record
 
     changes: ClassVar[Changes] = Changes.SUPPORTS | Changes.SCHEDULES | Changes.FUND | Changes.PROJECTS
 
@@ -219,6 +229,7 @@ def assess_support(conn, data: SupportInput, *, today: date | None = None) -> Su
                           f"{room.low_day:%d/%m/%Y}): không đủ cho vay {format_vnd(amount)} đ.")
         draws, round_no = _plan_draws(conn, project["id"], amount, data.supported_on)
     require_approved_support(conn, project, household, round_no, source, data.supported_on)
+    _check_payout_document(conn, data, amount, source)
     warnings = rule_warnings(conn, project, household, category, held.since, amount, data)
     if held.assumed:
         warnings.append(_warning("category_assumed", f"Hộ chưa có phân loại vào ngày {data.supported_on:%d/%m/%Y}; "
@@ -252,9 +263,43 @@ def record_support(books: Books, data: SupportInput, *, today: date | None = Non
                       "schedule": [(i.seq, i.due_on.isoformat(), i.amount) for i in schedule],
                       "draws": [list(d) for d in plan.draws]},
                      at=now)
+        voucher, handover = _payout_document(books, tx, now, data, plan, membership_id)
     return SupportRecorded(
         membership_id=membership_id, uuid=row["uuid"], round=plan.round, to_return=row["to_return"],
-        support_amount=plan.amount, category_at_entry=plan.category, schedule=schedule, warnings=plan.warnings)
+        support_amount=plan.amount, category_at_entry=plan.category, schedule=schedule, warnings=plan.warnings,
+        voucher=voucher, handover=handover)
+
+
+def _check_payout_document(conn, data: SupportInput, amount: int, source: FundingSource) -> None:
+    """The payout's document can be made: the voucher book takes this date, the handover's figures add up."""
+    if nfc(data.in_kind):
+        handovers.plan(data.handover, nfc(data.in_kind), amount)
+    elif source.value in CASH_SOURCES:
+        vouchers.require_in_date_order(conn, vouchers.voucher_book(conn, data.voucher_book), data.supported_on)
+
+
+def _payout_document(books: Books, tx, now: str, data: SupportInput, plan: SupportPlan,
+                     membership_id: int) -> tuple[VoucherRef | None, HandoverRef | None]:
+    """Every payout carries its document, written in the same transaction: a phiếu chi for cash from the
+    budget or the fund, a handover record for support in kind."""
+    household = plan.household
+    if nfc(data.in_kind):
+        return None, handovers.record(tx, books.actor, now, membership_id, data.supported_on, nfc(data.in_kind),
+                                      plan.amount, household["head_name"], data.handover)
+    if plan.source.value not in CASH_SOURCES:
+        return None, None
+    kind = "relend" if plan.source is FundingSource.FUND else "budget_support"
+    payee = vouchers.Payee(nfc(data.recipient) or household["head_name"],
+                           "" if nfc(data.recipient) else (household["id_number"] or ""))
+    reason = (f"{vouchers.KIND_LABELS[kind]} — dự án {plan.project['code']}, hộ {household['code']}, "
+              f"vòng {plan.round}")
+    return vouchers.issue(tx, books.actor, now, kind=kind, on=data.supported_on, amount=plan.amount, payee=payee,
+                          reason=reason, project_id=plan.project["id"], link=("membership_id", membership_id),
+                          book=data.voucher_book), None
+
+
+# Sources paid out in cash at the commune's desk (``rules.CASH_PAYOUT``).
+CASH_SOURCES = ("central", "local", "fund")
 
 
 def _sources_on(conn, project_id: int, on: date | None) -> list[sqlite3.Row]:

@@ -19,6 +19,7 @@ from desktop.books import Books
 from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
 from desktop.money import format_vnd
+from desktop.services import management, vouchers
 from desktop.services.households import require_household
 from desktop.services.period_lock import require_open_on
 from desktop.services.projects import require_project
@@ -97,7 +98,8 @@ def _require_not_relent(conn: sqlite3.Connection, membership: sqlite3.Row) -> No
 
 
 def void_support(books: Books, project: str, household: str, reason: str, *, round: int | None = None,
-                 on: date | None = None, today: date | None = None) -> SupportVoided:
+                 on: date | None = None, today: date | None = None,
+                 membership_id: int | None = None) -> SupportVoided:
     require_single_person_void(books)
     conn = books.conn
     reason = nfc(reason)
@@ -106,6 +108,8 @@ def void_support(books: Books, project: str, household: str, reason: str, *, rou
     project_row = require_project(conn, project)
     household_row = require_household(conn, household)
     membership = pick_membership(conn, project_row, household_row, round)
+    if membership_id is not None:  # a voided phiếu chi names its support exactly
+        membership = conn.execute("SELECT * FROM membership WHERE id = ?", (membership_id,)).fetchone()
     if membership["voided_at"]:
         raise Refused(f"Khoản hỗ trợ {_label(membership)} của hộ {household_row['code']} đã bị hủy từ ngày "
                       f"{date.fromisoformat(membership['voided_on']):%d/%m/%Y} (lý do: {membership['void_reason']}).")
@@ -119,6 +123,7 @@ def void_support(books: Books, project: str, household: str, reason: str, *, rou
     with books.transaction() as tx:
         _require_no_valid_receipt(tx, membership, on)
         _require_not_relent(tx, membership)
+        management.require_allowance_covers_void(tx, membership, on)
         tx.execute("UPDATE membership SET voided_on = ?, voided_at = ?, voided_by = ?, void_reason = ? WHERE id = ?",
                    (on.isoformat(), now, books.actor, reason, membership["id"]))
         audit.record(tx, books.actor, "membership", membership["uuid"], "void",
@@ -126,5 +131,7 @@ def void_support(books: Books, project: str, household: str, reason: str, *, rou
                      {"voided_at": now, "voided_on": on.isoformat(), "void_reason": reason,
                       "project": project_row["code"], "household": household_row["code"],
                       "round": membership["round"]}, at=now)
+        # The money did not go out after all: its phiếu chi is voided on the same date.
+        vouchers.void_of_payout(tx, books.actor, now, ("membership_id", membership["id"]), on, reason)
     return SupportVoided(membership["id"], True, on, project_row["code"], household_row["code"], membership["round"],
                          membership["support_amount"], reason)

@@ -7,8 +7,9 @@ project leads, and the audit log. Every row keeps its UUID, so the upper level c
 packages onto the new books; integer ids are renumbered and every reference follows. Codes are prefixed with
 the old commune's code so nothing collides: household "H001" of commune 10507 becomes "10507-H001", project
 "DA01" becomes "10507-DA01", receipt book "01" becomes "10507-01" with every number kept (the original book
-stays in ``receipt.original_book``, the commune in ``origin_commune``). A table added later (vouchers, say)
-is merged by adding one ``MergedTable`` line.
+stays in ``receipt.original_book``, the commune in ``origin_commune``); voucher books likewise. Vouchers,
+handover records, management spending, meetings and decisions move the same way; a table added later is
+merged by adding one ``MergedTable`` line.
 
 A person found in two old communes' books (or already in the new one) by ID number is never merged
 silently: the clerk says "same person" (one household is kept, the other's UUID becomes an alias of it) or
@@ -68,6 +69,13 @@ MERGED_TABLES: tuple[MergedTable, ...] = (
     MergedTable("receipt_print", {"receipt_id": "receipt"}),
     MergedTable("project_lead", {"project_id": "project"}),
     MergedTable("project_lead_member", {"lead_id": "project_lead", "household_id": "household"}),
+    MergedTable("management_spend", {"project_id": "project"}),
+    MergedTable("voucher", {"membership_id": "membership", "fund_transfer_id": "fund_transfer",
+                            "management_spend_id": "management_spend", "receipt_id": "receipt",
+                            "project_id": "project"}),
+    MergedTable("voucher_print", {"voucher_id": "voucher"}),
+    MergedTable("handover", {"membership_id": "membership"}),
+    MergedTable("payout_before_vouchers"),  # entity_id follows the table its entity names (below)
     MergedTable("approval_meeting", {"project_id": "project", "hamlet_id": "hamlet"}),
     MergedTable("approval_meeting_household", {"meeting_id": "approval_meeting", "household_id": "household"}),
     MergedTable("approval_decision", {"project_id": "project", "meeting_id": "approval_meeting",
@@ -361,6 +369,10 @@ def _copy_commune(tx: sqlite3.Connection, actor: str, own: str, old: OldBooks, d
                 values["book"] = f"{code}-{row['book']}"
                 values["origin_commune"] = code
                 values["original_book"] = row["book"]
+            elif table.name == "voucher":
+                values["book"] = f"{code}-{row['book']}"  # as receipt books: every number kept, none collides
+            elif table.name == "payout_before_vouchers":
+                values["entity_id"] = ids[row["entity"]][row["entity_id"]]
             elif table.name == "approval_decision":
                 # Numbers restart each year in every commune: the old commune's code keeps them apart.
                 values["number"] = f"{code}-{row['number']}"

@@ -124,6 +124,11 @@ def test_a_merge_keeps_every_dong_every_receipt_and_checks_clean(world):
     old_decisions = sum(sqlite3.connect(x.database).execute("SELECT count(*) FROM approval_decision").fetchone()[0]
                         for x in (a, b))
     assert conn.execute("SELECT count(*) FROM approval_decision").fetchone()[0] == old_decisions > 1
+    old_vouchers = sorted(f"{code}-{book}/{year}/{number}" for x, code in ((a, "10507"), (b, "10510"))
+                          for book, year, number in sqlite3.connect(x.database).execute(
+                              "SELECT book, year, number FROM voucher"))
+    assert sorted(f"{book}/{year}/{number}" for book, year, number in conn.execute(
+        "SELECT book, year, number FROM voucher")) == old_vouchers and old_vouchers
     assert conn.execute(
         "SELECT h.id_number FROM approval_decision d JOIN approval_decision_household dh ON dh.decision_id = d.id "
         "JOIN household h ON h.id = dh.household_id WHERE d.number = '10510-12/QĐ-UBND'").fetchall() == [(id_number,)]

@@ -113,7 +113,10 @@ def test_random_valid_policies_split_exactly_and_in_order(policy, category, on, 
         allocations = allocate(paid, open_)
         assert sum(a.amount for a in allocations) == paid
         touched = [a.seq for a in allocations]
-        assert touched == list(range(touched[0], touched[-1] + 1)) and (touched[0] == 1 or not schedule[0].amount)
+        # Installments rounded down to nothing (a tiny support split in many shares) take no payment: the
+        # others are paid in order, from the first that is owed, none skipped.
+        owed = [i.seq for i in schedule if i.amount]
+        assert touched == owed[:len(touched)]
         for a in allocations[:-1]:
             assert a.amount == schedule[a.seq - 1].amount
 

@@ -33,6 +33,9 @@ from tests.sync_helpers import (
     zip_entries,
 )
 
+# Every test here runs on both engines of the upper store (PostgreSQL when a test server is given).
+pytestmark = pytest.mark.usefixtures("upper_engine")
+
 SMALL = 1024  # segments this small give a 30-household package many of them
 
 

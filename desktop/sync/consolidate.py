@@ -19,6 +19,7 @@ from desktop.reports.consolidation import CommuneLine, Consolidated
 from desktop.reports.period import period_report, sum_rows
 from desktop.sync import format as fmt
 from desktop.sync.upper import require_upper
+from desktop.upper_store import SQLITE, UpperStore, upper_store
 
 Progress = Callable[[int, int, str], None]
 
@@ -29,7 +30,14 @@ def consolidate(books: Books, start: date, end: date, *, only: str | None = None
     require_upper(books)
     if start > end:
         raise Refused(f"Kỳ báo cáo không hợp lệ: từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}.")
-    communes = books.conn.execute(
+    store = upper_store(books)
+    with store.snapshot():
+        return _consolidate(books, store, start, end, only, progress)
+
+
+def _consolidate(books: Books, store: UpperStore, start: date, end: date, only: str | None,
+                 progress: Progress | None) -> Consolidated:
+    communes = store.execute(
         "SELECT id, code, name, last_seq, last_as_of FROM upper_commune ORDER BY code").fetchall()
     if only is not None:
         communes = [c for c in communes if c["code"] == only]
@@ -71,6 +79,10 @@ def commune_database(books: Books, commune_id: int, template: sqlite3.Connection
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         template.backup(conn)
+        store = upper_store(books)
+        if store.engine != SQLITE:
+            _fill_from(store, conn, commune_id)
+            return conn
         conn.execute("ATTACH DATABASE ? AS up", (str(books.data_dir.database),))
         conn.execute("BEGIN")
         for table, columns in fmt.PART_COLUMNS.items():
@@ -86,3 +98,15 @@ def commune_database(books: Books, commune_id: int, template: sqlite3.Connection
         if own_template:
             template.close()
     return conn
+
+
+def _fill_from(store: UpperStore, conn: sqlite3.Connection, commune_id: int) -> None:
+    """One commune's snapshot read from the server into the private database, table by table."""
+    conn.execute("BEGIN")
+    for table, columns in fmt.PART_COLUMNS.items():
+        names = ", ".join(columns)
+        rows = store.execute(f"SELECT {names} FROM upper_{table} WHERE commune_id = ? ORDER BY "
+                             f"{'key' if table == 'settings' else 'id'}", (commune_id,))
+        conn.executemany(f"INSERT INTO main.{table} ({names}) VALUES ({', '.join('?' * len(columns))})",
+                         (tuple(r) for r in rows))
+    conn.execute("COMMIT")

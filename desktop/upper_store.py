@@ -143,7 +143,8 @@ def prepare_postgres(url: str) -> None:
 def record_database(books: Books, url: str) -> None:
     """Name the server in the unit's settings: every later command and the window open the store there."""
     with books.transaction() as conn:
-        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?)", (SETTING, url))
+        conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) "
+                     "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (SETTING, url))
     books.__dict__.pop("_upper_store", None)
 
 

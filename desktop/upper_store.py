@@ -155,3 +155,4 @@ def require_postgres_url(url: str, mode: str) -> None:
     if not postgres.is_postgres_url(url):
         raise Refused(f"Địa chỉ kho dữ liệu “{postgres.shown_url(url)}” không đúng dạng: cần "
                       "postgresql://người_dùng@máy_chủ:cổng/tên_cơ_sở_dữ_liệu.")
+

@@ -11,6 +11,7 @@ from desktop.commands.common import Outcome, data_dir, date_arg, open_books, pos
 from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.services import backup, checks, settings
+from desktop.sync.upper_setup import init_upper_on_server
 
 
 def register(commands, common) -> None:
@@ -61,12 +62,10 @@ def init(args) -> Outcome:
     )
     database = getattr(args, "database", None)
     if database:
-        upper_store.require_postgres_url(database, Mode(args.mode))
-        upper_store.prepare_postgres(database)
-    books, fingerprint = settings.init_books(data_dir(args), setup)
+        books, fingerprint = init_upper_on_server(data_dir(args), setup, database)
+    else:
+        books, fingerprint = settings.init_books(data_dir(args), setup)
     with books:
-        if database:
-            upper_store.record_database(books, database)
         code = books.setting("commune_code")
         name = books.setting("commune_name")
     data = {"commune_code": code, "mode": args.mode, "key_fingerprint": fingerprint,

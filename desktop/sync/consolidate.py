@@ -23,6 +23,10 @@ from desktop.upper_store import SQLITE, UpperStore, upper_store
 
 Progress = Callable[[int, int, str], None]
 
+# What the period report reads of a commune: everything but the audit log and the print history, which no
+# figure comes from and which are the largest parts of a snapshot (copying them was most of a report's time).
+REPORT_TABLES = tuple(table for table in fmt.PART_COLUMNS if table not in ("audit_log", "receipt_print"))
+
 
 def consolidate(books: Books, start: date, end: date, *, only: str | None = None,
                 progress: Progress | None = None) -> Consolidated:
@@ -47,7 +51,7 @@ def _consolidate(books: Books, store: UpperStore, start: date, end: date, only: 
     lines = []
     try:
         for index, commune in enumerate(communes):
-            conn = commune_database(books, commune["id"], template)
+            conn = commune_database(books, commune["id"], template, tables=REPORT_TABLES)
             try:
                 report = period_report(conn, start, end)
             finally:
@@ -71,9 +75,10 @@ def _template() -> sqlite3.Connection:
     return conn
 
 
-def commune_database(books: Books, commune_id: int, template: sqlite3.Connection | None = None
-                     ) -> sqlite3.Connection:
-    """A private in-memory database with the commune schema holding one commune's latest snapshot."""
+def commune_database(books: Books, commune_id: int, template: sqlite3.Connection | None = None, *,
+                     tables: tuple[str, ...] = tuple(fmt.PART_COLUMNS)) -> sqlite3.Connection:
+    """A private in-memory database with the commune schema holding one commune's latest snapshot (the
+    ``tables`` of it)."""
     own_template = template is None
     template = template or _template()
     conn = sqlite3.connect(":memory:", isolation_level=None)
@@ -81,12 +86,12 @@ def commune_database(books: Books, commune_id: int, template: sqlite3.Connection
         template.backup(conn)
         store = upper_store(books)
         if store.engine != SQLITE:
-            _fill_from(store, conn, commune_id)
+            _fill_from(store, conn, commune_id, tables)
             return conn
         conn.execute("ATTACH DATABASE ? AS up", (str(books.data_dir.database),))
         conn.execute("BEGIN")
-        for table, columns in fmt.PART_COLUMNS.items():
-            names = ", ".join(columns)
+        for table in tables:
+            names = ", ".join(fmt.PART_COLUMNS[table])
             conn.execute(f"INSERT INTO main.{table} ({names}) SELECT {names} FROM up.upper_{table} "
                          "WHERE commune_id = ?", (commune_id,))
         conn.execute("COMMIT")
@@ -100,10 +105,11 @@ def commune_database(books: Books, commune_id: int, template: sqlite3.Connection
     return conn
 
 
-def _fill_from(store: UpperStore, conn: sqlite3.Connection, commune_id: int) -> None:
+def _fill_from(store: UpperStore, conn: sqlite3.Connection, commune_id: int, tables: tuple[str, ...]) -> None:
     """One commune's snapshot read from the server into the private database, table by table."""
     conn.execute("BEGIN")
-    for table, columns in fmt.PART_COLUMNS.items():
+    for table in tables:
+        columns = fmt.PART_COLUMNS[table]
         names = ", ".join(columns)
         rows = store.execute(f"SELECT {names} FROM upper_{table} WHERE commune_id = ? ORDER BY "
                              f"{'key' if table == 'settings' else 'id'}", (commune_id,))

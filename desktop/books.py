@@ -46,6 +46,8 @@ class Books:
     conn: sqlite3.Connection
     data_dir: DataDir
     actor: str = field(default_factory=default_actor)
+    # Other connections opened for these books (an upper level's PostgreSQL store): closed with them.
+    _closing: list = field(default_factory=list, repr=False, compare=False)
 
     @classmethod
     def open(cls, data_dir: DataDir, *, create: bool = False, actor: str | None = None) -> Books:
@@ -69,7 +71,13 @@ class Books:
         return books
 
     def close(self) -> None:
+        for close in reversed(self._closing):
+            close()
+        self._closing.clear()
         self.conn.close()
+
+    def on_close(self, close) -> None:
+        self._closing.append(close)
 
     def __enter__(self) -> Books:
         return self

@@ -324,9 +324,139 @@ def command_run(arguments: list[str]) -> int:
     return 0  # not reached
 
 
+# --------------------------------------------------------------------------- a private PostgreSQL server
+
+# The upper level's tests also run against PostgreSQL: a throw-away server of our own in a temporary folder,
+# on its own port, reachable only through a unix socket in that folder, stopped at the end. A system cluster
+# (the one Debian's package makes) is never touched.
+POSTGRES_ENV = "VONXOAY_TEST_POSTGRES"
+POSTGRES_PACKAGE = "postgresql"
+
+
+def postgres_bin() -> str | None:
+    """The folder of initdb/pg_ctl: Debian keeps them out of PATH, in /usr/lib/postgresql/<version>/bin."""
+    found = shutil.which("initdb")
+    if found:
+        return os.path.dirname(found)
+    root = "/usr/lib/postgresql"
+    versions = sorted((v for v in os.listdir(root) if v.isdigit()), key=int) if os.path.isdir(root) else []
+    for version in reversed(versions):
+        folder = os.path.join(root, version, "bin")
+        if os.path.exists(os.path.join(folder, "initdb")):
+            return folder
+    return None
+
+
+def ensure_postgres_server_package() -> str | None:
+    """The server's binaries, installing Debian's package when missing and we may; None (with the reason
+    said) when not: the PostgreSQL tests then skip."""
+    folder = postgres_bin()
+    if folder or WINDOWS or not os.path.exists("/etc/debian_version"):
+        return folder
+    if os.geteuid() != 0 and not shutil.which("sudo"):
+        say("PostgreSQL server not installed and no root rights: the PostgreSQL tests will be skipped")
+        return None
+    say(f"installing the Debian package {POSTGRES_PACKAGE} (for the upper level's PostgreSQL tests)")
+    prefix = [] if os.geteuid() == 0 else ["sudo", "-n", "DEBIAN_FRONTEND=noninteractive"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    for command in (["apt-get", "update"], ["apt-get", "install", "-y", "--no-install-recommends", POSTGRES_PACKAGE]):
+        if subprocess.run(prefix + command, env=env).returncode != 0:
+            say("could not install PostgreSQL: the PostgreSQL tests will be skipped")
+            return None
+    return postgres_bin()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class PrivatePostgres:
+    """initdb + pg_ctl in a temporary folder; as root the server runs as an unprivileged user (PostgreSQL
+    refuses to run as root)."""
+
+    def __init__(self, folder: str):
+        import tempfile
+
+        self.bin = folder
+        self.root = tempfile.mkdtemp(prefix="vonxoay-pg-")
+        self.data = os.path.join(self.root, "data")
+        self.port = free_port()
+        self.prefix: list[str] = []
+        if os.geteuid() == 0:
+            import pwd
+
+            user = next((u for u in ("postgres", "nobody") if _has_user(pwd, u)), None)
+            runuser = shutil.which("runuser") or shutil.which("setpriv")
+            if user is None or runuser is None:
+                raise RuntimeError("running as root without an unprivileged user to run PostgreSQL as")
+            os.chown(self.root, pwd.getpwnam(user).pw_uid, pwd.getpwnam(user).pw_gid)
+            self.prefix = [runuser, "-u", user, "--"] if runuser.endswith("runuser") else [
+                runuser, f"--reuid={user}", f"--regid={pwd.getpwnam(user).pw_gid}", "--clear-groups", "--"]
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://postgres@/postgres?host={self.root}&port={self.port}"
+
+    def start(self) -> None:
+        run = lambda *command: subprocess.run(self.prefix + list(command), check=True,  # noqa: E731
+                                              stdout=subprocess.DEVNULL)
+        run(os.path.join(self.bin, "initdb"), "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
+            "--no-sync", "--locale=C")
+        run(os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-l", os.path.join(self.root, "server.log"), "-w",
+            "-o", f"-k {self.root} -p {self.port} -c listen_addresses='' -c fsync=off -c max_connections=60",
+            "start")
+
+    def stop(self) -> None:
+        if os.path.exists(os.path.join(self.data, "postmaster.pid")):
+            subprocess.run(self.prefix + [os.path.join(self.bin, "pg_ctl"), "-D", self.data, "-m", "immediate",
+                                          "-w", "stop"], stdout=subprocess.DEVNULL)
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _has_user(pwd, name: str) -> bool:
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
+
+
+def start_test_postgres(env: dict[str, str]) -> PrivatePostgres | None:
+    """Start the private server and tell the tests where it is (unless one was given already)."""
+    if env.get(POSTGRES_ENV):
+        say(f"PostgreSQL tests against the server given in {POSTGRES_ENV}")
+        return None
+    folder = ensure_postgres_server_package()
+    if folder is None:
+        return None
+    server = PrivatePostgres(folder)
+    try:
+        server.start()
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+        say(f"could not start a private PostgreSQL server ({exc}): the PostgreSQL tests will be skipped")
+        server.stop()
+        return None
+    env[POSTGRES_ENV] = server.url
+    say(f"private PostgreSQL server for the tests in {server.root}, port {server.port}")
+    return server
+
+
 def command_test(arguments: list[str]) -> int:
     set_up("test")
     env = venv_environment()
+    server = None if WINDOWS else start_test_postgres(env)
+    try:
+        return run_tests(arguments, env)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run_tests(arguments: list[str], env: dict[str, str]) -> int:
     # The tests never open a window: Qt draws into memory, so they run on CI and over SSH.
     env["QT_QPA_PLATFORM"] = "offscreen"
     steps = [

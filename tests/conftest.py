@@ -134,3 +134,26 @@ def run_cli_process(*args: str, respect_permissions: bool = False) -> CliResult:
 def readonly_runner():
     """``vonxoay-cli`` as a separate process to which read-only folders really are read-only."""
     return lambda *args: run_cli_process(*args, respect_permissions=True)
+
+
+# --------------------------------------------------------------------------- the upper store's engines
+
+# A PostgreSQL server the tests may create databases on (``packaging/dev.py test`` starts a private one and
+# sets it); without it the PostgreSQL half of the upper-level tests is skipped, saying why.
+POSTGRES_ENV = "VONXOAY_TEST_POSTGRES"
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def upper_engine(request):
+    """Run a module's upper-level tests once per engine: ``make_upper`` then sets the unit up on it, each
+    upper level on a fresh database of its own."""
+    from tests import sync_helpers
+
+    if request.param == "postgresql" and not os.environ.get(POSTGRES_ENV):
+        pytest.skip(f"no PostgreSQL server for the tests ({POSTGRES_ENV} not set; packaging/dev.py test starts one)")
+    sync_helpers.UPPER_ENGINE = request.param
+    try:
+        yield request.param
+    finally:
+        sync_helpers.UPPER_ENGINE = "sqlite"
+        sync_helpers.drop_test_databases()

@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import shutil
+import sqlite3
+import uuid
 import zipfile
 from datetime import date
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+from db import postgres
 from desktop import clock
 from desktop.books import Books
 from desktop.domain import Mode
 from desktop.paths import DataDir
 from desktop.services.demo import make_demo
 from desktop.services.settings import CommuneSetup, init_books
-from tests.conftest import books_digest, run_cli
+from desktop.upper_store import SETTING, PostgresUpperStore, contents, prepare_postgres, record_database
+from tests.conftest import POSTGRES_ENV, books_digest, run_cli
 
 AS_OF = date(2026, 6, 30)
 UPPER = CommuneSetup(commune_code="290", commune_name="Huyện Cẩm Giàng", upper_code="30",
@@ -39,11 +46,48 @@ def make_commune(root: Path, code: str = "10507", *, seed: int = 1, households: 
     return data_dir
 
 
+# The engine ``make_upper`` sets the upper store up on (the ``upper_engine`` fixture switches it).
+UPPER_ENGINE = "sqlite"
+_DATABASES: list[str] = []
+
+
 def make_upper(root: Path) -> DataDir:
     data_dir = DataDir(root / "cap-tren")
+    url = new_test_database() if UPPER_ENGINE == "postgresql" else None
+    if url:
+        prepare_postgres(url)
     books, _ = init_books(data_dir, UPPER)
-    books.close()
+    with books:
+        if url:
+            record_database(books, url)
     return data_dir
+
+
+def server_url(database: str = "postgres") -> str:
+    """The test server's URL with another database name (the path part of the URL)."""
+    parts = urlsplit(os.environ[POSTGRES_ENV])
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def new_test_database() -> str:
+    """A fresh empty database on the test server; dropped when the module's tests are done."""
+    import psycopg
+
+    name = f"vx_{os.getpid()}_{len(_DATABASES)}_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(server_url(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    _DATABASES.append(name)
+    return server_url(name)
+
+
+def drop_test_databases() -> None:
+    if not _DATABASES:
+        return
+    import psycopg
+
+    with psycopg.connect(server_url(), autocommit=True) as conn:
+        while _DATABASES:
+            conn.execute(f"DROP DATABASE IF EXISTS {_DATABASES.pop()} WITH (FORCE)")
 
 
 def export(data_dir: DataDir, out: Path, *, to: DataDir | None = None) -> Path:
@@ -71,10 +115,23 @@ def load_recipient(commune: DataDir, upper: DataDir) -> str:
     return loaded.json["fingerprint"]
 
 
-def store_state(data_dir: DataDir) -> tuple[str, str]:
-    """Every row (books_digest) and every byte of the store's file."""
+def store_state(data_dir: DataDir) -> tuple[str, ...]:
+    """Every row (books_digest) and every byte of the store's file, and on PostgreSQL every row of the
+    upper store on the server."""
     raw = hashlib.sha256(data_dir.database.read_bytes()).hexdigest()
-    return books_digest(data_dir.database), raw
+    state: tuple[str, ...] = (books_digest(data_dir.database), raw)
+    own = sqlite3.connect(f"{data_dir.database.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        row = own.execute("SELECT value FROM settings WHERE key = ?", (SETTING,)).fetchone()
+    finally:
+        own.close()
+    if row and postgres.is_postgres_url(row[0]):
+        store = PostgresUpperStore(postgres.open_upper(row[0]), row[0])
+        try:
+            state += (hashlib.sha256(repr(sorted(contents(store).items())).encode()).hexdigest(),)
+        finally:
+            store.close()
+    return state
 
 
 def zip_entries(path: Path) -> dict[str, bytes]:
@@ -164,3 +221,25 @@ def write_hostile(path: Path, good: Path, key, megabytes: int, *, bad_last_row: 
         archive.writestr(fmt.MANIFEST, body)
         archive.writestr(fmt.SIGNATURE, key.sign(body))
     return path
+
+
+def copy_upper(source: DataDir, target: DataDir) -> DataDir:
+    """A copy of an upper level's data folder; on PostgreSQL its store is copied to a fresh database too
+    (a database made from the other as template), so the copy and the original never share rows."""
+    shutil.copytree(source.root, target.root)
+    own = sqlite3.connect(target.database)
+    try:
+        row = own.execute("SELECT value FROM settings WHERE key = ?", (SETTING,)).fetchone()
+        if row and postgres.is_postgres_url(row[0]):
+            import psycopg
+
+            name = f"vx_{os.getpid()}_{len(_DATABASES)}_{uuid.uuid4().hex[:8]}"
+            template = urlsplit(row[0]).path.lstrip("/")
+            with psycopg.connect(server_url(), autocommit=True) as conn:
+                conn.execute(f"CREATE DATABASE {name} TEMPLATE {template}")
+            _DATABASES.append(name)
+            with own:
+                own.execute("UPDATE settings SET value = ? WHERE key = ?", (server_url(name), SETTING))
+    finally:
+        own.close()
+    return target

@@ -14,6 +14,9 @@ from desktop.services.receipt_check import parse_receipt_qr, verify_receipt
 from desktop.services.receipts import receipt_views
 from tests.sync_helpers import AS_OF, export, make_commune, make_upper, run, store_state
 
+# Every test here runs on both engines of the upper store (PostgreSQL when a test server is given).
+pytestmark = pytest.mark.usefixtures("upper_engine")
+
 
 def _qrs(commune) -> list:
     with Books.open(commune) as books:

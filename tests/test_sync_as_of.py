@@ -20,7 +20,11 @@ from desktop.services.period_lock import lock_period, unlock_period
 from desktop.services.projects import ProjectInput, add_project
 from desktop.sync import format as fmt
 from desktop.sync.verify import parts_of, verify_package
+from desktop.upper_store import upper_store
 from tests.sync_helpers import build_zip, make_upper, run, zip_entries
+
+# Every test here runs on both engines of the upper store (PostgreSQL when a test server is given).
+pytestmark = pytest.mark.usefixtures("upper_engine")
 
 EXPORT = ("--json", "sync", "export", "--unencrypted")  # these tests are about what the package holds
 TODAY = date(2026, 8, 1)
@@ -151,13 +155,13 @@ def test_a_format_1_package_still_imports(commune, data_dir, tmp_path):
     assert result.code == 0, result.stderr
     assert result.json["results"][0]["status"] == "imported"
     with Books.open(upper) as store:
-        voids = store.conn.execute("SELECT issued_on, voided_on, voided_at FROM upper_receipt "
+        voids = upper_store(store).execute("SELECT issued_on, voided_on, voided_at FROM upper_receipt "
                                    "WHERE voided_at IS NOT NULL").fetchall()
         # An older program's void takes effect on the day it was recorded (here 01/08/2026), never before
         # the receipt; the void date format 2 carried (20/07/2026) is not in a format 1 package.
         assert [(v["issued_on"], v["voided_on"]) for v in voids] == [("2026-05-01", voids[0]["voided_at"][:10])]
         assert voids[0]["voided_on"] == "2026-08-01"
-        assert store.conn.execute("SELECT count(*) FROM upper_membership WHERE voided_on IS NOT NULL"
+        assert upper_store(store).execute("SELECT count(*) FROM upper_membership WHERE voided_on IS NOT NULL"
                                   ).fetchone()[0] == 0
-        assert store.conn.execute("SELECT count(*) FROM upper_period_lock").fetchone()[0] == 0
+        assert upper_store(store).execute("SELECT count(*) FROM upper_period_lock").fetchone()[0] == 0
         assert run(upper, "--json", "upper", "communes").json["communes"][0]["locked_to"] is None

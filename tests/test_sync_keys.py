@@ -8,7 +8,6 @@ again inside a batch whose other package is imported.
 from __future__ import annotations
 
 import secrets
-import shutil
 import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,8 +19,10 @@ from desktop.books import Books
 from desktop.paths import DataDir
 from desktop.sync import format as fmt
 from desktop.sync import verify
+from desktop.upper_store import upper_store
 from tests.sync_helpers import (
     build_zip,
+    copy_upper,
     export,
     make_commune,
     make_upper,
@@ -31,6 +32,9 @@ from tests.sync_helpers import (
     write_hostile,
     zip_entries,
 )
+
+# Every test here runs on both engines of the upper store (PostgreSQL when a test server is given).
+pytestmark = pytest.mark.usefixtures("upper_engine")
 
 
 @dataclass
@@ -80,7 +84,7 @@ def world(tmp_path_factory) -> World:
 @pytest.fixture
 def upper(world, tmp_path) -> DataDir:
     copy = DataDir(tmp_path / "upper")
-    shutil.copytree(world.pristine.root, copy.root)
+    copy_upper(world.pristine, copy)
     return copy
 
 
@@ -269,8 +273,9 @@ def test_accepting_takes_the_next_package_of_the_new_key_and_its_sequence_restar
     assert listed["10507"]["last_seq"] == 2 and listed["10507"]["households"] == 17
     assert listed["10507"]["keys"] == 2 and not listed["10507"]["key_waiting"]
     with Books.open(upper) as books:
-        keys = books.conn.execute(
-            "SELECT k.fingerprint, k.how, k.public_hex != '' FROM upper_commune_key k JOIN upper_commune c "
+        keys = upper_store(books).execute(
+            "SELECT k.fingerprint, k.how, CASE WHEN k.public_hex != '' THEN 1 ELSE 0 END "
+            "FROM upper_commune_key k JOIN upper_commune c "
             "ON c.id = k.commune_id WHERE c.code = '10507' ORDER BY k.id").fetchall()
     assert [tuple(k) for k in keys] == [(world.fp_a, "first", 1), (world.fp_n, "reregister", 1)]
 

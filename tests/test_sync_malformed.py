@@ -16,6 +16,9 @@ from desktop.books import Books
 from desktop.sync import format as fmt
 from tests.sync_helpers import build_zip, export, make_commune, make_upper, run, store_state, zip_entries
 
+# Every test here runs on both engines of the upper store (PostgreSQL when a test server is given).
+pytestmark = pytest.mark.usefixtures("upper_engine")
+
 
 @pytest.fixture(scope="module")
 def setting(tmp_path_factory):

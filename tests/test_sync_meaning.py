@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import uuid
 from datetime import date, timedelta
 
@@ -18,7 +17,10 @@ from desktop.books import Books
 from desktop.money import MAX_AMOUNT
 from desktop.paths import DataDir
 from desktop.sync import format as fmt
-from tests.sync_helpers import build_zip, export, make_commune, make_upper, run, store_state, zip_entries
+from tests.sync_helpers import build_zip, copy_upper, export, make_commune, make_upper, run, store_state, zip_entries
+
+# Every test here runs on both engines of the upper store (PostgreSQL when a test server is given).
+pytestmark = pytest.mark.usefixtures("upper_engine")
 
 ABSURD = 4 * 10**18  # fits SQLite's integers, overflows any sum of a few of them
 
@@ -350,7 +352,7 @@ def test_rules_earlier_versions_let_through_are_imported_and_listed(setting, cas
     root, upper, *_ = setting
     hostile = _hostile(setting, case, tmp_path)
     store = DataDir(tmp_path / "store")
-    shutil.copytree(upper.root, store.root)
+    copy_upper(upper, store)
     result = run(store, "--json", "upper", "import", str(hostile))
     assert result.code == 0, result.stderr
     [imported] = result.json["results"]
@@ -379,7 +381,7 @@ def test_hostile_meaning_in_a_batch_leaves_the_good_packages_imported(setting, c
     root, upper, good_a, good_b, key = setting
     hostile = _hostile(setting, case, tmp_path)
     store = DataDir(tmp_path / "store")
-    shutil.copytree(upper.root, store.root)
+    copy_upper(upper, store)
     result = run(store, "--json", "upper", "import", str(good_a), str(hostile), str(good_b))
     assert result.code == 2
     assert [r["status"] for r in result.json["results"]] == ["imported", "rejected", "imported"]
@@ -423,7 +425,7 @@ def test_an_unforeseen_error_refuses_that_package_only(setting, tmp_path, monkey
 
     root, upper, good_a, good_b, key = setting
     store = DataDir(tmp_path / "store")
-    shutil.copytree(upper.root, store.root)
+    copy_upper(upper, store)
     broken = tmp_path / "broken.vxp"
     broken.write_bytes(good_a.read_bytes())
     real = upper_module.verify_package

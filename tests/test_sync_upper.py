@@ -10,7 +10,11 @@ import pytest
 
 from desktop.books import Books
 from desktop.sync import format as fmt
+from desktop.upper_store import upper_store
 from tests.sync_helpers import export, make_commune, make_upper, run, store_state
+
+# Every test here runs on both engines of the upper store (PostgreSQL when a test server is given).
+pytestmark = pytest.mark.usefixtures("upper_engine")
 
 
 @pytest.fixture(scope="module")
@@ -48,7 +52,7 @@ def test_thirty_communes_import_reimport_and_older(thirty, tmp_path):
                 code = own.setting("commune_code")
                 for table in fmt.PARTS:
                     expected = own.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-                    got = books.conn.execute(
+                    got = upper_store(books).execute(
                         f"SELECT count(*) FROM upper_{table} t JOIN upper_commune c ON c.id = t.commune_id "
                         "WHERE c.code = ?", (code,)).fetchone()[0]
                     assert got == expected, (code, table)
@@ -148,8 +152,8 @@ def test_newer_package_replaces_the_commune_data_and_every_attempt_is_logged(tmp
     result = run(upper, "--json", "upper", "import", str(second), str(first))
     assert [r["status"] for r in result.json["results"]] == ["imported", "older"]
     with Books.open(upper) as books:
-        heads = [r[0] for r in books.conn.execute("SELECT head_name FROM upper_household")]
-        log = [dict(r) for r in books.conn.execute("SELECT actor, file_name, seq, status FROM upper_import")]
+        heads = [r[0] for r in upper_store(books).execute("SELECT head_name FROM upper_household")]
+        log = [dict(r) for r in upper_store(books).execute("SELECT actor, file_name, seq, status FROM upper_import")]
     assert len(heads) == 21 and "Lò Thị Mới" in heads
     assert log == [{"actor": "kiểm thử", "file_name": first.name, "seq": 1, "status": "imported"},
                    {"actor": "kiểm thử", "file_name": second.name, "seq": 2, "status": "imported"}]
@@ -283,6 +287,6 @@ def test_progress_is_reported_and_cancel_stops_between_packages(thirty, tmp_path
     with Books.open(upper) as books:
         results = import_packages(books, second[:5], progress=lambda done, total, name: seen.append((done, total)),
                                   cancelled=lambda: len(seen) >= 2)
-        count = books.conn.execute("SELECT count(*) FROM upper_commune").fetchone()[0]
+        count = upper_store(books).execute("SELECT count(*) FROM upper_commune").fetchone()[0]
     assert seen == [(1, 5), (2, 5)]
     assert [r.status.value for r in results] == ["imported", "imported"] and count == 2

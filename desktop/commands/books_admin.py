@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from db.postgres import shown_url
+from desktop import upper_store
 from desktop.books import Books
 from desktop.commands.common import Outcome, data_dir, date_arg, open_books, positive_int
 from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.services import backup, checks, settings
+from desktop.sync.upper_setup import init_upper_on_server
 
 
 def register(commands, common) -> None:
@@ -23,6 +26,8 @@ def register(commands, common) -> None:
     p.add_argument("--book", default="01", help="quyển phiếu thu đầu tiên (mặc định 01)")
     p.add_argument("--require-approval", choices=("0", "1"), default="1",
                    help="bắt buộc có quyết định phê duyệt trước khi hỗ trợ (mặc định 1: có)")
+    p.add_argument("--database", help="chế độ upper: kho dữ liệu trên máy chủ PostgreSQL (postgresql://…); "
+                                      "mặc định: tệp SQLite trong thư mục dữ liệu")
     p.set_defaults(handler=init)
 
     p = commands.add_parser("settings", parents=[common], help="xem hoặc sửa cài đặt (người ký, QHNS, …)")
@@ -57,14 +62,20 @@ def init(args) -> Outcome:
         upper_name=args.upper_name, province_code=args.province_code, province_name=args.province_name,
         mode=Mode(args.mode), receipt_book=args.book, require_approval=args.require_approval == "1",
     )
-    books, fingerprint = settings.init_books(data_dir(args), setup)
+    database = getattr(args, "database", None)
+    if database:
+        books, fingerprint = init_upper_on_server(data_dir(args), setup, database)
+    else:
+        books, fingerprint = settings.init_books(data_dir(args), setup)
     with books:
         code = books.setting("commune_code")
         name = books.setting("commune_name")
     data = {"commune_code": code, "mode": args.mode, "key_fingerprint": fingerprint,
-            "data_dir": str(books.data_dir.root)}
+            "data_dir": str(books.data_dir.root),
+            "database": upper_store.POSTGRESQL if database else upper_store.SQLITE}
+    where = f"\nKho dữ liệu các xã: PostgreSQL {shown_url(database)}" if database else ""
     return Outcome(data, f"Đã khởi tạo {name} ({code}) ở {books.data_dir.root}.\n"
-                         f"Dấu vân tay khóa ký: {fingerprint}")
+                         f"Dấu vân tay khóa ký: {fingerprint}{where}")
 
 
 def settings_cmd(args) -> Outcome:

@@ -74,6 +74,10 @@ def register(commands, common) -> None:
     p.set_defaults(handler=upper_communes)
     p = upper.add_parser("duplicates", parents=[common], help="một người được hỗ trợ ở nhiều xã hoặc nhiều dự án")
     p.set_defaults(handler=upper_duplicates)
+    p = upper.add_parser("migrate", parents=[common],
+                         help="chuyển kho dữ liệu các xã từ tệp SQLite lên máy chủ PostgreSQL và kiểm tra khớp")
+    p.add_argument("--to", required=True, help="postgresql://người_dùng@máy_chủ:cổng/tên_cơ_sở_dữ_liệu (còn trống)")
+    p.set_defaults(handler=upper_migrate)
 
 
 def sync_export(args) -> Outcome:
@@ -277,3 +281,16 @@ def upper_duplicates(args) -> Outcome:
         found = find_duplicates(books)
     text = "\n".join(describe(d) for d in found) or "Không phát hiện hỗ trợ trùng giữa các xã hoặc dự án."
     return Outcome({"duplicates": found}, text)
+
+
+def upper_migrate(args) -> Outcome:
+    from db.postgres import shown_url
+    from desktop.sync.migrate import migrate_to_postgres
+
+    with open_books(args) as books:
+        moved = migrate_to_postgres(books, args.to)
+    rows = sum(moved.tables.values())
+    return Outcome({"tables": moved.tables, "equal": moved.equal, "communes": moved.communes},
+                   f"Đã chuyển {moved.communes} xã ({format_vnd(rows)} dòng) lên {shown_url(args.to)}; số dòng của "
+                   "mọi bảng và số liệu tổng hợp khớp với bản gốc. Từ nay đơn vị dùng kho trên máy chủ; tệp SQLite "
+                   "cũ vẫn được giữ nguyên.")

@@ -11,6 +11,7 @@ balance on that date and on every later day already recorded, the receipts alrea
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from dataclasses import dataclass
 from datetime import date
@@ -33,7 +34,14 @@ BUDGET_SOURCES = (FundingSource.CENTRAL, FundingSource.LOCAL)
 
 def policy_of(project: sqlite3.Row) -> FundPolicy:
     """The frozen copy of the policy the project was approved under."""
-    return FundPolicy.from_json(project["policy_json"])
+    return _policy_from_json(project["policy_json"])
+
+
+@functools.lru_cache(maxsize=256)
+def _policy_from_json(text: str) -> FundPolicy:
+    # A check reads the policy once per support; the projects of a commune share a handful of copies, and a
+    # FundPolicy is immutable, so each copy is parsed and checked once.
+    return FundPolicy.from_json(text)
 
 
 # -- the household's category on the support date -----------------------------------------------------

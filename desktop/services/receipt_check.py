@@ -33,6 +33,7 @@ from desktop.errors import Refused
 from desktop.money import vnd
 from desktop.receipt_view import QR_FORMAT, receipt_hash
 from desktop.text import nfc
+from desktop.upper_store import upper_store
 
 MAX_AMOUNT = 10**15  # far above any receipt; a longer number is not one the program printed
 _HASH = re.compile(r"[0-9A-F]{10}")
@@ -147,12 +148,12 @@ def verify_receipt(books: Books, text: str) -> ReceiptCheck:
     qr = parse_receipt_qr(text)
     where = f"quyển {qr.book} số {qr.number}/{qr.year}"
     if books.setting("mode") == Mode.UPPER.value:
-        commune = books.conn.execute("SELECT id, code, name, last_as_of FROM upper_commune WHERE code = ?",
+        commune = upper_store(books).execute("SELECT id, code, name, last_as_of FROM upper_commune WHERE code = ?",
                                      (qr.commune_code,)).fetchone()
         if commune is None:
             return _unknown(qr, f"Chưa nhập dữ liệu của xã mã {qr.commune_code}: không kiểm tra được phiếu {where}. "
                                 "Hãy nhập gói dữ liệu của xã rồi kiểm tra lại.")
-        row = books.conn.execute(_UPPER_SQL, (commune["id"], qr.book, qr.year, qr.number)).fetchone()
+        row = upper_store(books).execute(_UPPER_SQL, (commune["id"], qr.book, qr.year, qr.number)).fetchone()
         name = commune["name"]
         if row is None:
             later = (f" Phiếu ghi ngày {format_date(qr.issued_on)}, sau ngày số liệu đã nhập của xã "

@@ -15,6 +15,7 @@ from desktop.books import Books
 from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.sync.upper import require_upper
+from desktop.upper_store import upper_store
 
 ACK_FORMAT = "vonxoay-ack"
 ACK_VERSION = 1
@@ -29,7 +30,7 @@ def _canonical(body: dict) -> bytes:
 def make_ack(books: Books, commune_code: str, out_dir: Path | None = None) -> tuple[Path, dict]:
     """Write the acknowledgement of the latest package imported from ``commune_code``."""
     require_upper(books)
-    row = books.conn.execute("SELECT * FROM upper_commune WHERE code = ?", (commune_code,)).fetchone()
+    row = upper_store(books).execute("SELECT * FROM upper_commune WHERE code = ?", (commune_code,)).fetchone()
     if row is None:
         raise Refused(f"Chưa nhập gói nào của xã có mã {commune_code}; không có gì để xác nhận.")
     body = {

@@ -19,8 +19,13 @@ from desktop.reports.consolidation import CommuneLine, Consolidated
 from desktop.reports.period import period_report, sum_rows
 from desktop.sync import format as fmt
 from desktop.sync.upper import require_upper
+from desktop.upper_store import SQLITE, UpperStore, upper_store
 
 Progress = Callable[[int, int, str], None]
+
+# What the period report reads of a commune: everything but the audit log and the print history, which no
+# figure comes from and which are the largest parts of a snapshot (copying them was most of a report's time).
+REPORT_TABLES = tuple(table for table in fmt.PART_COLUMNS if table not in ("audit_log", "receipt_print"))
 
 
 def consolidate(books: Books, start: date, end: date, *, only: str | None = None,
@@ -29,7 +34,14 @@ def consolidate(books: Books, start: date, end: date, *, only: str | None = None
     require_upper(books)
     if start > end:
         raise Refused(f"Kỳ báo cáo không hợp lệ: từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}.")
-    communes = books.conn.execute(
+    store = upper_store(books)
+    with store.snapshot():
+        return _consolidate(books, store, start, end, only, progress)
+
+
+def _consolidate(books: Books, store: UpperStore, start: date, end: date, only: str | None,
+                 progress: Progress | None) -> Consolidated:
+    communes = store.execute(
         "SELECT id, code, name, last_seq, last_as_of FROM upper_commune ORDER BY code").fetchall()
     if only is not None:
         communes = [c for c in communes if c["code"] == only]
@@ -39,7 +51,7 @@ def consolidate(books: Books, start: date, end: date, *, only: str | None = None
     lines = []
     try:
         for index, commune in enumerate(communes):
-            conn = commune_database(books, commune["id"], template)
+            conn = commune_database(books, commune["id"], template, tables=REPORT_TABLES)
             try:
                 report = period_report(conn, start, end)
             finally:
@@ -63,18 +75,23 @@ def _template() -> sqlite3.Connection:
     return conn
 
 
-def commune_database(books: Books, commune_id: int, template: sqlite3.Connection | None = None
-                     ) -> sqlite3.Connection:
-    """A private in-memory database with the commune schema holding one commune's latest snapshot."""
+def commune_database(books: Books, commune_id: int, template: sqlite3.Connection | None = None, *,
+                     tables: tuple[str, ...] = tuple(fmt.PART_COLUMNS)) -> sqlite3.Connection:
+    """A private in-memory database with the commune schema holding one commune's latest snapshot (the
+    ``tables`` of it)."""
     own_template = template is None
     template = template or _template()
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
         template.backup(conn)
+        store = upper_store(books)
+        if store.engine != SQLITE:
+            _fill_from(store, conn, commune_id, tables)
+            return conn
         conn.execute("ATTACH DATABASE ? AS up", (str(books.data_dir.database),))
         conn.execute("BEGIN")
-        for table, columns in fmt.PART_COLUMNS.items():
-            names = ", ".join(columns)
+        for table in tables:
+            names = ", ".join(fmt.PART_COLUMNS[table])
             conn.execute(f"INSERT INTO main.{table} ({names}) SELECT {names} FROM up.upper_{table} "
                          "WHERE commune_id = ?", (commune_id,))
         conn.execute("COMMIT")
@@ -86,3 +103,16 @@ def commune_database(books: Books, commune_id: int, template: sqlite3.Connection
         if own_template:
             template.close()
     return conn
+
+
+def _fill_from(store: UpperStore, conn: sqlite3.Connection, commune_id: int, tables: tuple[str, ...]) -> None:
+    """One commune's snapshot read from the server into the private database, table by table."""
+    conn.execute("BEGIN")
+    for table in tables:
+        columns = fmt.PART_COLUMNS[table]
+        names = ", ".join(columns)
+        rows = store.execute(f"SELECT {names} FROM upper_{table} WHERE commune_id = ? ORDER BY "
+                             f"{'key' if table == 'settings' else 'id'}", (commune_id,))
+        conn.executemany(f"INSERT INTO main.{table} ({names}) VALUES ({', '.join('?' * len(columns))})",
+                         (tuple(r) for r in rows))
+    conn.execute("COMMIT")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from desktop.books import Books
 from desktop.sync.upper import require_upper
+from desktop.upper_store import upper_store
 
 _SUPPORTED = """
     WITH supported AS (
@@ -31,7 +32,7 @@ def find_duplicates(books: Books) -> list[dict]:
     """One entry per ID number: where it was supported and why that is a duplicate."""
     require_upper(books)
     grouped: dict[str, list[dict]] = {}
-    for row in books.conn.execute(_SUPPORTED):
+    for row in upper_store(books).execute(_SUPPORTED):
         grouped.setdefault(row["id_number"], []).append(dict(row))
     duplicates = []
     for id_number, supports in grouped.items():

@@ -15,6 +15,7 @@ in the ``upper_import`` table.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -28,6 +29,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import ClassVar
 
+from db import postgres
 from db.connection import is_damage
 from desktop import signing
 from desktop.audit import now_iso
@@ -37,8 +39,10 @@ from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.staging import staging_root
 from desktop.sync import format as fmt
+from desktop.sync.bulk import copy_rows
 from desktop.sync.envelope import Unsealer
 from desktop.sync.verify import VerifiedPackage, verify_package
+from desktop.upper_store import SQLITE, UpperStore, upper_store
 
 log = logging.getLogger("vonxoay.sync")
 CLI_NAME = "vonxoay-cli"
@@ -153,6 +157,8 @@ def import_packages(books: Books, paths: Iterable[Path], *, dry_run: bool = Fals
             if is_damage(exc):
                 raise  # the store itself is damaged, not the package: stop and say so, as any command does
             failure, result = exc, _unreadable_result(path, exc)
+        except postgres.SERVER_FAILURES as exc:
+            raise postgres.lost(exc) from exc  # the server, not the package: stop the batch and say so
         except Exception as exc:  # noqa: BLE001 - one unreadable package never stops the batch
             failure, result = exc, _unreadable_result(path, exc)
         results.append(result)
@@ -171,7 +177,7 @@ def _import_one(books: Books, path: Path, limits: fmt.Limits, dry_run: bool,
                         trust=lambda manifest, name=path.name: _admit(books, manifest, name)) as package:
         result = _decide(books, package)
         if result.status is ImportStatus.IMPORTED and not dry_run:
-            _replace(books, package, result)
+            result = _replace(books, package)
     return result
 
 
@@ -217,7 +223,7 @@ def _admit(books: Books, manifest: dict, name: str) -> Admission:
         raise Refused(f"Gói {name} ghi là của {commune} ({code}) và được ký bằng khóa có vân tay {fingerprint}, "
                       f"nhưng khóa này đã đăng ký cho xã {holder['code']} {holder['name']}. Mỗi xã có khóa riêng: "
                       "gói này có thể bị giả mạo hoặc lấy nhầm máy của xã khác. Hãy gọi điện cho xã để kiểm tra.")
-    known = books.conn.execute("SELECT * FROM upper_commune WHERE code = ?", (code,)).fetchone()
+    known = upper_store(books).execute("SELECT * FROM upper_commune WHERE code = ?", (code,)).fetchone()
     if known is None:
         return Admission.FIRST
     if known["public_hex"] == manifest["public_key"]:
@@ -239,7 +245,7 @@ def _admit(books: Books, manifest: dict, name: str) -> Admission:
 
 def _key_holder(books: Books, fingerprint: str, *, besides: str) -> sqlite3.Row | None:
     """The other commune this key was ever registered or accepted for, if any."""
-    return books.conn.execute(
+    return upper_store(books).execute(
         """SELECT c.code, c.name FROM upper_commune c
            WHERE c.code != ? AND (c.fingerprint = ? OR EXISTS (
                SELECT 1 FROM upper_commune_key k WHERE k.commune_id = c.id AND k.fingerprint = ?))
@@ -249,7 +255,7 @@ def _key_holder(books: Books, fingerprint: str, *, besides: str) -> sqlite3.Row 
 def _retired(books: Books, commune_id: int, fingerprint: str) -> bool:
     """A key the commune signed with before its current one. (An accepted key that never signed a package
     and was replaced by another acceptance is not retired: it never spoke for the commune.)"""
-    return books.conn.execute(
+    return upper_store(books).execute(
         """SELECT 1 FROM upper_commune_key k JOIN upper_commune c ON c.id = k.commune_id
            WHERE k.commune_id = ? AND k.fingerprint = ? AND k.public_hex != '' AND k.fingerprint != c.fingerprint""",
         (commune_id, fingerprint)).fetchone() is not None
@@ -258,7 +264,7 @@ def _retired(books: Books, commune_id: int, fingerprint: str) -> bool:
 def _decide(books: Books, package: VerifiedPackage) -> ImportResult:
     manifest = package.manifest
     admission = _admit(books, manifest, package.path.name)
-    known = books.conn.execute("SELECT * FROM upper_commune WHERE code = ?", (package.commune_code,)).fetchone()
+    known = upper_store(books).execute("SELECT * FROM upper_commune WHERE code = ?", (package.commune_code,)).fetchone()
     base = dict(package=package.path.name, commune_code=package.commune_code,
                 commune_name=manifest["commune"]["name"], seq=package.seq, as_of=manifest["as_of"],
                 fingerprint=package.fingerprint, file_sha256=package.file_sha256, rows=sum(package.rows.values()),
@@ -289,7 +295,7 @@ def _reopened(books: Books, package: VerifiedPackage, known: sqlite3.Row | None)
     """The package's unlock rows that the store does not hold yet for this commune, oldest first."""
     seen: set[str] = set()
     if known is not None:
-        seen = {r[0] for r in books.conn.execute(
+        seen = {r[0] for r in upper_store(books).execute(
             "SELECT uuid FROM upper_period_lock WHERE commune_id = ? AND action = 'unlock'", (known["id"],))}
     staged = sqlite3.connect(f"{package.staging.resolve().as_uri()}?mode=ro", uri=True)
     try:
@@ -299,55 +305,78 @@ def _reopened(books: Books, package: VerifiedPackage, known: sqlite3.Row | None)
     return tuple({"at": at, "reason": reason} for uuid, at, reason in rows if uuid not in seen)
 
 
-def _replace(books: Books, package: VerifiedPackage, result: ImportResult) -> None:
-    """Swap the commune's snapshot for the package's, all in one transaction."""
-    manifest = package.manifest
-    conn = books.conn
-    now = now_iso()
-    conn.execute("ATTACH DATABASE ? AS stage", (str(package.staging),))
+def _replace(books: Books, package: VerifiedPackage) -> ImportResult:
+    """Swap the commune's snapshot for the package's, all in one transaction. The package is judged again
+    inside it, holding the commune's lock: an import of the same commune that finished meanwhile (another
+    officer, another window) makes this one "unchanged" or "older" instead of applying twice or going back."""
+    store = upper_store(books)
+    with _attached(store, package):
+        with store.transaction():
+            store.lock_commune(package.commune_code)
+            result = _decide(books, package)
+            if result.status is ImportStatus.IMPORTED:
+                _write(books, store, package, result)
+    return result
+
+
+@contextlib.contextmanager
+def _attached(store: UpperStore, package: VerifiedPackage):
+    """On SQLite the verified staging file is attached, so its rows move with one INSERT … SELECT per table."""
+    if store.engine != SQLITE:
+        yield
+        return
+    store.execute("ATTACH DATABASE ? AS stage", (str(package.staging),))
     try:
-        with books.transaction():
-            known = conn.execute("SELECT id, public_hex FROM upper_commune WHERE code = ?",
-                                 (package.commune_code,)).fetchone()
-            details = (manifest["commune"]["name"], manifest["upper"]["code"], manifest["upper"]["name"],
-                       manifest["province"]["code"], manifest["province"]["name"], package.public_hex,
-                       package.fingerprint, package.seq, package.file_sha256, manifest["as_of"],
-                       manifest["created_at"], now, books.actor)
-            if known is None:
-                commune_id = conn.execute(
-                    """INSERT INTO upper_commune (name, upper_code, upper_name, province_code, province_name,
-                       public_hex, fingerprint, last_seq, last_sha256, last_as_of, last_created_at, imported_at,
-                       imported_by, code) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    (*details, package.commune_code)).lastrowid
-            else:
-                commune_id = known["id"]
-                conn.execute(
-                    """UPDATE upper_commune SET name = ?, upper_code = ?, upper_name = ?, province_code = ?,
-                       province_name = ?, public_hex = ?, fingerprint = ?, last_seq = ?, last_sha256 = ?,
-                       last_as_of = ?, last_created_at = ?, imported_at = ?, imported_by = ? WHERE id = ?""",
-                    (*details, commune_id))
-                for table in reversed(fmt.PARTS):
-                    conn.execute(f"DELETE FROM upper_{table} WHERE commune_id = ?", (commune_id,))
-            if result.new_key and known is None:
-                conn.execute(
-                    """INSERT INTO upper_commune_key (commune_id, public_hex, fingerprint, registered_at,
-                       registered_by, how) VALUES (?,?,?,?,?,?)""",
-                    (commune_id, package.public_hex, package.fingerprint, now, books.actor, "first"))
-            elif result.new_key:
-                # The key accepted by fingerprint has now signed a package: its row gets the key itself.
-                conn.execute("UPDATE upper_commune_key SET public_hex = ? WHERE commune_id = ? AND fingerprint = ? "
-                             "AND public_hex = ''", (package.public_hex, commune_id, package.fingerprint))
-            for table, columns in fmt.PART_COLUMNS.items():
-                names = ", ".join(columns)
-                conn.execute(f"INSERT INTO upper_{table} (commune_id, {names}) SELECT ?, {names} FROM stage.{table}",
-                             (commune_id,))
-            conn.execute(
-                """INSERT INTO upper_import (at, actor, commune_id, file_name, file_sha256, seq, as_of, status, rows)
-                   VALUES (?,?,?,?,?,?,?,?,?)""",
-                (now, books.actor, commune_id, package.path.name, package.file_sha256, package.seq,
-                 manifest["as_of"], "imported", result.rows))
+        yield
     finally:
-        conn.execute("DETACH DATABASE stage")
+        store.execute("DETACH DATABASE stage")
+
+
+def _write(books: Books, store: UpperStore, package: VerifiedPackage, result: ImportResult) -> None:
+    manifest = package.manifest
+    now = now_iso()
+    known = store.execute("SELECT id, public_hex FROM upper_commune WHERE code = ?",
+                          (package.commune_code,)).fetchone()
+    details = (manifest["commune"]["name"], manifest["upper"]["code"], manifest["upper"]["name"],
+               manifest["province"]["code"], manifest["province"]["name"], package.public_hex,
+               package.fingerprint, package.seq, package.file_sha256, manifest["as_of"],
+               manifest["created_at"], now, books.actor)
+    if known is None:
+        commune_id = store.execute(
+            """INSERT INTO upper_commune (name, upper_code, upper_name, province_code, province_name,
+               public_hex, fingerprint, last_seq, last_sha256, last_as_of, last_created_at, imported_at,
+               imported_by, code) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id""",
+            (*details, package.commune_code)).fetchall()[0][0]
+    else:
+        commune_id = known["id"]
+        store.execute(
+            """UPDATE upper_commune SET name = ?, upper_code = ?, upper_name = ?, province_code = ?,
+               province_name = ?, public_hex = ?, fingerprint = ?, last_seq = ?, last_sha256 = ?,
+               last_as_of = ?, last_created_at = ?, imported_at = ?, imported_by = ? WHERE id = ?""",
+            (*details, commune_id))
+        for table in reversed(fmt.PARTS):
+            store.execute(f"DELETE FROM upper_{table} WHERE commune_id = ?", (commune_id,))
+    if result.new_key and known is None:
+        store.execute(
+            """INSERT INTO upper_commune_key (commune_id, public_hex, fingerprint, registered_at,
+               registered_by, how) VALUES (?,?,?,?,?,?)""",
+            (commune_id, package.public_hex, package.fingerprint, now, books.actor, "first"))
+    elif result.new_key:
+        # The key accepted by fingerprint has now signed a package: its row gets the key itself.
+        store.execute("UPDATE upper_commune_key SET public_hex = ? WHERE commune_id = ? AND fingerprint = ? "
+                      "AND public_hex = ''", (package.public_hex, commune_id, package.fingerprint))
+    if store.engine == SQLITE:
+        for table, columns in fmt.PART_COLUMNS.items():
+            names = ", ".join(columns)
+            store.execute(f"INSERT INTO upper_{table} (commune_id, {names}) SELECT ?, {names} FROM stage.{table}",
+                          (commune_id,))
+    else:
+        copy_rows(store, package.staging, commune_id)
+    store.execute(
+        """INSERT INTO upper_import (at, actor, commune_id, file_name, file_sha256, seq, as_of, status, rows)
+           VALUES (?,?,?,?,?,?,?,?,?)""",
+        (now, books.actor, commune_id, package.path.name, package.file_sha256, package.seq,
+         manifest["as_of"], "imported", result.rows))
 
 
 def _log(books: Books, path: Path, result: ImportResult, failure: BaseException | None = None) -> None:
@@ -401,7 +430,7 @@ def accept_key(books: Books, commune_code: str, fingerprint: str) -> dict:
     if fingerprint is None:
         raise Refused(f"Vân tay “{typed}” không đúng dạng: cần 16 chữ số hệ mười sáu (0–9, A–F), như "
                       "1A2B-3C4D-5E6F-7A8B, đúng như máy của xã hiển thị.")
-    known = books.conn.execute("SELECT * FROM upper_commune WHERE code = ?", (commune_code,)).fetchone()
+    known = upper_store(books).execute("SELECT * FROM upper_commune WHERE code = ?", (commune_code,)).fetchone()
     if known is None:
         raise Refused(f"Xã {commune_code} chưa có trong số liệu của đơn vị này. Gói đầu tiên của một xã được nhận "
                       "cùng khóa của nó (vân tay hiện khi nhập); chỉ cần chấp nhận khóa mới cho xã đã đăng ký.")
@@ -419,10 +448,12 @@ def accept_key(books: Books, commune_code: str, fingerprint: str) -> dict:
         raise Refused(f"Không chấp nhận: khóa {fingerprint} là khóa đã thay của xã {commune}. Khóa đã thay không bao "
                       "giờ được dùng lại; xã cần xuất gói bằng khóa hiện hành ở máy của xã.")
     now = now_iso()
-    with books.transaction() as conn:
-        conn.execute("UPDATE upper_commune SET public_hex = '', fingerprint = ? WHERE id = ?",
-                     (fingerprint, known["id"]))
-        conn.execute(
+    store = upper_store(books)
+    with store.transaction():
+        store.lock_commune(commune_code)
+        store.execute("UPDATE upper_commune SET public_hex = '', fingerprint = ? WHERE id = ?",
+                      (fingerprint, known["id"]))
+        store.execute(
             """INSERT INTO upper_commune_key (commune_id, public_hex, fingerprint, registered_at, registered_by, how)
                VALUES (?, '', ?, ?, ?, 'reregister')""", (known["id"], fingerprint, now, books.actor))
     _write_log(books, {"at": now, "actor": books.actor, "action": "key_accept", "commune_code": known["code"],
@@ -435,10 +466,10 @@ def communes(books: Books) -> list[dict]:
     """The registry: every commune imported, its key's fingerprint, its latest package and the day its books
     are locked to (the latest row of its lock history; None when open)."""
     require_upper(books)
-    rows = books.conn.execute(
+    rows = upper_store(books).execute(
         """SELECT c.code, c.name, c.upper_code, c.upper_name, c.province_code, c.province_name, c.fingerprint,
                   c.last_seq, c.last_as_of, c.last_created_at, c.imported_at, c.imported_by,
-                  c.public_hex = '' AS key_waiting,
+                  CASE WHEN c.public_hex = '' THEN 1 ELSE 0 END AS key_waiting,
                   (SELECT count(*) FROM upper_household h WHERE h.commune_id = c.id) AS households,
                   (SELECT count(*) FROM upper_commune_key k WHERE k.commune_id = c.id) AS keys,
                   (SELECT l.locked_to FROM upper_period_lock l WHERE l.commune_id = c.id
@@ -449,7 +480,7 @@ def communes(books: Books) -> list[dict]:
 
 def import_log(books: Books) -> list[dict]:
     require_upper(books)
-    return [dict(r) for r in books.conn.execute(
+    return [dict(r) for r in upper_store(books).execute(
         """SELECT i.at, i.actor, c.code AS commune_code, i.file_name, i.file_sha256, i.seq, i.as_of, i.status,
                   i.rows FROM upper_import i JOIN upper_commune c ON c.id = i.commune_id ORDER BY i.id""")]
 

@@ -481,6 +481,20 @@ def _parse_part(part: dict, text: str, name: str, version: int = fmt.FORMAT_VERS
     return rows
 
 
+_IMAGE: list[bytes] = []
+
+
+def _schema_image() -> bytes:
+    if not _IMAGE:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            upgrade(conn)
+            _IMAGE.append(conn.serialize())
+        finally:
+            conn.close()
+    return _IMAGE[0]
+
+
 class _Staging:
     """A fresh database with the commune schema: every CHECK, UNIQUE and reference of the commune's own
     books applies to the package's rows. Nothing of the upper store is touched."""
@@ -488,13 +502,16 @@ class _Staging:
     def __init__(self, path: Path, name: str):
         self.path, self.name = path, name
         self.notices: list[str] = []
+        # The commune schema is built by the ladder once per process and written out as the file's first
+        # image: the same database the ladder makes, without climbing it again for every package.
+        Path(path).write_bytes(_schema_image())
         self.conn = sqlite3.connect(path, isolation_level=None)
         conn = self.conn
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         conn.execute("PRAGMA cache_size = -65536")
-        upgrade(conn)
+        upgrade(conn)  # nothing to do unless the image is behind the ladder
         # Plain indexes only speed up queries; the UNIQUE ones are the rules to check. The plain ones are
         # built again once the rows are in (faster than keeping them up to date row by row), for the
         # commune's own check that runs on the staging copy at the end.

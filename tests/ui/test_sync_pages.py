@@ -82,6 +82,7 @@ def test_commune_exports_a_verified_package_and_shows_the_acknowledgement(qtbot,
         assert books_digest(commune.database) == digest
 
 
+@pytest.mark.usefixtures("upper_engine")  # the same pages on either engine of the upper store
 def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window, tmp_path):
     communes = [make_commune(tmp_path, code, seed=80 + i) for i, code in enumerate(("10507", "10510", "10513"))]
     upper = make_upper(tmp_path)
@@ -159,6 +160,7 @@ def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window,
         assert xlsx.stat().st_size > 0 and pdf.read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.usefixtures("upper_engine")  # the same pages on either engine of the upper store
 def test_a_changed_key_is_imported_only_after_the_operator_types_its_fingerprint(qtbot, open_window, tmp_path):
     first = export(make_commune(tmp_path / "a", seed=90), tmp_path / "out-a")
     reinstalled = export(make_commune(tmp_path / "b", seed=91), tmp_path / "out-b")  # same commune, new key

@@ -99,7 +99,8 @@ def test_database_of_each_released_version_upgrades_with_every_row_intact(versio
 
 @pytest.mark.parametrize("version", VERSIONS)
 def test_each_fixture_holds_the_story_it_is_meant_to(version):
-    """Guards the fixtures themselves: a payment, a void (v2 on), a re-lent support (v2 on), a print (v3 on)."""
+    """Guards the fixtures themselves: a payment, a void (v2 on), a re-lent support (v2 on), a print (v3 on),
+    voucher, handover, decision and its correction, users, a lead and a report's text (v7 on)."""
     rows = rows_by_table(FIXTURES / f"schema_v{version}.sqlite")
     assert rows["receipt"][1] and rows["household"][1] and rows["installment"][1]
     if version >= 2:
@@ -112,3 +113,11 @@ def test_each_fixture_holds_the_story_it_is_meant_to(version):
         voided_on = rows["membership"][0].index("voided_on")
         assert any(r[voided_on] for r in rows["membership"][1])
         assert rows["period_lock"][1] and rows["setting_history"][1]
+    if version >= 7:
+        # Money going out with its documents, who decided it, and the new data of that version.
+        for table in ("voucher", "voucher_print", "handover", "management_spend", "app_user", "approval_meeting",
+                      "approval_decision", "approval_decision_household", "project_lead", "report_text",
+                      "catalogue_version"):
+            assert rows[table][1], table
+        supersedes = rows["approval_decision"][0].index("supersedes_id")
+        assert any(r[supersedes] for r in rows["approval_decision"][1])

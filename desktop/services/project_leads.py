@@ -15,11 +15,10 @@ from desktop import audit
 from desktop.books import Books
 from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
+from desktop.leads import LEAD_KINDS
 from desktop.services.households import require_household
 from desktop.services.projects import require_project
 from desktop.text import nfc
-
-LEAD_KINDS = {"cooperative": "Hợp tác xã", "cooperative_group": "Tổ hợp tác", "household_group": "Nhóm hộ"}
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ def project_lead(conn, project_id: int) -> dict | None:
         return None
     result = {k: lead[k] for k in ("kind", "name", "representative", "registration_code")}
     result["kind_label"] = LEAD_KINDS[lead["kind"]]
-    result["members"] = [{"code": r[0], "head_name": r[1]} for r in conn.execute(
-        "SELECT h.code, h.head_name FROM project_lead_member m JOIN household h ON h.id = m.household_id "
-        "WHERE m.lead_id = ? ORDER BY h.code", (lead["id"],))]
+    result["members"] = [{"code": r[0], "head_name": r[1], "hamlet": r[2]} for r in conn.execute(
+        "SELECT h.code, h.head_name, hm.name FROM project_lead_member m JOIN household h ON h.id = m.household_id "
+        "JOIN hamlet hm ON hm.id = h.hamlet_id WHERE m.lead_id = ? ORDER BY h.code", (lead["id"],))]
     return result

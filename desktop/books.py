@@ -132,12 +132,20 @@ def settings_on(conn: sqlite3.Connection, day: date) -> dict[str, str]:
     is taken as written, even if it is the old name. The same holds for ``upper_name`` when it names such a
     province.
     """
-    values = {key: value for key, value in conn.execute("SELECT key, value FROM settings")}
+    current = {key: value for key, value in conn.execute("SELECT key, value FROM settings")}
+    history = conn.execute("SELECT key, value, effective_on FROM setting_history WHERE effective_on <= ? "
+                           "ORDER BY key, effective_on, id", (day.isoformat(),)).fetchall()
+    return settings_in_force(current, history, day)
+
+
+def settings_in_force(current: dict[str, str], history, day: date) -> dict[str, str]:
+    """``settings_on`` over settings and their history held elsewhere (an old commune's, kept when its books
+    were merged into these): ``history`` is (key, value, effective_on) rows in key, date and entry order."""
+    values = dict(current)
     since: dict[str, str] = {}
-    for key, value, effective_on in conn.execute(
-            "SELECT key, value, effective_on FROM setting_history WHERE effective_on <= ? "
-            "ORDER BY key, effective_on, id", (day.isoformat(),)):
-        values[key], since[key] = value, effective_on
+    for key, value, effective_on in history:
+        if effective_on <= day.isoformat():
+            values[key], since[key] = value, effective_on
     reform = REFORM_2025.isoformat()
     if day >= REFORM_2025 and all(since.get(k, "") < reform for k in ("province_code", "province_name")):
         unit = merged_unit(values.get("province_code", ""), values.get("province_name", ""))

@@ -48,6 +48,9 @@ class ReceiptView:
     voided_at: str
     voided_on: date | None  # a voided receipt counts before this day and not from it
     short_hash: str
+    # A receipt an old commune issued before its books were merged into these: where it is kept now
+    # ("quyển 10507-01 của xã Mới (gộp sổ ngày …)"); empty for the books' own receipts.
+    kept_now: str = ""
 
     @property
     def qr_payload(self) -> str:

@@ -101,6 +101,15 @@ def over_household_cap(amount: int, policy: FundPolicy) -> bool:
     return bool(policy.cap_per_household) and amount > policy.cap_per_household
 
 
+def budget_support_of(conn: sqlite3.Connection, project_id: int, household_id: int) -> int:
+    """A household's live budget support (central and local) in one project: what its cap limits."""
+    names = tuple(s.value for s in BUDGET_SOURCES)
+    return conn.execute(
+        f"SELECT coalesce(sum(m.support_amount), 0) FROM membership m WHERE m.project_id = ? AND m.household_id = ? "
+        f"AND {LIVE_SUPPORT} AND m.source IN ({', '.join('?' * len(names))})",
+        (project_id, household_id, *names)).fetchone()[0]
+
+
 def household_cap_message(household: str, amount: int, policy: FundPolicy) -> str:
     return (f"Hộ {household} được hỗ trợ {format_vnd(amount)} đ từ ngân sách, quá mức trần "
             f"{format_vnd(policy.cap_per_household)} đ một hộ của quy định {policy.code}")

@@ -8,19 +8,21 @@ from datetime import date
 from desktop import clock
 from desktop.domain import ProjectStatus
 from desktop.errors import Refused
+from desktop.leads import describe_lead
 from desktop.queries.fund import fund_figures
 from desktop.reports.tabular import TabularDoc
 from desktop.reports.xlsxkit import Column, place_and_date
 
 PROJECT_COLUMNS = [
-    Column("STT", 5, "center"), Column("Mã dự án", 9), Column("Tên dự án", 28, "wrap"),
+    Column("STT", 5, "center"), Column("Mã dự án", 9), Column("Tên dự án", 22, "wrap"),
+    Column("Đơn vị chủ trì", 18, "wrap"),
     Column("Chương trình", 10), Column("Dự án thành phần", 13, "wrap"), Column("Quyết định", 14, "wrap"),
     Column("Ngày quyết định", 11, "date"), Column("Trạng thái", 14, "wrap"), Column("Kinh phí NSTW", 14, "money"),
     Column("Kinh phí NSĐP", 13, "money"), Column("Huy động khác", 13, "money"), Column("Đối ứng", 13, "money"),
     Column("Số hộ", 7, "int"), Column("Đã hỗ trợ", 14, "money"), Column("Đã thu hồi", 14, "money"),
     Column("Số dư quỹ", 14, "money"),
 ]
-_PROJECT_SUMS = tuple(range(8, 16))
+_PROJECT_SUMS = tuple(range(9, 17))
 
 
 def project_rows(conn: sqlite3.Connection, *, programme: str | None = None, status: str | None = None) -> list[dict]:
@@ -41,8 +43,10 @@ def project_rows(conn: sqlite3.Connection, *, programme: str | None = None, stat
     rows = []
     for p in cur.execute(f"""SELECT p.*, (SELECT count(DISTINCT m.household_id) FROM membership m
                                         WHERE m.project_id = p.id AND m.voided_on IS NULL) AS households,
-                                    (SELECT l.name FROM project_lead l WHERE l.project_id = p.id) AS lead
-                             FROM project p{where} ORDER BY p.code""", params).fetchall():
+                                    l.name AS lead, l.kind AS lead_kind, l.representative AS lead_representative,
+                                    l.registration_code AS lead_code
+                             FROM project p LEFT JOIN project_lead l ON l.project_id = p.id{where}
+                             ORDER BY p.code""", params).fetchall():
         figures = fund_figures(conn, p["id"])
         rows.append({"code": p["code"], "name": p["name"], "programme": p["programme_code"] or "",
                      "component": p["component"], "decision_number": p["decision_number"],
@@ -51,7 +55,9 @@ def project_rows(conn: sqlite3.Connection, *, programme: str | None = None, stat
                      "budget_other": p["budget_other"], "budget_counterpart": p["budget_counterpart"],
                      "households": p["households"], "disbursed": figures["disbursed"],
                      "recovered": figures["recovered"], "balance": figures["balance"],
-                     "lead": p["lead"] or ""})
+                     "lead": p["lead"] or "",
+                     "lead_text": describe_lead(p["lead_kind"], p["lead"], p["lead_representative"],
+                                                p["lead_code"], separator="; ") if p["lead"] else ""})
     return rows
 
 
@@ -59,8 +65,9 @@ def project_register_doc(settings: dict, projects: list[dict], *, filters: str =
                          made_on: date | None = None) -> TabularDoc:
     keys = ("budget_central", "budget_local", "budget_other", "budget_counterpart", "households", "disbursed",
             "recovered", "balance")
-    lines: list = [("row", [i, p["code"], p["name"], p["programme"], p["component"], p["decision_number"],
-                            p["decision_date"], ProjectStatus(p["status"]).label, *(p[k] for k in keys)])
+    lines: list = [("row", [i, p["code"], p["name"], p.get("lead_text", ""), p["programme"], p["component"],
+                            p["decision_number"], p["decision_date"], ProjectStatus(p["status"]).label,
+                            *(p[k] for k in keys)])
                    for i, p in enumerate(projects, start=1)]
     total: list = [None] * len(PROJECT_COLUMNS)
     total[2] = f"Tổng cộng: {len(projects)} dự án"

@@ -166,6 +166,8 @@ def draw_receipt(canvas: Canvas, view: ReceiptView, x: float, y: float, width: f
     due = (f"{format_date(view.next_due_on)} ({format_vnd(view.next_due_amount)} đ)" if view.next_due_on
            else "đã trả hết")
     info.field("Kỳ trả tiếp theo", due, max_lines=1)
+    if view.kept_now:  # an old commune's receipt, reprinted from the merged books
+        info.field("Nay lưu ở", view.kept_now, max_lines=2)
     info_bottom = min(info.y - 4, info_top - qr_side - 4)
     c.setStrokeColor(GREY)
     c.setLineWidth(0.5)

@@ -170,6 +170,8 @@ def _budgets(conn) -> list[dict]:
 def _supports(conn) -> list[dict]:
     found = []
     seen: set[tuple[int, int]] = set()
+    capped: set[tuple[int, int]] = set()
+    budget = {s.value for s in rules.BUDGET_SOURCES}
     for m in conn.execute(
             f"""SELECT m.id, m.project_id, m.household_id, m.round, m.source, m.supported_on, m.support_amount,
                        p.code AS project, p.policy_json, h.code AS household
@@ -184,12 +186,29 @@ def _supports(conn) -> list[dict]:
                     "ineligible_support", f"{where}: {rules.non_poor_message(m['household'])}.",
                     "Hủy khoản hỗ trợ và ghi lại với nguồn “other” (hộ tự đầu tư), hoặc sửa phân loại hộ nếu "
                     "ghi nhầm.", project=m["project"], household=m["household"]))
+            elif rules.category_not_supported(held, policy, m["source"]):
+                found.append(problem(
+                    "category_not_eligible",
+                    f"{where}: {rules.category_not_supported_message(m['household'], held, policy)}.",
+                    "Hủy khoản hỗ trợ nếu hộ không thuộc đối tượng của quy định; nếu hộ đã được xếp loại khác "
+                    "trước ngày hỗ trợ, ghi phân loại đó; nếu dự án áp dụng nhầm quy định, báo cấp trên.",
+                    project=m["project"], household=m["household"]))
             elif rules.escaped_too_long(held, on, policy):
                 found.append(problem(
                     "ineligible_support", f"{where}: {rules.escaped_message(m['household'], held, on, policy)}.",
                     "Hủy khoản hỗ trợ nếu hộ không đúng đối tượng; nếu rà soát đã xếp lại hộ trước ngày hỗ trợ, "
                     "ghi phân loại đó.", project=m["project"], household=m["household"]))
         key = (m["project_id"], m["household_id"])
+        if m["source"] in budget and key not in capped:
+            capped.add(key)
+            total = rules.budget_support_of(conn, m["project_id"], m["household_id"])
+            if rules.over_household_cap(total, policy):
+                found.append(problem(
+                    "household_cap_exceeded", f"{rules.household_cap_message(m['household'], total, policy)} "
+                                              f"(dự án {m['project']}).",
+                    "Hủy khoản hỗ trợ ghi quá mức rồi ghi lại không quá mức trần; phần vượt (nếu đã giao) ghi "
+                    "là vốn đối ứng hoặc nguồn huy động khác.", project=m["project"], household=m["household"],
+                    amount=total, cap=policy.cap_per_household))
         if m["round"] == 1 and key in seen:
             found.append(problem(
                 "duplicate_support",

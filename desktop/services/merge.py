@@ -24,6 +24,7 @@ import hashlib
 import json
 import sqlite3
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -37,7 +38,7 @@ from desktop.books import Books
 from desktop.changes import Changes, Outcome
 from desktop.dates import format_date
 from desktop.domain import Mode
-from desktop.errors import Refused
+from desktop.errors import Cancelled, Refused
 from desktop.paths import DB_FILE
 from desktop.services.period_lock import locked_to
 from desktop.text import fold
@@ -263,9 +264,14 @@ class MergeResult(Outcome):
 
 
 def merge_books(books: Books, folders: list[Path], *, dry_run: bool = False,
-                decisions: dict[str, str] | None = None) -> MergeResult:
+                decisions: dict[str, str] | None = None,
+                progress: Callable[[int, int], None] | None = None,
+                cancelled: Callable[[], bool] | None = None) -> MergeResult:
     """Bring the old communes' books into these. ``dry_run`` reads only and shows what would move, with the
-    duplicates to decide; the merge itself refuses while any is undecided."""
+    duplicates to decide; the merge itself refuses while any is undecided.
+
+    ``progress(done, total)`` is told after each old commune is copied; ``cancelled()`` is asked before each:
+    a Cancel stops the merge inside its one transaction, so nothing of it stays."""
     decisions = decisions or {}
     olds: list[OldBooks] = []
     try:
@@ -294,8 +300,12 @@ def merge_books(books: Books, folders: list[Path], *, dry_run: bool = False,
                               "Hãy xem từng người rồi ghi --same-person SỐ (cùng một người) hoặc --different-person "
                               "SỐ (hai người khác nhau), hoặc tệp --decisions; chưa gộp gì.")
             with books.transaction() as tx:
-                for old in olds:
+                for done, old in enumerate(olds):
+                    if cancelled is not None and cancelled():
+                        raise Cancelled()
                     _copy_commune(tx, books.actor, books.setting("commune_code", ""), old, duplicates)
+                    if progress is not None:
+                        progress(done + 1, len(olds))
                 _record_decisions(tx, books.actor, duplicates)
         return MergeResult(dry_run, sum(c["projects"] for c in communes), sum(c["households"] for c in communes),
                            sum(c["receipts"] for c in communes), tuple(duplicates), tuple(communes))

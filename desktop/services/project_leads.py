@@ -15,11 +15,10 @@ from desktop import audit
 from desktop.books import Books
 from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
+from desktop.leads import LEAD_KINDS
 from desktop.services.households import require_household
 from desktop.services.projects import require_project
 from desktop.text import nfc
-
-LEAD_KINDS = {"cooperative": "Hợp tác xã", "cooperative_group": "Tổ hợp tác", "household_group": "Nhóm hộ"}
 
 
 @dataclass(frozen=True)
@@ -114,7 +113,7 @@ def project_lead(conn, project_id: int) -> dict | None:
         return None
     result = {k: lead[k] for k in ("kind", "name", "representative", "registration_code")}
     result["kind_label"] = LEAD_KINDS[lead["kind"]]
-    result["members"] = [{"code": r[0], "head_name": r[1]} for r in conn.execute(
-        "SELECT h.code, h.head_name FROM project_lead_member m JOIN household h ON h.id = m.household_id "
-        "WHERE m.lead_id = ? ORDER BY h.code", (lead["id"],))]
+    result["members"] = [{"code": r[0], "head_name": r[1], "hamlet": r[2]} for r in conn.execute(
+        "SELECT h.code, h.head_name, hm.name FROM project_lead_member m JOIN household h ON h.id = m.household_id "
+        "JOIN hamlet hm ON hm.id = h.hamlet_id WHERE m.lead_id = ? ORDER BY h.code", (lead["id"],))]
     return result

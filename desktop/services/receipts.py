@@ -14,6 +14,7 @@ from desktop.books import Books
 from desktop.errors import Refused
 from desktop.money import amount_in_words
 from desktop.queries.fund import open_installments
+from desktop.queries.merged import OldCommune, old_commune, original_code, original_household_code
 from desktop.queries.receipts import ReceiptFilter, receipt_condition
 from desktop.receipt_view import ReceiptView, receipt_hash
 from desktop.services.payments import find_receipt
@@ -45,6 +46,9 @@ def _view(books: Books, receipt: sqlite3.Row) -> ReceiptView:
         "WHERE h.id = ?", (receipt["household_id"],)).fetchone()
     project = conn.execute("SELECT code, name FROM project WHERE id = ?", (receipt["project_id"],)).fetchone()
     outstanding, next_due_on, next_due_amount = _owed_after(conn, receipt)
+    old = old_commune(conn, receipt["origin_commune"])
+    if old is not None:
+        return _view_as_issued_by(old, books, receipt, household, project)
     commune = dated.get("commune_name", "")
     return ReceiptView(
         id=receipt["id"], uuid=receipt["uuid"], unit_name=wording.unit_name(commune),
@@ -68,6 +72,41 @@ def _view(books: Books, receipt: sqlite3.Row) -> ReceiptView:
         short_hash=receipt_hash(settings.get("commune_code", ""), receipt["book"], receipt["year"],
                                 receipt["number"], receipt["issued_on"], receipt["amount"], receipt["uuid"]),
     )
+
+
+def _view_as_issued_by(old: OldCommune, books: Books, receipt: sqlite3.Row, household: sqlite3.Row,
+                       project: sqlite3.Row) -> ReceiptView:
+    """A receipt an old commune issued before its books were merged into these, as that commune printed it:
+    its unit, accounts, signers and address as on the receipt's date, its own book and codes, and a QR over
+    its own commune code and book (which ``receipt verify`` reads). A note says where the receipt is now."""
+    view = _view(books, _without_origin(receipt))
+    dated = old.settings_on(view.issued_on)
+    commune = dated.get("commune_name", "") or old.name
+    # A hamlet named like one already in the new books was renamed "Thôn Đông (Xã Cũ)" at the merge.
+    hamlet = household["hamlet"].removesuffix(f" ({old.name})")
+    book = receipt["original_book"] or original_code(receipt["book"], old.code)
+    now = books.settings().get("commune_name", "")
+    return replace(
+        view, unit_name=wording.unit_name(commune), unit_budget_code=dated.get("unit_budget_code", ""),
+        commune_code=old.code, book=book,
+        debit_account=dated.get("receipt_debit_account", ""), credit_account=dated.get("receipt_credit_account", ""),
+        address=wording.address(hamlet, commune, dated.get("province_name", "")),
+        reason_label=dated.get("receipt_reason_label") or DEFAULTS["receipt_reason_label"],
+        attachments=dated.get("receipt_attachments", ""),
+        household_code=original_household_code(books.conn, receipt["household_id"], household["code"], old.code),
+        project_code=original_code(project["code"], old.code),
+        chairman=dated.get("signer_chairman", ""), accountant=dated.get("signer_accountant", ""),
+        clerk=dated.get("signer_clerk", ""), cashier=dated.get("signer_cashier", ""),
+        short_hash=receipt_hash(old.code, book, receipt["year"], receipt["number"], receipt["issued_on"],
+                                receipt["amount"], receipt["uuid"]),
+        kept_now=f"quyển {receipt['book']} của {wording.level_lower(now) or 'xã mới'} (gộp sổ ngày "
+                 f"{old.merged_at[8:10]}/{old.merged_at[5:7]}/{old.merged_at[:4]})")
+
+
+def _without_origin(receipt: sqlite3.Row) -> dict:
+    row = dict(receipt)
+    row["origin_commune"] = ""
+    return row
 
 
 def receipt_view(books: Books, book: str, number: int, year: int | None = None) -> ReceiptView:

@@ -170,10 +170,12 @@ def _refuse_over_budget(conn, project, household, amount: int, source: FundingSo
                           f"{format_vnd(paid)} đ; thêm {format_vnd(amount)} đ cho hộ {household['code']} sẽ vượt dự "
                           f"toán ({format_vnd(paid + amount)} đ). Hãy điều chỉnh dự toán của dự án (có quyết định) "
                           "hoặc giảm mức hỗ trợ.")
-    if source in rules.BUDGET_SOURCES and rules.over_household_cap(amount, policy):
-        raise Refused(rules.household_cap_message(household["code"], amount, policy)
-                      + ". Hãy ghi mức hỗ trợ không quá mức trần.")
     if source in rules.BUDGET_SOURCES:
+        # The cap limits the household's whole budget support in the project (what check sums), not one line.
+        total = rules.budget_support_of(conn, project["id"], household["id"]) + amount
+        if rules.over_household_cap(total, policy):
+            raise Refused(rules.household_cap_message(household["code"], total, policy)
+                          + ". Hãy ghi mức hỗ trợ không quá mức trần.")
         paid = rules.paid_from(conn, project["id"], source)
         if rules.over(paid + amount, policy.cap_per_project):
             raise Refused(f"Mức trần hỗ trợ từ ngân sách của một dự án là {format_vnd(policy.cap_per_project)} đ "

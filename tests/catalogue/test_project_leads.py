@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+
+import openpyxl
 import pytest
 
 from tests.conftest import INIT_ARGS, books_digest
@@ -61,3 +64,26 @@ def test_members_need_a_lead_first(commune, data_dir):
     result = commune("project", "lead", "add-members", "--project", "DA03", "--households", "H001")
     assert result.code == 2 and "chưa có đơn vị chủ trì" in result.stderr
     assert books_digest(data_dir.database) == before
+
+
+def test_the_project_register_names_the_lead_in_xlsx_and_pdf(commune, tmp_path):
+    ok(commune("project", "add", "--code", "DA01", "--name", "Nuôi bò sinh sản", "--programme", "GNBV",
+               "--lead-kind", "cooperative", "--lead-name", "HTX Nông nghiệp Đức Chính",
+               "--lead-representative", "Phạm Văn Hùng", "--lead-code", "0801234567", "--json"))
+    ok(commune("project", "add", "--code", "DA02", "--name", "Trồng rau", "--lead-kind", "household_group",
+               "--lead-name", "Nhóm hộ trồng rau thôn Đông", "--json"))
+    ok(commune("project", "add", "--code", "DA03", "--name", "Nuôi gà", "--json"))
+    out = tmp_path / "projects.xlsx"
+    ok(commune("report", "projects", "--format", "xlsx", "--out", str(out), "--json"))
+    rows = list(openpyxl.load_workbook(out).worksheets[0].iter_rows(values_only=True))
+    head = next(i for i, r in enumerate(rows) if r[0] == "STT")
+    assert rows[head][3] == "Đơn vị chủ trì"
+    assert [r[3] for r in rows[head + 1:head + 4]] == [
+        "HTX Nông nghiệp Đức Chính (hợp tác xã); đại diện: Phạm Văn Hùng; mã số: 0801234567",
+        "Nhóm hộ trồng rau thôn Đông (nhóm hộ)", None]
+    pdf = tmp_path / "projects.pdf"
+    ok(commune("report", "projects", "--format", "pdf", "--out", str(pdf), "--json"))
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True,
+                                   text=True).stdout.split())
+    assert "Đơn vị chủ trì" in text and "HTX Nông nghiệp Đức Chính" in text and "0801234567" in text
+    assert "Nhóm hộ trồng rau thôn Đông" in text

@@ -113,8 +113,8 @@ def test_project_register_xlsx_matches_report_fund(commune, cli, tmp_path):
     _, body = table(sheet(out))
     for row in body[:-1]:
         fund = cli("--json", "report", "fund", "--project", row[1]).json
-        assert (row[13], row[14], row[15]) == (fund["disbursed"], fund["recovered"], fund["balance"])
-    assert body[-1][8] == 32_000_000 and body[-1][15] == 0 + sum(r[15] for r in body[:-1])
+        assert (row[14], row[15], row[16]) == (fund["disbursed"], fund["recovered"], fund["balance"])
+    assert body[-1][9] == 32_000_000 and body[-1][16] == 0 + sum(r[16] for r in body[:-1])
     only = tmp_path / "pw.xlsx"
     assert cli("report", "projects", "--status", "public_works", "--out", str(only)).code == 0
     assert [r[1] for r in table(sheet(only))[1][:-1]] == ["DA02"]

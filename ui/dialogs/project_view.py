@@ -28,8 +28,10 @@ from desktop.changes import Changes
 from desktop.dates import format_date
 from desktop.domain import Category, FundingSource, ProjectStatus
 from desktop.errors import Refused
+from desktop.leads import describe_lead
 from desktop.money import format_vnd
 from desktop.policy_summary import describe as describe_policy
+from desktop.services.project_leads import project_lead
 from desktop.services.projects import project_members, project_policy, require_project
 from desktop.services.schedules import fund_report, schedule, transfer_to_public_works
 from ui.dialogs.pdf_preview import PdfPreviewDialog
@@ -51,6 +53,7 @@ LEDGER_LINES = (("from_budget", "Hỗ trợ từ ngân sách (vòng 1)"), ("to_r
                 ("recovered", "Đã thu hồi"), ("relent", "Đã cho vay lại từ quỹ"),
                 ("public_works", "Chuyển công trình công ích"), ("balance", "Số dư quỹ luân chuyển"),
                 ("outstanding", "Còn phải thu"))
+LEAD_MEMBER_COLUMNS = [("code", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("hamlet", "Thôn", "text")]
 BUDGET_LINES = (("budget_central", "Ngân sách trung ương"), ("budget_local", "Ngân sách địa phương"),
                 ("budget_other", "Vốn huy động khác"), ("budget_counterpart", "Vốn đối ứng của hộ"))
 
@@ -141,6 +144,10 @@ class ProjectView(QDialog):
                       f"{project['component'] or ''} · {status.label} · Quyết định {project['decision_number'] or '—'}"
                       f" {format_date(project['decision_date'])}")
         head.setWordWrap(True)
+        lead = project_lead(books.conn, project["id"])
+        self.lead_line = QLabel(_lead_text(lead))
+        self.lead_line.setWordWrap(True)
+        self.lead_line.setVisible(lead is not None)
         tabs = QTabWidget()
         policy_text = QLabel(
             f"<b>{policy.code}</b> — {html.escape(policy.name)}<br>Căn cứ: {html.escape(policy.source)}<br><br>"
@@ -156,6 +163,8 @@ class ProjectView(QDialog):
         tabs.addTab(_table(MEMBER_COLUMNS, member_rows), f"Hộ tham gia ({len(members)})")
         tabs.addTab(_table(SCHEDULE_COLUMNS, schedule(books, code)), "Lịch hoàn trả")
         tabs.addTab(_figures(LEDGER_LINES, report), "Sổ quỹ luân chuyển")
+        tabs.addTab(self._lead_page(lead), f"Đơn vị chủ trì ({len(lead['members'])} hộ)" if lead
+                    else "Đơn vị chủ trì")
         self.tabs = tabs
         active = status is ProjectStatus.ACTIVE
         actions = QHBoxLayout()
@@ -175,8 +184,29 @@ class ProjectView(QDialog):
         close.clicked.connect(self.accept)
         actions.addWidget(close)
         self.body.addWidget(head)
+        self.body.addWidget(self.lead_line)
         self.body.addWidget(tabs, 1)
         self.body.addLayout(actions)
+
+    def _lead_page(self, lead: dict | None) -> QWidget:
+        """The lead's details and its member households (a cooperative's or a group's own households)."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        if lead is None:
+            layout.addWidget(QLabel("Dự án do UBND xã trực tiếp thực hiện, chưa ghi đơn vị chủ trì "
+                                    "(hợp tác xã, tổ hợp tác hay nhóm hộ)."))
+            layout.addStretch(1)
+            return page
+        form = QFormLayout()
+        for label, value in (("Tên", lead["name"]), ("Loại", lead["kind_label"]),
+                             ("Người đại diện", lead["representative"] or "—"),
+                             ("Mã số thuế / số đăng ký", lead["registration_code"] or "—")):
+            form.addRow(label + ":", QLabel(value))
+        layout.addLayout(form)
+        layout.addWidget(QLabel(f"<b>Hộ thành viên ({len(lead['members'])})</b>"))
+        self.lead_members = _table(LEAD_MEMBER_COLUMNS, lead["members"])
+        layout.addWidget(self.lead_members, 1)
+        return page
 
     def _after_change(self) -> None:
         self.project_changed.emit(self.code)
@@ -231,6 +261,13 @@ class ProjectView(QDialog):
             return None
         PdfPreviewDialog(path, f"Danh sách công khai — {self.code}", self).open()
         return path
+
+
+def _lead_text(lead: dict | None) -> str:
+    if lead is None:
+        return ""
+    described = describe_lead(lead["kind"], lead["name"], lead["representative"], lead["registration_code"])
+    return f"Đơn vị chủ trì: {described} — {len(lead['members'])} hộ thành viên"
 
 
 def _drop_layout(layout) -> None:

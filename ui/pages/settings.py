@@ -172,6 +172,7 @@ class SettingsPage(QWidget):
         right.addWidget(policy_box)
         right.addWidget(books_box)
         right.addWidget(backup_box)
+        right.addWidget(self._merge_section(upper_mode))
         policy_box.setVisible(not upper_mode)
         books_box.setVisible(not upper_mode)
         right.addStretch(1)
@@ -191,6 +192,27 @@ class SettingsPage(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
         self._show_policy()
+
+    def _merge_section(self, upper_mode: bool) -> QGroupBox:
+        """Sáp nhập xã (2025): the books of the old communes come into this new commune's books."""
+        box = QGroupBox("Sáp nhập xã")
+        layout = QVBoxLayout(box)
+        note = QLabel("Xã này được lập từ các xã cũ? Đưa sổ sách của các xã cũ vào sổ này (chạy thử trước, "
+                      "không sửa sổ của xã cũ).")
+        note.setWordWrap(True)
+        merge = QPushButton("&Gộp sổ của xã cũ…")
+        merge.clicked.connect(lambda: self.merge_books())
+        layout.addWidget(note)
+        layout.addWidget(merge)
+        box.setVisible(not upper_mode)
+        return box
+
+    def merge_books(self):
+        from ui.dialogs.merge_books import MergeBooksDialog
+
+        dialog = MergeBooksDialog(self.books, self)
+        dialog.open()
+        return dialog
 
     def _lock_section(self) -> QGroupBox:
         """Khóa sổ: after the report for a period is sent, nothing dated in it can be written any more."""

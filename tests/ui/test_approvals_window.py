@@ -8,6 +8,7 @@ import subprocess
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
 from desktop.domain import Category
 from desktop.services.approvals import list_decisions
@@ -137,3 +138,100 @@ def test_the_decision_and_its_minutes_print_from_the_tab(qtbot, window, demo_boo
                           check=True).stdout
     assert "BIÊN BẢN" in text
     assert tab.preview.isVisible()
+
+
+# ------------------------------------------------------------------------------------------ users, sign-in
+def _type(widget, text: str) -> None:
+    """Vietnamese letters cannot be synthesised as keys: insert them, through the same editing signals."""
+    widget.setFocus()
+    widget.insert(text)
+
+
+def test_users_are_added_in_settings_and_sign_in_limits_who_adds_more(qtbot, window, demo_books, settle):
+    from desktop.services.users import Role, list_users, sign_in_required
+
+    box = window.go("settings").users_box
+    assert "Đăng nhập: tắt" in box.status.text()
+    dialog = box.add_user()
+    _type(dialog.name, "Hoàng Văn Kiên")
+    dialog.role.setCurrentIndex(dialog.role.findData(Role.ACCOUNTANT))
+    wait_for_focus(qtbot, dialog.name)
+    dialog.password.setFocus()
+    wait_for_focus(qtbot, dialog.password)
+    type_at_human_pace(qtbot, "kien12345")
+    dialog.again.setFocus()
+    wait_for_focus(qtbot, dialog.again)
+    type_at_human_pace(qtbot, "kien1234")
+    before = books_digest(demo_books.data_dir.database)
+    press(qtbot, Qt.Key.Key_Return)
+    assert "không giống nhau" in dialog.error.text() and dialog.again.property("invalid") == "true"
+    assert books_digest(demo_books.data_dir.database) == before
+    type_at_human_pace(qtbot, "5")
+    press(qtbot, Qt.Key.Key_Return)
+    settle()
+    assert dialog.result_info is not None, dialog.error.text()
+    users = {u.name: u for u in list_users(demo_books.conn)}
+    assert users["Hoàng Văn Kiên"].role is Role.ACCOUNTANT and users["Hoàng Văn Kiên"].has_password
+    assert sign_in_required(demo_books.conn)
+    qtbot.waitUntil(lambda: box.model.rowCount() == len(users), timeout=3000)
+    shown = next(box.model.row(r) for r in range(box.model.rowCount()) if box.model.row(r)["name"] == "Hoàng Văn Kiên")
+    assert shown["password"] == "Có" and "Đăng nhập: <b>bật" in box.status.text()
+
+    # Sign-in is on and the one at this PC is no accountant: the core refuses, the form says why.
+    dialog = box.add_user()
+    _type(dialog.name, "Lê Văn Nam")
+    before = books_digest(demo_books.data_dir.database)
+    dialog.save.click()
+    settle()
+    assert "Chỉ kế toán hoặc chủ tịch" in dialog.error.text() and dialog.result_info is None
+    assert "--as" not in dialog.error.text()
+    assert books_digest(demo_books.data_dir.database) == before
+
+
+def test_a_password_is_set_by_its_user_or_an_accountant(qtbot, window, demo_books, settle):
+    from desktop.services.users import add_user, find_user, password_matches
+
+    add_user(demo_books, "Đặng Thị Hoa", "clerk")
+    box = window.go("settings").users_box
+    qtbot.waitUntil(lambda: "Đặng Thị Hoa" in [box.model.row(r)["name"] for r in range(box.model.rowCount())],
+                    timeout=3000)
+    dialog = box.set_password()
+    dialog.user.setCurrentIndex(dialog.user.findData("Đặng Thị Hoa"))
+    assert dialog.acting.currentData() == "Đặng Thị Hoa"  # without sign-in: who does it, chosen here
+    dialog.password.setText("hoa-2026")
+    dialog.again.setText("hoa-2026")
+    dialog.save.click()
+    settle()
+    assert dialog.result_info is not None, dialog.error.text()
+    assert password_matches("hoa-2026", find_user(demo_books.conn, "Đặng Thị Hoa")["password_hash"])
+
+
+def test_sign_in_refuses_a_wrong_password_then_opens_as_the_user(qtbot, demo_books):
+    from desktop.services.users import add_user
+    from ui.app import signed_in
+    from ui.dialogs.sign_in import SignInDialog
+    from ui.main_window import MainWindow
+
+    assert signed_in(demo_books)  # nobody has a password: no dialog, as before
+    add_user(demo_books, "Vũ Đình Thắng", "chairman", "thang-2026")
+    demo_books.actor = "Vũ Đình Thắng"  # sign-in is on: the next user is added by the chairman
+    add_user(demo_books, "Hoàng Văn Kiên", "accountant", "kien-2026")
+    demo_books.actor = "kiểm thử"
+    dialog = SignInDialog(demo_books)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.user.setCurrentIndex(dialog.user.findData("Vũ Đình Thắng"))
+    dialog.password.setFocus()
+    wait_for_focus(qtbot, dialog.password)
+    type_at_human_pace(qtbot, "kien-2026")
+    press(qtbot, Qt.Key.Key_Return)
+    assert dialog.isVisible() and dialog.signed_in is None
+    assert "Sai mật khẩu của Vũ Đình Thắng" in dialog.error.text() and dialog.password.text() == ""
+    assert demo_books.actor == "kiểm thử"
+    type_at_human_pace(qtbot, "thang-2026")
+    press(qtbot, Qt.Key.Key_Return)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert dialog.signed_in == "Vũ Đình Thắng" and demo_books.actor == "Vũ Đình Thắng"
+    window = MainWindow(demo_books)
+    qtbot.addWidget(window)
+    assert "Vũ Đình Thắng" in window.user_label.text()

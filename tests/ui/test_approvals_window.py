@@ -235,3 +235,53 @@ def test_sign_in_refuses_a_wrong_password_then_opens_as_the_user(qtbot, demo_boo
     window = MainWindow(demo_books)
     qtbot.addWidget(window)
     assert "Vũ Đình Thắng" in window.user_label.text()
+
+
+# ------------------------------------------------------------------------------------------ two-person voids
+def test_a_void_asked_by_one_user_waits_for_a_second_one(qtbot, window, demo_books, settle):
+    from desktop.services.settings import update_settings
+    from desktop.services.void_requests import list_requests
+
+    update_settings(demo_books, {"two_person_voids": "1"})
+    page = window.go("receipts")
+    settle()
+    row = next(r for r in range(page.model.rowCount()) if not page.model.row(r)["voided_at"])
+    receipt = page.model.row(row)
+    page.table.selectRow(row)
+    dialog = page.void_selected()
+    dialog.requester.setCurrentIndex(dialog.requester.findData("Lê Minh Đức"))
+    dialog.reason.setFocus()
+    wait_for_focus(qtbot, dialog.reason)
+    type_at_human_pace(qtbot, "thu nham")
+    press(qtbot, Qt.Key.Key_Return)
+    shown = confirmation_shown(qtbot, dialog)
+    assert "cần hai người" in shown.plain_text() and shown.confirm.text() == "&Gửi yêu cầu hủy"
+    press(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    settle()
+    assert dialog.result_info is not None, dialog.error.text()
+    assert "chưa bị hủy" in dialog.notice.text() and "Lê Minh Đức" in dialog.notice.text()
+    dialog.notice.accept()
+    voided = f"voided_at IS NOT NULL AND id = {receipt['id']:d}"
+    assert count(demo_books, "receipt", voided) == 0
+    [request] = list_requests(demo_books.conn)
+    assert request["requested_by"] == "Lê Minh Đức" and request["reason"] == "thu nham"
+
+    # The same person cannot confirm; a second one, an accountant, can.
+    pending = page.open_void_requests()
+    assert pending.model.rowCount() == 1
+    pending.confirmer.setCurrentIndex(pending.confirmer.findData("Lê Minh Đức"))
+    before = books_digest(demo_books.data_dir.database)
+    pending.ok.click()
+    confirmation_shown(qtbot, pending).confirm.click()
+    settle()
+    assert "người xác nhận phải là một người khác" in pending.error.text() and pending.result_info is None
+    assert books_digest(demo_books.data_dir.database) == before
+    pending.confirmer.setCurrentIndex(pending.confirmer.findData("Trần Thị Hương"))
+    pending.ok.click()
+    confirmation_shown(qtbot, pending)
+    press(qtbot, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)  # "&Xác nhận hủy"
+    settle()
+    assert pending.result_info is not None, pending.error.text()
+    assert pending.result_info.confirmed_by == "Trần Thị Hương"
+    assert count(demo_books, "receipt", voided) == 1
+    assert pending.model.rowCount() == 0 and list_requests(demo_books.conn) == []

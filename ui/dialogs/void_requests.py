@@ -25,7 +25,7 @@ from desktop.books import Books
 from desktop.changes import Changes
 from desktop.dates import format_date
 from desktop.services.two_person import two_person_voids
-from desktop.services.users import sign_in_required
+from desktop.services.users import APPROVING_ROLES, find_user, list_users, sign_in_required
 from desktop.services.void_requests import confirm_void, list_requests
 from ui.confirm import ConfirmDialog, ask
 from ui.dialogs.users import acting_box, as_user, refusal_in_window_words
@@ -92,6 +92,11 @@ class VoidRequestsDialog(QDialog):
         self.about = QLabel()
         self.about.setWordWrap(True)
         self.confirmer = acting_box(books)
+        if self.confirmer is not None and find_user(books.conn, books.actor) is None:
+            # Nobody named at this PC: offer the first who may confirm (an accountant or the chairman).
+            approving = [u.name for u in list_users(books.conn) if u.role in APPROVING_ROLES]
+            if approving:
+                self.confirmer.setCurrentIndex(self.confirmer.findData(approving[0]))
         who = QFormLayout()
         who.addRow("Người xác nhận:", self.confirmer if self.confirmer is not None
                    else QLabel(f"<b>{escape(books.actor)}</b> (đang đăng nhập)"))
@@ -115,7 +120,8 @@ class VoidRequestsDialog(QDialog):
         subscribe(self, Changes.RECEIPTS | Changes.SUPPORTS, self.reload)
 
     def reload(self) -> None:
-        rows = [{**r, "requested": r["requested_at"][:16].replace("T", " ")} for r in list_requests(self.books.conn)]
+        rows = [{**r, "requested": f"{r['requested_at'][11:16]} {format_date(r['requested_at'][:10])}"}
+                for r in list_requests(self.books.conn)]
         self.model.set_rows(rows)
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)

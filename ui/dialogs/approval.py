@@ -286,6 +286,7 @@ class ApprovalDialog(QDialog):
         self.chosen.setItem(r, AMOUNT, money)
         self.chosen.blockSignals(False)
         self.chosen.resizeColumnToContents(CODE)
+        self.chosen.resizeColumnToContents(CATEGORY)
         mark_invalid(self.picker.search, False)
         self.picker.search.clear()
         self.picker.model.set_rows([])

@@ -256,7 +256,7 @@ def test_a_void_asked_by_one_user_waits_for_a_second_one(qtbot, window, demo_boo
     press(qtbot, Qt.Key.Key_Return)
     shown = confirmation_shown(qtbot, dialog)
     assert "cần hai người" in shown.plain_text() and shown.confirm.text() == "&Gửi yêu cầu hủy"
-    press(qtbot, Qt.Key.Key_G, Qt.KeyboardModifier.AltModifier)
+    qtbot.mouseClick(shown.confirm, Qt.MouseButton.LeftButton)
     settle()
     assert dialog.result_info is not None, dialog.error.text()
     assert "chưa bị hủy" in dialog.notice.text() and "Lê Minh Đức" in dialog.notice.text()
@@ -278,10 +278,34 @@ def test_a_void_asked_by_one_user_waits_for_a_second_one(qtbot, window, demo_boo
     assert books_digest(demo_books.data_dir.database) == before
     pending.confirmer.setCurrentIndex(pending.confirmer.findData("Trần Thị Hương"))
     pending.ok.click()
-    confirmation_shown(qtbot, pending)
-    press(qtbot, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)  # "&Xác nhận hủy"
+    qtbot.mouseClick(confirmation_shown(qtbot, pending).confirm, Qt.MouseButton.LeftButton)
     settle()
     assert pending.result_info is not None, pending.error.text()
     assert pending.result_info.confirmed_by == "Trần Thị Hương"
     assert count(demo_books, "receipt", voided) == 1
     assert pending.model.rowCount() == 0 and list_requests(demo_books.conn) == []
+
+
+def test_a_correction_starts_from_the_decision_it_supersedes(qtbot, window, demo_books, settle):
+    from tests.ui.approving import approve
+
+    first, second = _outside(demo_books, "DA01"), None
+    approve(demo_books, "DA01", first["code"])
+    old = list_decisions(demo_books.conn, "DA01")[0]
+    second = _outside(demo_books, "DA01")
+    view = window.go("projects").open_project("DA01")
+    dialog = view.record_approval()
+    dialog.supersedes.setCurrentIndex(dialog.supersedes.findData(old["decision"]))
+    assert dialog.codes() == [first["code"]] and dialog.round.value() == old["round"]
+    dialog.add_household(second)
+    _type(dialog.number, "80/QĐ-UBND")
+    dialog.save.click()
+    shown = confirmation_shown(qtbot, dialog)
+    assert f"Thay thế quyết định {old['decision']}" in shown.plain_text()
+    shown.confirm.click()
+    settle()
+    assert dialog.result_info is not None and dialog.result_info.supersedes == old["decision"], dialog.error.text()
+    qtbot.waitUntil(lambda: any(r["decision"] == old["decision"] and not r["in_force"] for r in view.approvals.rows),
+                    timeout=5000)
+    row = next(r for r in view.approvals.rows if r["decision"] == old["decision"])
+    assert row["state"] == "Đã thay thế bằng 80/QĐ-UBND"

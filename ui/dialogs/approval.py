@@ -42,6 +42,7 @@ from desktop.services.approvals import (
     record_approval,
 )
 from desktop.services.hamlets import list_hamlets
+from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.projects import project_policy, require_project
 from ui.confirm import ConfirmDialog, ask, money_line
 from ui.errors import show_error
@@ -193,7 +194,8 @@ class ApprovalDialog(QDialog):
         self.signer.setPlaceholderText("để trống: chủ tịch theo cài đặt vào ngày quyết định")
         self.supersedes = QComboBox()
         self.supersedes.addItem("Không (quyết định mới)", None)
-        for d in list_decisions(books.conn, self.project):
+        self.decisions = list_decisions(books.conn, self.project)
+        for d in self.decisions:
             if d["in_force"]:
                 self.supersedes.addItem(f"{d['decision']} ngày {format_date(d['decided_on'])}, vòng {d['round']}, "
                                         f"{len(d['households'])} hộ", d["decision"])
@@ -210,6 +212,7 @@ class ApprovalDialog(QDialog):
         self.attendees.setRange(0, 10000)
         self.meeting_fields = (self.meeting_on, self.hamlet, self.chair, self.attendees)
         self.with_meeting.toggled.connect(self._meeting_toggled)
+        self.supersedes.currentIndexChanged.connect(lambda *_: self._take_old())
         self._meeting_toggled(False)
         self.picker = HouseholdPicker(books)
         self.picker.table.setMaximumHeight(110)
@@ -291,6 +294,22 @@ class ApprovalDialog(QDialog):
         self.picker.search.clear()
         self.picker.model.set_rows([])
         self.picker.search.setFocus()  # the next household is typed straight away
+        self._show_total()
+
+    def _take_old(self) -> None:
+        """A correction usually keeps most of the old decision: its round, households and amounts come into
+        an empty list, to be changed."""
+        number = self.supersedes.currentData()
+        old = next((d for d in self.decisions if d["decision"] == number), None)
+        if old is None or self.codes():
+            return
+        self.round.setValue(old["round"])
+        for h in old["households"]:
+            rows = list_households(self.books, HouseholdQuery(search=h["code"]), limit=5)
+            row = next((r for r in rows if r["code"] == h["code"]), None)
+            if row is not None:
+                self.add_household(row)
+                self.chosen.item(self.chosen.rowCount() - 1, AMOUNT).setText(format_vnd(h["amount"]))
         self._show_total()
 
     def remove_selected(self) -> None:

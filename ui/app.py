@@ -56,6 +56,17 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def signed_in(books: Books) -> bool:
+    """Once any user has a password, the window opens only for a user who gives theirs (who then acts)."""
+    from desktop.services.users import sign_in_required
+
+    if not sign_in_required(books.conn):
+        return True
+    from ui.dialogs.sign_in import sign_in
+
+    return sign_in(books)
+
+
 def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -105,6 +116,10 @@ def main(argv: list[str] | None = None, *, demo_when_empty: bool = False) -> int
         QMessageBox.critical(None, "VốnXoay", refusal.message)
         lock.release()
         return 2
+    if not signed_in(books):
+        books.close()
+        lock.release()
+        return 0
     from ui.main_window import MainWindow
 
     window = MainWindow(books)

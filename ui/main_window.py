@@ -7,6 +7,7 @@ import log — instead of the commune's books, payments and receipts.
 
 from __future__ import annotations
 
+import html
 import importlib
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -71,12 +72,16 @@ class MainWindow(QMainWindow):
         self.commune_label.setTextFormat(Qt.TextFormat.RichText)
         self.as_of_label = QLabel()
         self.backup_label = QLabel()
+        self.user_label = QLabel()  # who acts: the signed-in user (or the computer's login name)
+        self.user_label.setTextFormat(Qt.TextFormat.RichText)
         head = QHBoxLayout(self.header)
         head.setContentsMargins(12, 6, 12, 6)
         head.addWidget(self.commune_label, 1)
         head.addWidget(self.as_of_label)
         head.addSpacing(24)
         head.addWidget(self.backup_label)
+        head.addSpacing(24)
+        head.addWidget(self.user_label)
         self.nav = QListWidget()
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(170)
@@ -228,6 +233,7 @@ class MainWindow(QMainWindow):
         self.as_of_label.setTextFormat(Qt.TextFormat.RichText)
         last = last_backup_at(self.books.data_dir)
         self.backup_label.setText("Sao lưu gần nhất: " + (f"{last:%H:%M %d/%m/%Y}" if last else "chưa có"))
+        self.user_label.setText(f"Người dùng: <b>{html.escape(self.books.actor)}</b>")
 
     def books_replaced(self) -> None:
         """After a restore every figure may differ: rebuild the pages from the restored books."""

@@ -144,6 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                 dialog.grab().save(str(out / name))
                 print(out / name)
                 dialog.close()
+            shoot_approvals(app, window, out)
             shoot_import(app, window, out, Path(tmp))
             window.close()
         shoot_wizard(app, out, Path(tmp) / "moi")
@@ -156,6 +157,27 @@ def main(argv: list[str] | None = None) -> int:
 def save(widget, path: Path) -> None:
     widget.grab().save(str(path))
     print(path)
+
+
+def shoot_approvals(app: QApplication, window: MainWindow, out: Path) -> None:
+    """A project's Phê duyệt tab, and the form that records a decision (a household already picked)."""
+    view = window.go("projects").open_project("DA01")
+    view.tabs.setCurrentWidget(view.approvals)
+    settle(app)
+    save(view, out / "11-du-an-phe-duyet.png")
+    dialog = view.record_approval()
+    dialog.number.setText("25/QĐ-UBND")
+    from desktop.domain import Category
+    from desktop.services.households import HouseholdQuery, list_households
+
+    for row in list_households(window.books, HouseholdQuery(category=Category.POOR), limit=2):
+        dialog.add_household(row)
+    dialog.picker.search.setText("nguyen")
+    dialog.picker.find()
+    settle(app)
+    save(dialog, out / "11-ghi-quyet-dinh.png")
+    dialog.close()
+    view.close()
 
 
 def shoot_import(app: QApplication, window: MainWindow, out: Path, tmp: Path) -> None:

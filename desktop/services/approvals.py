@@ -338,3 +338,23 @@ def decision_document(conn: sqlite3.Connection, decision_id: int) -> dict:
         "total": sum(h["amount"] for h in households), "meeting": meeting,
         "settings": settings_on(conn, decided_on), "in_force": _replaced_by(conn, row["id"]) is None,
     }
+
+
+def approved_households(conn: sqlite3.Connection, project: str, *, relend: bool = False) -> dict[str, dict]:
+    """The households a decision in force of the project names, for round 1 (budget support) or, with
+    ``relend``, for the later rounds (re-lends from the fund): household code → the newest such decision's
+    number, date, round and agreed amount, and whether that round's support is already recorded. The support
+    form offers these households first; the rule itself stays ``rules.APPROVED_SUPPORT``."""
+    project_id = require_project(conn, project)["id"]
+    rounds = "d.round >= 2" if relend else "d.round = 1"
+    rows = conn.execute(
+        f"""SELECT h.code, d.number, d.decided_on, d.round, dh.amount,
+                   EXISTS (SELECT 1 FROM membership m WHERE m.project_id = d.project_id
+                           AND m.household_id = dh.household_id AND m.round = d.round
+                           AND m.voided_at IS NULL) AS supported
+            FROM approval_decision d JOIN approval_decision_household dh ON dh.decision_id = d.id
+            JOIN household h ON h.id = dh.household_id
+            WHERE d.project_id = ? AND {rounds} AND {rules.DECISION_IN_FORCE}
+            ORDER BY d.decided_on, d.id""", (project_id,)).fetchall()
+    return {r["code"]: {"decision": r["number"], "decided_on": r["decided_on"], "round": r["round"],
+                        "amount": r["amount"], "supported": bool(r["supported"])} for r in rows}

@@ -152,6 +152,13 @@ def list_users(conn: sqlite3.Connection) -> list[User]:
         "SELECT * FROM app_user WHERE retired_at IS NULL ORDER BY name COLLATE vi")]
 
 
+def list_everyone(conn: sqlite3.Connection) -> list[dict]:
+    """Every user ever registered, the retired ones too (they still name the records they made)."""
+    return [{"name": r["name"], "role": Role(r["role"]), "role_label": Role(r["role"]).label,
+             "has_password": r["password_hash"] is not None, "retired_at": r["retired_at"]}
+            for r in conn.execute("SELECT * FROM app_user ORDER BY retired_at IS NOT NULL, name COLLATE vi")]
+
+
 def sign_in_required(conn: sqlite3.Connection) -> bool:
     """Sign-in is on once any current user has a password."""
     return conn.execute("SELECT 1 FROM app_user WHERE retired_at IS NULL AND password_hash IS NOT NULL "

@@ -9,7 +9,6 @@ pytest.importorskip("PySide6")
 from desktop import clock
 from desktop.books import Books  # noqa: E402
 from desktop.services.demo import make_demo  # noqa: E402
-from desktop.services.settings import update_settings  # noqa: E402
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -23,9 +22,9 @@ def _theme(qapp):
 def demo_books(data_dir):
     make_demo(data_dir, households=1200, seed=3, as_of=clock.today())
     books = Books.open(data_dir)
-    # The demo's supports all have decisions, but these tests support households no decision names and the
-    # window has no approvals screen yet: they run on books that do not require approval.
-    update_settings(books, {"require_approval": "0"})
+    # The demo requires approval, as books made now do: a test that supports a household records its decision
+    # first (tests/ui/approving.py, or the Phê duyệt tab).
+    assert books.setting("require_approval") == "1"
     yield books
     books.close()
 

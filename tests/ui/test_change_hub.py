@@ -15,6 +15,7 @@ from desktop.services.dashboard import dashboard, receipt_register
 from desktop.services.households import HouseholdQuery, count_households, list_households
 from desktop.services.projects import list_projects
 from desktop.services.schedules import due_list
+from tests.ui.approving import approve
 from tests.ui.confirming import confirm_now
 
 PAGES = ("dashboard", "collections", "receipts", "projects", "households")
@@ -124,12 +125,16 @@ def test_every_kind_of_change_reaches_every_page_that_shows_it(window, demo_book
     code, _ = _open_project_with_fund(window, demo_books)
     view = window.go("projects").open_project(code)
     support = view.add_support()
-    support.set_household(_poor_household_outside(demo_books, code))
+    household = _poor_household_outside(demo_books, code)
+    approve(demo_books, code, household)
+    support.set_household(household)
     _save_through_warnings(support, settle)
     assert_pages_current(window, settle)
 
     relend = view.lend_from_fund()
-    relend.set_household(_poor_household_outside(demo_books, code))
+    household = _poor_household_outside(demo_books, code)
+    approve(demo_books, code, household, rounds=(2, 3, 4, 5))
+    relend.set_household(household)
     relend.amount.setText("1.000.000")
     _save_through_warnings(relend, settle)
     assert relend.result_info.round >= 2

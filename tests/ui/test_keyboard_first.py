@@ -337,3 +337,29 @@ def test_every_button_of_the_money_dialogs_has_its_own_alt_letter(qtbot, demo_bo
         dialog.show()
         _check_dialog_mnemonics(dialog)
         dialog.close()
+
+
+def test_every_button_of_the_approval_user_and_void_request_dialogs_has_its_own_alt_letter(qtbot, demo_books):
+    from desktop.services.projects import list_projects
+    from desktop.services.settings import update_settings
+    from ui.dialogs.approval import ApprovalDialog
+    from ui.dialogs.project_view import ProjectView
+    from ui.dialogs.sign_in import SignInDialog
+    from ui.dialogs.users import AddUserDialog, PasswordDialog
+    from ui.dialogs.void_requests import VoidRequestsDialog
+
+    update_settings(demo_books, {"two_person_voids": "1"})
+    code = next(p["code"] for p in list_projects(demo_books) if p["households"])
+    view = ProjectView(demo_books, code)
+    qtbot.addWidget(view)
+    view.show()
+    view.tabs.setCurrentWidget(view.approvals)  # the tab's own buttons, with the view's
+    _check_dialog_mnemonics(view)
+    view.close()
+    dialogs = [ApprovalDialog(demo_books, code), AddUserDialog(demo_books), PasswordDialog(demo_books),
+               SignInDialog(demo_books), VoidRequestsDialog(demo_books)]
+    for dialog in dialogs:
+        qtbot.addWidget(dialog)
+        dialog.show()
+        _check_dialog_mnemonics(dialog)
+        dialog.close()

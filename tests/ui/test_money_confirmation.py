@@ -24,6 +24,7 @@ from desktop.services.payments import PaymentInput, record_payment
 from desktop.services.settings import words_options
 from desktop.services.support import SupportInput, record_support
 from tests.conftest import books_digest
+from tests.ui.approving import approve
 
 PACE = random.Random(15)  # the same "human" rhythm on every run
 
@@ -162,6 +163,7 @@ def test_support_typed_at_human_pace_is_recorded_only_from_the_confirmation(qtbo
         "ON p.id = m.project_id WHERE p.code = 'DA01'")}
     poor = next(r for r in list_households(demo_books, HouseholdQuery(category=Category.POOR), limit=500)
                 if r["code"] not in members)
+    approve(demo_books, "DA01", poor["code"])
     supports = count(demo_books, "membership")
     view = window.go("projects").open_project("DA01")
     dialog = view.add_support()
@@ -205,6 +207,7 @@ def test_a_re_lend_shows_what_the_fund_keeps(qtbot, window, demo_books):
         (project["id"],))}
     poor = next(r for r in list_households(demo_books, HouseholdQuery(category=Category.POOR), limit=500)
                 if r["code"] not in members)
+    approve(demo_books, project["code"], poor["code"], rounds=(2, 3, 4, 5))
     dialog = window.go("projects").open_project(project["code"]).lend_from_fund()
     dialog.set_household(poor["code"])
     dialog.amount.setText("1.000.500")
@@ -249,6 +252,7 @@ def test_support_void_needs_the_confirmation(qtbot, window, demo_books, settle):
         "ON p.id = m.project_id WHERE p.code = 'DA01'")}
     poor = next(r for r in list_households(demo_books, HouseholdQuery(category=Category.POOR), limit=500)
                 if r["code"] not in members)
+    approve(demo_books, "DA01", poor["code"])
     recorded = record_support(demo_books, SupportInput("DA01", poor["code"], clock.today()))
     view = window.go("projects").open_project("DA01")
     dialog = view.void_support()

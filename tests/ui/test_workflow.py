@@ -12,8 +12,8 @@ from PySide6.QtCore import Qt
 from desktop import clock
 from desktop.money import format_vnd
 from desktop.services.dashboard import household_dues, receipt_register
-from desktop.services.settings import update_settings  # noqa: E402
 from tests.conftest import books_digest
+from tests.ui.approving import approve
 from tests.ui.confirming import confirm, confirmation_of
 
 
@@ -48,10 +48,8 @@ def set_up_commune(qtbot, data_dir):
     wizard.hamlets.setPlainText("Thôn Đông\nThôn Tây\nthon dong")
     qtbot.mouseClick(wizard.next, Qt.MouseButton.LeftButton)
     assert wizard.result() == wizard.DialogCode.Accepted
-    # A commune set up now requires approval; the window has no approvals screen yet, so these flows record
-    # supports without decisions.
+    # A commune set up now requires approval: a support follows the chairman's decision.
     assert wizard.books.setting("require_approval") == "1"
-    update_settings(wizard.books, {"require_approval": "0"})
     yield wizard.books
     wizard.books.close()
 
@@ -111,8 +109,20 @@ def test_first_morning_from_wizard_to_receipt_pdf(qtbot, set_up_commune, settle)
     assert households.model.total == 1
     code = households.model.row_at(0)["code"]
 
-    # Dự án → mở dự án → Ghi hỗ trợ (the policy amount for a poor household)
+    # Dự án → mở dự án → Phê duyệt → Ghi quyết định for the household, with the policy's amount
     view = window.go("projects").open_project("DA01")
+    decision = view.record_approval()
+    type_into(decision.number, "15/QĐ-UBND")
+    decision.picker.search.setText(code)
+    decision.picker.find()
+    decision.picker.choose(decision.picker.model.row(0))
+    assert decision.codes() == [code]
+    qtbot.mouseClick(decision.save, Qt.MouseButton.LeftButton)
+    confirm(qtbot, decision)
+    settle()
+    assert decision.result_info is not None, decision.error.text()
+
+    # Ghi hỗ trợ (the policy amount for a poor household)
     dialog = view.add_support()
     dialog.set_household(code)
     qtbot.mouseClick(dialog.save, Qt.MouseButton.LeftButton)
@@ -277,6 +287,7 @@ def test_support_above_the_policy_shows_the_warning_before_anything_is_written(q
     from desktop.services.households import HouseholdQuery, list_households
 
     poor = list_households(demo_books, HouseholdQuery(category=Category.POOR), limit=1)[0]
+    approve(demo_books, "DA01", poor["code"])
     view = window.go("projects").open_project("DA01")
     dialog = view.add_support()
     qtbot.keyClicks(dialog.picker.search, poor["code"].lower())

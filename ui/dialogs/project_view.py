@@ -34,6 +34,7 @@ from desktop.policy_summary import describe as describe_policy
 from desktop.services.project_leads import project_lead
 from desktop.services.projects import project_members, project_policy, require_project
 from desktop.services.schedules import fund_report, schedule, transfer_to_public_works
+from ui.dialogs.approval import ApprovalsTab
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.dialogs.support import SupportDialog
 from ui.dialogs.void_support import VoidSupportDialog
@@ -127,6 +128,8 @@ class ProjectView(QDialog):
                   self._after_change)
 
     def _build(self) -> None:
+        # A rebuild after a change keeps the tab the clerk was on (a decision just recorded stays in sight).
+        shown_tab = self.tabs.currentIndex() if getattr(self, "tabs", None) is not None else 0
         while self.body.count():
             item = self.body.takeAt(0)
             if item.widget():
@@ -161,11 +164,14 @@ class ProjectView(QDialog):
         tabs.addTab(policy_text, "Quy định quỹ")
         tabs.addTab(_figures(BUDGET_LINES, project), "Kinh phí theo nguồn")
         tabs.addTab(_table(MEMBER_COLUMNS, member_rows), f"Hộ tham gia ({len(members)})")
+        self.approvals = ApprovalsTab(books, code, self, can_record=status is ProjectStatus.ACTIVE)
+        tabs.addTab(self.approvals, f"Phê duyệt ({len(self.approvals.rows)})")
         tabs.addTab(_table(SCHEDULE_COLUMNS, schedule(books, code)), "Lịch hoàn trả")
         tabs.addTab(_figures(LEDGER_LINES, report), "Sổ quỹ luân chuyển")
         tabs.addTab(self._lead_page(lead), f"Đơn vị chủ trì ({len(lead['members'])} hộ)" if lead
                     else "Đơn vị chủ trì")
         self.tabs = tabs
+        tabs.setCurrentIndex(shown_tab)
         active = status is ProjectStatus.ACTIVE
         actions = QHBoxLayout()
         for text, slot, enabled in (
@@ -216,6 +222,11 @@ class ProjectView(QDialog):
         dialog = SupportDialog(self.books, self.code, self, from_fund=from_fund)
         dialog.open()
         return dialog
+
+    def record_approval(self):
+        """Ghi quyết định… of the Phê duyệt tab (shown first)."""
+        self.tabs.setCurrentWidget(self.approvals)
+        return self.approvals.record()
 
     def lend_from_fund(self) -> SupportDialog:
         return self.add_support(from_fund=True)

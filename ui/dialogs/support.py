@@ -25,8 +25,8 @@ from desktop.money import format_vnd
 from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.support import SupportInput, record_support
 from desktop.services.support_check import support_preview
+from ui.approved_picker import ApprovedHouseholdPicker, in_window_terms
 from ui.confirm import ConfirmDialog, ask, money_line, unusual_amount
-from ui.household_picker import HouseholdPicker
 from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, lay_out_form_dialog, mark_invalid
 
@@ -40,7 +40,8 @@ class SupportDialog(QDialog):
         self.project = project
         self.result_info: dict | None = None
         self.setWindowTitle(("Cho vay lại từ quỹ" if from_fund else "Ghi hỗ trợ") + f" — dự án {project}")
-        self.picker = HouseholdPicker(books)
+        # Households on a decision in force for the project come first (and are listed before any typing).
+        self.picker = ApprovedHouseholdPicker(books, project, relend=from_fund)
         self.household = QLabel("Chưa chọn hộ.")
         self.household_code = ""
         self._household: dict = {}
@@ -57,6 +58,7 @@ class SupportDialog(QDialog):
         self.from_fund = QCheckBox("Cho vay lại từ vốn luân chuyển thu hồi (vòng 2, 3, …)")
         self.from_fund.setChecked(from_fund)
         self.from_fund.toggled.connect(lambda on: self.source.setEnabled(not on))
+        self.from_fund.toggled.connect(self.picker.set_relend)
         self.source.setEnabled(not from_fund)
         self.in_kind = QLineEdit(placeholderText="nếu hỗ trợ bằng hiện vật: mô tả (ví dụ 2 con bò cái)")
         self.counterpart = MoneyEdit()
@@ -75,7 +77,7 @@ class SupportDialog(QDialog):
         self.warnings.setStyleSheet("color: #8a5a00;")
         self.error = ErrorLabel()
         self.save = lay_out_form_dialog(self, form, self.warnings, self.error, save_text="&Ghi hỗ trợ… (Enter)")
-        self.resize(600, 520)
+        self.resize(780, 520)  # room for the decision that approves each household
         self.picker.search.setFocus()  # the clerk starts by typing who
         for signal in (self.amount.textChanged, self.supported_on.dateChanged,
                        self.from_fund.toggled, self.source.currentIndexChanged):
@@ -86,6 +88,9 @@ class SupportDialog(QDialog):
         self._household = dict(row)
         self.household.setText(f"<b>{row['code']}</b> — {row['head_name']}, {row['hamlet']}")
         mark_invalid(self.picker.search, False)
+        approval = self.picker.approval_of(row["code"])
+        if approval is not None and not approval["supported"] and not self.amount.text().strip():
+            self.amount.set_amount(approval["amount"])  # the amount the decision agreed
         self._changed()
         self.amount.setFocus()
 
@@ -174,7 +179,7 @@ class SupportDialog(QDialog):
     def _refused(self, refusal: Refused) -> None:
         if refusal.message.startswith("Hộ"):
             mark_invalid(self.picker.search, True)
-        self.error.show_message(refusal.message)
+        self.error.show_message(in_window_terms(refusal.message))
 
     def _changed(self) -> None:
         """Any edit clears the warnings of the previous look; the confirmation shows them afresh."""

@@ -16,7 +16,10 @@ from desktop.queries.rules import fund_room
 from desktop.services.dashboard import household_dues
 from desktop.services.payments import void_receipt
 from desktop.services.projects import require_project
+from desktop.services.two_person import two_person_voids
+from desktop.services.void_requests import request_receipt_void
 from ui.confirm import ConfirmDialog, ask, household_line, money_line
+from ui.dialogs.void_requests import ask_for_void, confirm_lines, requester_row
 from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
 
@@ -40,6 +43,8 @@ class VoidReceiptDialog(QDialog):
         form = QFormLayout()
         form.addRow("Lý do hủy:", self.reason)
         form.addRow("Hủy từ ngày:", self.on)
+        self.requester = requester_row(books, form)  # two-person voids: who asks
+        self.result_info = None
         self.confirmation: ConfirmDialog | None = None
         self.task = None
         self.ok = lay_out_form_dialog(self, form, self.error, save_text="Hủy &phiếu…",
@@ -62,7 +67,8 @@ class VoidReceiptDialog(QDialog):
                  household_line(self.books, r["household"]),
                  money_line(self.books, "Số tiền của phiếu", r["amount"]),
                  f"Hủy từ ngày: {format_date(on)} · lý do: {escape(reason)}", *self._consequence(on)]
-        self.confirmation = ask(self, "Xác nhận hủy phiếu thu", lines, "&Hủy phiếu thu",
+        verb = "&Gửi yêu cầu hủy" if two_person_voids(self.books.conn) else "&Hủy phiếu thu"
+        self.confirmation = ask(self, "Xác nhận hủy phiếu thu", lines + confirm_lines(self.books), verb,
                                 lambda: self._void(reason, on))
 
     def _consequence(self, on) -> list[str]:
@@ -83,6 +89,10 @@ class VoidReceiptDialog(QDialog):
         if self.task is not None and not self.task.delivered:
             return
         r = self.receipt
+        if two_person_voids(self.books.conn):
+            self.task = ask_for_void(self, self.books, self.requester, lambda books: request_receipt_void(
+                books, r["book"], r["number"], reason, year=r["year"], on=on), self.ok)
+            return
 
         def voided(outcome) -> None:
             self.receipt_voided.emit(outcome)

@@ -22,7 +22,10 @@ from desktop.money import format_vnd
 from desktop.queries.rules import fund_room
 from desktop.services.projects import require_project
 from desktop.services.support_void import void_support
+from desktop.services.two_person import two_person_voids
+from desktop.services.void_requests import request_support_void
 from ui.confirm import ConfirmDialog, ask, household_line, money_line
+from ui.dialogs.void_requests import ask_for_void, confirm_lines, requester_row
 from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
 
@@ -50,6 +53,8 @@ class VoidSupportDialog(QDialog):
         form.addRow("Khoản hỗ trợ:", self.support)
         form.addRow("Lý do hủy:", self.reason)
         form.addRow("Hủy từ ngày:", self.on)
+        self.requester = requester_row(books, form)  # two-person voids: who asks
+        self.result_info = None
         self.confirmation: ConfirmDialog | None = None
         self.task = None
         self.ok = lay_out_form_dialog(self, form, self.error, save_text="&Hủy khoản hỗ trợ…",
@@ -75,7 +80,8 @@ class VoidSupportDialog(QDialog):
                  money_line(self.books, "Số tiền hỗ trợ", chosen["support_amount"]),
                  f"Hủy từ ngày: {format_date(on)} · lý do: {escape(reason)}",
                  "Từ ngày hủy, khoản này và lịch hoàn trả của nó không còn được tính.", *self._fund_line(chosen, on)]
-        self.confirmation = ask(self, "Xác nhận hủy khoản hỗ trợ", lines, "&Hủy khoản hỗ trợ",
+        verb = "&Gửi yêu cầu hủy" if two_person_voids(self.books.conn) else "&Hủy khoản hỗ trợ"
+        self.confirmation = ask(self, "Xác nhận hủy khoản hỗ trợ", lines + confirm_lines(self.books), verb,
                                 lambda: self._void(chosen, reason, on))
 
     def _fund_line(self, chosen: dict, on) -> list[str]:
@@ -91,6 +97,10 @@ class VoidSupportDialog(QDialog):
         if self.task is not None and not self.task.delivered:
             return
         project = self.project
+        if two_person_voids(self.books.conn):
+            self.task = ask_for_void(self, self.books, self.requester, lambda books: request_support_void(
+                books, project, chosen["code"], reason, round=chosen["round"], on=on), self.ok)
+            return
 
         def voided(outcome) -> None:
             self.support_voided.emit(outcome)

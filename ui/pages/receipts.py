@@ -83,12 +83,14 @@ class ReceiptsPage(QWidget):
         reprint = QPushButton("&In phiếu đã chọn… (Ctrl+P)")
         void = QPushButton("&Hủy phiếu… (Del)")
         batch = QPushButton("In &tất cả phiếu đang xem…")
+        requests = QPushButton("Yêu cầu hủy chờ xác &nhận…")  # two-person voids: the second person's list
+        requests.clicked.connect(lambda: self.open_void_requests())
         reprint.clicked.connect(self.print_selected)
         void.clicked.connect(self.void_selected)
         batch.clicked.connect(self.print_batch)
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
-        for button in (reprint, void, batch):
+        for button in (reprint, void, batch, requests):
             bottom.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Phiếu thu"))
@@ -153,6 +155,13 @@ class ReceiptsPage(QWidget):
             self.last_preview.open()
 
         return run_op(self, self.books, op, printed, label="Đang in phiếu thu…")
+
+    def open_void_requests(self):
+        from ui.dialogs.void_requests import VoidRequestsDialog
+
+        self.requests_dialog = VoidRequestsDialog(self.books, self)
+        self.requests_dialog.open()
+        return self.requests_dialog
 
     def void_selected(self) -> VoidReceiptDialog | None:
         row = self.selected()

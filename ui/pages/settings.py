@@ -33,6 +33,7 @@ from desktop.services.dashboard import receipt_book_summary
 from desktop.services.period_lock import lock_period, locked_to, unlock_period
 from desktop.services.settings import KNOWN_SETTINGS, update_settings
 from ui.dialogs.policy_copy import PolicyCopyDialog
+from ui.dialogs.users import UsersBox
 from ui.errors import show_error
 from ui.operations import refusal_shown_in, run_op
 from ui.widgets import DateEdit, ErrorLabel, mark_invalid, page_title, searchable
@@ -107,6 +108,8 @@ class SettingsPage(QWidget):
         self.lock_box = self._lock_section()
         self.lock_box.setVisible(not upper_mode)
         left.addWidget(self.lock_box)
+        self.users_box = UsersBox(books)
+        left.addWidget(self.users_box)
         left.addStretch(1)
         right = QVBoxLayout()
         policy_box = QGroupBox("Quy định quỹ luân chuyển (mỗi dự án giữ bản sao lúc phê duyệt)")

@@ -27,13 +27,15 @@ _ORDER = {"support": 0, "repayment": 1, "support_void": 2, "relend_void": 2, "vo
 
 _EVENTS = """
     SELECT m.supported_on AS on_date, CASE WHEN m.source = 'fund' THEN 'relend' ELSE 'support' END AS kind,
-           (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id)
+           (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id
+               HAVING count(*) > 0)
                AS document, m.source, m.round, '' AS note, h.code AS household, h.head_name,
            m.support_amount AS amount, m.id AS seq, m.voided_on
     FROM membership m JOIN household h ON h.id = m.household_id WHERE m.project_id = :project
     UNION ALL
     SELECT m.voided_on, CASE WHEN m.source = 'fund' THEN 'relend_void' ELSE 'support_void' END,
-           (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id),
+           (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id
+               HAVING count(*) > 0),
            m.source,
            m.round, m.void_reason, h.code, h.head_name, m.support_amount, m.id, m.voided_on
     FROM membership m JOIN household h ON h.id = m.household_id

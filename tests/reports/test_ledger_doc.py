@@ -17,6 +17,7 @@ def test_ledger_marks_voided_rows_and_numbers_relends(commune, cli, tmp_path):
     data = cli("--json", "report", "ledger", "--project", "DA01").json
     relend = next(r for r in data["rows"] if r["kind"] == "relend")
     assert relend["document"].startswith("RQ-") and len(relend["document"]) == 9
+    assert all(r["document"] == "" for r in data["rows"] if r["kind"] == "support")
     voided = next(r for r in data["rows"] if r["kind"] == "repayment" and r["voided_on"])
     reversal = next(r for r in data["rows"] if r["kind"] == "void")
     assert reversal["on"] == voided["voided_on"] == "2023-04-02" and reversal["fund_in"] == -voided["fund_in"]

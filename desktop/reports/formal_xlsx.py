@@ -195,6 +195,12 @@ def write_formal_xlsx(path: Path, doc: FormalDoc) -> Path:
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Báo cáo"
+    fill_formal_sheet(ws, doc)
+    return save_workbook(workbook, path)
+
+
+def fill_formal_sheet(ws, doc: FormalDoc) -> None:
+    """Lay ``doc`` on an empty sheet, with its print setup (a workbook may hold other sheets beside it)."""
     for index, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.page_setup.orientation = "landscape"
@@ -221,4 +227,3 @@ def write_formal_xlsx(path: Path, doc: FormalDoc) -> Path:
         sheet.blank()
         _table(sheet, annex)
     ws.print_area = f"A1:{get_column_letter(COLUMNS)}{sheet.row}"
-    return save_workbook(workbook, path)

@@ -153,6 +153,9 @@ def _heading(sheet: _Sheet, doc: FormalDoc) -> None:
     sheet.blank()
     sheet.text(doc.title, font=_font(bold=True, size=14), align=centre)
     sheet.text(doc.subject, font=bold, align=centre)
+    # Every printed page repeats the title and the subject with its period: a loose page 3 still says which
+    # report, of which unit's period, it belongs to.
+    sheet.ws.print_title_rows = f"{sheet.row - 1}:{sheet.row}"
     if doc.addressee:
         sheet.blank()
         sheet.text(f"Kính gửi: {doc.addressee}", font=_font(), align=centre)

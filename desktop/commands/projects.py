@@ -74,20 +74,22 @@ def project_list(args) -> Outcome:
 
 
 def support_list(args) -> Outcome:
+    from desktop.reports.beneficiaries import beneficiaries
     from desktop.reports.lists_pdf import support_list as write
 
     with open_books(args) as books:
-        project, members = projects.project_members(books, args.project)
+        project, members = beneficiaries(books.conn, args.project)
         path = write(args.out, books.settings(), project, members)
     return Outcome({"path": str(path), "rows": len(members)}, f"Đã ghi bảng kê ({len(members)} hộ) vào {path}.")
 
 
 def notice(args) -> Outcome:
+    from desktop.reports.beneficiaries import beneficiaries
     from desktop.reports.lists_pdf import public_notice as write
 
     start = args.posted_from or clock.today()
     with open_books(args) as books:
-        project, members = projects.project_members(books, args.project)
+        project, members = beneficiaries(books.conn, args.project)
         path = write(args.out, books.settings(), project, members, posted_from=start,
                      posted_to=start + timedelta(days=args.days))
     return Outcome({"path": str(path), "rows": len(members)}, f"Đã ghi danh sách công khai vào {path}.")

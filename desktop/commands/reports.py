@@ -65,6 +65,13 @@ def register(commands, common) -> None:
     _output(p)
     p.set_defaults(handler=report_from_catalogue)
 
+    p = report.add_parser("due-slips", parents=[common], help="giấy báo đến hạn trả vốn cho từng hộ, theo thôn (PDF)")
+    p.add_argument("--as-of", type=date_arg, required=True)
+    p.add_argument("--hamlet", help="chỉ in cho một thôn")
+    p.add_argument("--within", type=positive_int, default=DUE_WITHIN_DAYS, help="số ngày tới tính là sắp đến hạn")
+    p.add_argument("--out", type=Path, required=True, help="tệp PDF")
+    p.set_defaults(handler=report_due_slips)
+
     p = report.add_parser("fund", parents=[common], help="quỹ luân chuyển của một dự án")
     p.add_argument("--project", required=True)
     p.set_defaults(handler=report_fund)
@@ -181,3 +188,23 @@ def report_text_show(args) -> Outcome:
     lines = [f"{SECTIONS[k]}:\n{texts.get(k, '(chưa viết)')}" for k in SECTIONS]
     return Outcome({"period_start": args.date_from.isoformat(), "period_end": args.date_to.isoformat(),
                     "sections": {k: texts.get(k, "") for k in SECTIONS}}, "\n".join(lines))
+
+
+def report_due_slips(args) -> Outcome:
+    """``report due-slips``: one giấy báo per household with something overdue or due soon, hamlet by hamlet."""
+    from desktop import clock
+    from desktop.reports.due_notes import due_slips
+    from desktop.reports.due_slips_pdf import write_due_slips
+
+    if args.out.suffix.lower() != ".pdf":
+        raise Refused(f"Tệp “{args.out.name}” không có đuôi .pdf: giấy báo được in ra PDF.")
+    with open_books(args) as books:
+        slips = due_slips(books.conn, args.as_of, within_days=args.within, hamlet=args.hamlet)
+        if not slips:
+            where = f" ở {args.hamlet}" if args.hamlet else ""
+            raise Refused(f"Không có hộ nào{where} có kỳ quá hạn hoặc đến hạn trong {args.within} ngày tính từ "
+                          f"{args.as_of:%d/%m/%Y}: không có giấy báo nào để in.")
+        path = write_due_slips(args.out, books.settings(), slips, as_of=args.as_of, made_on=clock.today())
+    hamlets = len({s.hamlet for s in slips})
+    return Outcome({"path": str(path), "slips": len(slips)},
+                   f"Đã ghi {len(slips)} giấy báo ({hamlets} thôn) vào {path}.")

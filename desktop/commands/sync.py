@@ -63,6 +63,7 @@ def register(commands, common) -> None:
     p.add_argument("--format", choices=["json", "xlsx", "pdf"], default="json")
     p.add_argument("--out", type=Path, help="tệp kết quả (mặc định với xlsx/pdf: trong thư mục exports/)")
     p.add_argument("--commune", help="xem chi tiết từng dự án của một xã (mã xã)")
+    p.add_argument("--number", default="", help="số văn bản, ví dụ 15 (in “Số: 15/BC”); bỏ trống để viết tay")
     p.set_defaults(handler=upper_report)
     p = upper.add_parser("ack", parents=[common], help="lập tệp xác nhận đã nhận gói mới nhất của một xã")
     p.add_argument("--commune", required=True, help="mã xã")
@@ -215,6 +216,7 @@ def upper_report(args) -> Outcome:
     with open_books(args) as books:
         report = consolidate(books, start, end, only=args.commune)
         exports = books.data_dir.exports
+        settings = books.settings()
     data = report.to_dict(drill_down=args.commune)
     path = args.out
     if args.format != "json" and path is None:
@@ -224,11 +226,11 @@ def upper_report(args) -> Outcome:
         if args.format == "xlsx":
             from desktop.reports.consolidated import write_xlsx
 
-            write_xlsx(path, report)
+            write_xlsx(path, report, settings, number=args.number)
         elif args.format == "pdf":
             from desktop.reports.consolidated import write_pdf
 
-            write_pdf(path, report)
+            write_pdf(path, report, settings, number=args.number)
         else:
             from desktop.reports.pdfkit import write_atomic
 

@@ -135,7 +135,24 @@ def _period_summary(data: dict) -> str:
 
 # ------------------------------------------------------------------ due and overdue, by hamlet
 def _due(books: Books, inputs: ReportInputs) -> dict:
-    return due_list(books, _as_of(inputs), within_days=inputs.within_days)
+    """The due list, with all the listed households still owe (due or not): the list's second total."""
+    from desktop.reports.due_notes import owed_by_household
+
+    due = due_list(books, _as_of(inputs), within_days=inputs.within_days)
+    owed = owed_by_household(books.conn, _as_of(inputs))
+    listed = {row["household"] for row in due["rows"]}
+    return {**due, "households": len(listed), "total_owed": sum(owed.get(code, 0) for code in listed)}
+
+
+def _due_write(books: Books, inputs: ReportInputs, path: Path, fmt: str) -> Path:
+    """The XLSX is the table; the PDF keeps each hamlet's heading with its rows and signs per hamlet."""
+    if fmt == "xlsx":
+        from desktop.reports import tabular
+
+        return tabular.write(path, _due_doc(books, inputs), fmt)
+    from desktop.reports.due_pdf import write_due_pdf
+
+    return write_due_pdf(path, _due_doc(books, inputs))
 
 
 def _due_doc(books: Books, inputs: ReportInputs) -> TabularDoc:
@@ -145,8 +162,9 @@ def _due_doc(books: Books, inputs: ReportInputs) -> TabularDoc:
 
 
 def _due_summary(data: dict) -> str:
-    return (f"Tính đến {format_date(data['as_of'])}: {len(data['rows'])} kỳ đến hạn/quá hạn, còn phải thu "
-            f"{vnd(data['total_outstanding'])}, trong đó quá hạn {vnd(data['total_overdue'])}.")
+    return (f"Tính đến {format_date(data['as_of'])}: {len(data['rows'])} kỳ đến hạn/quá hạn, tổng đến hạn "
+            f"{vnd(data['total_outstanding'])}, trong đó quá hạn {vnd(data['total_overdue'])}; tổng còn phải trả "
+            f"của {data['households']} hộ {vnd(data['total_owed'])}.")
 
 
 # ------------------------------------------------------------------ a project's fund ledger
@@ -221,7 +239,7 @@ REPORTS: tuple[Report, ...] = (
            doc=_period_doc, summary=_period_summary, stem=lambda i: f"bao-cao-{i.start}-{i.end}", check=_check_period,
            write=_period_write),
     Report("due", "Danh sách đến hạn và quá hạn, theo thôn", ("as_of", "within_days"), data=_due, doc=_due_doc,
-           summary=_due_summary, stem=lambda i: f"den-han-{_as_of(i)}"),
+           summary=_due_summary, stem=lambda i: f"den-han-{_as_of(i)}", write=_due_write),
     Report("ledger", "Sổ theo dõi quỹ luân chuyển của dự án", ("project",), data=_ledger, doc=_ledger_doc,
            summary=_ledger_summary, stem=_ledger_stem, check=_check_ledger),
     Report("households", "Sổ đăng ký hộ", ("as_of", "search", "hamlet", "category"), data=_households,

@@ -1,24 +1,22 @@
-"""The upper level's consolidated periodic report (báo cáo tổng hợp): a row per commune and the totals, as
-XLSX (every column, and a sheet of every commune's projects for drilling down) or A4 landscape PDF (the
-main columns)."""
+"""The upper level's consolidated periodic report (báo cáo tổng hợp) in the formal form of the commune's
+periodic report: national header, the upper level as the unit, number and date line, "Kính gửi" (setting
+``consolidated_addressee``; else the province's Department of Agriculture and Environment), a summary table
+with a row per commune and the totals, then an annex per commune (its projects), "Nơi nhận" and the
+signatures last. A4 landscape PDF; the XLSX has the same form on its first sheet, then every column per
+commune ("Tổng hợp") and per project ("Theo dự án") for drilling down."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from reportlab.lib import colors
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, Spacer, Table, TableStyle
-
+from desktop import clock
 from desktop.dates import format_date
 from desktop.money import format_vnd
 from desktop.reports.consolidation import Consolidated
-from desktop.reports.fonts import SERIF, SERIF_BOLD, register_fonts
-from desktop.reports.pdfkit import write_story
+from desktop.reports.formal import FormalDoc, TableBlock, TextBlock, date_line, number_line
 from desktop.reports.period import NUMBER_FIELDS
+from desktop.reports.period_doc import period_label
+from desktop.wording import level_lower, place_name, unit_name
 
 LABELS = {
     "households": "Số hộ tham gia", "households_new": "Hộ mới trong kỳ", "households_poor": "Hộ nghèo",
@@ -48,16 +46,18 @@ def _title(report: Consolidated) -> str:
             f"từ ngày {format_date(report.start)} đến ngày {format_date(report.end)}")
 
 
-def write_xlsx(path: Path, report: Consolidated) -> Path:
+def write_xlsx(path: Path, report: Consolidated, settings: dict | None = None, *, number: str = "") -> Path:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    from desktop.reports.formal_xlsx import fill_formal_sheet
     from desktop.reports.xlsxkit import append_row, save_workbook
 
     book = Workbook()
-    sheet = book.active
-    sheet.title = "Tổng hợp"
+    book.active.title = "Báo cáo"
+    fill_formal_sheet(book.active, consolidated_formal(report, settings or {}, number=number))
+    sheet = book.create_sheet("Tổng hợp")
     # Names and codes come from the communes' packages: append_row stores them as text, never as formulas.
     append_row(sheet, [f"{report.unit_name} ({report.unit_code})"])
     append_row(sheet, [_title(report)])
@@ -98,48 +98,88 @@ def write_xlsx(path: Path, report: Consolidated) -> Path:
     return save_workbook(book, path)
 
 
-_CELL = ParagraphStyle("vx-cons-cell", fontName=SERIF, fontSize=7.5, leading=9)
-_NUM = ParagraphStyle("vx-cons-num", parent=_CELL, alignment=TA_RIGHT)
-_HEAD = ParagraphStyle("vx-cons-head", parent=_CELL, fontName=SERIF_BOLD, alignment=TA_CENTER)
-_TITLE = ParagraphStyle("vx-cons-title", fontName=SERIF_BOLD, fontSize=12.5, leading=16, alignment=TA_CENTER)
-_SUB = ParagraphStyle("vx-cons-sub", fontName=SERIF, fontSize=10, leading=13, alignment=TA_CENTER)
+# ------------------------------------------------------------------------------------------ formal form
+SUMMARY = (("Số hộ tham gia", "households", "int"), ("Hỗ trợ trong kỳ", "disbursed_in_period", "money"),
+           ("Trong đó cho vay lại", "disbursed_relent", "money"), ("Thu hồi trong kỳ", "recovered_in_period", "money"),
+           ("Lũy kế thu hồi", "recovered_to_date", "money"), ("Còn phải thu", "outstanding", "money"),
+           ("Quá hạn", "overdue", "money"), ("Số dư quỹ", "fund_balance", "money"))
+ANNEX = (("Số hộ", "households", "int"), ("Hỗ trợ trong kỳ", "disbursed_in_period", "money"),
+         ("Lũy kế hỗ trợ", "disbursed_to_date", "money"), ("Thu hồi trong kỳ", "recovered_in_period", "money"),
+         ("Còn phải thu", "outstanding", "money"), ("Quá hạn", "overdue", "money"),
+         ("Số dư quỹ", "fund_balance", "money"))
+# The level words a unit's name starts with when its people's committee reports ("UBND huyện …").
+_COMMITTEE_LEVELS = ("huyện", "quận", "thị xã", "thành phố", "tỉnh")
 
 
-def _esc(text: str) -> str:
-    return (text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+def upper_unit(name: str) -> str:
+    """"UBND huyện Cẩm Giàng" for a district or province; a department ("Sở …", "Ban …") as it is named."""
+    text = (name or "").strip()
+    if text.lower().startswith(_COMMITTEE_LEVELS):
+        return unit_name(text)
+    return text
 
 
-def write_pdf(path: Path, report: Consolidated) -> Path:
-    register_fonts()
-    header = [Paragraph(t, _HEAD) for t in ("STT", "Xã", "Gói số, số liệu đến ngày",
-                                             *(LABELS[k] for k in PDF_COLUMNS))]
-    rows = [header]
-    for index, line in enumerate(report.communes, start=1):
-        totals = line.report.totals
-        rows.append([Paragraph(str(index), _NUM), Paragraph(f"{_esc(line.name)} ({line.code})", _CELL),
-                     Paragraph(f"Số {line.seq}<br/>{format_date(_date(line.as_of))}", _CELL),
-                     *(Paragraph(format_vnd(getattr(totals, k)), _NUM) for k in PDF_COLUMNS)])
-    rows.append(["", Paragraph("<b>Tổng cộng</b>", _CELL), Paragraph(f"<b>{len(report.communes)} xã</b>", _CELL),
-                 *(Paragraph(f"<b>{format_vnd(getattr(report.totals, k))}</b>", _NUM) for k in PDF_COLUMNS)])
-    widths = [8 * mm, 30 * mm, 18 * mm, *[13 * mm] * 5, *[22 * mm] * 7]  # 275 mm: A4 landscape inside 10 mm
-    table = Table(rows, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("GRID", (0, 0), (-1, -1), 0.4, colors.black),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
-        ("BACKGROUND", (0, -1), (-1, -1), colors.Color(0.92, 0.92, 0.92)),
-        ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-    ]))
-    story = [
-        Paragraph(_esc(f"{report.unit_name}".upper()), _HEAD), Spacer(1, 4 * mm),
-        Paragraph(_esc(_title(report).split(" từ ngày")[0]), _TITLE),
-        Paragraph(f"Từ ngày {format_date(report.start)} đến ngày {format_date(report.end)} — "
-                  f"{len(report.communes)} xã, {format_vnd(report.households_distinct)} hộ được hỗ trợ "
-                  "(mỗi hộ tính một lần)", _SUB),
-        Paragraph("Đơn vị tiền: đồng", _SUB), Spacer(1, 4 * mm), table,
+def consolidated_addressee(settings: dict, province_name: str) -> str:
+    chosen = (settings.get("consolidated_addressee") or "").strip()
+    if chosen:
+        return chosen
+    if province_name:
+        return f"Sở Nông nghiệp và Môi trường {level_lower(province_name)}"
+    return "Bộ Nông nghiệp và Môi trường"
+
+
+def _columns(figures) -> tuple:
+    return tuple((header, 13, kind, "") for header, _, kind in figures)
+
+
+def consolidated_formal(report: Consolidated, settings: dict, *, number: str = "", made_on=None) -> FormalDoc:
+    """The consolidated report as a ``FormalDoc``: the summary per commune, then one annex table per commune."""
+    made_on = made_on or clock.today()
+    name = report.unit_name or settings.get("upper_name", "") or settings.get("commune_name", "")
+    unit = upper_unit(name)
+    period = period_label(report.start, report.end)
+    province = report.province_name or settings.get("province_name", "")
+    summary_rows = [(i, f"{c.name} ({c.code})", *(getattr(c.report.totals, f) for _, f, _ in SUMMARY))
+                    for i, c in enumerate(report.communes, start=1)]
+    summary_rows.append((None, f"Tổng cộng ({len(report.communes)} xã)",
+                         *(getattr(report.totals, f) for _, f, _ in SUMMARY)))
+    blocks: list = [
+        TextBlock("I. TÌNH HÌNH TỔNG HỢP", (
+            f"Tổng hợp từ gói số liệu đã ký của {len(report.communes)} xã, từ ngày {format_date(report.start)} "
+            f"đến ngày {format_date(report.end)}: {format_vnd(report.households_distinct)} hộ được hỗ trợ (mỗi hộ "
+            f"tính một lần), hỗ trợ trong kỳ {format_vnd(report.totals.disbursed_in_period)} đồng, thu hồi trong "
+            f"kỳ {format_vnd(report.totals.recovered_in_period)} đồng, số dư quỹ vốn luân chuyển "
+            f"{format_vnd(report.totals.fund_balance)} đồng.",)),
+        TableBlock("II. KẾT QUẢ THEO XÃ", (("STT", 5, "center", ""), ("Xã", 30, "wrap", ""), *_columns(SUMMARY)),
+                   tuple(summary_rows), total=True),
     ]
-    return write_story(path, story, title="Báo cáo tổng hợp", pagesize=landscape(A4), margin=10 * mm)
+    for index, line in enumerate(report.communes, start=1):
+        rows = [(i, f"{p.code} — {p.name}", *(getattr(p, f) for _, f, _ in ANNEX))
+                for i, p in enumerate(line.report.projects, start=1)]
+        rows.append((None, "Tổng cộng", *(getattr(line.report.totals, f) for _, f, _ in ANNEX)))
+        blocks.append(TableBlock(
+            f"Phụ lục {index}: {line.name} ({line.code}) — các dự án (gói số {line.seq}, số liệu đến ngày "
+            f"{format_date(_date(line.as_of))})",
+            (("STT", 5, "center", ""), ("Dự án", 30, "wrap", ""), *_columns(ANNEX)), tuple(rows), total=True))
+    recipients = [r.strip() for r in (settings.get("report_recipients") or "").replace("|", "\n").splitlines()
+                  if r.strip()] or ["Như trên", "Lưu: VT"]
+    return FormalDoc(
+        unit_parent="", unit=unit.upper(), number=number_line(number, "BC-UBND" if unit.startswith("UBND") else "BC"),
+        place_date=date_line(place_name(province or name), made_on),
+        title="BÁO CÁO TỔNG HỢP",
+        subject=f"Kết quả hỗ trợ phát triển sản xuất và quỹ vốn luân chuyển {period} của các xã",
+        addressee=consolidated_addressee(settings, province), bases=(), units="Đơn vị tính: đồng",
+        blocks=tuple(blocks), recipients=tuple(recipients),
+        signers=(("", "NGƯỜI LẬP BIỂU", settings.get("signer_clerk", "")),
+                 ("", "KẾ TOÁN", settings.get("signer_accountant", "")),
+                 ("", "THỦ TRƯỞNG ĐƠN VỊ", settings.get("signer_chairman", ""))),
+        file_title=f"Báo cáo tổng hợp {period}")
+
+
+def write_pdf(path: Path, report: Consolidated, settings: dict | None = None, *, number: str = "") -> Path:
+    from desktop.reports.formal_pdf import write_formal_pdf
+
+    return write_formal_pdf(path, consolidated_formal(report, settings or {}, number=number))
 
 
 def _date(text: str):

@@ -11,6 +11,7 @@ from desktop.fund import AGING_BUCKETS
 from desktop.money import format_vnd
 from desktop.reports.tabular import TabularDoc
 from desktop.reports.xlsxkit import Column, place_and_date
+from desktop.wording import level_lower, unit_name
 
 AGING_LABELS = {label: f"Quá hạn {label.replace('-', '–').replace('>', 'trên ')} ngày"
                 for label, _, _ in AGING_BUCKETS}
@@ -22,12 +23,31 @@ COLUMNS = [
     Column("Phải trả", 13, "money"), Column("Đã trả", 13, "money"), Column("Còn phải trả", 13, "money"),
     Column("Số ngày quá hạn", 9, "int"), Column("Nhóm nợ", 19, "wrap"), Column("Đã nộp / ký nhận", 20),
 ]
+TITLE = "DANH SÁCH HỘ ĐẾN HẠN VÀ QUÁ HẠN HOÀN TRẢ VỐN LUÂN CHUYỂN"
 # Column indexes of the sums shown on subtotal rows.
 _SUMMED = {"amount_due": 7, "paid": 8, "outstanding": 9}
 
 
+def hamlet_sign_line(hamlet: str) -> str:
+    """The hamlet head's line under the hamlet's rows (in the XLSX; the PDF draws a signature block)."""
+    return f"Trưởng {level_lower(hamlet)} xác nhận đã báo đến các hộ (ký, ghi rõ họ tên): ……………………………"
+
+
+def totals_notes(due: dict) -> list[str]:
+    """Two figures, each under its own name: what the list asks for now, and all the listed households owe."""
+    aging = "; ".join(f"{AGING_LABELS[label].lower()}: {format_vnd(due['aging'].get(label, 0))} đ"
+                      for label, _, _ in AGING_BUCKETS)
+    notes = [f"Tổng đến hạn (các kỳ quá hạn và đến hạn trong {due['within_days']} ngày, như trong danh sách): "
+             f"{format_vnd(due['total_outstanding'])} đ, trong đó quá hạn {format_vnd(due['total_overdue'])} đ "
+             f"({aging})."]
+    if "total_owed" in due:
+        notes.append(f"Tổng còn phải trả (mọi kỳ, kể cả các kỳ chưa đến hạn, của {due['households']} hộ trong danh "
+                     f"sách): {format_vnd(due['total_owed'])} đ.")
+    return notes
+
+
 def due_doc(settings: dict, due: dict, *, made_on: date | None = None) -> TabularDoc:
-    """``due`` is what ``schedules.due_list`` returns."""
+    """``due`` is what ``schedules.due_list`` returns (with ``total_owed`` and ``households`` when known)."""
     made_on = made_on or clock.today()
     lines: list = []
     hamlet, sums, grand, number = None, {}, dict.fromkeys(_SUMMED, 0), 0
@@ -38,6 +58,7 @@ def due_doc(settings: dict, due: dict, *, made_on: date | None = None) -> Tabula
         for key, index in _SUMMED.items():
             values[index] = sums[key]
         lines.append(("total", values))
+        lines.append(("section", [hamlet_sign_line(hamlet)]))
 
     for row in due["rows"]:
         if row["hamlet"] != hamlet:
@@ -55,22 +76,19 @@ def due_doc(settings: dict, due: dict, *, made_on: date | None = None) -> Tabula
     if hamlet is not None:
         subtotal()
     total = [None] * len(COLUMNS)
-    total[2] = "Tổng cộng"
+    total[2] = "Tổng cộng đến hạn"
     for key, index in _SUMMED.items():
         total[index] = grand[key]
     lines.append(("total", total))
-    aging = "; ".join(f"{AGING_LABELS[label].lower()}: {format_vnd(due['aging'].get(label, 0))} đ"
-                      for label, _, _ in AGING_BUCKETS)
     as_of = format_date(due["as_of"])
     return TabularDoc(
-        sheet_name="Đến hạn, quá hạn", unit=f"UBND {settings.get('commune_name', '')}",
-        title="DANH SÁCH HỘ ĐẾN HẠN VÀ QUÁ HẠN HOÀN TRẢ VỐN LUÂN CHUYỂN", columns=COLUMNS, lines=lines,
+        sheet_name="Đến hạn, quá hạn", unit=unit_name(settings.get('commune_name', '')),
+        title=TITLE, columns=COLUMNS, lines=lines,
         subtitles=[f"Tính đến ngày {as_of}; gồm các kỳ đến hạn trong {due['within_days']} ngày tới",
                    "Đơn vị tính: đồng"],
-        notes=[f"Tổng còn phải thu: {format_vnd(due['total_outstanding'])} đ, trong đó quá hạn "
-               f"{format_vnd(due['total_overdue'])} đ ({aging})."],
+        notes=totals_notes(due),
         place_date=place_and_date(settings, made_on),
-        signers=[("TRƯỞNG THÔN", ""), ("NGƯỜI LẬP BIỂU", settings.get("signer_clerk", "")),
+        signers=[("NGƯỜI LẬP BIỂU", settings.get("signer_clerk", "")),
                  ("KẾ TOÁN", settings.get("signer_accountant", ""))],
         freeze_columns=3, tall_rows=True,
     )

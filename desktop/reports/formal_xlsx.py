@@ -153,6 +153,9 @@ def _heading(sheet: _Sheet, doc: FormalDoc) -> None:
     sheet.blank()
     sheet.text(doc.title, font=_font(bold=True, size=14), align=centre)
     sheet.text(doc.subject, font=bold, align=centre)
+    # Every printed page repeats the title and the subject with its period: a loose page 3 still says which
+    # report, of which unit's period, it belongs to.
+    sheet.ws.print_title_rows = f"{sheet.row - 1}:{sheet.row}"
     if doc.addressee:
         sheet.blank()
         sheet.text(f"Kính gửi: {doc.addressee}", font=_font(), align=centre)
@@ -195,6 +198,12 @@ def write_formal_xlsx(path: Path, doc: FormalDoc) -> Path:
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Báo cáo"
+    fill_formal_sheet(ws, doc)
+    return save_workbook(workbook, path)
+
+
+def fill_formal_sheet(ws, doc: FormalDoc) -> None:
+    """Lay ``doc`` on an empty sheet, with its print setup (a workbook may hold other sheets beside it)."""
     for index, width in enumerate(WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.page_setup.orientation = "landscape"
@@ -221,4 +230,3 @@ def write_formal_xlsx(path: Path, doc: FormalDoc) -> Path:
         sheet.blank()
         _table(sheet, annex)
     ws.print_area = f"A1:{get_column_letter(COLUMNS)}{sheet.row}"
-    return save_workbook(workbook, path)

@@ -27,11 +27,16 @@ _ORDER = {"support": 0, "repayment": 1, "support_void": 2, "relend_void": 2, "vo
 
 _EVENTS = """
     SELECT m.supported_on AS on_date, CASE WHEN m.source = 'fund' THEN 'relend' ELSE 'support' END AS kind,
-           '' AS document, m.source, m.round, '' AS note, h.code AS household, h.head_name,
+           (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id
+               HAVING count(*) > 0)
+               AS document, m.source, m.round, '' AS note, h.code AS household, h.head_name,
            m.support_amount AS amount, m.id AS seq, m.voided_on
     FROM membership m JOIN household h ON h.id = m.household_id WHERE m.project_id = :project
     UNION ALL
-    SELECT m.voided_on, CASE WHEN m.source = 'fund' THEN 'relend_void' ELSE 'support_void' END, '', m.source,
+    SELECT m.voided_on, CASE WHEN m.source = 'fund' THEN 'relend_void' ELSE 'support_void' END,
+           (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id
+               HAVING count(*) > 0),
+           m.source,
            m.round, m.void_reason, h.code, h.head_name, m.support_amount, m.id, m.voided_on
     FROM membership m JOIN household h ON h.id = m.household_id
     WHERE m.project_id = :project AND m.voided_on IS NOT NULL
@@ -53,6 +58,11 @@ _EVENTS = """
     SELECT t.decided_on, 'public_works', t.decision, '', 0, t.note, '', '', t.amount, t.id, NULL
     FROM fund_transfer t WHERE t.project_id = :project
 """
+
+
+# A re-lend's document is its draw from the fund ("RQ-000012": its first fund_draw row; a re-lend taking from several
+# sources has one row per source). When payment vouchers (phiếu chi) are kept, the voucher's number is the document
+# to print here instead.
 
 
 def _voided_mark(e: sqlite3.Row) -> str:
@@ -102,7 +112,7 @@ def project_ledger(conn: sqlite3.Connection, project: str) -> dict:
         totals["budget_support"] += budget
         totals["fund_in"] += fund_in
         totals["fund_out"] += fund_out
-        rows.append({"on": e["on_date"], "kind": e["kind"], "document": e["document"], "description": text,
+        rows.append({"on": e["on_date"], "kind": e["kind"], "document": e["document"] or "", "description": text,
                      "household": e["household"], "head_name": e["head_name"], "budget_support": budget,
                      "fund_in": fund_in, "fund_out": fund_out, "balance": balance, "voided_on": e["voided_on"]})
     return {"project": row["code"], "name": row["name"], "status": row["status"], "rows": rows, **totals,
@@ -110,14 +120,22 @@ def project_ledger(conn: sqlite3.Connection, project: str) -> dict:
 
 
 COLUMNS = [
-    Column("STT", 5, "center"), Column("Ngày", 11, "date"), Column("Chứng từ", 13), Column("Diễn giải", 40, "wrap"),
+    Column("STT", 5, "center"), Column("Ngày", 11, "date"), Column("Chứng từ", 20, "wrap"),
+    Column("Diễn giải", 36, "wrap"),
     Column("Mã hộ", 9), Column("Họ tên chủ hộ", 22, "wrap"), Column("Hỗ trợ ban đầu", 14, "money"),
     Column("Thu vào quỹ", 14, "money"), Column("Chi từ quỹ", 14, "money"), Column("Số dư quỹ", 14, "money"),
 ]
 
 
+def _document(row: dict) -> str:
+    """The document number; an original row voided later says so beside its number, with the void date."""
+    if row["voided_on"] and row["kind"] in ("repayment", "relend", "support"):
+        return f"{row['document']} (ĐÃ HỦY ngày {date.fromisoformat(row['voided_on']):%d/%m/%Y})".lstrip()
+    return row["document"]
+
+
 def ledger_doc(settings: dict, ledger: dict, *, made_on: date | None = None) -> TabularDoc:
-    lines: list = [("row", [i, r["on"], r["document"], r["description"], r["household"], r["head_name"],
+    lines: list = [("row", [i, r["on"], _document(r), r["description"], r["household"], r["head_name"],
                             r["budget_support"] or None, r["fund_in"] or None, r["fund_out"] or None, r["balance"]])
                    for i, r in enumerate(ledger["rows"], start=1)]
     lines.append(("total", [None, None, None, "Tổng cộng phát sinh; số dư cuối", None, None, ledger["budget_support"],

@@ -30,6 +30,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 
 from desktop.reports.pdfkit import write_atomic
+from desktop.wording import place_name
 
 MONEY_FORMAT = "#,##0"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -361,5 +362,6 @@ def save_workbook(workbook: Workbook, path: Path) -> Path:
 
 
 def place_and_date(settings: dict, on: date) -> str:
-    place = settings.get("commune_name", "")
+    """"Đức Chính, ngày 01 tháng 12 năm 2026": the place without its level word, as a date line writes it."""
+    place = place_name(settings.get("commune_name", ""))
     return f"{place}, ngày {on.day:02d} tháng {on.month:02d} năm {on.year}"

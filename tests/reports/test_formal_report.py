@@ -123,6 +123,27 @@ def test_libreoffice_prints_the_xlsx_one_page_wide_with_the_signatures_last(comm
     assert boxes_inside_pages(printed) == []
 
 
+@pytest.mark.skipif(SOFFICE is None or shutil.which("pdftotext") is None, reason="LibreOffice not installed")
+def test_every_printed_page_of_the_xlsx_repeats_the_title_and_period(commune, cli, tmp_path):
+    from openpyxl import load_workbook
+
+    out = _write(cli, tmp_path, "xlsx")
+    sheet = load_workbook(out).active
+    first, last = (int(part.strip("$")) for part in sheet.print_title_rows.split(":"))
+    assert [sheet.cell(row=r, column=1).value for r in (first, last)] == [
+        "BÁO CÁO", "Kết quả thực hiện hỗ trợ phát triển sản xuất và quỹ vốn luân chuyển năm 2023"]
+    profile = tmp_path / "lo-profile"
+    subprocess.run([SOFFICE, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "lo"), str(out)], check=True, capture_output=True, timeout=180)
+    printed = pdftext(tmp_path / "lo" / "bao-cao.pdf", layout=True).split("\f")
+    pages = [[line.strip() for line in p.splitlines() if line.strip()] for p in printed if p.strip()]
+    assert len(pages) >= 2
+    for page in pages[1:]:
+        # The two title rows are the first lines of every later page.
+        assert page[:2] == ["BÁO CÁO", "Kết quả thực hiện hỗ trợ phát triển sản xuất và quỹ vốn luân chuyển năm "
+                                       "2023"], page[:3]
+
+
 def test_report_texts_are_kept_per_period_and_the_latest_is_in_force(commune, cli):
     start, end = date(2023, 1, 1), date(2023, 12, 31)
     save_report_text(commune, start, end, "results", "Bản đầu.")

@@ -248,10 +248,11 @@ class ProjectView(QDialog):
         return folder / f"{kind}-{self.code}-{clock.today():%Y%m%d}.pdf"
 
     def print_support_list(self) -> Path | None:
+        from desktop.reports.beneficiaries import beneficiaries
         from desktop.reports.lists_pdf import support_list
 
         try:
-            project, members = project_members(self.books, self.code)
+            project, members = beneficiaries(self.books.conn, self.code)
             path = support_list(self._out("bang-ke"), self.books.settings(), project, members)
         except Refused as refusal:
             show_error(self, refusal)
@@ -260,10 +261,11 @@ class ProjectView(QDialog):
         return path
 
     def print_notice(self) -> Path | None:
+        from desktop.reports.beneficiaries import beneficiaries
         from desktop.reports.lists_pdf import public_notice
 
         try:
-            project, members = project_members(self.books, self.code)
+            project, members = beneficiaries(self.books.conn, self.code)
             start = clock.today()
             path = public_notice(self._out("cong-khai"), self.books.settings(), project, members,
                                  posted_from=start, posted_to=start + timedelta(days=10))

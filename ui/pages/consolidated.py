@@ -171,7 +171,7 @@ class ConsolidatedPage(QWidget):
                 return None
             path = Path(chosen)
         try:
-            written = (write_xlsx if fmt == "xlsx" else write_pdf)(path, self.report)
+            written = (write_xlsx if fmt == "xlsx" else write_pdf)(path, self.report, self.books.settings())
         except (Refused, OSError) as exc:
             show_error(self, exc)
             return None

@@ -103,12 +103,15 @@ class ReportsPage(QWidget):
         self.xlsx_button = QPushButton("Xuất &Excel… (Ctrl+E)")
         self.pdf_button = QPushButton("Xuất &PDF…")
         self.print_button = QPushButton("&In… (Ctrl+P)")
+        # The periodic report's narrative sections, written here and printed in its PDF and XLSX.
+        self.texts_button = QPushButton("Viết phần &nhận xét…")
+        self.texts_button.clicked.connect(self.write_texts)
         self.preview_button.clicked.connect(self.preview)
         self.xlsx_button.clicked.connect(lambda: self.export("xlsx"))
         self.pdf_button.clicked.connect(lambda: self.export("pdf"))
         self.print_button.clicked.connect(self.print_report)
         buttons = QHBoxLayout()
-        for button in (self.preview_button, self.xlsx_button, self.pdf_button, self.print_button):
+        for button in (self.preview_button, self.xlsx_button, self.pdf_button, self.print_button, self.texts_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         self.heading = QLabel()
@@ -146,6 +149,7 @@ class ReportsPage(QWidget):
         used = self.report().inputs
         for key, (_, widget) in self._option_rows.items():
             self.options.setRowVisible(widget, key in used)
+        self.texts_button.setVisible(self.report().key == "period")
         self.preview()
 
     def values(self) -> ReportInputs:
@@ -154,6 +158,17 @@ class ReportsPage(QWidget):
                             programme=self.programme.currentData(), status=self.status_filter.currentData(),
                             search=self.search.text().strip(), hamlet=self.hamlet.currentData(),
                             category=self.category.currentData())
+
+    def write_texts(self):
+        """The dialog for the chosen period's results, difficulties and proposals."""
+        from ui.dialogs.report_texts import ReportTextsDialog
+
+        start, end = self.period.period()
+        dialog = ReportTextsDialog(self.books, start, end, self)
+        dialog.saved.connect(lambda outcome: self.status.setText(
+            "Đã lưu phần nhận xét; báo cáo xuất ra sẽ in nội dung mới."))
+        dialog.open()
+        return dialog
 
     # ------------------------------------------------------------------ preview
     def preview(self):

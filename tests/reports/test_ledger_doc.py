@@ -1,0 +1,30 @@
+"""The fund ledger on paper: a voided receipt's row says it was voided and when (its reversal on that day), and
+a re-lend carries its document number."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.reports.pdfcheck import boxes_inside_pages, flat, pdftext
+
+pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
+
+
+def test_ledger_marks_voided_rows_and_numbers_relends(commune, cli, tmp_path):
+    commune.close()
+    data = cli("--json", "report", "ledger", "--project", "DA01").json
+    relend = next(r for r in data["rows"] if r["kind"] == "relend")
+    assert relend["document"].startswith("RQ-") and len(relend["document"]) == 9
+    assert all(r["document"] == "" for r in data["rows"] if r["kind"] == "support")
+    voided = next(r for r in data["rows"] if r["kind"] == "repayment" and r["voided_on"])
+    reversal = next(r for r in data["rows"] if r["kind"] == "void")
+    assert reversal["on"] == voided["voided_on"] == "2023-04-02" and reversal["fund_in"] == -voided["fund_in"]
+    out = tmp_path / "so-quy.pdf"
+    assert cli("report", "ledger", "--project", "DA01", "--format", "pdf", "--out", str(out)).code == 0
+    text = flat(pdftext(out, layout=True))
+    assert f"{voided['document']} (ĐÃ HỦY ngày 02/04/2023)" in flat(pdftext(out))
+    assert f"Hủy phiếu thu số {voided['document']}: Ghi trùng phiếu" in flat(pdftext(out))
+    assert relend["document"] in text and "Cho vay lại từ vốn thu hồi (vòng 2)" in text
+    assert boxes_inside_pages(out) == []

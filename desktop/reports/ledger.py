@@ -27,15 +27,19 @@ _ORDER = {"support": 0, "repayment": 1, "support_void": 2, "relend_void": 2, "vo
 
 _EVENTS = """
     SELECT m.supported_on AS on_date, CASE WHEN m.source = 'fund' THEN 'relend' ELSE 'support' END AS kind,
-           (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id
-               HAVING count(*) > 0)
+           coalesce((SELECT 'PC ' || v.book || '/' || v.number || '/' || v.year FROM voucher v
+                     WHERE v.membership_id = m.id ORDER BY v.id LIMIT 1),
+                    (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id
+                     HAVING count(*) > 0))
                AS document, m.source, m.round, '' AS note, h.code AS household, h.head_name,
            m.support_amount AS amount, m.id AS seq, m.voided_on
     FROM membership m JOIN household h ON h.id = m.household_id WHERE m.project_id = :project
     UNION ALL
     SELECT m.voided_on, CASE WHEN m.source = 'fund' THEN 'relend_void' ELSE 'support_void' END,
-           (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id
-               HAVING count(*) > 0),
+           coalesce((SELECT 'PC ' || v.book || '/' || v.number || '/' || v.year FROM voucher v
+                     WHERE v.membership_id = m.id ORDER BY v.id LIMIT 1),
+                    (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id
+                     HAVING count(*) > 0)),
            m.source,
            m.round, m.void_reason, h.code, h.head_name, m.support_amount, m.id, m.voided_on
     FROM membership m JOIN household h ON h.id = m.household_id
@@ -55,14 +59,17 @@ _EVENTS = """
         ON a.receipt_id = r.id
     WHERE r.project_id = :project AND r.voided_on IS NOT NULL
     UNION ALL
-    SELECT t.decided_on, 'public_works', t.decision, '', 0, t.note, '', '', t.amount, t.id, NULL
+    SELECT t.decided_on, 'public_works',
+           coalesce((SELECT 'PC ' || v.book || '/' || v.number || '/' || v.year || ' — ' FROM voucher v
+                     WHERE v.fund_transfer_id = t.id ORDER BY v.id LIMIT 1), '') || t.decision,
+           '', 0, t.note, '', '', t.amount, t.id, NULL
     FROM fund_transfer t WHERE t.project_id = :project
 """
 
 
-# A re-lend's document is its draw from the fund ("RQ-000012": its first fund_draw row; a re-lend taking from several
-# sources has one row per source). When payment vouchers (phiếu chi) are kept, the voucher's number is the document
-# to print here instead.
+# A payout's document is its phiếu chi ("PC 01/3/2026"); a re-lend recorded before vouchers were kept shows its
+# draw from the fund instead ("RQ-000012": its first fund_draw row; a re-lend taking from several sources has one
+# row per source).
 
 
 def _voided_mark(e: sqlite3.Row) -> str:

@@ -1,9 +1,10 @@
 """The fund ledger on paper: a voided receipt's row says it was voided and when (its reversal on that day), and
-a re-lend carries its document number."""
+a re-lend carries its document number (its phiếu chi)."""
 
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import pytest
 
@@ -12,12 +13,18 @@ from tests.reports.pdfcheck import boxes_inside_pages, flat, pdftext
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")
 
 
-def test_ledger_marks_voided_rows_and_numbers_relends(commune, cli, tmp_path):
+def test_ledger_marks_voided_rows_and_numbers_relends(commune, cli, data_dir, tmp_path):
     commune.close()
     data = cli("--json", "report", "ledger", "--project", "DA01").json
     relend = next(r for r in data["rows"] if r["kind"] == "relend")
-    assert relend["document"].startswith("RQ-") and len(relend["document"]) == 9
-    assert all(r["document"] == "" for r in data["rows"] if r["kind"] == "support")
+    # A payout's document is its phiếu chi; a support in kind has a handover record instead, no voucher.
+    conn = sqlite3.connect(data_dir.database)
+    vouchers = {f"PC {b}/{n}/{y}": kind for b, n, y, kind in conn.execute(
+        "SELECT book, number, year, kind FROM voucher")}
+    conn.close()
+    assert vouchers.get(relend["document"]) == "relend"
+    assert all(r["document"] == "" or vouchers.get(r["document"]) == "budget_support"
+               for r in data["rows"] if r["kind"] == "support")
     voided = next(r for r in data["rows"] if r["kind"] == "repayment" and r["voided_on"])
     reversal = next(r for r in data["rows"] if r["kind"] == "void")
     assert reversal["on"] == voided["voided_on"] == "2023-04-02" and reversal["fund_in"] == -voided["fund_in"]

@@ -160,6 +160,8 @@ def test_no_page_is_wider_than_a_1366_screen_at_125_percent(window, qtbot):
     for key in KEYS:
         page = window.go(key)
         qtbot.wait(20)
+        wide = window.minimumSizeHint().width()
+        assert wide <= 1093, f"{key} makes the window {wide} wide"
         for area in page.findChildren(QScrollArea):
             inner = area.widget()
             if inner is None or not area.isVisible():

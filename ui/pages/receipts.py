@@ -88,14 +88,18 @@ class ReceiptsPage(QWidget):
         reprint.clicked.connect(self.print_selected)
         void.clicked.connect(self.void_selected)
         batch.clicked.connect(self.print_batch)
+        # The count and total wrap above the buttons: on one line with four buttons the page would be wider than
+        # a 1366-pixel screen at 125 %.
+        self.summary.setWordWrap(True)
         bottom = QHBoxLayout()
-        bottom.addWidget(self.summary, 1)
+        bottom.addStretch(1)
         for button in (reprint, void, batch, requests):
             bottom.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Phiếu thu"))
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.summary)
         layout.addLayout(bottom)
         self.receipt_check = ReceiptCheckBox(books)
         layout.addWidget(self.receipt_check)

@@ -100,8 +100,9 @@ def test_voucher_pdf_holds_the_form_and_the_amount_in_words(fund, cli, tmp_path)
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True).stdout
     for expected in ("PHIẾU CHI", "Mẫu số C41-BB", "Thông tư số 107/2017/TT-BTC", "Nguyễn Văn Dũng",
                      "7.000.000 đồng", "Bảy triệu đồng", "THỦ TRƯỞNG ĐƠN VỊ", "KẾ TOÁN TRƯỞNG", "NGƯỜI LẬP",
-                     "THỦ QUỸ", "NGƯỜI NHẬN TIỀN", "Đã nhận đủ số tiền (viết bằng chữ)"):
+                     "THỦ QUỸ", "NGƯỜI NHẬN TIỀN", "Đã nhận đủ số tiền (viết bằng chữ)", "UBND xã Đức Chính"):
         assert expected in text, expected
+    assert "UBND Xã" not in text and "Xã Đức Chính, Tỉnh" not in " ".join(text.split())  # the unit's usual form
     again = cli("--json", "voucher", "pdf", "--book", "01", "--number", "1", "--out", str(tmp_path / "b.pdf"),
                 "--two-up")
     assert again.json["copy"] is True

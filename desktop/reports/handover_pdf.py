@@ -14,6 +14,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from desktop import wording
 from desktop.money import amount_in_words, format_vnd
 from desktop.reports.fonts import SERIF, SERIF_BOLD, SERIF_ITALIC
 from desktop.reports.pdfkit import wrap, write_pdf
@@ -23,7 +24,7 @@ from desktop.reports.receipt_pdf import RED, _date_words, _Pen, _signatures
 def _header(c: Canvas, settings: dict, left: float, top: float, inner: float) -> float:
     commune = settings.get("commune_name", "")
     c.setFont(SERIF_BOLD, 10.5)
-    c.drawCentredString(left + inner * 0.22, top - 12, f"UBND {commune}".upper().strip())
+    c.drawCentredString(left + inner * 0.22, top - 12, wording.unit_name(commune).upper())
     c.drawCentredString(left + inner * 0.70, top - 12, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     c.drawCentredString(left + inner * 0.70, top - 26, "Độc lập - Tự do - Hạnh phúc")
     c.line(left + inner * 0.58, top - 29, left + inner * 0.82, top - 29)
@@ -39,7 +40,8 @@ def _draw_one(c: Canvas, r: sqlite3.Row, settings: dict) -> None:
     pen.centered(f"Dự án: {r['project']} — {r['project_name']}", SERIF_ITALIC, 10.5)
     delivered = date.fromisoformat(r["delivered_on"])
     pen.y -= 8
-    pen.field("Hôm nay", f"{_date_words(delivered).lower()}, tại {r['hamlet']}, {settings.get('commune_name', '')}")
+    place = wording.address(r["hamlet"], settings.get("commune_name", ""))
+    pen.field("Hôm nay", f"{_date_words(delivered).lower()}, tại {place}")
     pen.field("Bên giao (đơn vị cung ứng)", r["supplier"] or "……………………………………", max_lines=2)
     pen.field("Bên nhận (hộ được hỗ trợ)", f"{r['receiver']} — mã hộ {r['household']} (chủ hộ {r['head_name']})",
               max_lines=2)

@@ -7,6 +7,7 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import date
 
+from desktop import wording
 from desktop.audit import now_iso
 from desktop.books import Books
 from desktop.money import amount_in_words
@@ -50,10 +51,9 @@ def _view(books: Books, v: sqlite3.Row) -> VoucherView:
     household = conn.execute(
         "SELECT h.code, hm.name AS hamlet FROM membership m JOIN household h ON h.id = m.household_id "
         "JOIN hamlet hm ON hm.id = h.hamlet_id WHERE m.id = ?", (v["membership_id"],)).fetchone()
-    address = ", ".join(p for p in ((household["hamlet"] if household else ""), commune,
-                                    dated.get("province_name", "")) if p)
+    address = wording.address(household["hamlet"] if household else "", commune, dated.get("province_name", ""))
     return VoucherView(
-        id=v["id"], unit_name=f"UBND {commune}".strip(), unit_budget_code=dated.get("unit_budget_code", ""),
+        id=v["id"], unit_name=wording.unit_name(commune), unit_budget_code=dated.get("unit_budget_code", ""),
         book=v["book"], year=v["year"], number=v["number"], issued_on=date.fromisoformat(v["issued_on"]),
         kind=v["kind"], recipient=v["recipient"], recipient_id_number=v["recipient_id_number"], address=address,
         reason=v["reason"], amount=v["amount"], amount_words=amount_in_words(v["amount"], **words_options(books)),

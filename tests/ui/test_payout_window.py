@@ -130,3 +130,87 @@ def test_a_voucher_is_voided_from_the_project_page_after_the_confirmation(qtbot,
                                      "ON m.id = v.membership_id WHERE v.id = ?",
                                      (_voucher_id(demo_books, ref),)).fetchone()
     assert voided[0] == voided[1] == clock.today().isoformat()
+
+
+# ---------------------------------------------------------------------- the cash book page
+
+def test_the_cash_book_page_closes_on_the_fund_of_the_dashboard(qtbot, window, demo_books, settle):
+    from desktop.queries.cashbook import cashbook
+
+    page = window.go("cashbook")
+    settle()
+    assert page.book is not None
+    start, end = page.period.period()
+    expected = cashbook(demo_books.conn, start, end)
+    assert end == clock.today() and page.book == expected
+    assert page.book["closing_balance"] == window.page("dashboard").figures.fund_balance
+    last = page.model.row(page.model.rowCount() - 1)
+    assert last["_total"] and last["balance"] == expected["closing_balance"]
+    assert page.model.row(0)["balance"] == expected["opening_balance"]
+    months = [page.model.row(r) for r in range(page.model.rowCount())
+              if str(page.model.row(r).get("description", "")).startswith("Cộng tháng")]
+    assert len(months) == len(expected["months"])
+    # One project: the same rows as the query's for that project.
+    page.project.setCurrentIndex(page.project.findData("DA01"))
+    settle()
+    assert page.book == cashbook(demo_books.conn, start, end, "DA01")
+    # Exported as report cashbook writes it; the path is shown with "Mở thư mục".
+    path = page.default_path("xlsx")
+    page.export("xlsx", path)
+    settle()
+    assert page.last_path == path and path.exists() and page.exported.isVisible()
+    pdf = page.default_path("pdf")
+    page.export("pdf", pdf)
+    settle()
+    text = pdf_text(pdf)
+    assert "SỔ QUỸ TIỀN MẶT" in text and "Dự án: DA01" in text
+
+
+def test_management_spending_through_the_dialog_ends_with_its_voucher(qtbot, window, demo_books, settle):
+    from desktop.services import management
+
+    page = window.go("cashbook")
+    settle()
+    left = page.management["balance"]
+    assert left > 0 and "Kinh phí quản lý" in page.management_line.text()
+    dialog = page.spend_management()
+    before = books_digest(demo_books.data_dir.database)
+    dialog.amount.setText(format(left + 1))
+    dialog.reason.setText("Văn phòng phẩm")
+    dialog.submit()  # more than the commune has: said under the form, no confirmation, nothing written
+    assert dialog.confirmation is None and "không chi được" in dialog.error.text()
+    dialog.amount.setText("150.000")
+    dialog.submit()
+    text = dialog.confirmation.plain_text()
+    assert "150.000 đ" in text and amount_in_words(150_000, **words_options(demo_books)) in text
+    assert f"còn {left - 150_000:,} đ".replace(",", ".") in text
+    assert books_digest(demo_books.data_dir.database) == before
+    confirm_now(dialog)
+    settle()
+    settle()
+    assert dialog.result_info is not None, dialog.error.text()
+    ref = dialog.result_info.voucher
+    assert "PHIẾU CHI" in pdf_text(dialog.last_preview.path) and "Văn phòng phẩm" in pdf_text(dialog.last_preview.path)
+    assert management.summary(demo_books.conn, clock.today())["balance"] == left - 150_000
+    settle()
+    assert page.management["balance"] == left - 150_000  # the page reloaded from the change
+    assert any(page.model.row(r).get("document") == f"PC {ref.book}/{ref.number}/{ref.year}"
+               for r in range(page.model.rowCount()))
+
+
+def test_every_button_of_the_payout_dialogs_has_its_own_alt_letter(qtbot, window, demo_books, settle):
+    from tests.ui.test_keyboard_first import _check_dialog_mnemonics
+
+    household = _outside(demo_books, "DA01")
+    record_support(demo_books, SupportInput("DA01", household["code"], clock.today()))
+    view = window.go("projects").open_project("DA01")
+    view.tabs.setCurrentIndex(next(i for i in range(view.tabs.count())
+                                   if view.tabs.tabText(i).startswith("Phiếu chi")))
+    _check_dialog_mnemonics(view)
+    view.voucher_table.selectRow(0)
+    view.reprint_voucher()
+    settle()
+    for dialog in (view.void_voucher(), window.go("cashbook").spend_management(), view.last_preview):
+        dialog.show()
+        _check_dialog_mnemonics(dialog)
+        dialog.close()

@@ -188,9 +188,9 @@ class ProjectView(QDialog):
         tabs.addTab(_table(MEMBER_COLUMNS, member_rows), f"Hộ tham gia ({len(members)})")
         tabs.addTab(_table(SCHEDULE_COLUMNS, schedule(books, code)), "Lịch hoàn trả")
         tabs.addTab(_figures(LEDGER_LINES, report), "Sổ quỹ luân chuyển")
+        tabs.addTab(self._vouchers_page(project["id"]), f"Phiếu chi ({len(self.voucher_model.rows())})")
         tabs.addTab(self._lead_page(lead), f"Đơn vị chủ trì ({len(lead['members'])} hộ)" if lead
                     else "Đơn vị chủ trì")
-        tabs.addTab(self._vouchers_page(project["id"]), f"Phiếu chi ({len(self.voucher_model.rows())})")
         self.tabs = tabs
         active = status is ProjectStatus.ACTIVE
         actions = QHBoxLayout()

@@ -244,7 +244,9 @@ class ProjectView(QDialog):
                 for v in voucher_register(self.books.conn, project_id)]
         self.voucher_table = _table(VOUCHER_COLUMNS, rows)
         self.voucher_model = self.voucher_table.model()
-        self.voucher_table.horizontalHeader().setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        header = self.voucher_table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.voucher_table.doubleClicked.connect(lambda _: self.reprint_voucher())
         reprint = QPushButton("In lạ&i phiếu chi…")
         void = QPushButton("Hủ&y phiếu chi…")

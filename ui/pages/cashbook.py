@@ -15,7 +15,9 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableView,
@@ -114,19 +116,30 @@ class CashbookPage(QWidget):
         buttons.addStretch(1)
         self.management_line = QLabel()
         self.management_line.setWordWrap(True)
-        buttons.addWidget(self.management_line)
-        buttons.addWidget(self.spend_button)
+        costs = QFrame()
+        costs.setObjectName("managementCost")
+        costs.setStyleSheet("#managementCost { background: #f3f6fa; border: 1px solid #c9d3df; border-radius: 4px; }")
+        cost_row = QHBoxLayout(costs)
+        cost_row.setContentsMargins(8, 4, 8, 4)
+        cost_row.addWidget(self.management_line, 1)
+        cost_row.addWidget(self.spend_button)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.model = RecordTableModel(COLUMNS, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         compact(self.table)
+        # The description takes what the figures leave, so the running balance is never scrolled out of sight.
+        header = self.table.horizontalHeader()
+        for column in range(len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.exported = ExportedBar()
         layout = QVBoxLayout(self)
         layout.addWidget(page_title("Sổ quỹ tiền mặt"))
         layout.addLayout(choose)
         layout.addLayout(buttons)
+        layout.addWidget(costs)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.exported)
@@ -162,9 +175,6 @@ class CashbookPage(QWidget):
         self.book, self.management = result
         book, m = self.book, self.management
         self.model.set_rows(table_rows(book))
-        self.table.resizeColumnsToContents()
-        for column in range(self.model.columnCount()):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 420))
         scope = f"dự án {book['project']}" if book["project"] else "tất cả các dự án"
         self.summary.setText(
             f"<b>Sổ quỹ {scope}</b> từ {format_date(book['from'])} đến {format_date(book['to'])}: "

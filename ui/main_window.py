@@ -45,6 +45,7 @@ PAGES = (
     ("receipts", "Phiếu thu", "ui.pages.receipts:ReceiptsPage"),
     ("reports", "Báo cáo", "ui.pages.reports:ReportsPage"),
     ("sync", "Đồng bộ", "ui.pages.sync:SyncPage"),
+    ("cashbook", "Sổ quỹ", "ui.pages.cashbook:CashbookPage"),
     ("settings", "Cài đặt", "ui.pages.settings:SettingsPage"),
 )
 KEYS = [key for key, _, _ in PAGES]
@@ -139,8 +140,8 @@ class MainWindow(QMainWindow):
                      ("Ctrl+F", "Tìm hộ (trang Hộ gia đình)"),
                      ("Del hoặc Ctrl+D", "Hủy phiếu thu đang chọn (trang Phiếu thu)"),
                      ("Ctrl+P", "In phiếu đang chọn (trang Phiếu thu) hoặc báo cáo (trang Báo cáo)")]
-        rows += [("Ctrl+E", "Xuất Excel báo cáo đang xem (trang Báo cáo" + (", Tổng hợp" if self.upper_mode else "")
-                  + ")"),
+        rows += [("Ctrl+E", "Xuất Excel báo cáo đang xem (trang Báo cáo"
+                  + (", Tổng hợp" if self.upper_mode else ", Sổ quỹ") + ")"),
                  ("Alt + chữ gạch dưới", "Bấm nút có chữ đó"),
                  ("Tab / Shift+Tab", "Sang ô sau / ô trước"),
                  ("Enter", "Nút chính của hộp thoại (Lưu, Tiếp…)"),
@@ -172,7 +173,7 @@ class MainWindow(QMainWindow):
 
     def export_current(self) -> None:
         """Ctrl+E on a report page: its "Xuất Excel…" button, when it is enabled (a report to export)."""
-        if self.current_key() in ("reports", "consolidated"):
+        if self.current_key() in ("reports", "consolidated", "cashbook"):
             button = self.page(self.current_key()).xlsx_button
             if button.isEnabled():
                 button.click()

@@ -54,6 +54,9 @@ LEDGER_LINES = (("from_budget", "Hỗ trợ từ ngân sách (vòng 1)"), ("to_r
                 ("recovered", "Đã thu hồi"), ("relent", "Đã cho vay lại từ quỹ"),
                 ("public_works", "Chuyển công trình công ích"), ("balance", "Số dư quỹ luân chuyển"),
                 ("outstanding", "Còn phải thu"))
+VOUCHER_COLUMNS = [("book", "Quyển", "text"), ("number", "Số", "number"), ("issued_on", "Ngày", "date"),
+                   ("kind_label", "Loại chi", "text"), ("household", "Mã hộ", "text"),
+                   ("recipient", "Người nhận", "text"), ("amount", "Số tiền", "money"), ("status", "Hủy", "text")]
 LEAD_MEMBER_COLUMNS = [("code", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("hamlet", "Thôn", "text")]
 BUDGET_LINES = (("budget_central", "Ngân sách trung ương"), ("budget_local", "Ngân sách địa phương"),
                 ("budget_other", "Vốn huy động khác"), ("budget_counterpart", "Vốn đối ứng của hộ"))
@@ -84,6 +87,7 @@ class PublicWorksDialog(QDialog):
     def __init__(self, books: Books, project: str, parent=None):
         super().__init__(parent)
         self.books, self.project = books, project
+        self.confirmation = None
         self.setWindowTitle(f"Chuyển quỹ dự án {project} sang công trình công ích")
         self.decided_on = DateEdit()
         self.decision = QLineEdit(placeholderText="số quyết định của UBND xã")
@@ -107,10 +111,31 @@ class PublicWorksDialog(QDialog):
         layout.addLayout(buttons)
 
     def submit(self) -> None:
+        """The confirmation first (the balance that leaves, in figures and words); then the transfer and its
+        phiếu chi in a preview."""
+        from ui.confirm import ask, money_line
+
+        if self.confirmation is not None and self.confirmation.isVisible():
+            return
         project, on, decision, note = self.project, self.decided_on.value(), self.decision.text(), self.note.text()
+        balance = fund_report(self.books, project)["balance"]
+        lines = [f"Dự án: <b>{html.escape(project)}</b> — chuyển toàn bộ số dư quỹ luân chuyển sang công trình "
+                 "công ích", money_line(self.books, "Số tiền", balance),
+                 f"Ngày quyết định: {format_date(on)} · số quyết định {html.escape(decision or '—')}",
+                 "Sau khi chuyển, dự án thôi cho vay quay vòng."]
+        self.confirmation = ask(self, "Xác nhận chuyển sang công trình công ích", lines, "&Chuyển số dư",
+                                lambda: self._transfer(project, on, decision, note))
+
+    def _transfer(self, project, on, decision, note) -> None:
+        def done(outcome) -> None:
+            self.accept()
+            from ui.dialogs.voucher_preview import open_payout_document
+
+            self.document_task = open_payout_document(self.parentWidget() or self, self.books, outcome, holder=self)
+
         self.task = run_op(self, self.books,
                            lambda books: transfer_to_public_works(books, project, on, decision, note),
-                           lambda _: self.accept(), refusal_shown_in(self.error, self))
+                           done, refusal_shown_in(self.error, self))
 
 
 class ProjectView(QDialog):
@@ -168,6 +193,7 @@ class ProjectView(QDialog):
         tabs.addTab(self.approvals, f"Phê duyệt ({len(self.approvals.rows)})")
         tabs.addTab(_table(SCHEDULE_COLUMNS, schedule(books, code)), "Lịch hoàn trả")
         tabs.addTab(_figures(LEDGER_LINES, report), "Sổ quỹ luân chuyển")
+        tabs.addTab(self._vouchers_page(project["id"]), f"Phiếu chi ({len(self.voucher_model.rows())})")
         tabs.addTab(self._lead_page(lead), f"Đơn vị chủ trì ({len(lead['members'])} hộ)" if lead
                     else "Đơn vị chủ trì")
         self.tabs = tabs
@@ -213,6 +239,67 @@ class ProjectView(QDialog):
         self.lead_members = _table(LEAD_MEMBER_COLUMNS, lead["members"])
         layout.addWidget(self.lead_members, 1)
         return page
+
+    def _vouchers_page(self, project_id: int) -> QWidget:
+        """The project's phiếu chi, newest first, voided ones grey with their date and reason; reprint or void
+        the one selected."""
+        from desktop.queries.vouchers import voucher_register
+
+        rows = [{**v, "voided_at": v["voided_on"], "status": f"Đã hủy từ {format_date(v['voided_on'])}: "
+                 f"{v['void_reason']}" if v["voided_on"] else ""}
+                for v in voucher_register(self.books.conn, project_id)]
+        self.voucher_table = _table(VOUCHER_COLUMNS, rows)
+        self.voucher_model = self.voucher_table.model()
+        header = self.voucher_table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.voucher_table.doubleClicked.connect(lambda _: self.reprint_voucher())
+        reprint = QPushButton("In lạ&i phiếu chi…")
+        void = QPushButton("Hủ&y phiếu chi…")
+        reprint.clicked.connect(self.reprint_voucher)
+        void.clicked.connect(self.void_voucher)
+        for button in (reprint, void):
+            button.setEnabled(bool(rows))
+        buttons = QHBoxLayout()
+        buttons.addWidget(reprint)
+        buttons.addWidget(void)
+        buttons.addStretch(1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.voucher_table, 1)
+        layout.addLayout(buttons)
+        return page
+
+    def selected_voucher(self) -> dict | None:
+        index = self.voucher_table.currentIndex()
+        if not index.isValid():
+            return self.voucher_model.row(0) if self.voucher_model.rowCount() == 1 else None
+        return self.voucher_model.row(index.row())
+
+    def reprint_voucher(self):
+        """The selected voucher in the preview: the original if it was never printed, a BẢN SAO after."""
+        from ui.dialogs.voucher_preview import open_voucher
+
+        v = self.selected_voucher()
+        if v is None:
+            show_error(self, Refused("Hãy chọn một phiếu chi trong danh sách."))
+            return None
+        return open_voucher(self, self.books, v["book"], v["number"], v["year"])
+
+    def void_voucher(self):
+        from ui.dialogs.void_voucher import VoidVoucherDialog
+
+        v = self.selected_voucher()
+        if v is None:
+            show_error(self, Refused("Hãy chọn một phiếu chi trong danh sách."))
+            return None
+        if v["voided_on"]:
+            show_error(self, Refused(f"Phiếu chi số {v['number']}/{v['year']} đã bị hủy từ ngày "
+                                     f"{format_date(v['voided_on'])}."))
+            return None
+        self.last_dialog = VoidVoucherDialog(self.books, v, self)
+        self.last_dialog.open()
+        return self.last_dialog
 
     def _after_change(self) -> None:
         self.project_changed.emit(self.code)

@@ -172,9 +172,17 @@ class SupportDialog(QDialog):
             self.result_info = outcome
             self.support_recorded.emit(outcome)
             self.accept()
+            self._show_document(outcome)
 
         self.task = run_op(self, self.books, lambda books: record_support(books, data), recorded,
                            refusal_shown_in(self.error, self, also=self._refused), busy=self.save)
+
+    def _show_document(self, outcome) -> None:
+        """The phiếu chi the support issued (or its handover record, in kind) opens at once, over the window
+        this form came from; kept as ``self.last_preview``."""
+        from ui.dialogs.voucher_preview import open_payout_document
+
+        self.document_task = open_payout_document(self.parentWidget() or self, self.books, outcome, holder=self)
 
     def _refused(self, refusal: Refused) -> None:
         if refusal.message.startswith("Hộ"):

@@ -17,6 +17,7 @@ from desktop.services.households import HouseholdQuery, list_households
 from desktop.services.settings import words_options
 from desktop.services.support import SupportInput, record_support
 from tests.conftest import books_digest
+from tests.ui.approving import approve
 from tests.ui.confirming import confirm_now
 
 
@@ -44,9 +45,10 @@ def _voucher_id(books, ref) -> int:
 
 
 def _support_through_the_window(window, books, settle, *, in_kind: str = ""):
+    household = _outside(books, "DA01")
+    approve(books, "DA01", household["code"])  # the demo's books require the chairman's decision first
     view = window.go("projects").open_project("DA01")
     dialog = view.add_support()
-    household = _outside(books, "DA01")
     dialog.set_household(household["code"])
     dialog.in_kind.setText(in_kind)
     dialog.save.click()
@@ -107,6 +109,7 @@ def test_support_in_kind_opens_its_handover_record(qtbot, window, demo_books, se
 
 def test_a_voucher_is_voided_from_the_project_page_after_the_confirmation(qtbot, window, demo_books, settle):
     household = _outside(demo_books, "DA01")
+    approve(demo_books, "DA01", household["code"])
     recorded = record_support(demo_books, SupportInput("DA01", household["code"], clock.today()))
     view = window.go("projects").open_project("DA01")
     ref = recorded.voucher
@@ -202,6 +205,7 @@ def test_every_button_of_the_payout_dialogs_has_its_own_alt_letter(qtbot, window
     from tests.ui.test_keyboard_first import _check_dialog_mnemonics
 
     household = _outside(demo_books, "DA01")
+    approve(demo_books, "DA01", household["code"])
     record_support(demo_books, SupportInput("DA01", household["code"], clock.today()))
     view = window.go("projects").open_project("DA01")
     view.tabs.setCurrentIndex(next(i for i in range(view.tabs.count())

@@ -38,7 +38,7 @@ def many(books):
         code = f"H{n + 1:03d}"
         add_household(books, HouseholdInput(code, f"Nguyễn Văn {n + 1:02d}", HAMLETS[n % 3], Category.POOR,
                                             category_on=date(2021, 1, 1), phone="0912345678"))
-        support.record_support(books, SupportInput("DA01", code, date(2022, 6, 1 + n % 20)))
+        support.record_support(books, SupportInput("DA01", code, date(2022, 6, 1 + n // 3)))  # phiếu chi in date order
         if n % 5 == 0:
             record_payment(books, PaymentInput("DA01", code, 1_000_000, date(2023, 7, 1)))
     return books

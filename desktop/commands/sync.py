@@ -243,6 +243,7 @@ def upper_report(args) -> Outcome:
              *(f"  {c.code} {c.name}: hỗ trợ trong kỳ {vnd(c.report.totals.disbursed_in_period)}, thu hồi "
                f"{vnd(c.report.totals.recovered_in_period)}, số dư quỹ {vnd(c.report.totals.fund_balance)}"
                for c in report.communes),
+             *(f"  {m.code} {m.name}: {m.note}" for m in report.merged),
              f"  Tổng cộng: hỗ trợ trong kỳ {vnd(t.disbursed_in_period)}, thu hồi {vnd(t.recovered_in_period)}, "
              f"còn phải thu {vnd(t.outstanding)}, quá hạn {vnd(t.overdue)}, số dư quỹ {vnd(t.fund_balance)}"]
     if path is not None:
@@ -270,7 +271,10 @@ def upper_communes(args) -> Outcome:
     text = "\n".join(f"{r['code']} {r['name']}: gói số {r['last_seq']} (số liệu đến {_vn_date(r['last_as_of'])}), "
                      f"{format_vnd(r['households'])} hộ, vân tay {r['fingerprint']}"
                      + (" (khóa mới đã chấp nhận, chờ gói đầu tiên)" if r["key_waiting"] else "")
-                     + (f", khóa sổ đến {_vn_date(r['locked_to'])}" if r["locked_to"] else "") for r in rows)
+                     + (f", khóa sổ đến {_vn_date(r['locked_to'])}" if r["locked_to"] else "")
+                     + (f" — đã sáp nhập vào {r['merged_into']['name']} ({r['merged_into']['code']}) từ "
+                        f"{_vn_date(r['merged_into']['merged_at'][:10])}, không tính trong tổng hợp"
+                        if r["merged_into"] else "") for r in rows)
     return Outcome({"communes": rows}, text or "Chưa nhập gói của xã nào.")
 
 

@@ -74,6 +74,11 @@ def write_xlsx(path: Path, report: Consolidated) -> Path:
                        report.households_distinct, *(getattr(report.totals, k) for k in NUMBER_FIELDS)])
     for cell in sheet[4] + sheet[sheet.max_row]:
         cell.font = Font(bold=True)
+    if report.merged:
+        append_row(sheet, [])
+        append_row(sheet, ["", "", "Xã đã sáp nhập (không tính riêng trong tổng cộng)"])
+        for line in report.merged:
+            append_row(sheet, ["", line.code, line.name, line.note])
     for cell in sheet[4]:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row in sheet.iter_rows(min_row=5, min_col=6):
@@ -139,6 +144,9 @@ def write_pdf(path: Path, report: Consolidated) -> Path:
                   "(mỗi hộ tính một lần)", _SUB),
         Paragraph("Đơn vị tiền: đồng", _SUB), Spacer(1, 4 * mm), table,
     ]
+    if report.merged:
+        story += [Spacer(1, 3 * mm), Paragraph("<b>Xã đã sáp nhập</b> (không tính riêng trong tổng cộng):", _CELL),
+                  *(Paragraph(f"– {_esc(m.name)} ({m.code}) {_esc(m.note)}.", _CELL) for m in report.merged)]
     return write_story(path, story, title="Báo cáo tổng hợp", pagesize=landscape(A4), margin=10 * mm)
 
 

@@ -52,8 +52,7 @@ def _consolidate(books: Books, store: UpperStore, start: date, end: date, only: 
         communes = [c for c in communes if c["code"] == only]
         went = next((m for m in gone if m.code == only), None)
         if went is not None:
-            raise Refused(f"Xã {went.name} ({only}) {went.note}; số liệu của xã cũ nằm trong xã {went.into_name}: "
-                          f"hãy xem xã {went.into_code}.")
+            raise Refused(f"{went.name} ({only}) {went.note}: hãy xem xã {went.into_code}.")
         if not communes:
             raise Refused(f"Chưa nhập gói nào của xã có mã {only}.")
     template = _template()

@@ -89,6 +89,15 @@ def _shown(value: object) -> str:
 
 # -- the upper level -----------------------------------------------------------------------------------------
 
+_UNIT_WORDS = ("xã ", "phường ", "thị trấn ", "đặc khu ")
+
+
+def unit(name: str, code: str) -> str:
+    """"Xã Đức Chính (10507)": a commune's name says "Xã" or "Phường" itself, else "xã" is put before it."""
+    named = name if name.lower().startswith(_UNIT_WORDS) else f"xã {name}"
+    return f"{named} ({code})"
+
+
 def mapping_of(store: UpperStore, code: str):
     """The row saying commune ``code`` was merged into another, with that commune's code and name, or None."""
     return store.execute(
@@ -107,22 +116,22 @@ def admit(store: UpperStore, manifest: dict, name: str) -> None:
     code, commune = manifest["commune"]["code"], manifest["commune"]["name"]
     gone = mapping_of(store, code)
     if gone is not None:
-        raise Refused(f"Gói {name}: xã {commune} ({code}) đã sáp nhập vào xã {gone['into_name']} "
-                      f"({gone['into_code']}) từ {merged_day(gone['merged_at'])}; gói của xã cũ không nhập nữa. "
-                      f"Số liệu của xã cũ nay nằm trong gói của xã {gone['into_name']}.")
+        raise Refused(f"Gói {name}: {unit(commune, code)} đã sáp nhập vào {unit(gone['into_name'], gone['into_code'])}"
+                      f" từ {merged_day(gone['merged_at'])}; gói của xã cũ không nhập nữa. Số liệu của xã cũ nay "
+                      f"nằm trong gói của {unit(gone['into_name'], gone['into_code'])}.")
     for entry in manifest.get(MANIFEST_KEY, []):
-        old = f"{entry['name']} ({entry['code']})"
+        old = unit(entry["name"], entry["code"])
         mapped = mapping_of(store, entry["code"])
         if mapped is not None and mapped["into_code"] != code:
-            raise Refused(f"Gói {name} của xã {commune} ghi đã gộp sổ của xã {old}, nhưng xã đó đã sáp nhập vào "
-                          f"xã {mapped['into_name']} ({mapped['into_code']}) từ {merged_day(mapped['merged_at'])}. "
+            raise Refused(f"Gói {name} của {unit(commune, code)} ghi đã gộp sổ của {old}, nhưng xã đó đã sáp nhập "
+                          f"vào {unit(mapped['into_name'], mapped['into_code'])} từ {merged_day(mapped['merged_at'])}. "
                           "Một xã cũ chỉ sáp nhập vào một xã mới: hãy gọi điện cho hai xã để kiểm tra.")
         known = store.execute("SELECT code, name, fingerprint FROM upper_commune WHERE code = ?",
                               (entry["code"],)).fetchone()
         if known is not None and known["fingerprint"] != entry["key_fingerprint"]:
             shown = entry["key_fingerprint"] or "không có"
-            raise Refused(f"Gói {name} của xã {commune} ghi đã gộp sổ của xã {old} có khóa vân tay {shown}, "
-                          f"nhưng đơn vị này biết xã {known['name']} ({known['code']}) với khóa "
+            raise Refused(f"Gói {name} của {unit(commune, code)} ghi đã gộp sổ của {old} có khóa vân tay {shown}, "
+                          f"nhưng đơn vị này biết {unit(known['name'], known['code'])} với khóa "
                           f"{known['fingerprint']}. Sổ được gộp có thể không phải sổ thật của xã cũ: hãy gọi điện "
                           "cho xã để kiểm tra trước khi nhập.")
 
@@ -132,13 +141,14 @@ def notices(store: UpperStore, manifest: dict) -> tuple[str, ...]:
     which the upper level holds a later package than the books that were merged (it kept writing after)."""
     said = []
     for entry in manifest.get(MANIFEST_KEY, []):
-        old = f"{entry['name']} ({entry['code']})"
+        old = unit(entry["name"], entry["code"])
+        new = unit(manifest["commune"]["name"], manifest["commune"]["code"])
         if mapping_of(store, entry["code"]) is None:
-            said.append(f"Xã {manifest['commune']['name']} đã gộp sổ của xã {old} từ {merged_day(entry['merged_at'])}:"
-                        " từ nay số liệu của xã cũ chỉ tính trong xã mới, gói của xã cũ không nhập nữa.")
+            said.append(f"{new[0].upper()}{new[1:]} đã gộp sổ của {old} từ {merged_day(entry['merged_at'])}: từ nay "
+                        "số liệu của xã cũ chỉ tính trong xã mới, gói của xã cũ không nhập nữa.")
         known = store.execute("SELECT last_seq FROM upper_commune WHERE code = ?", (entry["code"],)).fetchone()
         if known is not None and known["last_seq"] > entry["last_seq"]:
-            said.append(f"Đơn vị này đã nhận gói số {known['last_seq']} của xã {old}, nhưng sổ được gộp chỉ đến gói "
+            said.append(f"Đơn vị này đã nhận gói số {known['last_seq']} của {old}, nhưng sổ được gộp chỉ đến gói "
                         f"số {entry['last_seq']}: xã cũ đã ghi thêm sau khi sổ được chép đi gộp. Hãy đối chiếu với "
                         "xã mới.")
     return tuple(said)

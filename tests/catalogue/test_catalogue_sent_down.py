@@ -117,8 +117,9 @@ def test_upper_catalogue_set_refuses_a_wrong_or_old_file_and_writes_nothing(pair
     shipped = shipped_catalogue()["version"]
     broken = tmp_path / "hong.json"
     broken.write_text(json.dumps({"version": shipped + 1, "programme": [{"code": "X"}]}), encoding="utf-8")
-    for path, words in ((broken, "“structure” phải là du_an hoặc hop_phan"), (catalogue_file(tmp_path, shipped, name="cu.json"),
-                                                   f"không mới hơn phiên bản {shipped} đang dùng")):
+    old = catalogue_file(tmp_path, shipped, name="cu.json")
+    for path, words in ((broken, "“structure” phải là du_an hoặc hop_phan"),
+                        (old, f"không mới hơn phiên bản {shipped} đang dùng")):
         state = store_state(upper)
         result = run(upper, "upper", "catalogue", "set", str(path))
         assert result.code == 2 and words in result.stderr, result.stderr

@@ -124,7 +124,7 @@ def test_the_old_communes_are_counted_once_then_only_in_the_new_commune(world, t
 
     [result] = imported(upper, packages[N])
     assert result["status"] == "imported"
-    assert any(f"đã gộp sổ của xã Xã Đức Chính ({A})" in n for n in result["notices"])
+    assert any(f"Xã Cẩm Giàng ({N}) đã gộp sổ của Xã Đức Chính ({A})" in n for n in result["notices"])
 
     for period in PERIODS:
         old, new = before[period], totals(upper, *period)
@@ -191,7 +191,7 @@ def test_a_late_package_of_an_old_commune_is_refused_and_writes_nothing(world, t
     result = run(upper, "--json", "upper", "import", str(packages["late"]))
     assert result.code == 2
     reason = result.json["results"][0]["reason"]
-    assert (f"xã Xã Đức Chính ({A}) đã sáp nhập vào xã Xã Cẩm Giàng ({N}) từ 30/06/2026; gói của xã cũ không "
+    assert (f"Xã Đức Chính ({A}) đã sáp nhập vào Xã Cẩm Giàng ({N}) từ 30/06/2026; gói của xã cũ không "
             "nhập nữa") in reason
     assert reason in result.stderr
     assert store_state(upper) == state
@@ -249,7 +249,7 @@ def test_an_old_commune_known_with_another_key_is_refused(world, tmp_path):
     state = store_state(upper)
     result = run(upper, "--json", "upper", "import", str(path))
     assert result.code == 2
-    assert f"ghi đã gộp sổ của xã Xã Đức Chính ({A}) có khóa vân tay 0000-1111-2222-3333" in result.stderr
+    assert f"ghi đã gộp sổ của Xã Đức Chính ({A}) có khóa vân tay 0000-1111-2222-3333" in result.stderr
     assert "hãy gọi điện cho xã để kiểm tra" in result.stderr
     assert store_state(upper) == state
 
@@ -264,7 +264,7 @@ def test_an_old_commune_already_merged_into_another_is_refused(world, tmp_path):
     state = store_state(upper)
     result = run(upper, "--json", "upper", "import", str(path))
     assert result.code == 2
-    assert f"nhưng xã đó đã sáp nhập vào xã Xã Cẩm Giàng ({N})" in result.stderr
+    assert f"nhưng xã đó đã sáp nhập vào Xã Cẩm Giàng ({N})" in result.stderr
     assert store_state(upper) == state
 
 
@@ -273,5 +273,5 @@ def test_a_package_of_the_old_commune_seen_later_than_the_merged_books_is_noted(
     imported(upper, world["packages"]["late"])  # A's second package, made after its books were copied
     [result] = imported(upper, world["packages"][N])
     assert result["status"] == "imported"
-    assert any(f"đã nhận gói số 2 của xã Xã Đức Chính ({A}), nhưng sổ được gộp chỉ đến gói số 1" in n
+    assert any(f"đã nhận gói số 2 của Xã Đức Chính ({A}), nhưng sổ được gộp chỉ đến gói số 1" in n
                for n in result["notices"])

@@ -106,6 +106,21 @@ STATEMENTS: list[str] = [
         created_at     TEXT NOT NULL
     )
     """,
+    # Upper level: old communes merged into another (kept in step with db/upper_schema.py).
+    """
+    CREATE TABLE upper_merged_commune (
+        id              INTEGER PRIMARY KEY,
+        code            TEXT NOT NULL UNIQUE,
+        name            TEXT NOT NULL,
+        fingerprint     TEXT NOT NULL,
+        last_seq        INTEGER NOT NULL CHECK (last_seq >= 0),
+        merged_at       TEXT NOT NULL,
+        into_commune_id INTEGER NOT NULL REFERENCES upper_commune(id),
+        recorded_seq    INTEGER NOT NULL,
+        recorded_at     TEXT NOT NULL,
+        recorded_by     TEXT NOT NULL
+    )
+    """,
     *[
         f"""
         CREATE TRIGGER {table}_never_{verb} BEFORE {event} ON {table}

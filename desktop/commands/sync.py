@@ -69,6 +69,11 @@ def register(commands, common) -> None:
     p.add_argument("--commune", required=True, help="mã xã")
     p.add_argument("--out", type=Path, help="thư mục ghi (mặc định: exports/)")
     p.set_defaults(handler=upper_ack)
+    catalogue = upper.add_parser("catalogue", help="danh mục chương trình gửi xuống các xã kèm tệp xác nhận"
+                                 ).add_subparsers(dest="catalogue_action", required=True)
+    p = catalogue.add_parser("set", parents=[common], help="nhận tệp danh mục mới hơn (TOML/JSON) để gửi các xã")
+    p.add_argument("file", type=Path)
+    p.set_defaults(handler=upper_catalogue_set)
     p = upper.add_parser("log", parents=[common], help="các lần nhập đã thay đổi dữ liệu (ai, khi nào, tệp nào)")
     p.set_defaults(handler=upper_log)
     p = upper.add_parser("communes", parents=[common], help="các xã đã đăng ký, vân tay khóa, gói mới nhất")
@@ -149,8 +154,19 @@ def sync_ack(args) -> Outcome:
 
     with open_books(args) as books:
         result = accept_ack(books, args.file)
+    catalogue = f"\n{result['catalogue']['note']}" if result["catalogue"] else ""
     return Outcome(result, f"Gói số {result['seq']} ({result['file_name']}) đã được {result['acked_by']} nhận "
-                           f"lúc {result['acked_at']}.")
+                           f"lúc {result['acked_at']}.{catalogue}")
+
+
+def upper_catalogue_set(args) -> Outcome:
+    from desktop.sync.ack import set_sent_catalogue
+
+    with open_books(args) as books:
+        done = set_sent_catalogue(books, args.file)
+    return Outcome(done.to_json(), f"Đã nhận danh mục phiên bản {done.version} (trước: {done.previous}): "
+                                   f"{done.programmes} chương trình, {done.components} thành phần. Từ nay mỗi tệp xác "
+                                   "nhận lập cho xã (upper ack) mang danh mục này xuống xã.")
 
 
 def upper_ack(args) -> Outcome:
@@ -158,8 +174,11 @@ def upper_ack(args) -> Outcome:
 
     with open_books(args) as books:
         path, body = make_ack(books, args.commune, args.out)
-    return Outcome({"path": str(path), "commune_code": body["commune"]["code"], "seq": body["seq"]},
-                   f"Đã lập tệp xác nhận gói số {body['seq']} của {body['commune']['name']}: {path}")
+    version = body["catalogue"]["version"] if "catalogue" in body else None
+    return Outcome({"path": str(path), "commune_code": body["commune"]["code"], "seq": body["seq"],
+                    "catalogue_version": version},
+                   f"Đã lập tệp xác nhận gói số {body['seq']} của {body['commune']['name']}: {path}"
+                   + (f" (kèm danh mục chương trình phiên bản {version})" if version else ""))
 
 
 def upper_import(args) -> Outcome:
@@ -245,6 +264,7 @@ def upper_report(args) -> Outcome:
              *(f"  {c.code} {c.name}: hỗ trợ trong kỳ {vnd(c.report.totals.disbursed_in_period)}, thu hồi "
                f"{vnd(c.report.totals.recovered_in_period)}, số dư quỹ {vnd(c.report.totals.fund_balance)}"
                for c in report.communes),
+             *(f"  {m.code} {m.name}: {m.note}" for m in report.merged),
              f"  Tổng cộng: hỗ trợ trong kỳ {vnd(t.disbursed_in_period)}, thu hồi {vnd(t.recovered_in_period)}, "
              f"còn phải thu {vnd(t.outstanding)}, quá hạn {vnd(t.overdue)}, số dư quỹ {vnd(t.fund_balance)}"]
     if path is not None:
@@ -272,7 +292,10 @@ def upper_communes(args) -> Outcome:
     text = "\n".join(f"{r['code']} {r['name']}: gói số {r['last_seq']} (số liệu đến {_vn_date(r['last_as_of'])}), "
                      f"{format_vnd(r['households'])} hộ, vân tay {r['fingerprint']}"
                      + (" (khóa mới đã chấp nhận, chờ gói đầu tiên)" if r["key_waiting"] else "")
-                     + (f", khóa sổ đến {_vn_date(r['locked_to'])}" if r["locked_to"] else "") for r in rows)
+                     + (f", khóa sổ đến {_vn_date(r['locked_to'])}" if r["locked_to"] else "")
+                     + (f" — đã sáp nhập vào {r['merged_into']['name']} ({r['merged_into']['code']}) từ "
+                        f"{_vn_date(r['merged_into']['merged_at'][:10])}, không tính trong tổng hợp"
+                        if r["merged_into"] else "") for r in rows)
     return Outcome({"communes": rows}, text or "Chưa nhập gói của xã nào.")
 
 

@@ -74,6 +74,11 @@ def write_xlsx(path: Path, report: Consolidated, settings: dict | None = None, *
                        report.households_distinct, *(getattr(report.totals, k) for k in NUMBER_FIELDS)])
     for cell in sheet[4] + sheet[sheet.max_row]:
         cell.font = Font(bold=True)
+    if report.merged:
+        append_row(sheet, [])
+        append_row(sheet, ["", "", "Xã đã sáp nhập (không tính riêng trong tổng cộng)"])
+        for line in report.merged:
+            append_row(sheet, ["", line.code, line.name, line.note])
     for cell in sheet[4]:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row in sheet.iter_rows(min_row=5, min_col=6):
@@ -153,6 +158,9 @@ def consolidated_formal(report: Consolidated, settings: dict, *, number: str = "
         TableBlock("II. KẾT QUẢ THEO XÃ", (("STT", 5, "center", ""), ("Xã", 30, "wrap", ""), *_columns(SUMMARY)),
                    tuple(summary_rows), total=True),
     ]
+    if report.merged:  # old communes whose books the new commune now keeps: counted there, not here
+        blocks.append(TextBlock("Xã đã sáp nhập (không tính riêng trong tổng cộng)",
+                                tuple(f"– {m.name} ({m.code}) {m.note}." for m in report.merged)))
     for index, line in enumerate(report.communes, start=1):
         rows = [(i, f"{p.code} — {p.name}", *(getattr(p, f) for _, f, _ in ANNEX))
                 for i, p in enumerate(line.report.projects, start=1)]

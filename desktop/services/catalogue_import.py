@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import ClassVar
@@ -35,8 +36,15 @@ def import_catalogue(books: Books, path: Path) -> CatalogueImported:
                       f"phiên bản {previous} đang dùng. Không có gì thay đổi; hãy xin cấp trên tệp danh mục mới hơn.")
     sha = hashlib.sha256(raw).hexdigest()
     with books.transaction() as tx:
-        apply_catalogue(tx, catalogue, source="imported", file_name=Path(path).name, actor=books.actor)
-        audit.record(tx, books.actor, "catalogue", f"catalogue-{catalogue['version']}", "import",
-                     {"version": previous}, {"version": catalogue["version"], "file": Path(path).name, "sha256": sha})
+        return take_catalogue(tx, books.actor, catalogue, Path(path).name, sha, previous)
+
+
+def take_catalogue(tx: sqlite3.Connection, actor: str, catalogue: dict, file_name: str, sha: str,
+                   previous: int) -> CatalogueImported:
+    """Inside the caller's transaction: record a validated catalogue newer than ``previous``, with its audit
+    row. The one path for a catalogue file and for one the upper level's acknowledgement carries."""
+    apply_catalogue(tx, catalogue, source="imported", file_name=file_name, actor=actor)
+    audit.record(tx, actor, "catalogue", f"catalogue-{catalogue['version']}", "import",
+                 {"version": previous}, {"version": catalogue["version"], "file": file_name, "sha256": sha})
     return CatalogueImported(catalogue["version"], previous, len(catalogue["programme"]),
                              sum(len(p["components"]) for p in catalogue["programme"]), sha)

@@ -15,9 +15,10 @@ from datetime import date
 from db.connection import upgrade
 from desktop.books import Books
 from desktop.errors import Refused
-from desktop.reports.consolidation import CommuneLine, Consolidated
+from desktop.reports.consolidation import CommuneLine, Consolidated, MergedLine
 from desktop.reports.period import period_report, sum_rows
 from desktop.sync import format as fmt
+from desktop.sync import merged
 from desktop.sync.upper import require_upper
 from desktop.upper_store import SQLITE, UpperStore, upper_store
 
@@ -41,10 +42,17 @@ def consolidate(books: Books, start: date, end: date, *, only: str | None = None
 
 def _consolidate(books: Books, store: UpperStore, start: date, end: date, only: str | None,
                  progress: Progress | None) -> Consolidated:
+    # An old commune merged into another is not counted: its rows travel in the new commune's package.
     communes = store.execute(
-        "SELECT id, code, name, last_seq, last_as_of FROM upper_commune ORDER BY code").fetchall()
+        f"SELECT id, code, name, last_seq, last_as_of FROM upper_commune c WHERE {merged.COUNTED} "
+        "ORDER BY code").fetchall()
+    gone = tuple(MergedLine(m["code"], m["name"], m["into_code"], m["into_name"], m["merged_at"])
+                 for m in merged.merged_list(store))
     if only is not None:
         communes = [c for c in communes if c["code"] == only]
+        went = next((m for m in gone if m.code == only), None)
+        if went is not None:
+            raise Refused(f"{went.name} ({only}) {went.note}: hãy xem xã {went.into_code}.")
         if not communes:
             raise Refused(f"Chưa nhập gói nào của xã có mã {only}.")
     template = _template()
@@ -66,7 +74,7 @@ def _consolidate(books: Books, store: UpperStore, start: date, end: date, only: 
     return Consolidated(start, end, settings.get("commune_code", ""), settings.get("commune_name", ""),
                         settings.get("province_name", ""), tuple(lines),
                         sum_rows([line.report.totals for line in lines]),
-                        sum(line.report.households_distinct for line in lines))
+                        sum(line.report.households_distinct for line in lines), gone if only is None else ())
 
 
 def _template() -> sqlite3.Connection:

@@ -5,10 +5,11 @@ something no commune can see alone; the second is listed too, so the upper level
 from __future__ import annotations
 
 from desktop.books import Books
+from desktop.sync import merged
 from desktop.sync.upper import require_upper
 from desktop.upper_store import upper_store
 
-_SUPPORTED = """
+_SUPPORTED = f"""
     WITH supported AS (
         SELECT DISTINCT h.id_number, c.code AS commune_code, c.name AS commune_name, h.code AS household,
                h.head_name, p.code AS project, p.name AS project_name, coalesce(p.programme_code, '') AS programme
@@ -16,7 +17,7 @@ _SUPPORTED = """
         JOIN upper_household h ON h.commune_id = m.commune_id AND h.id = m.household_id
         JOIN upper_project p ON p.commune_id = m.commune_id AND p.id = m.project_id
         JOIN upper_commune c ON c.id = m.commune_id
-        WHERE h.id_number IS NOT NULL
+        WHERE h.id_number IS NOT NULL AND {merged.COUNTED}
     )
     SELECT * FROM supported WHERE id_number IN (
         SELECT id_number FROM supported GROUP BY id_number HAVING count(DISTINCT commune_code) > 1
@@ -25,7 +26,7 @@ _SUPPORTED = """
         HAVING count(DISTINCT project) > 1
     )
     ORDER BY id_number, commune_code, project
-"""
+"""  # an old commune's last snapshot is in its new commune's rows: never twice
 
 
 def find_duplicates(books: Books) -> list[dict]:

@@ -33,7 +33,7 @@ from desktop.books import Books
 from desktop.changes import Changes, Outcome
 from desktop.domain import Mode
 from desktop.errors import Refused
-from desktop.sync import envelope
+from desktop.sync import envelope, merged
 from desktop.sync import format as fmt
 
 Progress = Callable[[int, int, str], None]
@@ -187,6 +187,8 @@ def _write_zip(books: Books, path: Path, as_of: date, created_at: str,
                                 "ORDER BY id DESC LIMIT 1", day).fetchone()
             public_hex = conn.execute("SELECT public_hex FROM signing_key WHERE id = 1").fetchone()[0]
             key = signing.load_private_key(conn)
+            # Whatever the package's date: the old communes' rows travel in it, so the list always does too.
+            merged_communes = merged.manifest_entries(conn)
         finally:
             conn.execute("COMMIT")
         manifest = {
@@ -206,6 +208,8 @@ def _write_zip(books: Books, path: Path, as_of: date, created_at: str,
             "key_fingerprint": signing.fingerprint(bytes.fromhex(public_hex)),
             "parts": parts,
         }
+        if merged_communes:  # an additive key: only a commune that merged others' books carries it
+            manifest[merged.MANIFEST_KEY] = merged_communes
         manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8")
         archive.writestr(zipfile.ZipInfo(fmt.MANIFEST, date_time=stamp), manifest_bytes,
                          compress_type=zipfile.ZIP_DEFLATED)

@@ -80,6 +80,6 @@ def _copy(target: PostgresUpperStore, rows: dict[str, list[tuple]]) -> None:
             for row in rows[table]:
                 copy.write_row(row)
     # Ids were copied as they were: the next commune, key or import continues after the highest.
-    for table in ("upper_commune", "upper_commune_key", "upper_import"):
+    for table in ("upper_commune", "upper_commune_key", "upper_import", "upper_merged_commune"):
         cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                        f"coalesce((SELECT max(id) FROM {table}), 0) + 1, false)")

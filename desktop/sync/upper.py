@@ -39,6 +39,7 @@ from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.staging import staging_root
 from desktop.sync import format as fmt
+from desktop.sync import merged
 from desktop.sync.bulk import copy_rows
 from desktop.sync.envelope import Unsealer
 from desktop.sync.verify import VerifiedPackage, verify_package
@@ -217,6 +218,7 @@ def _admit(books: Books, manifest: dict, name: str) -> Admission:
         raise Refused(f"Gói {name} là của {manifest['commune']['name']} thuộc "
                       f"{manifest['upper']['name']} ({manifest['upper']['code']}), không thuộc đơn vị này ({own}).")
     code, commune = manifest["commune"]["code"], manifest["commune"]["name"]
+    merged.admit(upper_store(books), manifest, name)
     fingerprint = signing.fingerprint(bytes.fromhex(manifest["public_key"]))
     holder = _key_holder(books, fingerprint, besides=code)
     if holder is not None:
@@ -269,7 +271,7 @@ def _decide(books: Books, package: VerifiedPackage) -> ImportResult:
                 commune_name=manifest["commune"]["name"], seq=package.seq, as_of=manifest["as_of"],
                 fingerprint=package.fingerprint, file_sha256=package.file_sha256, rows=sum(package.rows.values()),
                 locked_to=manifest.get("locked_to"), reopened=_reopened(books, package, known),
-                notices=package.notices)
+                notices=package.notices + merged.notices(upper_store(books), manifest))
     if admission is Admission.FIRST:
         return ImportResult(status=ImportStatus.IMPORTED, new_key=True,
                             reason=f"Xã mới: đăng ký khóa có vân tay {package.fingerprint}; hãy đối chiếu với "
@@ -372,6 +374,7 @@ def _write(books: Books, store: UpperStore, package: VerifiedPackage, result: Im
                           (commune_id,))
     else:
         copy_rows(store, package.staging, commune_id)
+    merged.record(store, manifest, commune_id, now, books.actor)
     store.execute(
         """INSERT INTO upper_import (at, actor, commune_id, file_name, file_sha256, seq, as_of, status, rows)
            VALUES (?,?,?,?,?,?,?,?,?)""",
@@ -475,7 +478,11 @@ def communes(books: Books) -> list[dict]:
                   (SELECT l.locked_to FROM upper_period_lock l WHERE l.commune_id = c.id
                    ORDER BY l.id DESC LIMIT 1) AS locked_to
            FROM upper_commune c ORDER BY c.code""").fetchall()
-    return [dict(r) for r in rows]
+    gone = {m["code"]: m for m in merged.merged_list(upper_store(books))}
+    # An old commune stays listed, saying where it went ({"code", "name", "merged_at"}), or None.
+    return [{**dict(r), "merged_into": ({"code": gone[r["code"]]["into_code"], "name": gone[r["code"]]["into_name"],
+                                         "merged_at": gone[r["code"]]["merged_at"]} if r["code"] in gone else None)}
+            for r in rows]
 
 
 def import_log(books: Books) -> list[dict]:

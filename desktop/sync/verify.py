@@ -30,7 +30,7 @@ from desktop import signing
 from desktop.errors import Refused
 from desktop.money import format_vnd
 from desktop.staging import WorkFolder
-from desktop.sync import envelope, soundness
+from desktop.sync import envelope, merged, soundness
 from desktop.sync import format as fmt
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
@@ -341,6 +341,8 @@ def _parse_manifest(data: bytes, name: str) -> dict:
     locked = manifest.get("locked_to")  # format 2: the lock in force on the package's date, or null
     if locked is not None and soundness.real_day(locked) is None:
         problems.append(f"locked_to (ngày khóa sổ không có thật hoặc vô lý: {_shown(locked)})")
+    if not problems:
+        problems += merged.manifest_problems(manifest)
     if problems:
         raise Refused(f"Gói {name}: bản kê thiếu hoặc sai các mục: {', '.join(problems)}.")
     return manifest

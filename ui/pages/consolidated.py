@@ -143,7 +143,8 @@ class ConsolidatedPage(QWidget):
         self.table.resizeColumnsToContents()
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.detail_model.set_rows([])
-        self.status.setText(f"{len(report.communes)} xã, từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}."
+        merged = "".join(f" {m.name} ({m.code}) {m.note}." for m in report.merged)
+        self.status.setText(f"{len(report.communes)} xã, từ {report.start:%d/%m/%Y} đến {report.end:%d/%m/%Y}.{merged}"
                             if report.communes else "Chưa nhập gói của xã nào: vào trang “Nhập gói”.")
         self._enable_exports()
 

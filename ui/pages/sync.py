@@ -245,6 +245,7 @@ class SyncPage(QWidget):
             show_error(self, refusal)
             return None
         self.status.setText(f"Gói số {result['seq']} ({result['file_name']}) đã được {result['acked_by']} nhận "
-                            f"lúc {_stamp(result['acked_at'])}.")
+                            f"lúc {_stamp(result['acked_at'])}."
+                            + (f" {result['catalogue']['note']}" if result.get("catalogue") else ""))
         self.refresh()
         return result

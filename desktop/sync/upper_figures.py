@@ -76,13 +76,16 @@ _PUBLIC_WORKS = """
     GROUP BY t.commune_id, t.project_id
 """
 
-# Overdue on ``end`` (``_OVERDUE``): due strictly before it and not paid by receipts issued by then.
+# Overdue on ``end`` (``_OVERDUE``): due strictly before it and not paid by receipts issued by then. The
+# installments lead (CROSS JOIN keeps SQLite from scanning every installment of a commune for each support:
+# the upper tables are keyed by commune and id only); PostgreSQL plans the join as it likes.
 _OVERDUE = f"""
     WITH {_PAID}
     SELECT m.commune_id, m.project_id, sum(i.amount - coalesce(p.paid, 0)) AS overdue
-    FROM upper_installment i JOIN upper_membership m ON m.commune_id = i.commune_id AND m.id = i.membership_id
+    FROM upper_installment i CROSS JOIN upper_membership m
     LEFT JOIN paid p ON p.commune_id = i.commune_id AND p.installment_id = i.id
-    WHERE i.due_on < :end AND m.supported_on <= :end AND {MEMBERSHIP_COUNTS} {{scope_m}}
+    WHERE m.commune_id = i.commune_id AND m.id = i.membership_id
+      AND i.due_on < :end AND m.supported_on <= :end AND {MEMBERSHIP_COUNTS} {{scope_m}}
     GROUP BY m.commune_id, m.project_id
 """
 
@@ -90,26 +93,33 @@ _OVERDUE = f"""
 _RANK = "CASE {0} WHEN 'poor' THEN 0 WHEN 'near_poor' THEN 1 WHEN 'escaped' THEN 2 WHEN 'non_poor' THEN 3 END"
 
 # Households by project (``_MEMBERS`` and ``_members``): the first support's category and date, the
-# household's flags, the category in force on ``end`` (the latest effective by then — a household has one
-# category a day — or the entry category when the history starts later), counted in SQL.
+# household's flags, and the category in force on ``end``: the one effective on the latest day by then (the
+# commune's schema keeps one a day for a household), or the entry category when the history starts later.
+# The latest category reaches each household's supports through a window over supports and categories
+# together, not a join: the upper tables are keyed by commune and id only, so a join on household_id has no
+# index to use, and a planner without statistics (just after an import) picks a quadratic plan for it.
+# ``effective_on`` is an ISO date (10 characters, checked at import), so the greatest "date + category" of a
+# household is its latest category.
 _MEMBERS = f"""
     WITH first AS (
         SELECT m.commune_id, m.project_id, m.household_id, m.category_at_entry, m.supported_on,
                row_number() OVER (PARTITION BY m.commune_id, m.project_id, m.household_id
                                   ORDER BY m.supported_on, m.id) AS n
         FROM upper_membership m WHERE m.supported_on <= :end AND {MEMBERSHIP_COUNTS} {{scope_m}}
-    ), latest AS (
-        SELECT c.commune_id, c.household_id, c.category,
-               row_number() OVER (PARTITION BY c.commune_id, c.household_id
-                                  ORDER BY c.effective_on DESC) AS n
+    ), stream AS (
+        SELECT f.commune_id, f.household_id, f.project_id, f.category_at_entry AS entry, f.supported_on,
+               NULL AS mark
+        FROM first f WHERE f.n = 1
+        UNION ALL
+        SELECT c.commune_id, c.household_id, NULL, NULL, NULL, c.effective_on || c.category
         FROM upper_household_category c WHERE c.effective_on <= :end {{scope_c}}
+    ), placed AS (
+        SELECT s.*, max(s.mark) OVER (PARTITION BY s.commune_id, s.household_id) AS latest FROM stream s
     ), member AS (
-        SELECT f.commune_id, f.project_id, f.category_at_entry AS entry, f.supported_on,
-               h.ethnic_minority, h.female_head, coalesce(l.category, f.category_at_entry) AS now
-        FROM first f
-        JOIN upper_household h ON h.commune_id = f.commune_id AND h.id = f.household_id
-        LEFT JOIN latest l ON l.commune_id = f.commune_id AND l.household_id = f.household_id AND l.n = 1
-        WHERE f.n = 1
+        SELECT p.commune_id, p.project_id, p.entry, p.supported_on, h.ethnic_minority, h.female_head,
+               coalesce(substr(p.latest, 11), p.entry) AS now
+        FROM placed p JOIN upper_household h ON h.commune_id = p.commune_id AND h.id = p.household_id
+        WHERE p.mark IS NULL
     ), ranked AS (
         SELECT member.*, {_RANK.format("entry")} AS before_rank, {_RANK.format("now")} AS after_rank FROM member
     )

@@ -208,35 +208,8 @@ def period_report(conn: sqlite3.Connection, start: date, end: date, *, made_on: 
     for project in cur.execute("SELECT id, code, name, programme_code, component, status, policy_json "
                                "FROM project ORDER BY code").fetchall():
         pid = project["id"]
-        s = supports.get(pid, {})
-        got = recovered.get(pid, {})
-        m = members.get(pid, {})
-        policy = FundPolicy.from_json(project["policy_json"])
-        commune_cost, upper_cost = management_cost(s.get("budget_in_period", 0), policy)
-        to_date = fund_figures(conn, pid, as_of=end)
-        disbursed = {k: s.get(k, 0) for k in ("disbursed_central", "disbursed_local", "disbursed_other",
-                                                "disbursed_relent")}
-        rows.append(ProjectPeriod(
-            code=project["code"], name=project["name"], programme=project["programme_code"] or "",
-            component=project["component"] or "", status=project["status"],
-            households=m.get("households", 0), households_new=m.get("households_new", 0),
-            households_poor=m.get("poor", 0), households_near_poor=m.get("near_poor", 0),
-            households_escaped=m.get("escaped", 0), households_non_poor=m.get("non_poor", 0),
-            households_ethnic_minority=m.get("ethnic_minority", 0), households_female_head=m.get("female_head", 0),
-            households_relent=s.get("households_relent", 0), supports_in_period=s.get("supports_in_period", 0),
-            **disbursed, counterpart=s.get("counterpart", 0), disbursed_in_period=sum(disbursed.values()),
-            disbursed_to_date=s.get("disbursed_to_date", 0), from_budget_to_date=s.get("from_budget_to_date", 0),
-            relent_to_date=to_date["relent"], to_return_in_period=s.get("to_return_in_period", 0),
-            to_return_to_date=s.get("to_return_to_date", 0), recovered_in_period=got.get("recovered_in_period", 0),
-            recovered_to_date=to_date["recovered"],
-            outstanding=to_date["outstanding"],
-            overdue=overdue.get(pid, {}).get("overdue", 0), public_works=to_date["public_works"],
-            fund_balance=to_date["balance"],
-            management_cost_commune=commune_cost, management_cost_upper=upper_cost,
-            outcome_improved=m.get("improved", 0), outcome_unchanged=m.get("unchanged", 0),
-            outcome_fell_back=m.get("fell_back", 0), outcome_escaped_poverty=m.get("escaped_poverty", 0),
-            outcome_escaped_near_poverty=m.get("escaped_near_poverty", 0),
-        ))
+        rows.append(project_period(project, supports.get(pid, {}), recovered.get(pid, {}), members.get(pid, {}),
+                                   overdue.get(pid, {}).get("overdue", 0), fund_figures(conn, pid, as_of=end)))
     settings = settings_on(conn, end)  # the names and signatories in force on the period's last day
     distinct = cur.execute(f"SELECT count(DISTINCT household_id) FROM membership m "
                            f"WHERE supported_on <= :end AND {MEMBERSHIP_COUNTS}", params).fetchone()[0]
@@ -254,6 +227,38 @@ def period_report(conn: sqlite3.Connection, start: date, end: date, *, made_on: 
                                             date.fromisoformat(r["supported_on"]), date.fromisoformat(r["voided_on"]),
                                             r["support_amount"], r["void_reason"])
                               for r in cur.execute(_VOIDED_SUPPORTS, params)),
+    )
+
+
+def project_period(project, s: dict, got: dict, m: dict, overdue: int, to_date: dict) -> ProjectPeriod:
+    """A project's row from its figures: ``project`` (code, name, programme_code, component, status,
+    policy_json), ``s`` the supports (``_SUPPORTS``' columns), ``got`` recovered in the period, ``m`` the
+    household counts (``_members``' keys), ``overdue``, ``to_date`` (``fund_figures`` on ``end``). The commune's
+    report and the upper level's consolidated figures (computed on the server) both assemble rows here."""
+    policy = FundPolicy.from_json(project["policy_json"])
+    commune_cost, upper_cost = management_cost(s.get("budget_in_period", 0), policy)
+    disbursed = {k: s.get(k, 0) for k in ("disbursed_central", "disbursed_local", "disbursed_other",
+                                            "disbursed_relent")}
+    return ProjectPeriod(
+        code=project["code"], name=project["name"], programme=project["programme_code"] or "",
+        component=project["component"] or "", status=project["status"],
+        households=m.get("households", 0), households_new=m.get("households_new", 0),
+        households_poor=m.get("poor", 0), households_near_poor=m.get("near_poor", 0),
+        households_escaped=m.get("escaped", 0), households_non_poor=m.get("non_poor", 0),
+        households_ethnic_minority=m.get("ethnic_minority", 0), households_female_head=m.get("female_head", 0),
+        households_relent=s.get("households_relent", 0), supports_in_period=s.get("supports_in_period", 0),
+        **disbursed, counterpart=s.get("counterpart", 0), disbursed_in_period=sum(disbursed.values()),
+        disbursed_to_date=s.get("disbursed_to_date", 0), from_budget_to_date=s.get("from_budget_to_date", 0),
+        relent_to_date=to_date["relent"], to_return_in_period=s.get("to_return_in_period", 0),
+        to_return_to_date=s.get("to_return_to_date", 0), recovered_in_period=got.get("recovered_in_period", 0),
+        recovered_to_date=to_date["recovered"],
+        outstanding=to_date["outstanding"],
+        overdue=overdue, public_works=to_date["public_works"],
+        fund_balance=to_date["balance"],
+        management_cost_commune=commune_cost, management_cost_upper=upper_cost,
+        outcome_improved=m.get("improved", 0), outcome_unchanged=m.get("unchanged", 0),
+        outcome_fell_back=m.get("fell_back", 0), outcome_escaped_poverty=m.get("escaped_poverty", 0),
+        outcome_escaped_near_poverty=m.get("escaped_near_poverty", 0),
     )
 
 

@@ -1,9 +1,10 @@
-"""The consolidated periodic report: the commune-level ``period_report`` run over each imported commune's
-snapshot, a row per commune and their sum.
+"""The consolidated periodic report: each imported commune's period report, a row per commune and their sum.
 
-Each commune's rows are copied out of the upper store into a private in-memory database built by the
-commune's own migration ladder, so the report reads exactly the schema it reads at the commune: the totals
-the upper level sees are, by construction, the ones each commune's own ``report period`` prints.
+The figures are computed where the upper store lives, by SQL over the ``upper_*`` tables
+(``desktop.sync.upper_figures``): on PostgreSQL the server does the work, on SQLite the unit's own file.
+Those queries are the commune's own, table for table, and a test holds them equal to each commune's
+``period_report`` run over its snapshot (``commune_database``), so the totals the upper level sees are the
+ones each commune's own ``report period`` prints.
 """
 
 from __future__ import annotations
@@ -16,22 +17,24 @@ from db.connection import upgrade
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.reports.consolidation import CommuneLine, Consolidated, MergedLine
-from desktop.reports.period import period_report, sum_rows
+from desktop.reports.period import sum_rows
 from desktop.sync import format as fmt
 from desktop.sync import merged
 from desktop.sync.upper import require_upper
+from desktop.sync.upper_figures import period_reports
 from desktop.upper_store import SQLITE, UpperStore, upper_store
 
 Progress = Callable[[int, int, str], None]
 
 # What the period report reads of a commune: everything but the audit log and the print history, which no
-# figure comes from and which are the largest parts of a snapshot (copying them was most of a report's time).
+# figure comes from and which are the largest parts of a snapshot.
 REPORT_TABLES = tuple(table for table in fmt.PART_COLUMNS if table not in ("audit_log", "receipt_print"))
 
 
 def consolidate(books: Books, start: date, end: date, *, only: str | None = None,
                 progress: Progress | None = None) -> Consolidated:
-    """Run the period report over every imported commune (or only the commune coded ``only``)."""
+    """The period report of every imported commune (or only the commune coded ``only``), computed in the
+    store, in one snapshot of it."""
     require_upper(books)
     if start > end:
         raise Refused(f"Kỳ báo cáo không hợp lệ: từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}.")
@@ -55,24 +58,12 @@ def _consolidate(books: Books, store: UpperStore, start: date, end: date, only: 
             raise Refused(f"{went.name} ({only}) {went.note}: hãy xem xã {went.into_code}.")
         if not communes:
             raise Refused(f"Chưa nhập gói nào của xã có mã {only}.")
-    template = _template()
-    lines = []
-    try:
-        for index, commune in enumerate(communes):
-            conn = commune_database(books, commune["id"], template, tables=REPORT_TABLES)
-            try:
-                report = period_report(conn, start, end)
-            finally:
-                conn.close()
-            lines.append(CommuneLine(commune["code"], commune["name"], commune["last_seq"], commune["last_as_of"],
-                                     report))
-            if progress:
-                progress(index + 1, len(communes), commune["code"])
-    finally:
-        template.close()
+    reports = period_reports(store, start, end, [c["id"] for c in communes], progress=progress) if communes else {}
+    lines = tuple(CommuneLine(c["code"], c["name"], int(c["last_seq"]), c["last_as_of"], reports[c["id"]])
+                  for c in communes)
     settings = books.settings()
     return Consolidated(start, end, settings.get("commune_code", ""), settings.get("commune_name", ""),
-                        settings.get("province_name", ""), tuple(lines),
+                        settings.get("province_name", ""), lines,
                         sum_rows([line.report.totals for line in lines]),
                         sum(line.report.households_distinct for line in lines), gone if only is None else ())
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from desktop.paths import DataDir
-from desktop.services.settings import CommuneSetup, init_books
+from desktop.services.settings import CommuneSetup, init_books, validate_setup
 from desktop.upper_store import prepare_postgres, record_database, require_postgres_url
 
 
@@ -12,6 +12,7 @@ def init_upper_on_server(data_dir: DataDir, setup: CommuneSetup, url: str, *, ac
     store made there) before anything is written in the data folder. Returns the open books and the
     fingerprint, as ``init_books`` does. The window's set-up wizard can call this with the address typed."""
     require_postgres_url(url, setup.mode.value)
+    validate_setup(setup)  # a unit's details refused after the store was made would leave a store for nobody
     prepare_postgres(url)
     books, fingerprint = init_books(data_dir, setup, actor=actor)
     try:

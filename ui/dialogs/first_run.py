@@ -35,6 +35,7 @@ from desktop.services.hamlets import add_hamlet
 from desktop.services.settings import CommuneSetup, init_books, update_settings, validate_setup
 from desktop.text import fold
 from ui.widgets import ErrorLabel, mark_invalid, searchable
+from ui.workers import run_task
 
 NEW, DEMO, RESTORE = 0, 1, 2
 COMMUNE_LEVEL, UPPER_LEVEL = 0, 1
@@ -148,9 +149,25 @@ class FirstRunWizard(QDialog):
             if key == "province_code":
                 form.addRow("Chọn tỉnh:", self._province_picker())
             form.addRow(self.field_labels[key], self.fields[key])
+        self._server_rows(form)
         self.level.idToggled.connect(lambda *_: self._level_changed())
         self._level_changed()
         return page
+
+    def _server_rows(self, form: QFormLayout) -> None:
+        """Upper level only: where its store lives. Empty keeps it in this computer's data folder; an address
+        puts it on the province's PostgreSQL server, where several officers import and report at once."""
+        self.server = QLineEdit(placeholderText="postgresql://người_dùng@máy_chủ:5432/vonxoay")
+        self.server_label = QLabel("&Máy chủ PostgreSQL (để trống: lưu trong máy này):")
+        self.server_label.setBuddy(self.server)
+        self.server_label.setWordWrap(True)
+        self.server_error = ErrorLabel()
+        self.server_hint = QLabel("Mật khẩu nên đặt trong tệp .pgpass của máy, không ghi trong địa chỉ.")
+        self.server_hint.setWordWrap(True)
+        form.addRow(self.server_label, self.server)
+        form.addRow("", self.server_error)  # a refusal of the address shows right under it
+        form.addRow("", self.server_hint)
+        self.server_rows = (self.server_label, self.server, self.server_hint, self.server_error)
 
     def upper_level(self) -> bool:
         return self.level.checkedId() == UPPER_LEVEL
@@ -160,6 +177,8 @@ class FirstRunWizard(QDialog):
 
     def _level_changed(self) -> None:
         level = UPPER_LEVEL if self.upper_level() else COMMUNE_LEVEL
+        for widget in self.server_rows:
+            widget.setVisible(level == UPPER_LEVEL)
         for key, (label, hint) in _LABELS[level].items():
             self.field_labels[key].setText(label)
             self.fields[key].setPlaceholderText(hint)
@@ -256,9 +275,13 @@ class FirstRunWizard(QDialog):
 
     def go_next(self) -> None:
         self.error.show_message("")
-        for widget in self.fields.values():
+        self.server_error.show_message("")
+        for widget in (*self.fields.values(), self.server):
             mark_invalid(widget, False)
         step = self.steps.currentIndex()
+        if step == 1 and self.upper_level() and self.server.text().strip():
+            self._start_on_server(self.server.text().strip())
+            return
         try:
             if step == 0 and self.choice.checkedId() == DEMO:
                 make_demo(self.data_dir, households=1500)
@@ -298,6 +321,48 @@ class FirstRunWizard(QDialog):
             self._show_refusal(refusal.message)
             return
         self.accept()
+
+    def _start_on_server(self, url: str) -> None:
+        """Set the upper level up with its store on the server, in a worker: reaching a server (or failing
+        to) takes seconds. The unit's details are checked first, here; a refusal of the server is shown
+        under its field and nothing is created, in the data folder or on the server."""
+        try:
+            setup = validate_setup(self._setup())
+        except Refused as refusal:
+            self._show_refusal(refusal.message)
+            return
+        from desktop.sync.upper_setup import init_upper_on_server
+
+        data_dir = self.data_dir
+
+        def work(progress, cancelled):
+            books, _ = init_upper_on_server(data_dir, setup, url)
+            books.close()  # opened again in the window's thread: a connection never crosses threads
+            return True
+
+        def done(_result) -> None:
+            self.books = Books.open(self.data_dir)
+            self.accept()
+
+        def failed(exc: BaseException) -> None:
+            self._set_busy(False)
+            if isinstance(exc, Refused):
+                mark_invalid(self.server, True)
+                self.server_error.show_message(exc.message)
+                self.server.setFocus(Qt.FocusReason.OtherFocusReason)
+            else:
+                from ui.errors import show_error
+
+                show_error(self, exc)
+
+        self._set_busy(True)
+        self.task = run_task(self, "Đang kết nối máy chủ PostgreSQL…", work, done, failed)
+
+    def _set_busy(self, busy: bool) -> None:
+        for widget in (self.next, self.back, self.server):
+            widget.setEnabled(not busy)
+        if not busy:
+            self._update_buttons()
 
     def _show_refusal(self, message: str) -> None:
         folded = fold(message)

@@ -21,7 +21,7 @@ def _upper_step(qtbot, data_dir):
     assert not wizard.server.isVisible()  # a commune's books are always the file in its data folder
     wizard.choose_level(upper=True)
     assert wizard.server.isVisible() and wizard.server_label.buddy() is wizard.server
-    assert "&Máy chủ PostgreSQL (để trống: lưu trong máy này)" in wizard.server_label.text()
+    assert wizard.server_label.text() == "&Máy chủ PostgreSQL:" and "Để trống" in wizard.server_hint.text()
     for key, value in (("commune_code", "30"), ("commune_name", "Tỉnh Hải Dương"), ("upper_code", ""),
                        ("upper_name", ""), ("province_code", "30"), ("province_name", "Tỉnh Hải Dương")):
         wizard.fields[key].setText(value)

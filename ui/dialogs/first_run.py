@@ -158,11 +158,12 @@ class FirstRunWizard(QDialog):
         """Upper level only: where its store lives. Empty keeps it in this computer's data folder; an address
         puts it on the province's PostgreSQL server, where several officers import and report at once."""
         self.server = QLineEdit(placeholderText="postgresql://người_dùng@máy_chủ:5432/vonxoay")
-        self.server_label = QLabel("&Máy chủ PostgreSQL (để trống: lưu trong máy này):")
+        self.server_label = QLabel("&Máy chủ PostgreSQL:")
         self.server_label.setBuddy(self.server)
         self.server_label.setWordWrap(True)
         self.server_error = ErrorLabel()
-        self.server_hint = QLabel("Mật khẩu nên đặt trong tệp .pgpass của máy, không ghi trong địa chỉ.")
+        self.server_hint = QLabel("Để trống: dữ liệu lưu trong máy này. Mật khẩu nên đặt trong tệp .pgpass của máy, "
+                                  "không ghi trong địa chỉ.")
         self.server_hint.setWordWrap(True)
         form.addRow(self.server_label, self.server)
         form.addRow("", self.server_error)  # a refusal of the address shows right under it

@@ -275,3 +275,33 @@ def test_a_package_of_the_old_commune_seen_later_than_the_merged_books_is_noted(
     assert result["status"] == "imported"
     assert any(f"đã nhận gói số 2 của Xã Đức Chính ({A}), nhưng sổ được gộp chỉ đến gói số 1" in n
                for n in result["notices"])
+
+
+def test_an_old_communes_receipt_is_checked_in_the_new_communes_books(world, tmp_path):
+    """The QR of a receipt printed by an old commune is answered from the new commune's rows once the merge is
+    known here: a void made in the new books after the merge shows, and a forged amount is still caught."""
+    import shutil
+
+    from desktop.receipt_view import QR_FORMAT, receipt_hash
+
+    n = DataDir(tmp_path / "xa-moi")
+    shutil.copytree(world["n"].root, n.root)
+    old = sqlite3.connect(world["a"].database)
+    kept, voided = old.execute("SELECT uuid, book, year, number, issued_on, amount FROM receipt "
+                               "WHERE voided_on IS NULL ORDER BY id LIMIT 2").fetchall()
+    old.close()
+    ok(run(n, "receipt", "void", "--book", f"{A}-{voided[1]}", "--number", str(voided[3]), "--year",
+           str(voided[2]), "--reason", "Ghi trùng sau khi gộp sổ", "--on", AS_OF.isoformat(), "--json"))
+    upper = make_upper(tmp_path / "tren")
+    packages = world["packages"]
+    imported(upper, packages[A], packages[B], export(n, tmp_path / "out"))
+
+    def check(row, amount=None):
+        uuid_, book, year, number, issued_on, real = row
+        digest = receipt_hash(A, book, year, number, issued_on, real, uuid_)
+        text = f"{QR_FORMAT}|{A}|{book}|{year}|{number}|{issued_on}|{amount or real}|{digest}"
+        return ok(run(upper, "--json", "receipt", "verify", text))
+
+    assert check(kept)["status"] == "valid"
+    assert check(voided)["status"] == "voided"  # A's own last package still has it valid: the new books decide
+    assert check(kept, amount=kept[5] + 1_000_000)["status"] == "altered"

@@ -23,6 +23,7 @@ from desktop.money import format_vnd
 from desktop.receipt_view import ReceiptView
 from desktop.reports.fonts import SERIF, SERIF_BOLD, SERIF_BOLD_ITALIC, SERIF_ITALIC
 from desktop.reports.pdfkit import text_width, wrap, write_pdf
+from desktop.reports.textrun import CanvasText, TextRun
 
 RED = Color(0.78, 0.05, 0.05)
 GREY = Color(0.45, 0.45, 0.45)
@@ -44,10 +45,13 @@ def _date_words(value) -> str:
 
 
 class _Pen:
-    """Draws lines of text downwards from a top edge inside a column."""
+    """Draws lines of text downwards from a top edge inside a column: on the canvas string by string, or into
+    a ``TextRun`` (a batch of receipts) that writes them as one text object."""
 
-    def __init__(self, canvas: Canvas, x: float, top: float, width: float, size: float = 10.5):
-        self.c, self.x, self.y, self.width, self.size = canvas, x, top, width, size
+    def __init__(self, canvas: Canvas | TextRun, x: float, top: float, width: float, size: float = 10.5):
+        self.t = canvas if isinstance(canvas, TextRun) else CanvasText(canvas)
+        self.c = self.t.canvas
+        self.x, self.y, self.width, self.size = x, top, width, size
         self.leading = size * 1.32
 
     def field(self, label: str, value: str, *, max_lines: int = 3, value_font: str = SERIF) -> None:
@@ -56,38 +60,44 @@ class _Pen:
         label_width = text_width(label, SERIF_BOLD, self.size)
         lines = wrap(value, value_font, self.size, self.width, self.width - label_width, max_lines=max_lines)
         self.y -= self.leading
-        self.c.setFont(SERIF_BOLD, self.size)
-        self.c.drawString(self.x, self.y, label)
-        self.c.setFont(value_font, self.size)
-        self.c.drawString(self.x + label_width, self.y, lines[0])
+        self.t.font(SERIF_BOLD, self.size)
+        self.t.left(self.x, self.y, label)
+        self.t.font(value_font, self.size)
+        self.t.left(self.x + label_width, self.y, lines[0])
         for line in lines[1:]:
             self.y -= self.leading
-            self.c.drawString(self.x, self.y, line)
+            self.t.left(self.x, self.y, line)
 
     def centered(self, text: str, font: str, size: float, *, color=black) -> None:
         self.y -= size * 1.3
-        self.c.setFillColor(color)
-        self.c.setFont(font, size)
-        self.c.drawCentredString(self.x + self.width / 2, self.y, text)
-        self.c.setFillColor(black)
+        if color != black or isinstance(self.t, CanvasText):  # coloured text (the liên label) on its own
+            self.t.flush()
+            c = self.c
+            c.setFillColor(color)
+            c.setFont(font, size)
+            c.drawCentredString(self.x + self.width / 2, self.y, text)
+            c.setFillColor(black)
+            return
+        self.t.font(font, size)
+        self.t.centred(self.x + self.width / 2, self.y, text)
 
 
 def _signatures(pen: _Pen, columns: Sequence[tuple[str, str, str]], gap: float) -> None:
     """Titles, the "(Ký, họ tên)" hint, room to sign, then the printed name, in equal columns."""
-    c, size = pen.c, pen.size - 1
+    t, size = pen.t, pen.size - 1
     col = pen.width / len(columns)
     top = pen.y
     for i, (title, hint, name) in enumerate(columns):
         centre = pen.x + col * (i + 0.5)
-        c.setFont(SERIF_BOLD, size)
+        t.font(SERIF_BOLD, size)
         for j, line in enumerate(wrap(title, SERIF_BOLD, size, col - 2 * mm)):
-            c.drawCentredString(centre, top - size * 1.25 * (j + 1), line)
-        c.setFont(SERIF_ITALIC, size - 1.5)
-        c.drawCentredString(centre, top - size * 1.25 * 2 - 2, hint)
+            t.centred(centre, top - size * 1.25 * (j + 1), line)
+        t.font(SERIF_ITALIC, size - 1.5)
+        t.centred(centre, top - size * 1.25 * 2 - 2, hint)
         if name:
-            c.setFont(SERIF_BOLD, size)
+            t.font(SERIF_BOLD, size)
             for j, line in enumerate(wrap(name, SERIF_BOLD, size, col - 2 * mm, max_lines=2)):
-                c.drawCentredString(centre, top - size * 2.6 - gap - size * 1.2 * j, line)
+                t.centred(centre, top - size * 2.6 - gap - size * 1.2 * j, line)
     pen.y = top - size * 2.6 - gap - size * 2.4
 
 
@@ -121,39 +131,40 @@ def _qr(canvas: Canvas, payload: str, x: float, y: float, side: float) -> None:
 
 
 def draw_receipt(canvas: Canvas, view: ReceiptView, x: float, y: float, width: float, height: float,
-                 mark: PrintMark = PrintMark()) -> None:
-    """One receipt inside the box (x, y) – (x + width, y + height), in points."""
+                 mark: PrintMark = PrintMark(), text: TextRun | None = None) -> None:
+    """One receipt inside the box (x, y) – (x + width, y + height), in points. A batch passes one ``text`` run
+    for the whole document, so each label is encoded once."""
     margin = 9 * mm
     left, inner = x + margin, width - 2 * margin
     top = y + height - margin
     c = canvas
+    t = text or TextRun(canvas)
     # Header: the unit on the left, the form number on the right.
-    head = _Pen(c, left, top, inner * 0.52, size=9.5)
+    head = _Pen(t, left, top, inner * 0.52, size=9.5)
     head.field("Đơn vị", view.unit_name, max_lines=2)
     head.field("Mã QHNS", view.unit_budget_code or "……………", max_lines=1)
     right_x, right_w = left + inner * 0.56, inner * 0.44
-    c.setFont(SERIF_BOLD, 9.5)
-    c.drawCentredString(right_x + right_w / 2, top - 9.5 * 1.3, "Mẫu số C40-BB")
-    c.setFont(SERIF_ITALIC, 7.5)
+    t.font(SERIF_BOLD, 9.5)
+    t.centred(right_x + right_w / 2, top - 9.5 * 1.3, "Mẫu số C40-BB")
+    t.font(SERIF_ITALIC, 7.5)
     for i, line in enumerate(wrap(FORM_NOTE, SERIF_ITALIC, 7.5, right_w)):
-        c.drawCentredString(right_x + right_w / 2, top - 9.5 * 1.3 - 9.5 * (i + 1), line)
+        t.centred(right_x + right_w / 2, top - 9.5 * 1.3 - 9.5 * (i + 1), line)
     # Title, date and the book/number/accounts box.
-    title = _Pen(c, left, min(head.y, top - 34) - 4, inner * 0.70)
+    title = _Pen(t, left, min(head.y, top - 34) - 4, inner * 0.70)
     title.centered("PHIẾU THU", SERIF_BOLD, 17)
     title.centered(_date_words(view.issued_on), SERIF_ITALIC, 10)
     if mark.lien:
         title.centered(COPY_LABELS[mark.lien], SERIF_ITALIC, 9, color=GREY)
     box_x = left + inner * 0.72
-    c.setFont(SERIF, 9.5)
     for i, (label, value) in enumerate((("Quyển số", view.book), ("Số", str(view.number)),
                                         ("Nợ", view.debit_account), ("Có", view.credit_account))):
         line_y = title.y + 17 * 1.3 + 10 - 12.5 * (i + 1) + 6
-        c.setFont(SERIF_BOLD, 9.5)
-        c.drawString(box_x, line_y, f"{label}: ")
-        c.setFont(SERIF, 9.5)
-        c.drawString(box_x + text_width(f"{label}: ", SERIF_BOLD, 9.5), line_y, value or "……")
+        t.font(SERIF_BOLD, 9.5)
+        t.left(box_x, line_y, f"{label}: ")
+        t.font(SERIF, 9.5)
+        t.left(box_x + text_width(f"{label}: ", SERIF_BOLD, 9.5), line_y, value or "……")
     # The form's body.
-    body = _Pen(c, left, title.y - 6, inner)
+    body = _Pen(t, left, title.y - 6, inner)
     body.field("Họ và tên người nộp tiền", view.payer, max_lines=2)
     body.field("Địa chỉ", view.address, max_lines=2)
     body.field(view.reason_label, view.reason, max_lines=3)
@@ -163,7 +174,7 @@ def draw_receipt(canvas: Canvas, view: ReceiptView, x: float, y: float, width: f
     # What the paper form lacks and the clerk needs, with the QR code beside it.
     qr_side = 22 * mm
     info_top = body.y - 5
-    info = _Pen(c, left + 2 * mm, info_top, inner - qr_side - 6 * mm, size=9)
+    info = _Pen(t, left + 2 * mm, info_top, inner - qr_side - 6 * mm, size=9)
     info.field("Mã hộ", f"{view.household_code} — {view.household_head}", max_lines=1)
     info.field("Dự án", f"{view.project_code} — {view.project_name}", max_lines=2)
     info.field("Còn phải trả sau phiếu này", f"{format_vnd(view.outstanding_after)} đ", max_lines=1)
@@ -173,6 +184,7 @@ def draw_receipt(canvas: Canvas, view: ReceiptView, x: float, y: float, width: f
     if view.kept_now:  # an old commune's receipt, reprinted from the merged books
         info.field("Nay lưu ở", view.kept_now, max_lines=2)
     info_bottom = min(info.y - 4, info_top - qr_side - 4)
+    t.flush()
     c.setStrokeColor(GREY)
     c.setLineWidth(0.5)
     c.rect(left, info_bottom, inner, info_top - info_bottom, stroke=1, fill=0)
@@ -180,20 +192,21 @@ def draw_receipt(canvas: Canvas, view: ReceiptView, x: float, y: float, width: f
         qr_side)
     c.setStrokeColor(black)
     # First signature block, dated.
-    sign = _Pen(c, left, info_bottom - 4, inner, size=10)
-    c.setFont(SERIF_ITALIC, 9.5)
-    c.drawRightString(left + inner, sign.y - 10, _date_words(view.issued_on))
+    sign = _Pen(t, left, info_bottom - 4, inner, size=10)
+    t.font(SERIF_ITALIC, 9.5)
+    t.right(left + inner, sign.y - 10, _date_words(view.issued_on))
     sign.y -= 12
     _signatures(sign, [("THỦ TRƯỞNG ĐƠN VỊ", "(Ký, họ tên, đóng dấu)", view.chairman),
                        ("KẾ TOÁN TRƯỞNG", "(Ký, họ tên)", view.accountant),
                        ("NGƯỜI LẬP", "(Ký, họ tên)", view.clerk)], gap=15 * mm)
     # The received line and the second block.
-    got = _Pen(c, left, sign.y, inner, size=9.5)
+    got = _Pen(t, left, sign.y, inner, size=9.5)
     got.field("Đã nhận đủ số tiền", f"Bằng số: {format_vnd(view.amount)} đồng", max_lines=1)
     got.field("Bằng chữ", view.amount_words, max_lines=2, value_font=SERIF_ITALIC)
     got.y -= 2
     _signatures(got, [("NGƯỜI NỘP", "(Ký, họ tên)", view.payer), ("THỦ QUỸ", "(Ký, họ tên)", view.cashier)],
                 gap=13 * mm)
+    t.flush()
     _marks(c, view, mark, x, y, width, height)
 
 
@@ -238,13 +251,14 @@ def write_receipts(path: Path, views: Sequence[ReceiptView], copies: dict[int, b
     """One receipt per A5 page; with ``a4`` one per A4 page; with ``two_up`` liên 1 and liên 2 side by side
     on each A4 sheet (landscape)."""
     def draw(canvas: Canvas) -> None:
+        text = TextRun(canvas)
         for view in views:
             mark_copy = copies.get(view.id, False)
             if two_up:
                 page_w, page_h = landscape(A4)
                 for lien in (1, 2):
                     draw_receipt(canvas, view, (lien - 1) * page_w / 2, 0, page_w / 2, page_h,
-                                 PrintMark(copy=mark_copy, lien=lien))
+                                 PrintMark(copy=mark_copy, lien=lien), text)
                 canvas.saveState()
                 canvas.setDash(4, 3)
                 canvas.setStrokeColor(GREY)
@@ -255,10 +269,10 @@ def write_receipts(path: Path, views: Sequence[ReceiptView], copies: dict[int, b
                 width, height = page_w / A4_SCALE, page_h / A4_SCALE
                 canvas.saveState()
                 canvas.scale(A4_SCALE, A4_SCALE)
-                draw_receipt(canvas, view, 0, 0, width, height, PrintMark(copy=mark_copy))
+                draw_receipt(canvas, view, 0, 0, width, height, PrintMark(copy=mark_copy), text)
                 canvas.restoreState()
             else:
-                draw_receipt(canvas, view, 0, 0, *A5, PrintMark(copy=mark_copy))
+                draw_receipt(canvas, view, 0, 0, *A5, PrintMark(copy=mark_copy), text)
             canvas.showPage()
 
     first = views[0]

@@ -21,6 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from db.connection import upgrade
@@ -466,7 +467,7 @@ def _parse_part(part: dict, text: str, name: str, version: int = fmt.FORMAT_VERS
             raise Refused(f"{label}, dòng {first + index}: phải là một mảng JSON {width} giá trị.")
     for position, (column, kind) in enumerate(columns):
         allowed = _ALLOWED_TYPES[kind]
-        if not {type(row[position]) for row in rows} <= set(allowed):
+        if not set(map(type, map(itemgetter(position), rows))) <= set(allowed):
             index = next(i for i, row in enumerate(rows) if type(row[position]) not in allowed)
             want = "số nguyên" if kind == "INTEGER" else "chuỗi"
             raise Refused(f"{label}, dòng {first + index}: cột {column} phải là {want}, không phải "

@@ -57,7 +57,27 @@ def category_in_force(conn: sqlite3.Connection, household_id: int, on: date) -> 
     """Category in force on ``on``; if the register starts later, its first entry (flagged as assumed)."""
     rows = conn.execute("SELECT category, effective_on FROM household_category WHERE household_id = ? "
                         "ORDER BY effective_on", (household_id,)).fetchall()
-    before = [r for r in rows if r[1] <= on.isoformat()]
+    return category_from(rows, on)
+
+
+def supported_categories(conn: sqlite3.Connection) -> dict[int, list[tuple[str, str]]]:
+    """The register entries, (category, effective_on) oldest first, of every household with a live support:
+    ``category_from`` judges each support of a whole book without one query per support (the register holds
+    one entry per household and day). A household with no entry is absent."""
+    register: dict[int, list[tuple[str, str]]] = {}
+    for household_id, category, effective_on in conn.execute(
+            f"""SELECT household_id, category, effective_on FROM household_category
+                WHERE household_id IN (SELECT m.household_id FROM membership m WHERE {LIVE_SUPPORT})
+                ORDER BY household_id, effective_on"""):
+        register.setdefault(household_id, []).append((category, effective_on))
+    return register
+
+
+def category_from(rows: list, on: date) -> CategoryOn:
+    """``category_in_force`` over a household's register entries already read, (category, effective_on)
+    oldest first (at least one)."""
+    day = on.isoformat()
+    before = [r for r in rows if r[1] <= day]
     chosen, assumed = (before[-1], False) if before else (rows[0], True)
     return CategoryOn(Category(chosen[0]), date.fromisoformat(chosen[1]), assumed)
 
@@ -101,13 +121,23 @@ def over_household_cap(amount: int, policy: FundPolicy) -> bool:
     return bool(policy.cap_per_household) and amount > policy.cap_per_household
 
 
+# A household's live budget support (central and local) in one project, the amount its cap limits.
+_BUDGET_SUPPORT = (f"FROM membership m WHERE {LIVE_SUPPORT} "
+                   f"AND m.source IN ({', '.join(repr(s.value) for s in BUDGET_SOURCES)})")
+
+
 def budget_support_of(conn: sqlite3.Connection, project_id: int, household_id: int) -> int:
     """A household's live budget support (central and local) in one project: what its cap limits."""
-    names = tuple(s.value for s in BUDGET_SOURCES)
-    return conn.execute(
-        f"SELECT coalesce(sum(m.support_amount), 0) FROM membership m WHERE m.project_id = ? AND m.household_id = ? "
-        f"AND {LIVE_SUPPORT} AND m.source IN ({', '.join('?' * len(names))})",
-        (project_id, household_id, *names)).fetchone()[0]
+    return conn.execute(f"SELECT coalesce(sum(m.support_amount), 0) {_BUDGET_SUPPORT} "
+                        "AND m.project_id = ? AND m.household_id = ?", (project_id, household_id)).fetchone()[0]
+
+
+def budget_supports(conn: sqlite3.Connection) -> dict[tuple[int, int], int]:
+    """``budget_support_of`` for every (project, household) of the books at once; a pair with none is absent
+    (its amount is 0)."""
+    return {(r[0], r[1]): r[2] for r in conn.execute(
+        f"SELECT m.project_id, m.household_id, sum(m.support_amount) {_BUDGET_SUPPORT} "
+        "GROUP BY m.project_id, m.household_id")}
 
 
 def household_cap_message(household: str, amount: int, policy: FundPolicy) -> str:

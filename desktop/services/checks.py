@@ -167,41 +167,50 @@ def _budgets(conn) -> list[dict]:
     return found
 
 
+def _support_words(m, on: date):
+    """How a finding names the support, written only when there is a finding (most supports have none)."""
+    return lambda: f"Khoản hỗ trợ ngày {on:%d/%m/%Y} ({format_vnd(m['support_amount'])} đ, dự án {m['project']})"
+
+
 def _supports(conn) -> list[dict]:
     found = []
     seen: set[tuple[int, int]] = set()
     capped: set[tuple[int, int]] = set()
     budget = {s.value for s in rules.BUDGET_SOURCES}
+    # The register and the budget totals are read once for the whole book (the upper level checks every
+    # commune's package this way), then judged support by support with the refusals' own predicates.
+    register = rules.supported_categories(conn)
+    budget_totals = rules.budget_supports(conn)
     for m in conn.execute(
             f"""SELECT m.id, m.project_id, m.household_id, m.round, m.source, m.supported_on, m.support_amount,
                        p.code AS project, p.policy_json, h.code AS household
                 FROM membership m JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
                 WHERE {rules.LIVE_SUPPORT} ORDER BY p.code, h.code, m.supported_on, m.id""").fetchall():
         on, policy = date.fromisoformat(m["supported_on"]), rules.policy_of(m)
-        where = f"Khoản hỗ trợ ngày {on:%d/%m/%Y} ({format_vnd(m['support_amount'])} đ, dự án {m['project']})"
-        if conn.execute("SELECT 1 FROM household_category WHERE household_id = ?", (m["household_id"],)).fetchone():
-            held = rules.category_in_force(conn, m["household_id"], on)
+        where = _support_words(m, on)
+        if m["household_id"] in register:
+            held = rules.category_from(register[m["household_id"]], on)
             if rules.non_poor_with_state_money(held, m["source"]):
                 found.append(problem(
-                    "ineligible_support", f"{where}: {rules.non_poor_message(m['household'])}.",
+                    "ineligible_support", f"{where()}: {rules.non_poor_message(m['household'])}.",
                     "Hủy khoản hỗ trợ và ghi lại với nguồn “other” (hộ tự đầu tư), hoặc sửa phân loại hộ nếu "
                     "ghi nhầm.", project=m["project"], household=m["household"]))
             elif rules.category_not_supported(held, policy, m["source"]):
                 found.append(problem(
                     "category_not_eligible",
-                    f"{where}: {rules.category_not_supported_message(m['household'], held, policy)}.",
+                    f"{where()}: {rules.category_not_supported_message(m['household'], held, policy)}.",
                     "Hủy khoản hỗ trợ nếu hộ không thuộc đối tượng của quy định; nếu hộ đã được xếp loại khác "
                     "trước ngày hỗ trợ, ghi phân loại đó; nếu dự án áp dụng nhầm quy định, báo cấp trên.",
                     project=m["project"], household=m["household"]))
             elif rules.escaped_too_long(held, on, policy):
                 found.append(problem(
-                    "ineligible_support", f"{where}: {rules.escaped_message(m['household'], held, on, policy)}.",
+                    "ineligible_support", f"{where()}: {rules.escaped_message(m['household'], held, on, policy)}.",
                     "Hủy khoản hỗ trợ nếu hộ không đúng đối tượng; nếu rà soát đã xếp lại hộ trước ngày hỗ trợ, "
                     "ghi phân loại đó.", project=m["project"], household=m["household"]))
         key = (m["project_id"], m["household_id"])
         if m["source"] in budget and key not in capped:
             capped.add(key)
-            total = rules.budget_support_of(conn, m["project_id"], m["household_id"])
+            total = budget_totals.get(key, 0)
             if rules.over_household_cap(total, policy):
                 found.append(problem(
                     "household_cap_exceeded", f"{rules.household_cap_message(m['household'], total, policy)} "

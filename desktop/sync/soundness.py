@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from datetime import date, datetime
+from operator import itemgetter
 
 from desktop.errors import Refused
 from desktop.money import MAX_AMOUNT, format_vnd
@@ -103,19 +104,32 @@ def in_json_range(value: object) -> bool:
 
 
 def check_values(table: str, columns: list[str], rows: list[list], label: str, first: int = 2) -> None:
-    """Refuse the first value out of its range in one part's rows (types were checked before)."""
+    """Refuse the first value out of its range in one part's rows (types were checked before).
+
+    Each column is first judged whole: its least and greatest number, each distinct day or moment once (a
+    book repeats its days thousands of times). Only a column found wrong is read row by row, to name the
+    first bad row exactly as before."""
     position = {column: index for index, column in enumerate(columns)}
 
     def refuse(index: int, column: str, why: str) -> None:
         raise Refused(f"{label}, dòng {first + index}: cột {column} {why}.")
 
+    def within(index: int, least: int, most: int) -> bool:
+        present = [value for value in map(itemgetter(index), rows) if value is not None]
+        return not present or (least <= min(present) and max(present) <= most)
+
+    def all_real(index: int, reader) -> bool:
+        present = set(map(itemgetter(index), rows))
+        present.discard(None)
+        return all(reader(value) is not None for value in present)
+
     for column, index in position.items():
-        if column == "id" or column.endswith("_id"):
+        if (column == "id" or column.endswith("_id")) and not within(index, 1, MAX_JSON_INT):
             bad = next((i for i, row in enumerate(rows) if row[index] is not None
                         and not 1 <= row[index] <= MAX_JSON_INT), None)
             if bad is not None:
                 refuse(bad, column, f"có mã số dòng {rows[bad][index]} ngoài khoảng 1 … {format_vnd(MAX_JSON_INT)}")
-        if (table, column) in MONEY:
+        if (table, column) in MONEY and not within(index, MONEY[table, column], MAX_AMOUNT):
             least = MONEY[table, column]
             bad = next((i for i, row in enumerate(rows) if row[index] is not None
                         and not least <= row[index] <= MAX_AMOUNT), None)
@@ -124,7 +138,7 @@ def check_values(table: str, columns: list[str], rows: list[list], label: str, f
                 what = "là số âm" if value < 0 else "bằng 0" if value < least else "là số tiền quá lớn"
                 refuse(bad, column, f"{what}: {format_vnd(value)} đ (phải từ {format_vnd(least)} đến "
                                     f"{format_vnd(MAX_AMOUNT)} đ)")
-        if (table, column) in COUNTS:
+        if (table, column) in COUNTS and not within(index, *COUNTS[table, column][:2]):
             least, most, what = COUNTS[table, column]
             bad = next((i for i, row in enumerate(rows) if row[index] is not None
                         and not least <= row[index] <= most), None)
@@ -132,6 +146,8 @@ def check_values(table: str, columns: list[str], rows: list[list], label: str, f
                 refuse(bad, column, f"({what}) là {rows[bad][index]}, ngoài khoảng {least} … {format_vnd(most)}")
     for column in DATES.get(table, ()):
         index = position[column]
+        if all_real(index, real_day):
+            continue
         bad = next((i for i, row in enumerate(rows) if row[index] is not None and real_day(row[index]) is None),
                    None)
         if bad is not None:
@@ -139,6 +155,8 @@ def check_values(table: str, columns: list[str], rows: list[list], label: str, f
                                 f"có trong lịch, năm {FIRST_YEAR}–{LAST_YEAR})")
     for column in TIMESTAMPS.get(table, ()):
         index = position[column]
+        if all_real(index, real_moment):
+            continue
         bad = next((i for i, row in enumerate(rows) if row[index] is not None
                     and real_moment(row[index]) is None), None)
         if bad is not None:

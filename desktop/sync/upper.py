@@ -299,12 +299,7 @@ def _reopened(books: Books, package: VerifiedPackage, known: sqlite3.Row | None)
     if known is not None:
         seen = {r[0] for r in upper_store(books).execute(
             "SELECT uuid FROM upper_period_lock WHERE commune_id = ? AND action = 'unlock'", (known["id"],))}
-    staged = sqlite3.connect(f"{package.staging.resolve().as_uri()}?mode=ro", uri=True)
-    try:
-        rows = staged.execute("SELECT uuid, at, reason FROM period_lock WHERE action = 'unlock' ORDER BY id").fetchall()
-    finally:
-        staged.close()
-    return tuple({"at": at, "reason": reason} for uuid, at, reason in rows if uuid not in seen)
+    return tuple({"at": at, "reason": reason} for uuid, at, reason in package.unlocks if uuid not in seen)
 
 
 def _replace(books: Books, package: VerifiedPackage) -> ImportResult:

@@ -21,6 +21,7 @@ import zipfile
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 
 from db.connection import upgrade
@@ -70,6 +71,8 @@ class VerifiedPackage:
     _work: WorkFolder = field(repr=False)
     # Rules earlier versions of the commune's program let through, as its own ``check`` words them.
     notices: tuple[str, ...] = ()
+    # The package's reopenings of locked periods, (uuid, at, reason) oldest first.
+    unlocks: tuple[tuple[str, str, str], ...] = ()
 
     @property
     def commune_code(self) -> str:
@@ -153,7 +156,8 @@ def verify_package(path: Path, limits: fmt.Limits = fmt.DEFAULT_LIMITS, *, stagi
         except BaseException:
             work.close()
             raise
-    return VerifiedPackage(path, file_digest, manifest, rows, staging.path, work, tuple(staging.notices))
+    return VerifiedPackage(path, file_digest, manifest, rows, staging.path, work, tuple(staging.notices),
+                           tuple(staging.unlocks))
 
 
 # -- the container -----------------------------------------------------------------------------------
@@ -461,19 +465,22 @@ def _parse_part(part: dict, text: str, name: str, version: int = fmt.FORMAT_VERS
         raise Refused(f"{label}, từ dòng {first}: JSON hỏng (số giá trị khác số dòng).")
     columns = parts_of(version)[table]
     width = len(columns)
-    for index, row in enumerate(rows):
-        if type(row) is not list or len(row) != width:
-            raise Refused(f"{label}, dòng {first + index}: phải là một mảng JSON {width} giá trị.")
+    # The whole block at once; row by row only to name the first bad line.
+    if set(map(type, rows)) - {list} or set(map(len, rows)) - {width}:
+        for index, row in enumerate(rows):
+            if type(row) is not list or len(row) != width:
+                raise Refused(f"{label}, dòng {first + index}: phải là một mảng JSON {width} giá trị.")
     for position, (column, kind) in enumerate(columns):
         allowed = _ALLOWED_TYPES[kind]
-        if not {type(row[position]) for row in rows} <= set(allowed):
+        if not set(map(type, map(itemgetter(position), rows))) <= set(allowed):
             index = next(i for i, row in enumerate(rows) if type(row[position]) not in allowed)
             want = "số nguyên" if kind == "INTEGER" else "chuỗi"
             raise Refused(f"{label}, dòng {first + index}: cột {column} phải là {want}, không phải "
                           f"{json.dumps(rows[index][position], ensure_ascii=False)}.")
     if columns[0][0] == "id":
         # SQLite would number a row without an id itself: the store would hold an id the commune never had.
-        missing = next((i for i, row in enumerate(rows) if row[0] is None), None)
+        missing = next((i for i, row in enumerate(rows) if row[0] is None), None) if None in map(
+            itemgetter(0), rows) else None
         if missing is not None:
             raise Refused(f"{label}, dòng {first + missing}: thiếu mã số dòng (cột id).")
     if version == 1:
@@ -483,15 +490,24 @@ def _parse_part(part: dict, text: str, name: str, version: int = fmt.FORMAT_VERS
     return rows
 
 
-_IMAGE: list[bytes] = []
+_IMAGE: list[tuple[bytes, list[str]]] = []
 
 
-def _schema_image() -> bytes:
+def _schema_image() -> tuple[bytes, list[str]]:
+    """The commune schema as the ladder makes it, without its plain indexes, and those indexes' SQL.
+
+    Plain indexes only speed up queries; the UNIQUE ones are the rules to check. The plain ones are built
+    again once the rows are in (faster than keeping them up to date row by row), for the commune's own check
+    that runs on the staging copy at the end. Made once per process, not once per package."""
     if not _IMAGE:
         conn = sqlite3.connect(":memory:", isolation_level=None)
         try:
             upgrade(conn)
-            _IMAGE.append(conn.serialize())
+            indexes = conn.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
+                                   "AND sql NOT LIKE 'CREATE UNIQUE%'").fetchall()
+            for index, _ in indexes:
+                conn.execute(f"DROP INDEX {index}")
+            _IMAGE.append((conn.serialize(), [sql for _, sql in indexes]))
         finally:
             conn.close()
     return _IMAGE[0]
@@ -499,28 +515,23 @@ def _schema_image() -> bytes:
 
 class _Staging:
     """A fresh database with the commune schema: every CHECK, UNIQUE and reference of the commune's own
-    books applies to the package's rows. Nothing of the upper store is touched."""
+    books applies to the package's rows. Nothing of the upper store is touched. The file is thrown away
+    once the import is done, so it is written with no journal and no syncing."""
 
     def __init__(self, path: Path, name: str):
         self.path, self.name = path, name
         self.notices: list[str] = []
+        self.unlocks: list[tuple[str, str, str]] = []
         # The commune schema is built by the ladder once per process and written out as the file's first
         # image: the same database the ladder makes, without climbing it again for every package.
-        Path(path).write_bytes(_schema_image())
+        image, self._indexes = _schema_image()
+        Path(path).write_bytes(image)
         self.conn = sqlite3.connect(path, isolation_level=None)
         conn = self.conn
         conn.execute("PRAGMA journal_mode = OFF")
         conn.execute("PRAGMA synchronous = OFF")
         conn.execute("PRAGMA locking_mode = EXCLUSIVE")
         conn.execute("PRAGMA cache_size = -65536")
-        upgrade(conn)  # nothing to do unless the image is behind the ladder
-        # Plain indexes only speed up queries; the UNIQUE ones are the rules to check. The plain ones are
-        # built again once the rows are in (faster than keeping them up to date row by row), for the
-        # commune's own check that runs on the staging copy at the end.
-        self._indexes = conn.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL "
-                                     "AND sql NOT LIKE 'CREATE UNIQUE%'").fetchall()
-        for index, _ in self._indexes:
-            conn.execute(f"DROP INDEX {index}")
         # References are checked all at once at the end, so the message can name the row.
         conn.execute("PRAGMA foreign_keys = OFF")
         conn.execute("BEGIN")
@@ -557,9 +568,14 @@ class _Staging:
             raise Refused(f"Gói {name} không phải dữ liệu của một xã (chế độ {settings.get('mode')}).")
         # Sound in meaning: totals the store can add up, and every invariant of the commune's own check.
         soundness.check_totals(conn, name)
-        for _, sql in self._indexes:
+        conn.execute("BEGIN")
+        for sql in self._indexes:
             conn.execute(sql)
+        conn.execute("COMMIT")
         self.notices = soundness.check_invariants(conn, name)
+        # The reopenings the import reports, read while the file is open (opening it again parses its schema).
+        self.unlocks = conn.execute("SELECT uuid, at, reason FROM period_lock WHERE action = 'unlock' "
+                                    "ORDER BY id").fetchall()
 
     def close(self) -> None:
         self.conn.close()

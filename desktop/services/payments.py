@@ -16,6 +16,7 @@ from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
 from desktop.fund import allocate
 from desktop.money import amount_in_words, format_vnd
+from desktop.queries import numbered
 from desktop.queries.fund import fund_low_point, open_installments, payable_installments
 from desktop.queries.rules import latest_receipt, out_of_order
 from desktop.services.households import require_household
@@ -87,8 +88,7 @@ class ReceiptVoided(Outcome):
 
 def next_receipt_number(conn: sqlite3.Connection, book: str, year: int) -> int:
     """Gapless within (book, year): safe because it runs inside the IMMEDIATE write transaction."""
-    return conn.execute("SELECT coalesce(max(number), 0) + 1 FROM receipt WHERE book = ? AND year = ?",
-                        (book, year)).fetchone()[0]
+    return numbered.next_number(conn, "receipt", book, year)
 
 
 def _require_in_date_order(conn: sqlite3.Connection, book: str, paid_on: date) -> None:
@@ -211,11 +211,7 @@ def _require_owed_on(conn: sqlite3.Connection, project: sqlite3.Row, household: 
 def find_receipt(conn: sqlite3.Connection, book: str, number: int, year: int | None = None) -> sqlite3.Row:
     """A receipt by book and number; the year is needed only when the book has that number in several years."""
     book = nfc(book)
-    sql, params = "SELECT * FROM receipt WHERE book = ? AND number = ?", [book, number]
-    if year is not None:
-        sql += " AND year = ?"
-        params.append(year)
-    rows = conn.execute(sql + " ORDER BY year DESC", params).fetchall()
+    rows = numbered.rows_numbered(conn, "receipt", book, number, year)
     if not rows:
         when = f" năm {year}" if year else ""
         raise Refused(f"Không có phiếu thu quyển {book} số {number}{when}.")

@@ -14,6 +14,7 @@ from datetime import date
 
 from desktop import audit
 from desktop.errors import Refused
+from desktop.queries import numbered
 from desktop.queries.rules import latest_voucher, out_of_order
 from desktop.text import nfc
 from desktop.validation import check_book
@@ -71,8 +72,7 @@ def require_in_date_order(conn: sqlite3.Connection, book: str, on: date) -> None
 
 def next_number(conn: sqlite3.Connection, book: str, year: int) -> int:
     """Gapless within (book, year): safe because it runs inside the IMMEDIATE write transaction."""
-    return conn.execute("SELECT coalesce(max(number), 0) + 1 FROM voucher WHERE book = ? AND year = ?",
-                        (book, year)).fetchone()[0]
+    return numbered.next_number(conn, "voucher", book, year)
 
 
 def issue(tx: sqlite3.Connection, actor: str, now: str, *, kind: str, on: date, amount: int, payee: Payee,
@@ -106,11 +106,7 @@ def void_of_payout(tx: sqlite3.Connection, actor: str, now: str, link: tuple[str
 
 def find_voucher(conn: sqlite3.Connection, book: str, number: int, year: int | None = None) -> sqlite3.Row:
     book = nfc(book)
-    sql, params = "SELECT * FROM voucher WHERE book = ? AND number = ?", [book, number]
-    if year is not None:
-        sql += " AND year = ?"
-        params.append(year)
-    rows = conn.execute(sql + " ORDER BY year DESC", params).fetchall()
+    rows = numbered.rows_numbered(conn, "voucher", book, number, year)
     if not rows:
         raise Refused(f"Không có phiếu chi quyển {book} số {number}" + (f" năm {year}." if year else "."))
     if len(rows) > 1:

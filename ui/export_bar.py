@@ -11,7 +11,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from desktop.paths import DataDir
 from desktop.text import format_size
@@ -35,6 +35,23 @@ def remember_export_dir(data_dir: DataDir, folder: Path) -> None:
     settings = machine_settings(data_dir)
     settings.setValue(LAST_EXPORT_DIR, str(folder))
     settings.sync()
+
+
+def ask_export_path(parent: QWidget, data_dir: DataDir, suggested: Path, fmt: str, title: str) -> Path | None:
+    """The save dialog of an export: starts in the folder chosen last time (remembered for the next), and the
+    file keeps its format's extension even when the clerk typed a name without it. None when cancelled."""
+    start = last_export_dir(data_dir, suggested.parent) / suggested.name
+    chosen, _ = QFileDialog.getSaveFileName(parent, title, str(start),
+                                            "Excel (*.xlsx)" if fmt == "xlsx" else "PDF (*.pdf)")
+    if not chosen:
+        return None
+    path = Path(chosen)
+    remember_export_dir(data_dir, path.parent)
+    return with_extension(path, fmt)
+
+
+def with_extension(path: Path, fmt: str) -> Path:
+    return path if path.suffix.lower() == f".{fmt}" else path.with_name(path.name + f".{fmt}")
 
 
 def open_folder(folder: Path) -> bool:

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -33,7 +32,7 @@ from desktop.errors import Refused
 from desktop.money import format_vnd
 from desktop.services.projects import list_projects
 from ui.errors import show_error
-from ui.export_bar import ExportedBar, last_export_dir, remember_export_dir
+from ui.export_bar import ExportedBar, ask_export_path, with_extension
 from ui.operations import subscribe
 from ui.period_chooser import PeriodChooser
 from ui.record_model import RecordTableModel
@@ -197,16 +196,10 @@ class CashbookPage(QWidget):
     def export(self, fmt: str, path: Path | None = None):
         """The cash book as ``report cashbook`` writes it, in a worker; then its path and "Mở thư mục"."""
         if path is None:
-            suggested = self.default_path(fmt)
-            start_at = last_export_dir(self.books.data_dir, suggested.parent) / suggested.name
-            chosen, _ = QFileDialog.getSaveFileName(self, "Lưu sổ quỹ", str(start_at),
-                                                    "Excel (*.xlsx)" if fmt == "xlsx" else "PDF (*.pdf)")
-            if not chosen:
+            path = ask_export_path(self, self.books.data_dir, self.default_path(fmt), fmt, "Lưu sổ quỹ")
+            if path is None:
                 return None
-            path = Path(chosen)
-            remember_export_dir(self.books.data_dir, path.parent)
-        if path.suffix.lower() != f".{fmt}":
-            path = path.with_name(path.name + f".{fmt}")
+        path = with_extension(path, fmt)
         start, end, project = self.chosen()
         data_dir, actor = self.books.data_dir, self.books.actor
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,7 +34,7 @@ from desktop.services.projects import list_projects
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.doc_model import DocTableModel
 from ui.errors import show_error
-from ui.export_bar import ExportedBar, last_export_dir, remember_export_dir
+from ui.export_bar import ExportedBar, ask_export_path, with_extension
 from ui.grouped_header import GroupedHeader
 from ui.period_chooser import PeriodChooser
 from ui.widgets import DateEdit, compact, page_title, searchable
@@ -227,16 +226,10 @@ class ReportsPage(QWidget):
     def export(self, fmt: str, path: Path | None = None, *, then: Callable[[Path], None] | None = None):
         """Write the report as XLSX or PDF in a worker; ``then(path)`` runs once it is written."""
         if path is None:
-            suggested = self.default_path(fmt)
-            start = last_export_dir(self.books.data_dir, suggested.parent) / suggested.name
-            chosen, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo", str(start),
-                                                    "Excel (*.xlsx)" if fmt == "xlsx" else "PDF (*.pdf)")
-            if not chosen:
+            path = ask_export_path(self, self.books.data_dir, self.default_path(fmt), fmt, "Lưu báo cáo")
+            if path is None:
                 return None
-            path = Path(chosen)
-            remember_export_dir(self.books.data_dir, path.parent)
-        if path.suffix.lower() != f".{fmt}":
-            path = path.with_name(path.name + f".{fmt}")
+        path = with_extension(path, fmt)
         report, inputs = self.report(), self.values()
         data_dir, actor = self.books.data_dir, self.books.actor
 

@@ -1,7 +1,8 @@
 """Where a package is unpacked while it is checked: a folder inside the data folder, never the system's temp
 folder, because a commune's package holds every household's ID number (Law on Personal Data Protection).
 
-Each check works in a folder of its own under ``<data>/staging/`` and holds a lock on it while it lives. A
+Each check works in a folder of its own under ``<data>/staging/`` and holds a lock on it (a file beside it,
+locked before the folder is made) while it lives. A
 folder nobody holds a lock on is what a killed import left behind: the next start of the books removes it.
 Another process importing at the same time holds its lock, so its folder is never taken from under it.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -28,18 +30,22 @@ class WorkFolder:
     def __init__(self, root: Path):
         root.mkdir(parents=True, exist_ok=True)
         self.path = root / uuid.uuid4().hex
-        self.path.mkdir()
-        self._handle = (self.path / _LOCK).open("a+b")
+        # The lock is taken before the folder exists, so a sweep running at the same moment (the books opened
+        # by another thread) never finds the folder unlocked.
+        self._lock_path = _lock_of(self.path)
+        self._handle = self._lock_path.open("a+b")
         if not _try_lock(self._handle):  # a fresh name: nobody else can hold it
             self._handle.close()
-            raise OSError(f"cannot lock {self.path}")
+            raise OSError(f"cannot lock {self._lock_path}")
+        self.path.mkdir()
 
     def close(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
         if self._handle is not None:
             _unlock(self._handle)
             self._handle.close()
             self._handle = None
-        shutil.rmtree(self.path, ignore_errors=True)
+            self._lock_path.unlink(missing_ok=True)
 
 
 def sweep(data_dir: DataDir) -> list[Path]:
@@ -53,7 +59,14 @@ def sweep(data_dir: DataDir) -> list[Path]:
         return removed
     for folder in folders:
         try:
-            handle = (folder / _LOCK).open("a+b")
+            handle = _lock_of(folder).open("r+b")  # never created here: only its check creates it
+        except FileNotFoundError:
+            # No lock beside it: left by an earlier version, or by a check killed between the two steps.
+            if _older_than(folder, _ORPHAN_SECONDS):
+                shutil.rmtree(folder, ignore_errors=True)
+                if not folder.exists():
+                    removed.append(folder)
+            continue
         except OSError:
             continue
         try:
@@ -65,7 +78,23 @@ def sweep(data_dir: DataDir) -> list[Path]:
         shutil.rmtree(folder, ignore_errors=True)
         if not folder.exists():
             removed.append(folder)
+            _lock_of(folder).unlink(missing_ok=True)
     return removed
+
+
+# A folder with no lock beside it this long after it was made is no check's.
+_ORPHAN_SECONDS = 600
+
+
+def _lock_of(folder: Path) -> Path:
+    return folder.with_name(folder.name + _LOCK)
+
+
+def _older_than(folder: Path, seconds: float) -> bool:
+    try:
+        return time.time() - folder.stat().st_mtime > seconds
+    except OSError:
+        return False
 
 
 def _try_lock(handle) -> bool:

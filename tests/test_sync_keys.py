@@ -7,7 +7,9 @@ again inside a batch whose other package is imported.
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 import tracemalloc
 from dataclasses import dataclass
 from pathlib import Path
@@ -379,18 +381,37 @@ def test_leftovers_of_a_killed_import_are_removed_at_the_next_start(world, upper
     killed = root / "3f2a9c"
     killed.mkdir(parents=True)
     (killed / "goi.sqlite").write_bytes(b"SQLite format 3\x00 ... 001099012345 Nguyen Van A")
-    (killed / ".in-use").write_bytes(b"")
-    bare = root / "no-lock-file"
+    (root / "3f2a9c.in-use").write_bytes(b"")  # its lock, beside it, that nobody holds any more
+    bare = root / "no-lock-file"  # an earlier version's folder, or one killed before its lock: old
     bare.mkdir()
     (bare / "goi.sqlite").write_bytes(b"x")
+    an_hour_ago = time.time() - 3600
+    os.utime(bare, (an_hour_ago, an_hour_ago))
+    setting_up = root / "just-made"  # a check making its folder this very moment, its lock not yet visible
+    setting_up.mkdir()
     busy = WorkFolder(root)  # another import still running: its folder must stay
     try:
         assert run(upper, "upper", "communes").code == 0
-        assert not killed.exists() and not bare.exists()
-        assert busy.path.exists()
+        assert not killed.exists() and not bare.exists() and not (root / "3f2a9c.in-use").exists()
+        assert busy.path.exists() and setting_up.exists()
     finally:
         busy.close()
-    assert not busy.path.exists()
+    assert not busy.path.exists() and not any(root.glob(f"{busy.path.name}*"))
+
+
+def test_a_sweep_never_takes_the_folder_of_a_check_being_set_up(tmp_path):
+    """The lock is held before the folder exists: a sweep at any moment in between leaves the folder alone."""
+    from desktop.paths import DataDir
+    from desktop.staging import WorkFolder, staging_root, sweep
+
+    data = DataDir(tmp_path)
+    folders = [WorkFolder(staging_root(data)) for _ in range(20)]
+    try:
+        assert sweep(data) == [] and all(f.path.is_dir() for f in folders)
+    finally:
+        for folder in folders:
+            folder.close()
+    assert sweep(data) == [] and not any(staging_root(data).iterdir())
 
 
 # -- memory before trust -----------------------------------------------------------------------------------

@@ -16,7 +16,8 @@ LINES = [(SERIF_BOLD, 17, "centred", 200, 500, "PHIẾU THU"), (SERIF, 10.5, "le
 
 def _render(path, via_run: bool) -> bytes:
     register_fonts()
-    canvas = Canvas(str(path), pagesize=(420, 595))
+    # invariant: no creation time, which would differ when the two renders straddle a second
+    canvas = Canvas(str(path), pagesize=(420, 595), invariant=True)
     for _ in range(2):  # the second page reuses the strings already encoded
         run = TextRun(canvas)
         for font, size, how, x, y, text in LINES:

@@ -240,7 +240,9 @@ def upper_report(args) -> Outcome:
     path = args.out
     if args.format != "json" and path is None:
         exports.mkdir(parents=True, exist_ok=True)
-        path = exports / f"bao-cao-tong-hop_{start:%Y%m%d}_{end:%Y%m%d}.{args.format}"
+        from desktop.reports.consolidated import file_name
+
+        path = exports / file_name(report, args.format)
     if path is not None:
         if args.format == "xlsx":
             from desktop.reports.consolidated import write_xlsx

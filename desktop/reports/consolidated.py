@@ -41,6 +41,12 @@ PDF_COLUMNS = ("households", "households_new", "households_poor", "households_ne
                "overdue", "fund_balance")
 
 
+def file_name(report: Consolidated, fmt: str) -> str:
+    """The name a consolidated report is saved under unless the operator chooses another, in the window and the
+    command line alike: its period, so a folder of them sorts by date."""
+    return f"bao-cao-tong-hop_{report.start:%Y%m%d}_{report.end:%Y%m%d}.{fmt}"
+
+
 def _title(report: Consolidated) -> str:
     return (f"BÁO CÁO TỔNG HỢP KẾT QUẢ HỖ TRỢ SINH KẾ VÀ QUỸ VỐN LUÂN CHUYỂN "
             f"từ ngày {format_date(report.start)} đến ngày {format_date(report.end)}")

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QFileDialog
 
 from desktop.books import Books
 from desktop.reports.period import NUMBER_FIELDS, period_report
@@ -83,7 +85,7 @@ def test_commune_exports_a_verified_package_and_shows_the_acknowledgement(qtbot,
 
 
 @pytest.mark.usefixtures("upper_engine")  # the same pages on either engine of the upper store
-def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window, tmp_path):
+def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window, tmp_path, monkeypatch):
     communes = [make_commune(tmp_path, code, seed=80 + i) for i, code in enumerate(("10507", "10510", "10513"))]
     upper = make_upper(tmp_path)
     packages = [export(c, tmp_path / "out", to=upper) for c in communes]  # encrypted to the upper level
@@ -158,6 +160,17 @@ def test_upper_window_imports_packages_and_consolidates_them(qtbot, open_window,
         xlsx = totals_page.export("xlsx", tmp_path / "tong-hop.xlsx")
         pdf = totals_page.export("pdf", tmp_path / "tong-hop.pdf", preview=False)
         assert xlsx.stat().st_size > 0 and pdf.read_bytes().startswith(b"%PDF")
+        # Saved through the window: the dialog suggests the period's name, and a name typed without its extension
+        # gets one.
+        suggested = []
+
+        def save_as(parent, title, start, filters):
+            suggested.append(Path(start).name)
+            return str(tmp_path / "gui-chon"), filters
+
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", save_as)
+        assert totals_page.export("xlsx") == tmp_path / "gui-chon.xlsx"
+        assert suggested == ["bao-cao-tong-hop_20200101_20260630.xlsx"] and (tmp_path / "gui-chon.xlsx").stat().st_size
 
 
 @pytest.mark.usefixtures("upper_engine")  # the same pages on either engine of the upper store

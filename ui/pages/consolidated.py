@@ -7,7 +7,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -21,11 +20,12 @@ from PySide6.QtWidgets import (
 from desktop.books import Books
 from desktop.changes import Changes
 from desktop.errors import Refused
-from desktop.reports.consolidated import write_pdf, write_xlsx
+from desktop.reports.consolidated import file_name, write_pdf, write_xlsx
 from desktop.reports.consolidation import Consolidated
 from desktop.sync.consolidate import consolidate
 from ui.dialogs.pdf_preview import PdfPreviewDialog
 from ui.errors import show_error
+from ui.export_bar import ask_export_path
 from ui.operations import subscribe
 from ui.period_chooser import PeriodChooser
 from ui.receipt_check import ReceiptCheckBox
@@ -164,13 +164,10 @@ class ConsolidatedPage(QWidget):
             return None
         if path is None:
             self.books.data_dir.exports.mkdir(parents=True, exist_ok=True)
-            default = self.books.data_dir.exports / (
-                f"bao-cao-tong-hop_{self.report.start:%Y%m%d}_{self.report.end:%Y%m%d}.{fmt}")
-            chosen, _ = QFileDialog.getSaveFileName(self, "Lưu báo cáo tổng hợp", str(default),
-                                                    "Excel (*.xlsx)" if fmt == "xlsx" else "PDF (*.pdf)")
-            if not chosen:
+            path = ask_export_path(self, self.books.data_dir, self.books.data_dir.exports / file_name(self.report, fmt),
+                                   fmt, "Lưu báo cáo tổng hợp")
+            if path is None:
                 return None
-            path = Path(chosen)
         try:
             written = (write_xlsx if fmt == "xlsx" else write_pdf)(path, self.report, self.books.settings())
         except (Refused, OSError) as exc:

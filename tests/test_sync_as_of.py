@@ -19,7 +19,8 @@ from desktop.services.payments import PaymentInput
 from desktop.services.period_lock import lock_period, unlock_period
 from desktop.services.projects import ProjectInput, add_project
 from desktop.sync import format as fmt
-from desktop.sync.verify import parts_of, verify_package
+from desktop.sync.manifest_checks import parts_of
+from desktop.sync.verify import verify_package
 from desktop.upper_store import upper_store
 from tests.sync_helpers import build_zip, make_upper, run, zip_entries
 

@@ -82,7 +82,7 @@ def test_a_support_is_refused_until_a_decision_is_recorded_in_the_approvals_tab(
     settle()
     assert dialog.result_info is not None, dialog.error.text()
     assert dialog.result_info.households == (poor["code"],)
-    qtbot.waitUntil(lambda: len(view.approvals.rows) == decisions + 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(view.approvals.rows) == decisions + 1, timeout=20000)
     assert view.tabs.currentWidget() is view.approvals  # the view rebuilt on the same tab
     assert view.approvals.rows[0]["decision"] == "77/QD-UBND"
 
@@ -173,7 +173,7 @@ def test_users_are_added_in_settings_and_sign_in_limits_who_adds_more(qtbot, win
     users = {u.name: u for u in list_users(demo_books.conn)}
     assert users["Hoàng Văn Kiên"].role is Role.ACCOUNTANT and users["Hoàng Văn Kiên"].has_password
     assert sign_in_required(demo_books.conn)
-    qtbot.waitUntil(lambda: box.model.rowCount() == len(users), timeout=3000)
+    qtbot.waitUntil(lambda: box.model.rowCount() == len(users), timeout=20000)
     shown = next(box.model.row(r) for r in range(box.model.rowCount()) if box.model.row(r)["name"] == "Hoàng Văn Kiên")
     assert shown["password"] == "Có" and "Đăng nhập: <b>bật" in box.status.text()
 
@@ -194,7 +194,7 @@ def test_a_password_is_set_by_its_user_or_an_accountant(qtbot, window, demo_book
     add_user(demo_books, "Đặng Thị Hoa", "clerk")
     box = window.go("settings").users_box
     qtbot.waitUntil(lambda: "Đặng Thị Hoa" in [box.model.row(r)["name"] for r in range(box.model.rowCount())],
-                    timeout=3000)
+                    timeout=20000)
     dialog = box.set_password()
     dialog.user.setCurrentIndex(dialog.user.findData("Đặng Thị Hoa"))
     assert dialog.acting.currentData() == "Đặng Thị Hoa"  # without sign-in: who does it, chosen here
@@ -306,6 +306,6 @@ def test_a_correction_starts_from_the_decision_it_supersedes(qtbot, window, demo
     settle()
     assert dialog.result_info is not None and dialog.result_info.supersedes == old["decision"], dialog.error.text()
     qtbot.waitUntil(lambda: any(r["decision"] == old["decision"] and not r["in_force"] for r in view.approvals.rows),
-                    timeout=5000)
+                    timeout=20000)
     row = next(r for r in view.approvals.rows if r["decision"] == old["decision"])
     assert row["state"] == "Đã thay thế bằng 80/QĐ-UBND"

@@ -13,7 +13,7 @@ def test_a_second_copy_brings_the_open_window_forward(qtbot, data_dir):
 
     requests = ShowRequests(data_dir)
     assert requests.listening
-    with qtbot.waitSignal(requests.show_requested, timeout=5000):
+    with qtbot.waitSignal(requests.show_requested, timeout=20000):
         assert ask_to_show(data_dir)
     requests.close()
     assert not ask_to_show(data_dir)  # nobody listens any more: the second copy only says so

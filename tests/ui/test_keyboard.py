@@ -14,7 +14,7 @@ def _shown(qtbot, dialog):
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and dialog.isActiveWindow(), timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is not None and dialog.isActiveWindow(), timeout=20000)
     return dialog
 
 

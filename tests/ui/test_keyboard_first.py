@@ -47,7 +47,7 @@ def _plain(text: str) -> str:
 def _active(qtbot, widget):
     widget.show()
     widget.activateWindow()
-    qtbot.waitUntil(widget.isActiveWindow, timeout=5000)
+    qtbot.waitUntil(widget.isActiveWindow, timeout=20000)
     return widget
 
 

@@ -72,7 +72,7 @@ def test_project_view_voids_a_support_and_shows_it_grey(qtbot, project, settle):
         confirm(qtbot, dialog)
         settle()
         assert dialog.result() == dialog.DialogCode.Accepted, dialog.error.text()
-        qtbot.waitUntil(lambda: view.tabs.count() and "(1)" in view.tabs.tabText(2), timeout=5000)
+        qtbot.waitUntil(lambda: view.tabs.count() and "(1)" in view.tabs.tabText(2), timeout=20000)
         model = view.tabs.widget(2).model()
         rows = [model.row(r) for r in range(model.rowCount())]
         assert [(r["code"], r["status"]) for r in rows] == [("H001", ""), ("H002", "Đã hủy từ 15/01/2024: Ghi nhầm hộ")]

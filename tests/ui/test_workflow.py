@@ -104,7 +104,7 @@ def test_first_morning_from_wizard_to_receipt_pdf(qtbot, set_up_commune, settle)
     type_into(form.id_number, "030085001234")
     qtbot.mouseClick(form.save, Qt.MouseButton.LeftButton)
     settle()
-    qtbot.waitUntil(lambda: households.model.total == 1, timeout=5000)
+    qtbot.waitUntil(lambda: households.model.total == 1, timeout=20000)
     assert form.error.text() == ""
     assert households.model.total == 1
     code = households.model.row_at(0)["code"]
@@ -238,7 +238,7 @@ def test_payment_dialog_finds_the_household_typed_without_diacritics(qtbot, wind
     dialog = window.open_payment()
     qtbot.keyClicks(dialog.search, f"{fold(name)} {code.lower()}")
     qtbot.keyClick(dialog.search, Qt.Key.Key_Return)  # picks the household, records nothing yet
-    qtbot.waitUntil(lambda: getattr(dialog, "household_code", None) == code, timeout=3000)
+    qtbot.waitUntil(lambda: getattr(dialog, "household_code", None) == code, timeout=20000)
     assert dialog.result_info is None
     assert dialog.project.count() >= 1
     assert dialog.amount.amount() > 0 and dialog.ok.isEnabled()

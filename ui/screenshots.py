@@ -181,6 +181,11 @@ def shoot_approvals(app: QApplication, window: MainWindow, out: Path) -> None:
     settle(app)
     save(dialog, out / "11-ghi-quyet-dinh.png")
     dialog.close()
+    if view.handover_table is not None:  # the demo's supports in kind, with their handover records
+        view.tabs.setCurrentIndex(view.tabs.count() - 1)
+        view.handover_table.selectRow(0)
+        settle(app)
+        save(view, out / "11-du-an-ban-giao.png")
     view.close()
 def shoot_vouchers(app: QApplication, window: MainWindow, out: Path) -> None:
     """Management spending: its form, its confirmation, then the phiếu chi it issued in the preview (the demo's

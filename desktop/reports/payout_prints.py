@@ -82,3 +82,23 @@ def write_handover_pdf(books: Books, handover_id: int, out: Path | None = None) 
         folder.mkdir(parents=True, exist_ok=True)
         out = folder / f"ban-giao-{file_part(rows[0]['project'])}-{file_part(rows[0]['household'])}-{handover_id}.pdf"
     return HandoverWritten(str(write_handovers(out, rows, books.settings())), handover_id)
+
+
+@dataclass(frozen=True)
+class HandoverListWritten(Outcome):
+    path: str
+    records: int
+
+
+def write_handover_day_pdf(books: Books, project_id: int, on, out: Path | None = None) -> HandoverListWritten:
+    """The list of one delivery day of a project (what ``handover pdf --project P --on D`` draws): every
+    household that received goods that day, with room to sign or press a thumb."""
+    from desktop.reports.handover_pdf import write_handover_list
+    from desktop.services.handovers import handovers_of
+
+    rows = handovers_of(books.conn, project_id=project_id, on=on)
+    if out is None:
+        folder = books.data_dir.exports / "bien-ban-ban-giao"
+        folder.mkdir(parents=True, exist_ok=True)
+        out = folder / f"danh-sach-ban-giao-{file_part(rows[0]['project'])}-{on:%Y%m%d}.pdf"
+    return HandoverListWritten(str(write_handover_list(out, rows, books.settings(), on)), len(rows))

@@ -336,6 +336,9 @@ def test_every_button_of_the_money_dialogs_has_its_own_alt_letter(qtbot, demo_bo
         qtbot.addWidget(dialog)
         dialog.show()
         _check_dialog_mnemonics(dialog)
+        for tab in range(dialog.tabs.count() if isinstance(dialog, ProjectView) else 0):
+            dialog.tabs.setCurrentIndex(tab)  # each tab's own buttons beside the project's
+            _check_dialog_mnemonics(dialog)
         dialog.close()
 
 

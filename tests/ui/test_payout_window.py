@@ -107,6 +107,42 @@ def test_support_in_kind_opens_its_handover_record(qtbot, window, demo_books, se
     assert "BIÊN BẢN BÀN GIAO" in text and "2 con bò cái" in text and household["head_name"] in text
 
 
+def test_a_projects_handover_records_are_reprinted_and_listed_by_delivery_day(qtbot, window, demo_books, settle):
+    view, dialog, household = _support_through_the_window(window, demo_books, settle, in_kind="2 con bò cái")
+    other = _outside(demo_books, "DA01")
+    approve(demo_books, "DA01", other["code"])
+    record_support(demo_books, SupportInput("DA01", other["code"], clock.today(), in_kind="1 con bê đực"))
+    view = window.go("projects").open_project("DA01")
+    settle()
+    titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    handovers = view.handover_model.rowCount()
+    assert f"Bàn giao hiện vật ({handovers})" in titles and handovers >= 2
+    before = books_digest(demo_books.data_dir.database)
+
+    row = next(r for r in range(handovers) if view.handover_model.row(r)["household"] == household["code"])
+    view.handover_table.selectRow(row)
+    view.reprint_handover()
+    settle()
+    text = pdf_text(view.last_preview.path)
+    assert "BIÊN BẢN BÀN GIAO" in text and "2 con bò cái" in text and household["head_name"] in text
+    assert other["head_name"] not in text
+
+    view.print_delivery_day()  # both were handed over today: one list, each with room to sign
+    settle()
+    text = pdf_text(view.last_preview.path)
+    assert household["head_name"] in text and other["head_name"] in text and "1 con bê đực" in text
+    assert books_digest(demo_books.data_dir.database) == before  # printing writes nothing to the books
+
+
+def test_a_project_that_gave_nothing_in_kind_has_no_handover_tab(window, demo_books):
+    from desktop.services.projects import ProjectInput, add_project
+
+    add_project(demo_books, ProjectInput("DA99", "Trồng rau an toàn", programme="GNBV", component="Dự án 2"))
+    view = window.go("projects").open_project("DA99")
+    assert view.handover_table is None
+    assert not any(view.tabs.tabText(i).startswith("Bàn giao") for i in range(view.tabs.count()))
+
+
 def test_a_voucher_is_voided_from_the_project_page_after_the_confirmation(qtbot, window, demo_books, settle):
     household = _outside(demo_books, "DA01")
     approve(demo_books, "DA01", household["code"])

@@ -57,6 +57,9 @@ LEDGER_LINES = (("from_budget", "Hỗ trợ từ ngân sách (vòng 1)"), ("to_r
 VOUCHER_COLUMNS = [("book", "Quyển", "text"), ("number", "Số", "number"), ("issued_on", "Ngày", "date"),
                    ("kind_label", "Loại chi", "text"), ("household", "Mã hộ", "text"),
                    ("recipient", "Người nhận", "text"), ("amount", "Số tiền", "money"), ("status", "Hủy", "text")]
+HANDOVER_COLUMNS = [("delivered_on", "Ngày giao", "date"), ("household", "Mã hộ", "text"),
+                    ("receiver", "Người nhận", "text"), ("item", "Hiện vật", "text"), ("quantity", "SL", "number"),
+                    ("unit", "ĐVT", "text"), ("value", "Giá trị", "money"), ("status", "Hủy", "text")]
 LEAD_MEMBER_COLUMNS = [("code", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("hamlet", "Thôn", "text")]
 BUDGET_LINES = (("budget_central", "Ngân sách trung ương"), ("budget_local", "Ngân sách địa phương"),
                 ("budget_other", "Vốn huy động khác"), ("budget_counterpart", "Vốn đối ứng của hộ"))
@@ -196,6 +199,9 @@ class ProjectView(QDialog):
         tabs.addTab(self._vouchers_page(project["id"]), f"Phiếu chi ({len(self.voucher_model.rows())})")
         tabs.addTab(self._lead_page(lead), f"Đơn vị chủ trì ({len(lead['members'])} hộ)" if lead
                     else "Đơn vị chủ trì")
+        handovers = self._handovers_page(project["id"])
+        if handovers is not None:  # only a project that gave goods in kind has handover records
+            tabs.addTab(handovers, f"Bàn giao hiện vật ({self.handover_model.rowCount()})")
         self.tabs = tabs
         tabs.setCurrentIndex(shown_tab)
         active = status is ProjectStatus.ACTIVE
@@ -269,6 +275,77 @@ class ProjectView(QDialog):
         layout.addWidget(self.voucher_table, 1)
         layout.addLayout(buttons)
         return page
+
+    def _handovers_page(self, project_id: int) -> QWidget | None:
+        """The project's handover records (biên bản bàn giao), by delivery day; reprint the one selected, or the
+        list of its delivery day for the households to sign. None when the project gave nothing in kind."""
+        from desktop.services.handovers import HANDOVER_ROWS
+
+        found = self.books.conn.execute(HANDOVER_ROWS + " WHERE m.project_id = ? ORDER BY ho.delivered_on DESC, "
+                                        "hm.name, h.code, ho.id", (project_id,)).fetchall()
+        if not found:
+            self.handover_table = self.handover_model = None
+            return None
+        rows = [{**dict(r), "voided_at": r["voided_on"], "status": f"Khoản hỗ trợ đã hủy từ "
+                 f"{format_date(r['voided_on'])}" if r["voided_on"] else ""} for r in found]
+        self.handover_table = _table(HANDOVER_COLUMNS, rows)
+        self.handover_model = self.handover_table.model()
+        header = self.handover_table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.handover_table.doubleClicked.connect(lambda _: self.reprint_handover())
+        one = QPushButton("In &lại biên bản bàn giao…")
+        day = QPushButton("In &danh sách ngày giao…")
+        one.clicked.connect(self.reprint_handover)
+        day.clicked.connect(self.print_delivery_day)
+        buttons = QHBoxLayout()
+        buttons.addWidget(one)
+        buttons.addWidget(day)
+        buttons.addStretch(1)
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.handover_table, 1)
+        layout.addLayout(buttons)
+        return page
+
+    def selected_handover(self) -> dict | None:
+        if self.handover_table is None:
+            return None
+        index = self.handover_table.currentIndex()
+        if not index.isValid():
+            return self.handover_model.row(0) if self.handover_model.rowCount() == 1 else None
+        return self.handover_model.row(index.row())
+
+    def reprint_handover(self):
+        """The selected handover record in the preview (a handover record keeps no print log: every print is
+        the same document, signed on paper)."""
+        from ui.dialogs.voucher_preview import open_handover
+
+        chosen = self.selected_handover()
+        if chosen is None:
+            show_error(self, Refused("Hãy chọn một biên bản bàn giao trong danh sách."))
+            return None
+        return open_handover(self, self.books, chosen["id"])
+
+    def print_delivery_day(self):
+        """Every household that received goods of this project on the selected record's day, in one list."""
+        from datetime import date
+
+        from desktop.reports.payout_prints import write_handover_day_pdf
+
+        chosen = self.selected_handover()
+        if chosen is None:
+            show_error(self, Refused("Hãy chọn một dòng của ngày giao cần in danh sách."))
+            return None
+        project_id, day = require_project(self.books.conn, self.code)["id"], date.fromisoformat(chosen["delivered_on"])
+
+        def written(result) -> None:
+            self.last_preview = PdfPreviewDialog(Path(result.path), f"Danh sách bàn giao ngày {format_date(day)}",
+                                                 self)
+            self.last_preview.open()
+
+        return run_op(self, self.books, lambda own: write_handover_day_pdf(own, project_id, day), written,
+                      label="Đang lập danh sách bàn giao…")
 
     def selected_voucher(self) -> dict | None:
         index = self.voucher_table.currentIndex()

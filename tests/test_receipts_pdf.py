@@ -193,13 +193,21 @@ def test_support_list_and_public_notice(books, paid, tmp_path):
     assert "030185001234" not in notice  # no ID numbers on a public wall
 
 
-def test_qr_drawing_matches_the_encoded_matrix(tmp_path):
-    """Rasterise the vector QR code and read each module back at its centre."""
-    import segno
+def _scanned(png: Path) -> list:
+    """What a scanner reads from a rendered page: every QR code found in the image."""
+    import zxingcpp
+    from PIL import Image
+
+    return [found for found in zxingcpp.read_barcodes(Image.open(png).convert("L"))
+            if found.format == zxingcpp.BarcodeFormat.QRCode]
+
+
+def test_qr_drawing_matches_the_encoded_matrix_and_scans_back(tmp_path):
+    """Rasterise the vector QR code, read each module back at its centre, then scan the picture."""
     from PIL import Image
     from reportlab.pdfgen.canvas import Canvas
 
-    from desktop.reports.receipt_pdf import _qr
+    from desktop.reports.receipt_pdf import _qr, qr_rows
 
     payload = "VXR1|10507|01|2023|1|2023-03-01|1666000|ABCDEF0123"
     canvas = Canvas(str(tmp_path / "qr.pdf"), pagesize=(200, 200))
@@ -208,12 +216,43 @@ def test_qr_drawing_matches_the_encoded_matrix(tmp_path):
     subprocess.run(["pdftoppm", "-r", "144", "-gray", "-png", "-singlefile", str(tmp_path / "qr.pdf"),
                     str(tmp_path / "qr")], check=True)
     image = Image.open(tmp_path / "qr.png").convert("L")
-    code = segno.make(payload, error="m", micro=False, boost_error=False, mask=0)
-    assert code.error == "M"
-    matrix = code.matrix
-    count = len(matrix)
+    rows, count = qr_rows(payload)
+    assert count == len(rows) and {len(r) for r in rows} == {count} and set(b"".join(rows)) == {0, 255}
     module = image.width / (count + 4)
     for row in range(count):
         for col in range(count):
             pixel = image.getpixel((int((col + 2.5) * module), int((row + 2.5) * module)))
-            assert (pixel < 128) == bool(matrix[row][col]), (row, col)
+            assert (pixel < 128) == (rows[row][col] == 0), (row, col)
+    [scanned] = _scanned(tmp_path / "qr.png")
+    assert scanned.text == payload and scanned.ec_level == "M"
+
+
+def test_a_printed_receipts_qr_code_scans_to_its_payload(books, paid, tmp_path):
+    """The whole path a paper receipt takes: the PDF page rendered as a printer would at 150 dpi, then scanned."""
+    view = receipts.receipt_view(books, "01", 1)
+    print_receipts(books, [view], tmp_path / "scan.pdf")
+    subprocess.run(["pdftoppm", "-r", "150", "-gray", "-png", "-singlefile", str(tmp_path / "scan.pdf"),
+                    str(tmp_path / "scan")], check=True)
+    assert [found.text for found in _scanned(tmp_path / "scan.png")] == [view.qr_payload]
+
+
+@pytest.mark.parametrize("book", ["01", "Q-2026", "Quyển Đông"])  # a book name the clerk typed, in Vietnamese
+def test_qr_codes_of_many_receipts_scan_back_exactly(tmp_path, book):
+    """Every receipt's text, random numbers, dates and amounts included, comes back from its drawn code."""
+    import random
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    from desktop.reports.receipt_pdf import _qr
+
+    rng = random.Random(book)
+    payloads = [f"VXR1|{rng.randrange(10000, 99999)}|{book}|{rng.randrange(2020, 2040)}|{rng.randrange(1, 10**6)}|"
+                f"{rng.randrange(2020, 2040)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}|"
+                f"{rng.randrange(1, 10**11)}|{rng.getrandbits(40):010X}" for _ in range(24)]
+    canvas = Canvas(str(tmp_path / "many.pdf"), pagesize=(480, 320))
+    for i, payload in enumerate(payloads):
+        _qr(canvas, payload, 10 + (i % 6) * 78, 10 + (i // 6) * 78, 70)
+    canvas.save()
+    subprocess.run(["pdftoppm", "-r", "200", "-gray", "-png", "-singlefile", str(tmp_path / "many.pdf"),
+                    str(tmp_path / "many")], check=True)
+    assert sorted(found.text for found in _scanned(tmp_path / "many.png")) == sorted(payloads)

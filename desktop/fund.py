@@ -160,6 +160,8 @@ def age_installments(rows: Iterable[tuple[date, int]], as_of: date) -> dict[str,
 
 def management_cost(budget_support: int, policy: FundPolicy) -> tuple[int, int]:
     """The commune's and the upper level's management cost on budget-funded support (3% and 2%),
-    each rounded half up to the đồng."""
-    return (fraction_round_half_up(budget_support, policy.commune_bp, 10_000),
-            fraction_round_half_up(budget_support, policy.upper_bp, 10_000))
+    each rounded half up to the đồng. A negative amount (a period whose voids of earlier supports outweigh its
+    new ones) gives the same cost taken back, rounded the same way."""
+    sign, amount = (-1, -budget_support) if budget_support < 0 else (1, budget_support)
+    return (sign * fraction_round_half_up(amount, policy.commune_bp, 10_000),
+            sign * fraction_round_half_up(amount, policy.upper_bp, 10_000))

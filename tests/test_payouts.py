@@ -184,6 +184,49 @@ def test_cash_book_closing_balance_is_the_fund_s(fund, cli):
                "--out", str(fund.data_dir.root / "sq.xlsx")).code == 0
 
 
+def test_a_void_of_an_earlier_month_is_taken_back_in_its_own_month(fund):
+    """A receipt of August voided in September, a re-lend of August and a budget support of January voided in
+    October: each month's periodic report has the cash book's flows, the months add up to the year, and the
+    management cost of the voided support is taken back in October."""
+    from desktop.reports.period import period_report
+    from desktop.services.support_void import void_support
+
+    support.record_support(fund, support.SupportInput("DA01", "H001", date(2026, 1, 10)))
+    support.record_support(fund, support.SupportInput("DA01", "H002", date(2026, 1, 12)))
+    payments.record_payment(fund, payments.PaymentInput("DA01", "H001", 2_000_000, date(2026, 8, 5)))
+    support.record_support(fund, support.SupportInput("DA01", "H003", date(2026, 8, 20), amount=1_000_000,
+                                                      from_fund=True))
+    payments.record_payment(fund, payments.PaymentInput("DA01", "H001", 2_500_000, date(2026, 9, 1)))
+    payments.void_receipt(fund, "01", 1, "Thu nhầm số tiền", on=date(2026, 9, 10))
+    void_support(fund, "DA01", "H002", "Hộ không đủ điều kiện", on=date(2026, 10, 5))
+
+    def month(m: int):
+        first, last = date(2026, m, 1), date(2026, m + 1, 1) - timedelta(days=1)
+        return period_report(fund.conn, first, last).totals, cashbook(fund.conn, first, last)["rows"]
+
+    august, _ = month(8)
+    september, rows = month(9)
+    october, _ = month(10)
+    assert august.recovered_in_period == 2_000_000 and august.disbursed_relent == 1_000_000
+    assert september.recovered_in_period == 2_500_000 - 2_000_000 == sum(
+        r["in"] for r in rows if r["kind"].startswith("receipt"))
+    january = period_report(fund.conn, date(2026, 1, 1), date(2026, 1, 31)).totals
+    h002 = fund.conn.execute("SELECT support_amount, to_return FROM membership m JOIN household h "
+                             "ON h.id = m.household_id WHERE h.code = 'H002'").fetchone()
+    assert october.disbursed_in_period == -h002[0] and october.to_return_in_period == -h002[1]
+    assert october.management_cost_commune == -(h002[0] * 3 // 100) < 0
+    assert january.management_cost_commune + october.management_cost_commune == (
+        january.disbursed_central + january.disbursed_local - h002[0]) * 3 // 100
+    year = period_report(fund.conn, date(2026, 1, 1), date(2026, 12, 31)).totals
+    months = [period_report(fund.conn, date(2026, m, 1), date(2026 + m // 12, m % 12 + 1, 1) - timedelta(days=1)
+                            ).totals for m in range(1, 13)]
+    for key in ("recovered_in_period", "disbursed_in_period", "disbursed_relent", "to_return_in_period",
+                "management_cost_commune"):
+        assert sum(getattr(t, key) for t in months) == getattr(year, key), key
+    assert year.recovered_in_period == year.recovered_to_date == 2_500_000
+    assert year.disbursed_in_period == year.disbursed_to_date
+
+
 # -- the invariants of ``check`` hold after any sequence of acts ---------------------------------------------
 
 ACTS = st.lists(st.tuples(st.sampled_from(["support", "pay", "relend", "spend", "void_voucher", "void_receipt"]),
@@ -234,5 +277,21 @@ def test_any_sequence_keeps_vouchers_cash_book_and_allowance_whole(tmp_path_fact
         assert first_overspent_day(books.conn) is None
         book = cashbook(books.conn, start, date(2026, 10, 31))
         assert book["closing_balance"] == fund_balance_on(books.conn, date(2026, 10, 31))
+        # Month by month the periodic report's flows are the cash book's, voids reversed on their own date, and
+        # the months add up to the whole.
+        from desktop.reports.period import period_report
+
+        recovered = relent = 0
+        for month in range(22):
+            first = date(2025 + month // 12, month % 12 + 1, 1)
+            last = date(first.year + first.month // 12, first.month % 12 + 1, 1) - timedelta(days=1)
+            totals = period_report(books.conn, first, last).totals
+            rows = cashbook(books.conn, first, last)["rows"]
+            assert totals.recovered_in_period == sum(r["in"] for r in rows if r["kind"].startswith("receipt"))
+            assert totals.disbursed_relent == sum(r["out"] for r in rows if r["kind"].startswith("relend"))
+            recovered, relent = recovered + totals.recovered_in_period, relent + totals.disbursed_relent
+        whole = period_report(books.conn, start, date(2026, 10, 31)).totals
+        assert (recovered, relent) == (whole.recovered_in_period, whole.disbursed_relent)
+        assert (recovered, relent) == (whole.recovered_to_date, whole.relent_to_date)
     finally:
         books.close()

@@ -6,7 +6,12 @@ All money is integer đồng, all counts are integers. "In the period" means dat
 inclusive; "to date" means dated on or before ``end``. A receipt or a support voided from a date counts in
 every period before that date and not from it (the ledger reverses it on that date too), as in
 ``report fund`` on ``end``; with ``end`` on or after the last entry, the "to date" totals equal the sums of
-``report fund`` over all projects.
+``report fund`` over all projects. The money of the period (``disbursed_*``, ``counterpart``,
+``to_return_in_period``, ``recovered_in_period`` and the management cost) is net of reversals: an act of an
+earlier period voided within this one is taken back here, on its void date, so a figure may be negative, the
+periods of a year add up to the year's change in the "to date" figures, and ``recovered_in_period`` equals the
+cash book's receipts less its voided ones. ``supports_in_period`` counts the supports made in the period that
+still stand on ``end``.
 
 Fields of ``ProjectPeriod`` (a project row; the totals row is the same class, summed over projects, so a
 household in two projects counts in both):
@@ -203,13 +208,17 @@ def period_report(conn: sqlite3.Connection, start: date, end: date, *, made_on: 
     supports = _by_project(cur, _SUPPORTS, params)
     members = _members(cur, params)
     recovered = _by_project(cur, _RECOVERED, params)
+    reversed_supports = _by_project(cur, _REVERSED_SUPPORTS, params)
+    reversed_receipts = _by_project(cur, _REVERSED_RECEIPTS, params)
     overdue = _by_project(cur, _OVERDUE, params)
     rows = []
     for project in cur.execute("SELECT id, code, name, programme_code, component, status, policy_json "
                                "FROM project ORDER BY code").fetchall():
         pid = project["id"]
-        rows.append(project_period(project, supports.get(pid, {}), recovered.get(pid, {}), members.get(pid, {}),
-                                   overdue.get(pid, {}).get("overdue", 0), fund_figures(conn, pid, as_of=end)))
+        rows.append(project_period(project, net_of_reversals(supports.get(pid, {}), reversed_supports.get(pid, {})),
+                                   net_of_reversals(recovered.get(pid, {}), reversed_receipts.get(pid, {})),
+                                   members.get(pid, {}), overdue.get(pid, {}).get("overdue", 0),
+                                   fund_figures(conn, pid, as_of=end)))
     settings = settings_on(conn, end)  # the names and signatories in force on the period's last day
     distinct = cur.execute(f"SELECT count(DISTINCT household_id) FROM membership m "
                            f"WHERE supported_on <= :end AND {MEMBERSHIP_COUNTS}", params).fetchone()[0]
@@ -292,6 +301,36 @@ _RECOVERED = f"""
     WHERE {RECEIPT_COUNTS}
     GROUP BY r.project_id
 """
+
+# Reversals within the period: a support or a receipt dated before ``start`` and voided from a day inside the
+# period counted in the earlier periods and no longer does, so its money leaves this period's flows on the day
+# it is voided, as the cash book and the ledger reverse it. The periods of a year then add up to the year, and
+# each period's "recovered" equals the cash book's receipts net of voids. (Acts made and voided inside the same
+# period are in neither query: they never counted.)
+_REVERSED_SUPPORTS = """
+    SELECT project_id,
+        sum(CASE WHEN source = 'central' THEN support_amount ELSE 0 END) AS disbursed_central,
+        sum(CASE WHEN source = 'local' THEN support_amount ELSE 0 END) AS disbursed_local,
+        sum(CASE WHEN source = 'other' THEN support_amount ELSE 0 END) AS disbursed_other,
+        sum(CASE WHEN source = 'fund' THEN support_amount ELSE 0 END) AS disbursed_relent,
+        sum(CASE WHEN source IN ('central', 'local') THEN support_amount ELSE 0 END) AS budget_in_period,
+        sum(counterpart) AS counterpart, sum(to_return) AS to_return_in_period
+    FROM membership m WHERE m.supported_on < :start AND m.voided_on BETWEEN :start AND :end
+    GROUP BY project_id
+"""
+_REVERSED_RECEIPTS = """
+    SELECT r.project_id, sum(a.amount) AS recovered_in_period
+    FROM allocation a JOIN receipt r ON r.id = a.receipt_id
+    WHERE r.issued_on < :start AND r.voided_on BETWEEN :start AND :end
+    GROUP BY r.project_id
+"""
+
+
+def net_of_reversals(figures: dict, reversed_: dict) -> dict:
+    """A project's period flows less what an earlier act voided within the period takes back."""
+    return {**figures, **{key: figures.get(key, 0) - amount for key, amount in reversed_.items()
+                          if key not in ("project_id", "commune_id")}}
+
 
 # Overdue on ``end``: due strictly before it (a day late at least) and not paid by receipts issued by then.
 _OVERDUE = f"""

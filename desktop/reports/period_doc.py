@@ -102,7 +102,8 @@ def period_doc(report: PeriodReport) -> TabularDoc:
         sheet_name="Báo cáo định kỳ", unit=f"UBND {report.commune_name}", title=TITLE, columns=columns,
         lines=lines, subtitles=subtitles(report),
         notes=[f"Số hộ tham gia không tính trùng giữa các dự án: {report.households_distinct}. Kết quả: phân loại "
-               f"hộ tại ngày {format_date(report.end)} so với khi tham gia dự án."],
+               f"hộ tại ngày {format_date(report.end)} so với khi tham gia dự án. Số tiền trong kỳ đã trừ phiếu thu "
+               f"và khoản hỗ trợ của kỳ trước bị hủy trong kỳ (tính vào ngày hủy, như sổ quỹ), nên có thể âm."],
         place_date=place_and_date({"commune_name": report.commune_name}, report.made_on),
         signers=[("NGƯỜI LẬP BIỂU", report.signer_clerk), ("KẾ TOÁN", report.signer_accountant),
                  ("CHỦ TỊCH UBND XÃ", report.signer_chairman)],

@@ -19,7 +19,14 @@ from datetime import date
 from desktop import clock
 from desktop.books import settings_in_force
 from desktop.queries.fund import MEMBERSHIP_COUNTS, RECEIPT_COUNTS, as_of_params
-from desktop.reports.period import PeriodReport, VoidedReceipt, VoidedSupport, project_period, sum_rows
+from desktop.reports.period import (
+    PeriodReport,
+    VoidedReceipt,
+    VoidedSupport,
+    net_of_reversals,
+    project_period,
+    sum_rows,
+)
 from desktop.upper_store import UpperStore
 
 # The headers a period report carries, from each commune's settings in force on the period's last day.
@@ -172,7 +179,26 @@ _VOIDED_SUPPORTS = """
     ORDER BY m.commune_id, m.voided_on, p.code, h.code, m.round
 """
 
-STEPS = 10  # the queries below, for a progress bar
+# Reversals within the period (the period report's ``_REVERSED_SUPPORTS`` and ``_REVERSED_RECEIPTS``).
+_REVERSED_SUPPORTS = """
+    SELECT m.commune_id, m.project_id,
+        sum(CASE WHEN m.source = 'central' THEN m.support_amount ELSE 0 END) AS disbursed_central,
+        sum(CASE WHEN m.source = 'local' THEN m.support_amount ELSE 0 END) AS disbursed_local,
+        sum(CASE WHEN m.source = 'other' THEN m.support_amount ELSE 0 END) AS disbursed_other,
+        sum(CASE WHEN m.source = 'fund' THEN m.support_amount ELSE 0 END) AS disbursed_relent,
+        sum(CASE WHEN m.source IN ('central', 'local') THEN m.support_amount ELSE 0 END) AS budget_in_period,
+        sum(m.counterpart) AS counterpart, sum(m.to_return) AS to_return_in_period
+    FROM upper_membership m WHERE m.supported_on < :start AND m.voided_on BETWEEN :start AND :end {scope_m}
+    GROUP BY m.commune_id, m.project_id
+"""
+_REVERSED_RECEIPTS = """
+    SELECT r.commune_id, r.project_id, sum(a.amount) AS recovered_in_period
+    FROM upper_allocation a JOIN upper_receipt r ON r.commune_id = a.commune_id AND r.id = a.receipt_id
+    WHERE r.issued_on < :start AND r.voided_on BETWEEN :start AND :end {scope_a}
+    GROUP BY r.commune_id, r.project_id
+"""
+
+STEPS = 12  # the queries below, for a progress bar
 
 _NAMED = re.compile(r"(?<![:\w]):([a-z_]+)\b")
 
@@ -219,6 +245,8 @@ def period_reports(store: UpperStore, start: date, end: date, commune_ids: list[
 
     supports = _by_project(run(_SUPPORTS))
     recovered = _by_project(run(_RECOVERED))
+    reversed_supports = _by_project(run(_REVERSED_SUPPORTS))
+    reversed_receipts = _by_project(run(_REVERSED_RECEIPTS))
     public_works = _by_project(run(_PUBLIC_WORKS))
     overdue = _by_project(run(_OVERDUE))
     members = _by_project(run(_MEMBERS))
@@ -246,8 +274,8 @@ def period_reports(store: UpperStore, start: date, end: date, commune_ids: list[
         rows = []
         for project in projects.get(commune_id, []):
             key = (commune_id, project["id"])
-            s = supports.get(key, {})
-            got = recovered.get(key, {})
+            s = net_of_reversals(supports.get(key, {}), reversed_supports.get(key, {}))
+            got = net_of_reversals(recovered.get(key, {}), reversed_receipts.get(key, {}))
             recovered_to_date = got.get("recovered_to_date", 0)
             relent = s.get("relent_to_date", 0)
             works = public_works.get(key, {}).get("public_works", 0)

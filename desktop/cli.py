@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from db.connection import is_damage
-from desktop import __version__, clock
+from desktop import __version__, cli_words, clock
 from desktop.commands import REGISTRARS
 from desktop.commands.common import Outcome
 from desktop.damage import damaged_books
@@ -32,6 +32,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    cli_words.install()
     parser = _Parser(
         prog="vonxoay-cli",
         description="VốnXoay — sổ quỹ vốn luân chuyển của xã, dòng lệnh.",

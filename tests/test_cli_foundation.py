@@ -484,3 +484,27 @@ def test_restore_upgrades_an_older_backup_and_refuses_a_newer_one(commune, data_
     before = books_digest(data_dir.database)
     assert_refused(commune("restore", str(newer)), "phiên bản mới hơn")
     assert books_digest(data_dir.database) == before
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    (("pay", "--project", "DA01", "--amount", "5"), "thiếu tham số bắt buộc: --household, --on"),
+    (("frobnicate",), "không có lựa chọn 'frobnicate' (chọn một trong: 'init'"),
+    (("report", "period", "--format", "docx"), "tham số --format: không có lựa chọn 'docx'"),
+    (("household", "list", "--bogus"), "tham số không nhận ra: --bogus"),
+    (("pay", "--project"), "tham số --project: cần đúng một giá trị"),
+])
+def test_argument_errors_are_vietnamese_refusals(cli, data_dir, args, words):
+    """argparse's own messages reach the clerk in the same line as ours: they are in Vietnamese too."""
+    result = cli(*args)
+    assert result.code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Lỗi: tham số không hợp lệ") and words in result.stderr, result.stderr
+    assert not data_dir.database.exists()
+
+
+def test_help_is_vietnamese(cli):
+    for args in (("--help",), ("pay", "--help"), ("report", "period", "--help")):
+        result = cli(*args)
+        assert result.code == 0 and result.stdout.startswith("cách dùng: vonxoay-cli")
+        assert "tùy chọn:" in result.stdout and "in hướng dẫn này rồi thoát" in result.stdout
+        for english in ("usage:", "options:", "show this help", "positional arguments"):
+            assert english not in result.stdout, (args, english)

@@ -10,10 +10,12 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from datetime import date
 
 import pytest
 
 from db.migrations import LATEST_VERSION
+from desktop import clock
 from tests.conftest import INIT_ARGS, REPO, books_digest, run_cli_process
 
 VIETNAMESE = re.compile("[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", re.IGNORECASE)
@@ -66,6 +68,17 @@ def test_init_prints_the_contract_keys_and_creates_the_books(cli, data_dir):
     conn = sqlite3.connect(data_dir.database)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION
     conn.close()
+
+
+@pytest.mark.parametrize(("province", "notice"), [
+    (("30", "Tỉnh Hải Dương"), "Lưu ý: Tỉnh Hải Dương đã hợp nhất vào Thành phố Hải Phòng từ 01/07/2025"),
+    (("31", "Thành phố Hải Phòng"), None)])
+def test_init_with_a_province_merged_in_2025_says_what_the_documents_will_carry(cli, province, notice):
+    with clock.frozen(date(2026, 1, 5)):
+        result = cli("init", "--commune-code", "10507", "--commune-name", "Xã Đức Chính", "--upper-code", "30",
+                     "--upper-name", province[1], "--province-code", province[0], "--province-name", province[1])
+    assert result.code == 0, result.stderr
+    assert (notice in result.stdout) if notice else "Lưu ý" not in result.stdout
 
 
 def test_init_in_upper_mode_names_the_consolidating_unit(cli):

@@ -75,7 +75,20 @@ def init(args) -> Outcome:
             "database": upper_store.POSTGRESQL if database else upper_store.SQLITE}
     where = f"\nKho dữ liệu các xã: PostgreSQL {shown_url(database)}" if database else ""
     return Outcome(data, f"Đã khởi tạo {name} ({code}) ở {books.data_dir.root}.\n"
-                         f"Dấu vân tay khóa ký: {fingerprint}{where}")
+                         f"Dấu vân tay khóa ký: {fingerprint}{where}{_merged_province_notice(setup)}")
+
+
+def _merged_province_notice(setup: settings.CommuneSetup) -> str:
+    """A province named as it was before the 2025 merger is kept as typed, but the documents dated from
+    1/7/2025 carry the unit that took it over: the clerk is told so at once, not when the first receipt prints."""
+    from desktop import clock
+    from desktop.provinces import REFORM_2025, merged_unit
+
+    current = merged_unit(setup.province_code, setup.province_name)
+    if current is None or clock.today() < REFORM_2025:
+        return ""
+    return (f"\nLưu ý: {setup.province_name} đã hợp nhất vào {current.name} từ 01/07/2025; phiếu thu, phiếu chi "
+            f"và báo cáo lập từ ngày đó ghi “{current.name}”.")
 
 
 def settings_cmd(args) -> Outcome:

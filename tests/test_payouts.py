@@ -84,6 +84,9 @@ def test_in_kind_support_gets_a_handover_record_not_a_voucher(fund, cli, tmp_pat
     assert "Ký hoặc điểm chỉ" in text
     day_list = tmp_path / "ngay.pdf"
     assert cli("handover", "pdf", "--on", "2026-03-10", "--out", str(day_list)).code == 0
+    # In the fund ledger the support's document is its handover record, by delivery day.
+    ledger = cli("--json", "report", "ledger", "--project", "DA01").json
+    assert [r["document"] for r in ledger["rows"] if r["kind"] == "support"] == ["BBBG 10/03/2026"]
 
 
 def test_a_handover_whose_price_does_not_make_the_value_is_refused(fund, cli, data_dir):

@@ -30,7 +30,9 @@ _EVENTS = """
            coalesce((SELECT 'PC ' || v.book || '/' || v.number || '/' || v.year FROM voucher v
                      WHERE v.membership_id = m.id ORDER BY v.id LIMIT 1),
                     (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id
-                     HAVING count(*) > 0))
+                     HAVING count(*) > 0),
+                    (SELECT 'BBBG ' || strftime('%d/%m/%Y', ho.delivered_on) FROM handover ho
+                     WHERE ho.membership_id = m.id ORDER BY ho.id LIMIT 1))
                AS document, m.source, m.round, '' AS note, h.code AS household, h.head_name,
            m.support_amount AS amount, m.id AS seq, m.voided_on
     FROM membership m JOIN household h ON h.id = m.household_id WHERE m.project_id = :project
@@ -39,7 +41,9 @@ _EVENTS = """
            coalesce((SELECT 'PC ' || v.book || '/' || v.number || '/' || v.year FROM voucher v
                      WHERE v.membership_id = m.id ORDER BY v.id LIMIT 1),
                     (SELECT 'RQ-' || printf('%06d', min(d.id)) FROM fund_draw d WHERE d.membership_id = m.id
-                     HAVING count(*) > 0)),
+                     HAVING count(*) > 0),
+                    (SELECT 'BBBG ' || strftime('%d/%m/%Y', ho.delivered_on) FROM handover ho
+                     WHERE ho.membership_id = m.id ORDER BY ho.id LIMIT 1)),
            m.source,
            m.round, m.void_reason, h.code, h.head_name, m.support_amount, m.id, m.voided_on
     FROM membership m JOIN household h ON h.id = m.household_id
@@ -69,7 +73,7 @@ _EVENTS = """
 
 # A payout's document is its phiếu chi ("PC 01/3/2026"); a re-lend recorded before vouchers were kept shows its
 # draw from the fund instead ("RQ-000012": its first fund_draw row; a re-lend taking from several sources has one
-# row per source).
+# row per source); support in kind, its handover record by delivery day ("BBBG 20/01/2026").
 
 
 def _voided_mark(e: sqlite3.Row) -> str:

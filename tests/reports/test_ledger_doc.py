@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from datetime import date
 
 import pytest
 
@@ -21,10 +22,12 @@ def test_ledger_marks_voided_rows_and_numbers_relends(commune, cli, data_dir, tm
     conn = sqlite3.connect(data_dir.database)
     vouchers = {f"PC {b}/{n}/{y}": kind for b, n, y, kind in conn.execute(
         "SELECT book, number, year, kind FROM voucher")}
+    handovers = {f"BBBG {date.fromisoformat(d):%d/%m/%Y}" for (d,) in conn.execute(
+        "SELECT delivered_on FROM handover")}
     conn.close()
     assert vouchers.get(relend["document"]) == "relend"
-    assert all(r["document"] == "" or vouchers.get(r["document"]) == "budget_support"
-               for r in data["rows"] if r["kind"] == "support")
+    supports = [r["document"] for r in data["rows"] if r["kind"] == "support"]
+    assert supports and all(d == "" or vouchers.get(d) == "budget_support" or d in handovers for d in supports)
     voided = next(r for r in data["rows"] if r["kind"] == "repayment" and r["voided_on"])
     reversal = next(r for r in data["rows"] if r["kind"] == "void")
     assert reversal["on"] == voided["voided_on"] == "2023-04-02" and reversal["fund_in"] == -voided["fund_in"]

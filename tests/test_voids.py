@@ -291,3 +291,25 @@ def test_several_supports_need_the_round(fund, data_dir):
         void_support(fund, "DA01", "H002", "  ", round=2, on=date(2024, 5, 1))
     assert books_digest(data_dir.database) == before
     assert void_support(fund, "DA01", "H002", "nhầm", round=2, on=date(2024, 5, 1)).round == 2
+
+
+def test_the_formal_report_says_an_earlier_receipt_voided_in_the_period_is_taken_back(voided_midyear, tmp_path):
+    import subprocess
+
+    from openpyxl import load_workbook
+
+    from desktop.reports.formal import TextBlock, formal_report
+    from desktop.reports.formal_pdf import write_formal_pdf
+    from desktop.reports.formal_xlsx import write_formal_xlsx
+
+    note = "được trừ vào số tiền trong kỳ của các bảng trên vào ngày hủy"
+    conn = voided_midyear.conn
+    first = formal_report(conn, period_report(conn, date(2024, 1, 1), date(2024, 6, 30)), [])
+    second = formal_report(conn, period_report(conn, date(2024, 7, 1), date(2024, 12, 31)), [])
+    assert not any(isinstance(b, TextBlock) and note in " ".join(b.paragraphs) for b in first.blocks)
+    pdf = write_formal_pdf(tmp_path / "h2.pdf", second)
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    assert note in text and "Thu nhầm hộ" in text
+    cells = [c.value for row in load_workbook(write_formal_xlsx(tmp_path / "h2.xlsx", second)).active.iter_rows()
+             for c in row if isinstance(c.value, str)]
+    assert any(note in c for c in cells)

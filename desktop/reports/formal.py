@@ -229,7 +229,7 @@ def date_line(place: str, on: date) -> str:
 # ------------------------------------------------------------------------------------------ building
 
 
-def voided_block(heading: str, report: PeriodReport) -> list[TableBlock]:
+def voided_block(heading: str, report: PeriodReport) -> list[TableBlock | TextBlock]:
     receipts = TableBlock(
         f"{heading} — phiếu thu",
         (("STT", 5, "center", ""), ("Quyển/Số/Năm", 12, "center", ""), ("Dự án", 9, "text", ""),
@@ -246,7 +246,14 @@ def voided_block(heading: str, report: PeriodReport) -> list[TableBlock]:
         tuple((i, s.project, s.household, s.round, s.supported_on, s.voided_on, s.amount, s.reason)
               for i, s in enumerate(report.voided_supports, start=1)),
         empty_text="Không có khoản hỗ trợ nào bị hủy trong kỳ.")
-    return [receipts, supports]
+    earlier = any(r.issued_on < report.start for r in report.voided_receipts) or any(
+        s.supported_on < report.start for s in report.voided_supports)
+    if not earlier:
+        return [receipts, supports]
+    # Said where the reader meets the voids: the figures of the period are net of them (as the cash book).
+    note = TextBlock("", ("Phiếu thu và khoản hỗ trợ lập từ kỳ trước, hủy trong kỳ này, được trừ vào số tiền "
+                          "trong kỳ của các bảng trên vào ngày hủy, như sổ quỹ; vì vậy số trong kỳ có thể âm.",))
+    return [receipts, supports, note]
 
 
 def exceptions_block(heading: str, problems: list[dict]) -> TableBlock:

@@ -110,6 +110,8 @@ def _table(block: TableBlock) -> Table:
 def _block(block) -> list:
     if isinstance(block, TextBlock):
         paragraphs = [Paragraph(_esc(p), _BODY) for p in block.paragraphs]
+        if not block.heading:  # a note under the block before it
+            return paragraphs
         return [KeepTogether([Paragraph(_esc(block.heading), _SECTION), *paragraphs[:1]]), *paragraphs[1:]]
     heading = Paragraph(_esc(block.heading), _SECTION)
     if not block.rows:

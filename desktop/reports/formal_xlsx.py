@@ -218,6 +218,10 @@ def fill_formal_sheet(ws, doc: FormalDoc) -> None:
     sheet = _Sheet(ws)
     _heading(sheet, doc)
     for block in doc.blocks:
+        if isinstance(block, TextBlock) and not block.heading:  # a note under the block before it
+            for paragraph in block.paragraphs:
+                sheet.text(paragraph, font=_font(italic=True), indent=True)
+            continue
         sheet.blank()
         if isinstance(block, TextBlock):
             sheet.text(block.heading, font=_font(bold=True))

@@ -50,7 +50,8 @@ household in two projects counts in both):
 - ``outcome_escaped_near_poverty``: entered near-poor and are newly escaped or non-poor on ``end``.
 
 ``PeriodReport`` carries the header (commune, upper level, province, the period, the date made, the
-signatories from the settings), ``projects`` in code order, ``totals``, ``households_distinct`` (households
+signatories from the settings), ``projects`` in code order (those decided by ``end``, or with a support by
+then; one decided later is not yet a project of the period), ``totals``, ``households_distinct`` (households
 supported in any project to date, each counted once), and what was voided within the period:
 ``voided_receipts`` (book, number, year, issued_on, voided_on, amount, reason, project, household) and
 ``voided_supports`` (project, household, round, supported_on, voided_on, amount, reason) — the reason a
@@ -212,8 +213,7 @@ def period_report(conn: sqlite3.Connection, start: date, end: date, *, made_on: 
     reversed_receipts = _by_project(cur, _REVERSED_RECEIPTS, params)
     overdue = _by_project(cur, _OVERDUE, params)
     rows = []
-    for project in cur.execute("SELECT id, code, name, programme_code, component, status, policy_json "
-                               "FROM project ORDER BY code").fetchall():
+    for project in cur.execute(_PROJECTS, params).fetchall():
         pid = project["id"]
         rows.append(project_period(project, net_of_reversals(supports.get(pid, {}), reversed_supports.get(pid, {})),
                                    net_of_reversals(recovered.get(pid, {}), reversed_receipts.get(pid, {})),
@@ -300,6 +300,15 @@ _RECOVERED = f"""
     FROM allocation a JOIN receipt r ON r.id = a.receipt_id
     WHERE {RECEIPT_COUNTS}
     GROUP BY r.project_id
+"""
+
+# The projects of the period: a project decided after the period's end is not yet one of its projects (its
+# approved budget would count against money paid before it existed), unless supports were recorded in it by then.
+_PROJECTS = """
+    SELECT id, code, name, programme_code, component, status, policy_json FROM project p
+    WHERE p.decision_date IS NULL OR p.decision_date <= :end
+       OR EXISTS (SELECT 1 FROM membership m WHERE m.project_id = p.id AND m.supported_on <= :end)
+    ORDER BY code
 """
 
 # Reversals within the period: a support or a receipt dated before ``start`` and voided from a day inside the

@@ -152,9 +152,14 @@ _DISTINCT = f"""
     GROUP BY m.commune_id
 """
 
+# The projects of the period (the period report's ``_PROJECTS``).
 _PROJECTS = """
     SELECT p.commune_id, p.id, p.code, p.name, p.programme_code, p.component, p.status, p.policy_json
-    FROM upper_project p WHERE 1 = 1 {scope_p} ORDER BY p.commune_id, p.code
+    FROM upper_project p
+    WHERE (p.decision_date IS NULL OR p.decision_date <= :end
+           OR EXISTS (SELECT 1 FROM upper_membership m WHERE m.commune_id = p.commune_id AND m.project_id = p.id
+                      AND m.supported_on <= :end)) {scope_p}
+    ORDER BY p.commune_id, p.code
 """
 
 _SETTINGS = "SELECT s.commune_id, s.key, s.value FROM upper_settings s WHERE 1 = 1 {scope_s}"

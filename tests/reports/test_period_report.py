@@ -130,3 +130,23 @@ def test_reversed_period_is_refused(commune, cli):
     result = cli("--json", "report", "period", "--from", "2025-12-31", "--to", "2025-01-01")
     assert result.code == 2 and result.stdout == ""
     assert "sau ngày kết thúc" in result.stderr
+
+
+def test_a_project_decided_after_the_period_is_not_in_its_report(books):
+    """Its approved budget would count against what was paid before it existed (found by a clerk: the rate of
+    disbursement of the first half fell when a project of December was registered)."""
+    from desktop import clock
+    from desktop.reports.formal import formal_report, project_figures
+    from desktop.services import projects
+
+    with clock.frozen(date(2027, 1, 15)):
+        projects.add_project(books, projects.ProjectInput("DA07", "Dự án tháng 12", programme="GNBV",
+                                                          decision_date=date(2026, 12, 1),
+                                                          budget_central=350_000_000))
+    first_half = period_report(books.conn, date(2026, 1, 1), date(2026, 6, 30))
+    year = period_report(books.conn, date(2026, 1, 1), date(2026, 12, 31))
+    assert "DA07" not in [p.code for p in first_half.projects]
+    assert "DA07" in [p.code for p in year.projects]
+    assert sum(r["approved_central"] for r in project_figures(books.conn, year)) - sum(
+        r["approved_central"] for r in project_figures(books.conn, first_half)) >= 350_000_000
+    assert formal_report(books.conn, first_half, []).blocks  # the formal report is made from the same rows

@@ -116,19 +116,25 @@ def dashboard(books: Books, as_of: date | None = None) -> Dashboard:
     )
 
 
-def household_dues(books: Books, household: str) -> list[dict]:
-    """Per project the household is in: what it still owes and its next installment (what to prefill)."""
+def household_dues(books: Books, household: str, *, as_of: date | None = None) -> list[dict]:
+    """Per project the household is in: what it still owes, what of it is overdue on ``as_of`` (today) and
+    since when, and its next installment (what to prefill: the oldest unpaid one, overdue or not)."""
+    as_of = as_of or clock.today()
     row = require_household(books.conn, household)
     projects = household_installments(books.conn, row["id"])
     out: dict[str, dict] = {}
     for r in projects:
         entry = out.setdefault(r["project"], {"project": r["project"], "project_name": r["project_name"],
-                                              "outstanding": 0, "next_due_on": None, "next_amount": 0})
+                                              "outstanding": 0, "next_due_on": None, "next_amount": 0,
+                                              "overdue": 0, "overdue_since": None})
         left = r["amount"] - r["paid"]
         entry["outstanding"] += left
         if left > 0 and entry["next_due_on"] is None:
             entry["next_due_on"] = r["due_on"]
             entry["next_amount"] = left
+        if left > 0 and date.fromisoformat(r["due_on"]) < as_of:  # a day late at least, as every report counts
+            entry["overdue"] += left
+            entry["overdue_since"] = entry["overdue_since"] or r["due_on"]
     return list(out.values())
 
 

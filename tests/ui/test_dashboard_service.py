@@ -39,3 +39,22 @@ def test_household_dues_prefill_is_the_oldest_unpaid_installment(demo_books):
 def test_receipt_book_summary_counts_every_receipt(demo_books):
     total = sum(r["receipts"] for r in receipt_book_summary(demo_books))
     assert total == len(receipt_register(demo_books, limit=10**6))
+
+
+def test_household_dues_say_what_is_overdue_and_since_when(demo_books):
+    """The payment dialog shows "quá hạn … từ …" for a late installment, not "kỳ tới" (the next one)."""
+    from desktop import clock
+    from desktop.services.schedules import schedule
+
+    from desktop.services.projects import list_projects
+
+    today = clock.today()
+    late = next(r for p in list_projects(demo_books) for r in schedule(demo_books, p["code"], as_of=today)
+                if r["due_on"] < today.isoformat() and r["amount"] > r["paid"])
+    dues = {d["project"]: d for d in household_dues(demo_books, late["household"])}
+    due = dues[late["project"]]
+    own = [r for r in schedule(demo_books, late["project"], late["household"], as_of=today)]
+    expected = sum(r["amount"] - r["paid"] for r in own if r["due_on"] < today.isoformat())
+    assert due["overdue"] == expected > 0
+    assert due["overdue_since"] == min(r["due_on"] for r in own if r["due_on"] < today.isoformat()
+                                       and r["amount"] > r["paid"])

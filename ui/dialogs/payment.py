@@ -167,8 +167,13 @@ class PaymentDialog(QDialog):
         due = self._current_due()
         if due is None:
             return
-        next_text = (f"; kỳ tới {format_vnd(due['next_amount'])} đ, hạn {format_date(due['next_due_on'])}"
-                     if due["next_due_on"] else "")
+        if due["overdue"]:  # the oldest unpaid installment is late: say so, not "next"
+            next_text = (f"; <span style='color:#b00020'>quá hạn {format_vnd(due['overdue'])} đ từ "
+                         f"{format_date(due['overdue_since'])}</span>")
+        elif due["next_due_on"]:
+            next_text = f"; kỳ tới {format_vnd(due['next_amount'])} đ, hạn {format_date(due['next_due_on'])}"
+        else:
+            next_text = ""
         self.due_label.setText(f"<b>{format_vnd(due['outstanding'])} đ</b>{next_text}")
         self.amount.set_amount(due["next_amount"] or due["outstanding"])
         self._check_amount()

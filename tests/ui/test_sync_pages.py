@@ -6,7 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QFileDialog
+from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop.books import Books
 from desktop.reports.period import NUMBER_FIELDS, period_report
@@ -54,6 +54,12 @@ def test_commune_exports_a_verified_package_and_shows_the_acknowledgement(qtbot,
         page.export()
         qtbot.waitUntil(lambda: page.export_button.isEnabled(), timeout=15000)
         assert page.last_export is None and books_digest(commune.database) == digest
+        # … in the window's own words: its button and check box, never a command to type.
+        told = [box.text() for box in page.findChildren(QMessageBox) if box.isVisible()]
+        assert told and "Nạp tệp khóa của cấp trên…" in told[-1] and "Xuất gói không mã hóa" in told[-1]
+        assert "sync recipient" not in told[-1] and "--unencrypted" not in told[-1]
+        for box in page.findChildren(QMessageBox):
+            box.close()
         assert page.load_recipient(key_file.path).fingerprint == key_file.fingerprint
         assert key_file.fingerprint in page.recipient_label.text() and key_file.fingerprint in page.status.text()
         page.export()

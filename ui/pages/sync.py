@@ -165,8 +165,16 @@ class SyncPage(QWidget):
 
     def export(self):
         """Write the package in a worker (the clerk can keep working: the export reads a snapshot)."""
-        self.export_button.setEnabled(False)
         unencrypted = self.unencrypted.isChecked()
+        if not unencrypted and self._no_recipient():
+            # Said with this page's own buttons (the export's own refusal names the command line's).
+            show_error(self, Refused(
+                "Chưa có khóa mã hóa của cấp trên, nên chưa xuất được gói: gói chứa số CCCD của người dân nên phải "
+                "được mã hóa trước khi chép ra USB hay gửi qua Zalo, thư điện tử. Hãy xin cấp trên tệp khóa "
+                f"({KEY_FILE_SUFFIX}), bấm “Nạp tệp khóa của cấp trên…” (Alt+K) ở trang này, rồi gọi điện đối "
+                "chiếu vân tay. Chỉ khi thật cần mới đánh dấu ô “Xuất gói không mã hóa”."))
+            return None
+        self.export_button.setEnabled(False)
         destination = self.destination
 
         def op(books, progress, cancelled):
@@ -193,6 +201,12 @@ class SyncPage(QWidget):
 
         self.task = run_op(self, self.books, op, done, failed, label="Đang xuất gói đồng bộ…", show_progress=True)
         return self.task
+
+    def _no_recipient(self) -> bool:
+        try:
+            return recipient_of(self.books) is None
+        except Refused:
+            return False  # a damaged stored key: the export itself says so
 
     def open_folder(self) -> bool:
         return open_folder(self.last_export.path.parent if self.last_export else self.destination)

@@ -24,17 +24,24 @@ def machine_settings(data_dir: DataDir) -> QSettings:
     return QSettings(str(data_dir.root / MACHINE_FILE), QSettings.Format.IniFormat)
 
 
-def last_export_dir(data_dir: DataDir, default: Path) -> Path:
-    """The folder chosen last time, if it is still there (a stick may have been taken out); else ``default``."""
-    value = machine_settings(data_dir).value(LAST_EXPORT_DIR, "")
+def last_export_dir(data_dir: DataDir, default: Path, kind: str = "documents") -> Path:
+    """The folder chosen last time for this kind of file, if it is still there (a stick may have been taken
+    out); else ``default``. Documents (reports, lists) and sync packages remember their folders apart: a
+    report saved to the desktop must not send the next package there."""
+    value = machine_settings(data_dir).value(_key(kind), "")
     folder = Path(str(value)) if value else None
     return folder if folder is not None and folder.is_dir() else default
 
 
-def remember_export_dir(data_dir: DataDir, folder: Path) -> None:
+def remember_export_dir(data_dir: DataDir, folder: Path, kind: str = "documents") -> None:
     settings = machine_settings(data_dir)
-    settings.setValue(LAST_EXPORT_DIR, str(folder))
+    settings.setValue(_key(kind), str(folder))
     settings.sync()
+
+
+def _key(kind: str) -> str:
+    # Documents keep the key they always had, so the folder a clerk chose before is still offered.
+    return LAST_EXPORT_DIR if kind == "documents" else f"{LAST_EXPORT_DIR}_{kind}"
 
 
 def ask_export_path(parent: QWidget, data_dir: DataDir, suggested: Path, fmt: str, title: str) -> Path | None:

@@ -115,6 +115,15 @@ def test_the_package_goes_to_the_folder_the_clerk_chose_and_the_choice_is_rememb
             again = SyncPage(books)
             qtbot.addWidget(again)
             assert again.destination == stick  # remembered on this machine
+            # A report saved elsewhere afterwards does not move where the next package goes.
+            from ui.export_bar import remember_export_dir
+
+            reports = tmp_path / "bao-cao"
+            reports.mkdir()
+            remember_export_dir(commune, reports)
+            third = SyncPage(books)
+            qtbot.addWidget(third)
+            assert third.destination == stick
         finally:
             wait_for_workers(20000)
     # A remembered stick that is no longer plugged in falls back to exports/.

@@ -39,6 +39,7 @@ from ui.operations import run_op, subscribe
 from ui.record_model import RecordTableModel
 from ui.widgets import compact, page_title
 
+PACKAGES = "packages"  # the sync packages' own remembered folder
 HISTORY_COLUMNS = [("seq", "Gói số", "number"), ("file_name", "Tệp", "text"), ("as_of", "Số liệu đến", "date"),
                    ("created", "Xuất lúc", "text"), ("size", "Dung lượng", "text"), ("ack", "Cấp trên", "text")]
 
@@ -92,7 +93,7 @@ class SyncPage(QWidget):
         self.recipient_button = QPushButton("Nạp tệp &khóa của cấp trên…")
         self.recipient_button.clicked.connect(lambda: self.load_recipient())
         # Where the package goes: exports/ unless the clerk chose a folder (a USB stick) last time.
-        self.destination = last_export_dir(books.data_dir, books.data_dir.exports)
+        self.destination = last_export_dir(books.data_dir, books.data_dir.exports, kind=PACKAGES)
         self.destination_label = QLabel()
         self.destination_label.setWordWrap(True)
         self.destination_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -223,7 +224,7 @@ class SyncPage(QWidget):
                 return None
             folder = Path(chosen)
         self.destination = folder
-        remember_export_dir(self.books.data_dir, folder)
+        remember_export_dir(self.books.data_dir, folder, kind=PACKAGES)
         self._show_destination()
         return folder
 

@@ -52,3 +52,13 @@ def merged_unit(code: str, name: str) -> Province | None:
         return None
     current = next(p for p in provinces() if p.code == old.merged_into)
     return None if _key(current.name) == wanted else current
+
+
+def merged_notice(code: str, name: str, on: date) -> str:
+    """What the clerk is told when the province in the settings was merged in 2025 (its documents dated from
+    1/7/2025 carry the unit that took it over, see ``desktop.books``); "" when nothing changes."""
+    current = merged_unit(code, name)
+    if current is None or on < REFORM_2025:
+        return ""
+    return (f"{name} đã hợp nhất vào {current.name} từ 01/07/2025; phiếu thu, phiếu chi và báo cáo lập từ ngày đó "
+            f"ghi “{current.name}”.")

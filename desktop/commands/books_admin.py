@@ -82,14 +82,10 @@ def _merged_province_notice(setup: settings.CommuneSetup) -> str:
     """A province named as it was before the 2025 merger is kept as typed, but the documents dated from
     1/7/2025 carry the unit that took it over: the clerk is told so at once, not when the first receipt prints."""
     from desktop import clock
-    from desktop.provinces import REFORM_2025, merged_unit
+    from desktop.provinces import merged_notice
 
-    current = merged_unit(setup.province_code, setup.province_name)
-    if current is None or clock.today() < REFORM_2025:
-        return ""
-    return (f"\nLưu ý: {setup.province_name} đã hợp nhất vào {current.name} từ 01/07/2025; phiếu thu, phiếu chi "
-            f"và báo cáo lập từ ngày đó ghi “{current.name}”.")
-
+    notice = merged_notice(setup.province_code, setup.province_name, clock.today())
+    return f"\nLưu ý: {notice}" if notice else ""
 
 def settings_cmd(args) -> Outcome:
     with open_books(args) as books:

@@ -44,9 +44,8 @@ def test_receipt_book_summary_counts_every_receipt(demo_books):
 def test_household_dues_say_what_is_overdue_and_since_when(demo_books):
     """The payment dialog shows "quá hạn … từ …" for a late installment, not "kỳ tới" (the next one)."""
     from desktop import clock
-    from desktop.services.schedules import schedule
-
     from desktop.services.projects import list_projects
+    from desktop.services.schedules import schedule
 
     today = clock.today()
     late = next(r for p in list_projects(demo_books) for r in schedule(demo_books, p["code"], as_of=today)

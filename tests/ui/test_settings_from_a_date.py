@@ -39,3 +39,12 @@ def test_lock_and_reopen_from_the_settings_page(window, demo_books, settle):
     page.unlock()
     settle()
     assert locked_to(demo_books.conn) is None and "Sổ đang mở" in page.lock_status.text()
+
+
+def test_the_settings_page_says_which_unit_the_documents_carry_for_a_merged_province(window, demo_books):
+    """The demo was set up with the old "Tỉnh Hải Dương": the page keeps it as typed and says the documents
+    dated from 1/7/2025 carry the unit that took it over, as every document and the window's header do."""
+    page = window.go("settings")
+    assert page.fields["province_name"].text() == "Tỉnh Hải Dương"
+    assert not page.province_note.isHidden()
+    assert "đã hợp nhất vào Thành phố Hải Phòng từ 01/07/2025" in page.province_note.text()

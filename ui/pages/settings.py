@@ -28,6 +28,7 @@ from desktop.books import DATED_SETTINGS, Books
 from desktop.errors import Refused
 from desktop.policy import load_policy, policy_files
 from desktop.policy_summary import describe as describe_policy
+from desktop.provinces import merged_notice
 from desktop.services.backup import backup_now, keep_days, restore, verify_backup
 from desktop.services.dashboard import receipt_book_summary
 from desktop.services.period_lock import lock_period, locked_to, unlock_period
@@ -79,6 +80,14 @@ class SettingsPage(QWidget):
                 field.setReadOnly(key in FROZEN)
                 self.fields[key] = field
                 form.addRow(KNOWN_SETTINGS[key].split(" (")[0] + ":", field)
+            if keys is COMMUNE_KEYS:
+                # The province as typed at set-up stays here; the documents carry the unit of their date.
+                self.province_note = QLabel(merged_notice(settings.get("province_code", ""),
+                                                          settings.get("province_name", ""), clock.today()))
+                self.province_note.setWordWrap(True)
+                self.province_note.setStyleSheet("color: #8a5a00;")
+                self.province_note.setVisible(bool(self.province_note.text()))
+                form.addRow(self.province_note)
             left.addWidget(box)
         books_box = QGroupBox("Quyển phiếu thu đã dùng")
         books_layout = QVBoxLayout(books_box)

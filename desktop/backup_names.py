@@ -13,6 +13,7 @@ from datetime import datetime
 from pathlib import Path
 
 from db.connection import APPLICATION_ID, SQLITE_MAGIC
+from db.guards import trigger_tampering
 from db.migrations import LATEST_VERSION
 
 STAMP_FORMAT = "%Y%m%d-%H%M%S"  # every copy the program writes into backups/ ends with -<stamp>[-n].sqlite
@@ -33,7 +34,8 @@ def written_at(path: Path) -> datetime:
 
 
 def _restorable(path: Path) -> bool:
-    """Whole (SQLite's quick check), ours, and not from a newer version: what a restore would accept."""
+    """Whole (SQLite's quick check), ours, not from a newer version and with its guarding triggers as the
+    program made them: what a restore would accept."""
     try:
         with path.open("rb") as handle:
             if handle.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
@@ -42,7 +44,8 @@ def _restorable(path: Path) -> bool:
         try:
             return (conn.execute("PRAGMA quick_check(1)").fetchone()[0] == "ok"
                     and conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-                    and 0 < conn.execute("PRAGMA user_version").fetchone()[0] <= LATEST_VERSION)
+                    and 0 < conn.execute("PRAGMA user_version").fetchone()[0] <= LATEST_VERSION
+                    and not trigger_tampering(conn))
         finally:
             conn.close()
     except (OSError, sqlite3.Error, UnicodeDecodeError):

@@ -1,4 +1,5 @@
-"""Damaged books take no more writes: what SQLite finds broken is said plainly, with the copy to restore.
+"""Damaged books take no more writes: what SQLite finds broken is said plainly, with the copy to restore. So do
+books whose guarding triggers were dropped or rewritten outside the program (``db.guards``).
 
 A file damaged by a failing disk or a pulled USB stick still opens, and SQLite only notices the damage when
 it reads a broken page, which a payment may never touch: it would then go on writing receipts into a file
@@ -15,6 +16,7 @@ import threading
 from pathlib import Path
 
 from db.connection import DAMAGE_ERRORS, is_damage, refusal_for
+from db.guards import trigger_tampering
 from desktop.backup_names import newest_good_backup
 from desktop.errors import Refused
 
@@ -41,13 +43,18 @@ def _identity(database: Path) -> tuple | None:
     return str(database.resolve()), stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns
 
 
-def damaged_books(database: Path, backups: Path, detail: str = "") -> DamagedBooks:
-    """The refusal for a damaged file, naming the newest backup that would restore it."""
+def damaged_books(database: Path, backups: Path, detail: str = "", *, tampered: bool = False) -> DamagedBooks:
+    """The refusal for a damaged file (or one whose guarding triggers were changed outside the program),
+    naming the newest backup that would restore it."""
     forget(database)
     detail = " ".join(detail.split())[:200]
-    said = f" (SQLite báo: {detail})" if detail else ""
-    head = (f"Tệp dữ liệu bị hỏng: {database}{said}. Không ghi thêm gì vào sổ cho đến khi khôi phục, để không "
-            "lập phiếu thu vào một tệp đã mất dữ liệu.")
+    if tampered:
+        head = (f"Sổ {database} đã bị sửa ngoài chương trình ({detail}): các ràng buộc giữ phiếu thu, khoản hỗ "
+                "trợ và quyết định không bị sửa, xóa đã mất. Không ghi thêm gì vào sổ cho đến khi khôi phục.")
+    else:
+        said = f" (SQLite báo: {detail})" if detail else ""
+        head = (f"Tệp dữ liệu bị hỏng: {database}{said}. Không ghi thêm gì vào sổ cho đến khi khôi phục, để không "
+                "lập phiếu thu vào một tệp đã mất dữ liệu.")
     found = newest_good_backup(backups)
     if found is None:
         return DamagedBooks(f"{head} Không thấy bản sao lưu nào còn tốt trong {backups}: hãy lấy bản sao lưu từ USB "
@@ -71,10 +78,17 @@ def require_sound(conn: sqlite3.Connection, database: Path, backups: Path) -> tu
         raise damaged_books(database, backups, str(exc)) from exc
     if verdict != "ok":
         raise damaged_books(database, backups, str(verdict))
+    tampering = trigger_tampering(conn)
+    if tampering:
+        raise damaged_books(database, backups, _listed(tampering), tampered=True)
     if key is not None:
         with _GUARD:
             _SOUND.add(key)
     return key
+
+
+def _listed(problems: list[str]) -> str:
+    return ", ".join(problems[:3]) + (f" và {len(problems) - 3} chỗ khác" if len(problems) > 3 else "")
 
 
 def still_sound(database: Path, checked: tuple | None) -> None:

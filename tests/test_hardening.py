@@ -391,3 +391,60 @@ def test_a_second_window_on_a_held_folder_says_so_and_touches_nothing(held_by_an
     assert run.returncode == 3, run.stderr
     assert "VốnXoay đang mở với thư mục dữ liệu này" in run.stderr and f"tiến trình {pid}" in run.stderr
     assert file_state(demo.database) == before
+
+
+# -- books edited outside the program: their guarding triggers are part of what "sound" means ---------------------
+
+def _drop_receipt_triggers(database: Path) -> list[str]:
+    conn = sqlite3.connect(database)
+    try:
+        names = [r[0] for r in conn.execute("SELECT name FROM sqlite_schema WHERE type = 'trigger' "
+                                            "AND tbl_name IN ('receipt', 'allocation') ORDER BY name")]
+        for name in names:
+            conn.execute(f"DROP TRIGGER {name}")
+        conn.commit()
+    finally:
+        conn.close()
+    time.sleep(0.02)  # a coarse file clock: let the edit change the file's time
+    return names
+
+
+def test_books_whose_guarding_triggers_were_dropped_take_no_payment_and_check_says_so(demo):
+    project, household = unpaid(demo)
+    assert run_cli(demo, "backup", "--out", str(demo.backups / "vonxoay-20251130-170500.sqlite")).code == 0
+    dropped = _drop_receipt_triggers(demo.database)
+    assert dropped
+    before = file_state(demo.database)
+    message = refused(run_cli(demo, *pay_args(project, household)), "đã bị sửa ngoài chương trình",
+                      f"thiếu trigger {dropped[0]}", "Không ghi thêm gì", "vonxoay-20251130-170500.sqlite")
+    assert "SQLite báo" not in message
+    assert file_state(demo.database) == before
+    checked = run_cli(demo, "check", "--json")
+    assert checked.code == 0 and checked.json["ok"] is False
+    found = [p for p in checked.json["problems"] if p["kind"] == "integrity"]
+    assert found and "sửa ngoài chương trình" in found[0]["message"] and dropped[0] in found[0]["message"]
+
+
+def test_a_rewritten_or_added_trigger_is_tampering_too(books):
+    from db.guards import trigger_tampering
+
+    assert trigger_tampering(books.conn) == []
+    name, sql = books.conn.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'trigger' "
+                                   "AND tbl_name = 'receipt' ORDER BY name").fetchone()
+    books.conn.execute(f"DROP TRIGGER {name}")
+    books.conn.execute(sql.replace("BEGIN", "BEGIN SELECT 1;", 1))
+    books.conn.execute("CREATE TRIGGER lam_tron AFTER INSERT ON receipt BEGIN SELECT 1; END")
+    assert trigger_tampering(books.conn) == [f"trigger {name} đã bị sửa", "trigger lạ lam_tron"]
+
+
+def test_a_tampered_backup_is_neither_offered_nor_restored(demo):
+    from desktop.backup_names import newest_good_backup
+    from desktop.services.backup import verify_backup
+
+    copy = demo.backups / "vonxoay-20251130-170500.sqlite"
+    assert run_cli(demo, "backup", "--out", str(copy)).code == 0
+    assert newest_good_backup(demo.backups)[0] == copy and verify_backup(copy)
+    _drop_receipt_triggers(copy)
+    assert newest_good_backup(demo.backups) is None
+    with pytest.raises(Refused, match="đã bị sửa ngoài chương trình"):
+        verify_backup(copy)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from db import connection
 from db.connection import APPLICATION_ID, backup_copy, open_store, refusal_for
+from db.guards import trigger_tampering
 from db.migrations import LATEST_VERSION
 from desktop import clock
 from desktop.backup_names import DAMAGED_PREFIX, STAMP_FORMAT
@@ -139,6 +140,8 @@ def verify_backup(path: Path) -> dict:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             settings = dict(conn.execute("SELECT key, value FROM settings")) if app_id == APPLICATION_ID else {}
+            tampering = trigger_tampering(conn) if app_id == APPLICATION_ID and 0 < version <= LATEST_VERSION \
+                else []
         finally:
             conn.close()
     except sqlite3.Error as exc:
@@ -150,6 +153,9 @@ def verify_backup(path: Path) -> dict:
     if version > LATEST_VERSION:
         raise Refused(f"Bản sao lưu {path.name} do phiên bản mới hơn tạo ra (lược đồ {version}); "
                       "hãy cập nhật chương trình trước.")
+    if tampering:
+        raise Refused(f"Bản sao lưu {path.name} đã bị sửa ngoài chương trình ({', '.join(tampering[:3])}), "
+                      "không dùng để khôi phục được; hãy chọn bản sao lưu khác.")
     return {"schema_version": version, "commune_code": settings.get("commune_code", ""),
             "commune_name": settings.get("commune_name", "")}
 

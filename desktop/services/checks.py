@@ -12,6 +12,7 @@ import sqlite3
 from datetime import date
 
 from db.connection import DAMAGE_ERRORS
+from db.guards import trigger_tampering
 from desktop.books import Books
 from desktop.domain import FundingSource
 from desktop.money import format_vnd
@@ -304,6 +305,12 @@ def _storage(conn: sqlite3.Connection) -> list[dict]:
                 "integrity", f"Tệp dữ liệu bị hỏng ({len(integrity)} lỗi SQLite tìm thấy, đầu tiên: "
                              f"{integrity[0].splitlines()[0]}). {_RESTORE}", _RESTORE,
                 details=integrity[:50]))
+        tampering = trigger_tampering(conn)
+        if tampering:
+            problems.append(problem(
+                "integrity", f"Sổ đã bị sửa ngoài chương trình: {', '.join(tampering[:5])}"
+                             f"{' …' if len(tampering) > 5 else ''} — các ràng buộc giữ phiếu thu, khoản hỗ trợ và "
+                             f"quyết định không bị sửa, xóa đã mất. {_RESTORE}", _RESTORE, details=tampering[:50]))
         for row in conn.execute("PRAGMA foreign_key_check"):
             problems.append(problem("foreign_key", f"Bảng {row[0]} dòng {row[1]} trỏ tới {row[2]} không tồn tại.",
                                     _RESTORE))

@@ -163,6 +163,13 @@ def lay_out_form_dialog(dialog: QDialog, form: QFormLayout, *below: QWidget,
 
 # ---------------------------------------------------------------------------------------------- type-to-search
 FOLDED_ROLE = Qt.ItemDataRole.UserRole + 70
+# Other names an entry answers to when typed, "|" between them (a province merged in 2025 finds the unit that
+# took it over).
+ALIASES_ROLE = Qt.ItemDataRole.UserRole + 71
+
+
+def _searched_text(text: str, aliases) -> str:
+    return fold(f"{text} {str(aliases).replace('|', ' ')}" if aliases else text)
 
 
 class _FoldedNames(QIdentityProxyModel):
@@ -171,7 +178,8 @@ class _FoldedNames(QIdentityProxyModel):
 
     def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
         if role == FOLDED_ROLE:
-            return fold(str(super().data(index, Qt.ItemDataRole.DisplayRole) or ""))
+            return _searched_text(str(super().data(index, Qt.ItemDataRole.DisplayRole) or ""),
+                                  super().data(index, ALIASES_ROLE))
         return super().data(index, role)
 
 
@@ -205,7 +213,8 @@ def best_match(combo: QComboBox, text: str) -> int:
     for i, name in enumerate(folded):
         if name == wanted:
             return i
-    return next((i for i, name in enumerate(folded) if wanted in name), -1)
+    searched = [_searched_text(combo.itemText(i), combo.itemData(i, ALIASES_ROLE)) for i in range(combo.count())]
+    return next((i for i, name in enumerate(searched) if wanted in name), -1)
 
 
 class _SettleOnEnter(QObject):

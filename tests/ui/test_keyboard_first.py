@@ -292,6 +292,29 @@ def test_typing_a_province_without_diacritics_selects_it(qtbot, data_dir):
     assert wizard.province.currentText() == "74 — Tỉnh Bình Dương" and wizard.province.count() == 1 + 63
 
 
+def test_a_province_merged_in_2025_typed_by_its_old_name_finds_the_unit_that_took_it_over(qtbot, data_dir):
+    from ui.dialogs.first_run import FirstRunWizard
+
+    wizard = FirstRunWizard(data_dir)
+    qtbot.addWidget(wizard)
+    _active(qtbot, wizard)
+    _key(qtbot, Qt.Key.Key_Return)
+    assert not wizard.old_provinces.isChecked()  # the 34 units since 7/2025
+    wizard.province.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in (wizard.province, wizard.province.lineEdit()))
+    _type(qtbot, "hai duong")
+    _key(qtbot, Qt.Key.Key_Return)
+    assert wizard.province.currentText() == "31 — Thành phố Hải Phòng"
+    assert wizard.fields["province_name"].text() == "Thành phố Hải Phòng"
+    assert wizard.province_note.isVisibleTo(wizard)
+    assert "Tỉnh Hải Dương đã hợp nhất vào Thành phố Hải Phòng từ 01/07/2025" in wizard.province_note.text()
+    # A province typed by its own name says nothing more.
+    wizard.province.lineEdit().selectAll()
+    _type(qtbot, "hai phong")
+    _key(qtbot, Qt.Key.Key_Return)
+    assert wizard.province.currentText() == "31 — Thành phố Hải Phòng" and not wizard.province_note.isVisibleTo(wizard)
+
+
 def test_long_combo_boxes_search_as_the_clerk_types(qtbot, demo_books):
     from ui.dialogs.household_form import HouseholdForm
     from ui.dialogs.project_form import ProjectForm

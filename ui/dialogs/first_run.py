@@ -34,7 +34,7 @@ from desktop.services.demo import make_demo
 from desktop.services.hamlets import add_hamlet
 from desktop.services.settings import CommuneSetup, init_books, update_settings, validate_setup
 from desktop.text import fold
-from ui.widgets import ErrorLabel, mark_invalid, searchable
+from ui.widgets import ALIASES_ROLE, ErrorLabel, mark_invalid, searchable
 from ui.workers import run_task
 
 NEW, DEMO, RESTORE = 0, 1, 2
@@ -49,14 +49,14 @@ _FIELD_WORDS = (("ma xa", "commune_code"), ("ten don vi", "commune_name"), ("ma 
 _LABELS = {
     COMMUNE_LEVEL: {
         "commune_code": ("Mã xã (5 số):", "ví dụ 10507"), "commune_name": ("Tên xã:", "ví dụ Xã Đức Chính"),
-        "upper_code": ("Mã cấp trên:", "huyện 3 số hoặc tỉnh 2 số"),
-        "upper_name": ("Tên cấp trên:", "ví dụ Huyện Cẩm Giàng"),
+        "upper_code": ("Mã cấp trên:", "tỉnh 2 số (huyện trước 7/2025: 3 số)"),
+        "upper_name": ("Tên cấp trên:", "ví dụ Thành phố Hải Phòng"),
     },
     UPPER_LEVEL: {
-        "commune_code": ("Mã đơn vị tổng hợp:", "huyện 3 số hoặc tỉnh 2 số, ví dụ 290"),
-        "commune_name": ("Tên đơn vị tổng hợp:", "ví dụ Huyện Cẩm Giàng"),
-        "upper_code": ("Mã cấp trên của đơn vị:", "không bắt buộc; ví dụ 30"),
-        "upper_name": ("Tên cấp trên của đơn vị:", "ví dụ Tỉnh Hải Dương; để trống nếu là tỉnh"),
+        "commune_code": ("Mã đơn vị tổng hợp:", "tỉnh 2 số, ví dụ 31 (huyện trước 7/2025: 3 số)"),
+        "commune_name": ("Tên đơn vị tổng hợp:", "ví dụ Thành phố Hải Phòng"),
+        "upper_code": ("Mã cấp trên của đơn vị:", "không bắt buộc"),
+        "upper_name": ("Tên cấp trên của đơn vị:", "để trống nếu là tỉnh"),
     },
 }
 
@@ -142,9 +142,11 @@ class FirstRunWizard(QDialog):
         self.field_labels: dict[str, QLabel] = {}
         for key, label, hint in (
                 ("commune_code", "", ""), ("commune_name", "", ""), ("upper_code", "", ""), ("upper_name", "", ""),
-                ("province_code", "Mã tỉnh (2 số):", "ví dụ 30"),
-                ("province_name", "Tên tỉnh:", "ví dụ Tỉnh Hải Dương")):
+                ("province_code", "Mã tỉnh (2 số):", "ví dụ 31"),
+                ("province_name", "Tên tỉnh:", "ví dụ Thành phố Hải Phòng")):
             self.fields[key] = QLineEdit(placeholderText=hint)
+            # A refusal shown for a field goes away as soon as the clerk corrects it.
+            self.fields[key].textEdited.connect(lambda _text, key=key: self._field_edited(key))
             self.field_labels[key] = QLabel(label)
             if key == "province_code":
                 form.addRow("Chọn tỉnh:", self._province_picker())
@@ -153,6 +155,12 @@ class FirstRunWizard(QDialog):
         self.level.idToggled.connect(lambda *_: self._level_changed())
         self._level_changed()
         return page
+
+    def _field_edited(self, key: str) -> None:
+        field = self.fields[key]
+        if field.property("invalid") == "true":
+            mark_invalid(field, False)
+            self.error.show_message("")
 
     def _server_rows(self, form: QFormLayout) -> None:
         """Upper level only: where its store lives. Empty keeps it in this computer's data folder; an address
@@ -193,23 +201,43 @@ class FirstRunWizard(QDialog):
         self.province.setMinimumContentsLength(24)
         # Typing "hai duong" (any part of the code or name, diacritics or not) narrows the list and picks it.
         searchable(self.province)
-        self.province.lineEdit().setPlaceholderText("— chọn, hoặc gõ tên hay mã tỉnh để tìm —")
+        self.province.lineEdit().setPlaceholderText("gõ tên hoặc mã tỉnh để tìm")
         self.old_provinces = QCheckBox("&Danh sách 63 tỉnh trước 7/2025")
         self.old_provinces.toggled.connect(self._fill_provinces)
         self.province.activated.connect(self._province_chosen)
+        self._typed_province = ""
+        self.province.lineEdit().textEdited.connect(self._remember_typed)
         self._fill_provinces()
+        # A province merged in 2025, typed by its old name, finds the unit that took it over; this says so.
+        self.province_note = QLabel()
+        self.province_note.setWordWrap(True)
+        self.province_note.setStyleSheet("color: #8a5a00;")
+        self.province_note.hide()
         row = QWidget()
-        layout = QHBoxLayout(row)
-        layout.setContentsMargins(0, 0, 0, 0)
+        column = QVBoxLayout(row)
+        column.setContentsMargins(0, 0, 0, 0)
+        layout = QHBoxLayout()
         layout.addWidget(self.province, 1)
         layout.addWidget(self.old_provinces)
+        column.addLayout(layout)
+        column.addWidget(self.province_note)
         return row
+
+    def _remember_typed(self, text: str) -> None:
+        self._typed_province = text
 
     def _fill_provinces(self) -> None:
         self.province.clear()
         self.province.addItem("", None)  # nothing chosen: the box shows its hint and takes typing as is
-        for p in provinces(before_2025=self.old_provinces.isChecked()):
+        old = self.old_provinces.isChecked()
+        merged: dict[str, list[str]] = {}
+        for before in ([] if old else provinces(before_2025=True)):
+            merged.setdefault(before.merged_into, []).append(before.name)
+        for p in provinces(before_2025=old):
             self.province.addItem(f"{p.code} — {p.name}", (p.code, p.name))
+            names = [n for n in merged.get(p.code, []) if fold(n) != fold(p.name)]
+            if names:
+                self.province.setItemData(self.province.count() - 1, "|".join(names), ALIASES_ROLE)
 
     def choose_province(self, code: str) -> None:
         index = next(i for i in range(self.province.count()) if (self.province.itemData(i) or ("",))[0] == code)
@@ -221,6 +249,13 @@ class FirstRunWizard(QDialog):
         if chosen:
             self.fields["province_code"].setText(chosen[0])
             self.fields["province_name"].setText(chosen[1])
+        typed = fold(self._typed_province)
+        aliases = str(self.province.itemData(index, ALIASES_ROLE) or "").split("|")
+        old_name = next((name for name in aliases if typed and typed in fold(name)), None) \
+            if chosen and typed not in fold(chosen[1]) else None
+        self.province_note.setText(f"{old_name} đã hợp nhất vào {chosen[1]} từ 01/07/2025: đã chọn {chosen[1]}. "
+                                   "Cần tỉnh cũ thì đánh dấu “Danh sách 63 tỉnh trước 7/2025”." if old_name else "")
+        self.province_note.setVisible(bool(old_name))
 
     def _signers_step(self) -> QWidget:
         page = QWidget()

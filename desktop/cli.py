@@ -78,6 +78,21 @@ def _log_failure(data_dir_arg: str | None) -> Path | None:
     return None
 
 
+def _tampering(database: Path) -> list[str]:
+    """What was changed outside the program in the books' schema (a dropped table or trigger makes queries fail
+    with "no such table"): said as damage, with the backup to restore, not as the program's own error."""
+    from db.guards import trigger_tampering
+
+    try:
+        conn = sqlite3.connect(database.resolve().as_uri() + "?mode=ro", uri=True)
+        try:
+            return trigger_tampering(conn)
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return []
+
+
 def _unexpected(args: argparse.Namespace) -> int:
     """Called inside an ``except`` block: log the traceback and say where it is."""
     log = _log_failure(getattr(args, "data_dir", None))
@@ -100,10 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except sqlite3.DatabaseError as exc:
         # A damaged page is only found when it is read, which may be deep inside any command.
-        if not is_damage(exc):
-            return _unexpected(args)
         where = resolve_data_dir(getattr(args, "data_dir", None))
-        refusal = damaged_books(where.database, where.backups, str(exc))
+        tampering = [] if is_damage(exc) else _tampering(where.database)
+        if not is_damage(exc) and not tampering:
+            return _unexpected(args)
+        refusal = damaged_books(where.database, where.backups, ", ".join(tampering[:3]) if tampering else str(exc),
+                                tampered=bool(tampering))
         print(f"Lỗi: {refusal.message}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -448,3 +448,13 @@ def test_a_tampered_backup_is_neither_offered_nor_restored(demo):
     assert newest_good_backup(demo.backups) is None
     with pytest.raises(Refused, match="đã bị sửa ngoài chương trình"):
         verify_backup(copy)
+
+
+def test_a_table_dropped_outside_the_program_is_said_as_damage_not_as_our_error(demo):
+    conn = sqlite3.connect(demo.database)
+    conn.execute("DROP TABLE allocation")
+    conn.commit()
+    conn.close()
+    before = books_digest(demo.database)
+    refused(run_cli(demo, "schedule", "--project", "DA01"), "đã bị sửa ngoài chương trình", "thiếu bảng allocation")
+    assert books_digest(demo.database) == before

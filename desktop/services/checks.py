@@ -310,7 +310,7 @@ def _storage(conn: sqlite3.Connection) -> list[dict]:
             problems.append(problem(
                 "integrity", f"Sổ đã bị sửa ngoài chương trình: {', '.join(tampering[:5])}"
                              f"{' …' if len(tampering) > 5 else ''} — các ràng buộc giữ phiếu thu, khoản hỗ trợ và "
-                             f"quyết định không bị sửa, xóa đã mất. {_RESTORE}", _RESTORE, details=tampering[:50]))
+                             "quyết định không bị sửa, xóa đã mất.", _RESTORE, details=tampering[:50]))
         for row in conn.execute("PRAGMA foreign_key_check"):
             problems.append(problem("foreign_key", f"Bảng {row[0]} dòng {row[1]} trỏ tới {row[2]} không tồn tại.",
                                     _RESTORE))

@@ -42,12 +42,16 @@ class HouseholdPicker(QWidget):
         self.table.setMaximumHeight(140)
         self.more = QLabel()
         self.more.setObjectName("hint")
+        policy = self.more.sizePolicy()
+        policy.setRetainSizeWhenHidden(True)  # the form below must not jump as the clerk types
+        self.more.setSizePolicy(policy)
         self.more.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.search)
         layout.addWidget(self.table)
         layout.addWidget(self.more)
+        layout.addStretch(1)  # a form giving the picker more room keeps the line under the list, not below it
         self._debounce = QTimer(self, singleShot=True, interval=150)
         self._debounce.timeout.connect(self.find)
         self.search.textEdited.connect(self._debounce.start)

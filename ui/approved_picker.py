@@ -17,6 +17,7 @@ from ui.record_model import RecordTableModel
 
 APPROVAL_COLUMN = ("approval", "Quyết định phê duyệt", "text")
 LISTED = 40  # approved households shown before anything is typed
+SHOWN = 30
 WINDOW_REMEDY = ("Ghi quyết định ở thẻ Phê duyệt của dự án (nút “Ghi quyết định…”) cho hộ này và vòng này, "
                  "rồi ghi hỗ trợ.")
 
@@ -64,16 +65,20 @@ class ApprovedHouseholdPicker(HouseholdPicker):
     def find(self) -> list[dict]:
         text = self.search.text().strip()
         if text:
-            rows = list_households(self.books, HouseholdQuery(search=text, order="name"), limit=60)
+            rows, total = self.matching(text, 60)
         else:
             waiting = [c for c, a in self.approved.items() if not a["supported"]][:LISTED]
             rows = [r for code in waiting for r in list_households(self.books, HouseholdQuery(search=code), limit=5)
                     if r["code"] == code]
-        # Approved and not yet supported first: the ones this form is most likely for.
-        rows.sort(key=lambda r: 0 if (a := self.approved.get(r["code"])) and not a["supported"] else 1)
+            total = 0  # a list offered, not a search: nothing to narrow
+        # Among equally good matches, approved and not yet supported first: the ones this form is most likely
+        # for. The better match still comes first: a name typed in full is the household the clerk means.
+        rows.sort(key=lambda r: (r.get("match", 0),
+                                 0 if (a := self.approved.get(r["code"])) and not a["supported"] else 1))
         rows = [{**r, "category_label": Category(r["category"]).label if r["category"] else "",
-                 "approval": self._label(r["code"])} for r in rows[:30]]
+                 "approval": self._label(r["code"])} for r in rows[:SHOWN]]
         self.model.set_rows(rows)
+        self.show_more(total - len(rows) if text else 0)
         if rows:
             self.table.selectRow(0)
         return rows

@@ -125,7 +125,19 @@ def test_household_add_and_list_keys(commune):
 ])
 def test_household_search_ignores_case_diacritics_and_d(commune, search, found):
     rows = ok(commune("household", "list", "--search", search, "--json"))["households"]
-    assert [r["code"] for r in rows] == found
+    assert sorted(r["code"] for r in rows) == found  # in best-match order, see the next test
+
+
+def test_household_search_lists_the_best_match_first(commune):
+    """A whole name typed comes before names that only share its words (the window's pickers rank the same)."""
+    ok(commune("household", "add", "--code", "H009", "--head", "Nguyễn Văn Dũng Anh", "--hamlet", "Thôn Đông",
+               "--category", "nghèo", "--json"))
+    ok(commune("household", "add", "--code", "H000", "--head", "Dũng Văn Nguyễn", "--hamlet", "Thôn Đông",
+               "--category", "nghèo", "--json"))
+    rows = ok(commune("household", "list", "--search", "nguyen van dung", "--json"))["households"]
+    assert [r["code"] for r in rows][:2] == ["H001", "H009"] and "match" not in rows[0]
+    whole = ok(commune("household", "list", "--json"))["households"]
+    assert [r["code"] for r in whole] == sorted(r["code"] for r in whole)  # the register: code order
 
 
 def test_household_list_filters_by_hamlet_and_by_category_in_force_on_a_date(commune):

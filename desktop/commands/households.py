@@ -115,11 +115,14 @@ def household_add(args) -> Outcome:
 
 def household_list(args) -> Outcome:
     category = Category.parse(args.category) if args.category else None
-    query = HouseholdQuery(search=args.search, hamlet=args.hamlet, category=category, as_of=args.as_of)
+    # A search lists the best matches first, as the window's pickers do; the whole register stays in code order.
+    query = HouseholdQuery(search=args.search, hamlet=args.hamlet, category=category, as_of=args.as_of,
+                           order="match" if args.search else "code")
     with open_books(args) as books:
         rows = households.list_households(books, query, limit=args.limit)
     for row in rows:
         row.pop("id")
+        row.pop("match", None)
     lines = [f"{r['code']:<8} {r['head_name']:<28} {r['hamlet']:<14} {Category(r['category']).label}"
              for r in rows]
     lines.append(f"— {len(rows)} hộ")

@@ -48,6 +48,16 @@ from desktop.idnumbers import CMND_LENGTH, Identity, cmnd_in_notes, read_identit
 from desktop.importing import sheet as xl
 from desktop.services.households import CODE_MAX, HouseholdInput, insert_household, search_key, validate_household
 from desktop.text import fold, nfc
+from desktop.validation import (
+    HAMLET_MAX,
+    NAME_MAX,
+    NOTES_MAX,
+    check_category_on,
+    check_members,
+    check_phone,
+    check_text,
+    shown,
+)
 
 Progress = Callable[[int, int], None] | None
 IsCancelled = Callable[[], bool] | None
@@ -163,11 +173,11 @@ def _identity(value, today: date) -> Identity:
     return read_identity(_text(value) or None, today=today)
 
 
-def _phone(value) -> str:
+def _phone(value, column: str) -> str:
     text = _text(value)
     if isinstance(value, int | float) and text.isdigit() and len(text) == 9:
         text = "0" + text  # the leading 0 Excel dropped from 0912345678
-    return text
+    return check_phone(text, column)
 
 
 def _date(value) -> date | None:
@@ -193,17 +203,24 @@ def _category(values: dict) -> Category | None:
     return marked[0] if marked else None
 
 
-def _clean(values: dict, today: date) -> dict:
-    """The row's fields in the books' form; raises Refused with the reason for the report."""
-    head = _text(values.get("head_name"))
+def _clean(values: dict, today: date, columns: dict[str, str]) -> dict:
+    """The row's fields in the books' form; raises Refused with the reason for the report. ``columns`` names
+    the column each field comes from ("cột C “Họ và tên”"), for the reasons that concern one cell."""
+    def checked(key: str, limit: int) -> str:
+        try:
+            return check_text(_text(values.get(key)), columns[key], max_length=limit)
+        except Refused as refusal:
+            raise Refused(refusal.message.rstrip(".")) from None
+
+    head = checked("head_name", NAME_MAX)
     if not head:
         raise Refused("thiếu họ và tên chủ hộ")
     out: dict = {"head_name": head}
-    code = _text(values.get("code")).upper()
+    code = checked("code", CODE_MAX * 10).upper() if "code" in columns else ""
     if code and (len(code) > CODE_MAX or " " in code):
         raise Refused(f"mã hộ “{code}” không hợp lệ (tối đa {CODE_MAX} ký tự, không có dấu cách)")
     out["code"] = code
-    hamlet = _text(values.get("hamlet"))
+    hamlet = checked("hamlet", HAMLET_MAX) if "hamlet" in columns else ""
     if not hamlet:
         raise Refused("thiếu thôn/ấp")
     out["hamlet"] = hamlet
@@ -220,8 +237,11 @@ def _clean(values: dict, today: date) -> dict:
         raise Refused("thiếu phân loại hộ (hộ nghèo, cận nghèo, mới thoát nghèo hoặc không nghèo)")
     out["category"] = category
     out["category_on"] = _date(values.get("category_on"))
-    if out["category_on"] and out["category_on"] > today:
-        raise Refused(f"ngày xếp loại {out['category_on']:%d/%m/%Y} ở tương lai")
+    if out["category_on"]:
+        try:
+            check_category_on(out["category_on"], today, columns["category_on"])
+        except Refused as refusal:
+            raise Refused(refusal.message.rstrip(".")) from None
     if "ethnicity" in values or "ethnic_minority" in values:
         ethnicity = fold(_text(values.get("ethnicity")))
         out["ethnic_minority"] = _mark(values.get("ethnic_minority")) or ethnicity not in ("", "kinh")
@@ -230,16 +250,26 @@ def _clean(values: dict, today: date) -> dict:
     members = values.get("members")
     if members not in (None, ""):
         try:
-            number = int(float(_text(members)))
-        except ValueError:
-            raise Refused(f"số nhân khẩu “{_text(members)}” không phải số") from None
-        if not 1 <= number <= 99:
-            raise Refused(f"số nhân khẩu {number} không hợp lệ (từ 1 đến 99)")
-        out["members"] = number
-    for key in ("phone", "notes"):
-        if key in values and _text(values.get(key)):
-            out[key] = _phone(values[key]) if key == "phone" else _text(values[key])
+            out["members"] = check_members(members, columns["members"])
+        except Refused as refusal:
+            raise Refused(refusal.message.rstrip(".")) from None
+    if "phone" in values and _text(values.get("phone")):
+        try:
+            out["phone"] = _phone(values["phone"], columns["phone"])
+        except Refused as refusal:
+            raise Refused(refusal.message.rstrip(".")) from None
+    if "notes" in values and _text(values.get("notes")):
+        out["notes"] = checked("notes", NOTES_MAX)
     return out
+
+
+def _column_names(header: xl.Header) -> dict[str, str]:
+    """Field → how a refusal names its column: "cột C “Họ và tên chủ hộ (*)” ghi" (then the value)."""
+    names = {}
+    for index, field_name in header.fields.items():
+        title = shown(header.titles[index]) if index < len(header.titles) else ""
+        names[field_name] = f"cột {xl.letter(index)}" + (f" “{title}”" if title else "") + " ghi"
+    return names
 
 
 # ------------------------------------------------------------------------------------------------ planning
@@ -295,6 +325,7 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
         total = max(0, xl.row_count(worksheet, path) - header.last_row)
         formulas = xl.formula_cells(path, worksheet.title, header.data_row, set(header.fields))
         known = _Books(books.conn, today)
+        column_names = _column_names(header)
         planned, rejected = [], []
         seen_codes: dict[str, int] = {}
         seen_ids: dict[str, int] = {}
@@ -318,10 +349,11 @@ def plan_import(books: Books, path: str | Path, mapping: dict[str, str] | None =
                 problem = (f"ô {refs} là công thức chưa có giá trị tính sẵn; hãy mở tệp bằng Excel và lưu lại "
                            "(hoặc dán dạng giá trị)")
             try:
-                clean = None if problem else _clean(values, today)
+                clean = None if problem else _clean(values, today, column_names)
             except Refused as refusal:
                 problem = refusal.message
-            found = {"head_name": _text(values.get("head_name")).strip(), "hamlet": _text(values.get("hamlet")).strip()}
+            # As the file gave them, for finding the row; a long or odd value cut short and made visible.
+            found = {key: shown(_text(values.get(key)).strip(), 60) for key in ("head_name", "hamlet")}
             if problem:
                 rejected.append(RowProblem(number, f"Dòng {number}: {problem}.", **found))
                 continue

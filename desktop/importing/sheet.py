@@ -25,7 +25,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from desktop.errors import Refused
-from desktop.text import fold
+from desktop.text import fold, format_size
 
 # Fields a column can feed, with the Vietnamese names a clerk gives them.
 FIELD_ALIASES: dict[str, tuple[str, ...]] = {
@@ -156,6 +156,8 @@ def check_xlsx(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
+            # Sizes first, from the zip's directory alone: testzip() and openpyxl would unpack every part.
+            _check_sizes(archive.infolist(), path.name)
             broken = archive.testzip()
     # testzip() decompresses every entry: a damaged deflate stream raises zlib.error, an unknown compression
     # method NotImplementedError, a damaged header ValueError.
@@ -164,10 +166,45 @@ def check_xlsx(path: Path) -> None:
     if broken is not None:
         raise Refused(f"Tệp {path.name} bị hỏng (phần {broken} không đọc được). Hãy lấy lại bản gốc.")
     if "xl/workbook.xml" not in names:
-        kind = ("tệp Word (.docx)" if "word/document.xml" in names else
-                "tệp PowerPoint (.pptx)" if "ppt/presentation.xml" in names else
-                "tệp OpenDocument" if "content.xml" in names else "không phải sổ Excel")
-        raise Refused(f"Tệp {path.name} là {kind}, không phải sổ Excel .xlsx.")
+        what = ("là tệp Word (.docx), không phải sổ Excel" if "word/document.xml" in names else
+                "là tệp PowerPoint (.pptx), không phải sổ Excel" if "ppt/presentation.xml" in names else
+                "là tệp OpenDocument (LibreOffice), không phải sổ Excel .xlsx" if "content.xml" in names else
+                "là một tệp nén (.zip) không chứa sổ Excel nào")
+        raise Refused(f"Tệp {path.name} {what}. Hãy mở danh sách hộ bằng Excel và lưu dạng Sổ làm việc Excel "
+                      "(.xlsx) rồi nhập lại.")
+
+
+# What a workbook may unpack to. A household register of 100 000 households, as ``report households`` writes
+# it (inline strings, the largest form), is a 7.5 MB file whose sheet unpacks to 70 MB at 9:1; sheets of
+# identical rows or of empty formatted cells reach 18:1. The bounds leave a margin of several times that, and
+# refuse a "zip bomb" (a 300 KB file unpacking to 300 MB, which the XML reader would chew on for many minutes)
+# before anything is unpacked.
+MAX_PARTS = 5000
+MAX_PART_BYTES = 256 * 1024 * 1024
+MAX_TOTAL_BYTES = 512 * 1024 * 1024
+MAX_RATIO = 100
+_RATIO_FROM = 1024 * 1024  # small parts (a few KB of repeated spaces) may legitimately pack better
+
+
+def _check_sizes(infos: list[zipfile.ZipInfo], name: str) -> None:
+    """The sizes the zip's directory declares; the zip reader never unpacks more than a part declares (it
+    stops with a CRC error), so these bound what reading the workbook can cost."""
+    advice = "Đây không phải danh sách hộ bình thường (có thể là tệp bị làm hỏng cố ý). Hãy lấy lại bản gốc."
+    if len(infos) > MAX_PARTS:
+        raise Refused(f"Tệp {name} gồm {len(infos)} phần, nhiều hơn mức {MAX_PARTS} của một sổ Excel. {advice}")
+    total = 0
+    for info in infos:
+        unpacked = format_size(info.file_size)
+        if info.file_size > _RATIO_FROM and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise Refused(f"Tệp {name}: phần “{info.filename}” chỉ {format_size(info.compress_size)} nhưng giải "
+                          f"nén ra {unpacked} (gấp hơn {MAX_RATIO} lần; sổ Excel thật khoảng 10 lần). {advice}")
+        if info.file_size > MAX_PART_BYTES:
+            raise Refused(f"Tệp {name}: phần “{info.filename}” giải nén ra {unpacked}, quá mức "
+                          f"{format_size(MAX_PART_BYTES)}. {advice}")
+        total += info.file_size
+    if total > MAX_TOTAL_BYTES:
+        raise Refused(f"Tệp {name} giải nén ra {format_size(total)}, quá mức {format_size(MAX_TOTAL_BYTES)}. "
+                      f"{advice}")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from desktop.books import Books
 from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
 from desktop.text import fold, nfc
+from desktop.validation import HAMLET_MAX, check_text
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class HamletAdded(Outcome):
 
 
 def add_hamlet(books: Books, name: str) -> HamletAdded:
-    name = nfc(name)
+    name = check_text(name, "Tên thôn", max_length=HAMLET_MAX)
     if not name:
         raise Refused("Tên thôn không được để trống.")
     if find_hamlet(books.conn, name) is not None:

@@ -18,6 +18,14 @@ from desktop.queries import rules
 from desktop.services.hamlets import require_hamlet
 from desktop.services.period_lock import require_open_on
 from desktop.text import fold, nfc
+from desktop.validation import (
+    NAME_MAX,
+    NOTES_MAX,
+    check_category_on,
+    check_members,
+    check_phone,
+    check_text,
+)
 
 CODE_MAX = 20
 
@@ -57,18 +65,12 @@ def search_key(code: str, head_name: str, id_number: str | None, phone: str) -> 
 
 
 def _clean_code(code: str) -> str:
-    code = nfc(code).upper()
+    code = check_text(code, "Mã hộ", max_length=CODE_MAX * 10).upper()
     if not code:
         raise Refused("Mã hộ không được để trống.")
     if len(code) > CODE_MAX or " " in code:
         raise Refused(f"Mã hộ “{code}” không hợp lệ: tối đa {CODE_MAX} ký tự, không có dấu cách.")
     return code
-
-
-def _clean_members(members: int | None) -> int | None:
-    if members is not None and not 1 <= int(members) <= 99:
-        raise Refused(f"Số nhân khẩu {members} không hợp lệ (từ 1 đến 99).")
-    return None if members is None else int(members)
 
 
 def _check_id_unique(conn: sqlite3.Connection, id_number: str | None, own_id: int | None = None) -> None:
@@ -82,26 +84,25 @@ def _check_id_unique(conn: sqlite3.Connection, id_number: str | None, own_id: in
 def validate_household(conn: sqlite3.Connection, data: HouseholdInput, *, today: date | None = None) -> dict:
     """Check one household as the form or an import row gives it; returns the row to insert."""
     code = _clean_code(data.code)
-    head = nfc(data.head_name)
+    head = check_text(data.head_name, "Họ tên chủ hộ", max_length=NAME_MAX)
     if not head:
         raise Refused(f"Hộ {code}: chưa có họ tên chủ hộ.")
     today = today or clock.today()
     # An old 9-digit CMND is no citizen ID: it is kept in the notes and the ID number stays empty.
     identity = read_identity(data.id_number, today=today)
     id_number = identity.cccd
-    hamlet = require_hamlet(conn, data.hamlet)
+    hamlet = require_hamlet(conn, data.hamlet)  # only one the books hold: new ones are checked where they are made
     if conn.execute("SELECT 1 FROM household WHERE code = ?", (code,)).fetchone():
         raise Refused(f"Mã hộ {code} đã có. Mỗi hộ cần một mã riêng.")
     _check_id_unique(conn, id_number)
-    category_on = data.category_on or today
-    if category_on > today:
-        raise Refused(f"Ngày xếp loại hộ {category_on:%d/%m/%Y} ở tương lai.")
-    phone = nfc(data.phone)
+    category_on = check_category_on(data.category_on or today, today, "Ngày xếp loại hộ")
+    phone = check_phone(data.phone)
     return {
         "uuid": str(uuid.uuid4()), "code": code, "head_name": head, "id_number": id_number,
         "hamlet_id": hamlet["id"], "ethnic_minority": int(bool(data.ethnic_minority)),
-        "female_head": int(bool(data.female_head)), "members": _clean_members(data.members),
-        "phone": phone, "notes": with_cmnd_note(nfc(data.notes), identity.cmnd),
+        "female_head": int(bool(data.female_head)), "members": check_members(data.members),
+        "phone": phone, "notes": with_cmnd_note(check_text(data.notes, "Ghi chú", max_length=NOTES_MAX),
+                                                identity.cmnd),
         "search_key": search_key(code, head, id_number, phone),
         "category": Category(data.category).value, "category_on": category_on.isoformat(),
     }
@@ -180,8 +181,13 @@ def edit_household(books: Books, code: str, changes: HouseholdChanges) -> Househ
     conn = books.conn
     before = dict(require_household(conn, code))
     after = dict(before)
+    # The form sends every field back: one kept as the books hold it (from before these rules) is not re-judged.
+    def kept_or(key: str, value: str, check) -> str:
+        return before[key] if nfc(value) == before[key] else check(value)
+
     if changes.head_name is not None:
-        after["head_name"] = nfc(changes.head_name)
+        after["head_name"] = kept_or("head_name", changes.head_name,
+                                     lambda v: check_text(v, "Họ tên chủ hộ", max_length=NAME_MAX))
         if not after["head_name"]:
             raise Refused("Họ tên chủ hộ không được để trống.")
     if changes.hamlet is not None:
@@ -195,10 +201,11 @@ def edit_household(books: Books, code: str, changes: HouseholdChanges) -> Househ
         if getattr(changes, flag) is not None:
             after[flag] = int(bool(getattr(changes, flag)))
     if changes.members is not None:
-        after["members"] = _clean_members(changes.members)
-    for text_field in ("phone", "notes"):
-        if getattr(changes, text_field) is not None:
-            after[text_field] = nfc(getattr(changes, text_field))
+        after["members"] = check_members(changes.members)
+    if changes.phone is not None:
+        after["phone"] = kept_or("phone", changes.phone, check_phone)
+    if changes.notes is not None:
+        after["notes"] = kept_or("notes", changes.notes, lambda v: check_text(v, "Ghi chú", max_length=NOTES_MAX))
     if identity is not None and identity.cmnd:
         after["notes"] = with_cmnd_note(after["notes"], identity.cmnd)
     after["search_key"] = search_key(after["code"], after["head_name"], after["id_number"], after["phone"])

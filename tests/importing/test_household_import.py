@@ -103,9 +103,9 @@ def test_bad_or_future_dates_and_member_counts_are_reported(books, tmp_path):
     ])
     reasons = [p.reason for p in plan_import(books, path, today=DB_TODAY).rejected]
     assert reasons == ["Dòng 2: ngày xếp loại không tồn tại: “31/02/2025” (tháng 2 năm 2025 chỉ có 28 ngày).",
-                       "Dòng 3: ngày xếp loại 01/01/2027 ở tương lai.",
-                       "Dòng 4: số nhân khẩu “ba” không phải số.",
-                       "Dòng 5: số nhân khẩu 120 không hợp lệ (từ 1 đến 99)."]
+                       "Dòng 3: cột D “Ngày xếp loại” ghi 01/01/2027 ở tương lai (hôm nay là 15/01/2026).",
+                       "Dòng 4: cột E “Số nhân khẩu” ghi “ba” không phải số; hãy ghi số người (1–99).",
+                       "Dòng 5: cột E “Số nhân khẩu” ghi 120 không hợp lệ (từ 1 đến 99)."]
 
 
 def test_a_row_matching_two_namesakes_is_rejected_not_guessed(books, tmp_path):

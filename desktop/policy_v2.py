@@ -58,7 +58,7 @@ RETURN_IN = {"money": "tiền", "kind": "hiện vật"}
 EQUAL = "equal"
 # A fraction as a province writes one: "2/3" of small whole numbers, or "0.25" with at most four decimals.
 # Python's Fraction also reads "1e-400" or a thousand digits, which no rule means and which rounds to 0.
-_FRACTION = re.compile(r"\s*[+-]?\d{1,5}\s*(?:/\s*\d{1,5}|\.\d{1,4})?\s*")
+_FRACTION = re.compile(r"\s*[+-]?\d{1,5}(?:/\d{1,5}|\.\d{1,4})?\s*")
 
 
 def _quote(key: str, table: str | None, lines: _Lines) -> str:

@@ -16,12 +16,18 @@ from datetime import date
 from pathlib import Path
 
 from desktop.errors import Refused
+from desktop.nesting import deep_refusal, too_deep
 from desktop.resources import resource_path
 
 CATALOGUE_SETTING = "catalogue_version"
 STRUCTURES = {"du_an": "Dự án / Tiểu dự án", "hop_phan": "Hợp phần / Nội dung thành phần"}
 _PROGRAMME_KEYS = {"code", "name", "period", "decision", "structure", "valid_from", "valid_to", "components"}
 _COMPONENT_KEYS = {"code", "name", "parent", "valid_from", "valid_to", "assumed"}
+# Versions only grow and a file is taken only when newer than the one in force, so a version of 2^63 - 1
+# would make every real catalogue after it "older". A ministry revises its list a few times a year:
+# a million versions, and a thousand at one step, are far beyond any real sequence.
+MAX_CATALOGUE_VERSION = 1_000_000
+MAX_VERSION_STEP = 1_000
 
 
 def shipped_catalogue() -> dict:
@@ -31,7 +37,10 @@ def shipped_catalogue() -> dict:
 
 def current_version(conn: sqlite3.Connection) -> int:
     row = conn.execute("SELECT value FROM settings WHERE key = ?", (CATALOGUE_SETTING,)).fetchone()
-    return int(row[0]) if row is not None and str(row[0]).isdigit() else 0
+    version = int(row[0]) if row is not None and str(row[0]).isdigit() else 0
+    # A version past the bound was taken before there was one: damaged like a row that is not a number, it
+    # counts as none, so the shipped catalogue is written again and a real one can follow.
+    return version if version <= MAX_CATALOGUE_VERSION else 0
 
 
 def catalogue_outdated(conn: sqlite3.Connection) -> bool:
@@ -60,14 +69,20 @@ def read_catalogue_file(path: Path) -> tuple[dict, bytes]:
         raw = path.read_bytes()
     except OSError as exc:
         raise Refused(f"Không đọc được tệp danh mục {path}: {exc.strerror or exc}.") from exc
+    expected = "Cần tệp TOML hoặc JSON có “version” và các mục [[programme]]."
     try:
+        text = raw.decode("utf-8")
         if path.suffix.lower() == ".json":
-            data = json.loads(raw.decode("utf-8"))
+            data = json.loads(text)
         else:
-            data = tomllib.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise Refused(f"Tệp danh mục {path.name} không đọc được ({exc}). Cần tệp TOML hoặc JSON "
-                      "có “version” và các mục [[programme]].") from exc
+            data = tomllib.loads(text)
+    except ValueError as exc:  # not UTF-8, not JSON or TOML, or a whole number of thousands of digits
+        message = str(exc) if len(str(exc)) <= 200 else str(exc)[:200] + "…"
+        raise Refused(f"Tệp danh mục {path.name} không đọc được ({message}). {expected}") from exc
+    except RecursionError:  # brackets nested thousands deep: the readers recurse once per level
+        data = None
+    if data is None or too_deep(data):
+        raise Refused(f"{deep_refusal(f'Tệp danh mục {path.name}', text)} {expected}")
     if not isinstance(data, dict):
         raise Refused(f"Tệp danh mục {path.name} không có dạng bảng (version, programme).")
     return validate_catalogue(data, path.name), raw
@@ -96,6 +111,11 @@ def validate_catalogue(data: dict, name: str) -> dict:
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         raise Refused(f"Danh mục {name}: “version” phải là số nguyên dương (đang là {version!r}).")
+    if version > MAX_CATALOGUE_VERSION:
+        shown = str(version) if len(str(version)) <= 40 else str(version)[:40] + "…"
+        raise Refused(f"Danh mục {name}: “version” {shown} vô lý, phải là số nguyên dương không quá "
+                      f"{MAX_CATALOGUE_VERSION}: các danh mục đã ban hành không nhiều đến thế. Không có gì thay đổi; "
+                      "hãy xin cấp trên tệp danh mục đúng.")
     unknown = set(data) - {"version", "programme", "note"}
     if unknown:
         raise Refused(f"Danh mục {name}: không biết mục {', '.join(sorted(unknown))}.")
@@ -195,6 +215,15 @@ def apply_catalogue(conn: sqlite3.Connection, catalogue: dict, *, source: str, f
         "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (CATALOGUE_SETTING, str(version)),
     )
+
+
+def check_version_step(version: int, previous: int, file_name: str) -> None:
+    """A catalogue is taken only when newer than the one in force, and never by a leap: one version far
+    ahead would make every real catalogue after it look old, so none could ever be imported again."""
+    if version - previous > MAX_VERSION_STEP:
+        raise Refused(f"Danh mục trong tệp {file_name} là phiên bản {version}, vượt phiên bản {previous} đang dùng "
+                      f"tới {version - previous} bậc (quá {MAX_VERSION_STEP}). Nhận nó thì mọi danh mục thật "
+                      "gửi sau đều bị coi là cũ; không có gì thay đổi. Hãy hỏi lại cấp trên số phiên bản đúng.")
 
 
 def catalogue_versions(conn: sqlite3.Connection) -> list[dict]:

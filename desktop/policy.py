@@ -22,9 +22,12 @@ from pathlib import Path
 from desktop.domain import Category
 from desktop.errors import Refused
 from desktop.money import MAX_AMOUNT, format_vnd
+from desktop.nesting import deep_refusal, too_deep
 from desktop.policy_parts import (  # noqa: F401  (MAX_* and the rules are read from here by the rest)
     MAX_BP,
     MAX_INSTALLMENT_MONTHS,
+    MAX_ROUNDING_UNIT,
+    MAX_SHARE_DENOMINATOR,
     MAX_YEARS,
     CategoryRule,
     InKindReturn,
@@ -32,6 +35,10 @@ from desktop.policy_parts import (  # noqa: F401  (MAX_* and the rules are read 
     _Lines,
     _no_lines,
     _unknown,
+    code_problem,
+    name_problem,
+    returns_nothing,
+    shown_short,
 )
 from desktop.policy_v2 import as_data, parse_v2
 from desktop.resources import resource_path
@@ -103,6 +110,10 @@ class FundPolicy:
             data = json.loads(text)
         except (TypeError, ValueError) as exc:
             raise Refused(f"Quy định lưu trong dự án không đọc được (không phải JSON): {exc}.") from None
+        except RecursionError:
+            data = None
+        if data is None or too_deep(data):
+            raise Refused(deep_refusal("Quy định lưu trong dự án", text if isinstance(text, str) else ""))
         if not isinstance(data, dict):
             raise Refused("Quy định lưu trong dự án không đọc được: không phải một bảng các khóa.")
         code = data.get("code")
@@ -145,21 +156,15 @@ def policy_files(own: Path | None = None) -> list[Path]:
 
 def check_policy_text(text: str) -> FundPolicy:
     """An edited policy's text read as ``load_policy`` reads a file, without saving it (the editor's check)."""
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise Refused(f"Quy định sai cú pháp TOML: {exc}.") from exc
-    return parse_policy(raw, "đã sửa", text)
+    return parse_policy(_read_toml(text, "Quy định"), "đã sửa", text)
 
 
 def save_policy_copy(folder: Path, text: str) -> tuple[Path, FundPolicy]:
     """Save an edited copy of a policy as ``folder/<code>.toml``, after checking every key and number as
     ``load_policy`` does. A copy never replaces a policy: its code must be new, so every project keeps
     the rules it was approved under and the shipped files stay as shipped."""
-    policy = check_policy_text(text)
-    code = policy.code.strip()
-    if not code or not all(ch.isascii() and (ch.isalnum() or ch in "-_") for ch in code):
-        raise Refused(f"Mã quy định “{code}” chỉ gồm chữ không dấu, số, “-” và “_”.")
+    policy = check_policy_text(text)  # the code is checked there: lowercase letters, digits and "-"
+    code = policy.code
     taken = {p.stem for p in policy_files(folder)}
     if code in taken:
         raise Refused(f"Đã có quy định mã “{code}”. Hãy đặt mã mới cho bản sao (ví dụ “{code}-sua-doi”).")
@@ -188,10 +193,24 @@ def load_policy(spec: str | Path | None = None, own: Path | None = None) -> Fund
         raise Refused(f"Không tìm thấy quy định quỹ “{spec}”. Các quy định có sẵn: {known}.")
     try:
         text = path.read_bytes().decode("utf-8")
-        raw = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise Refused(f"Tệp quy định {path.name} sai cú pháp TOML: {exc}.") from exc
-    return parse_policy(raw, path.name, text)
+    return parse_policy(_read_toml(text, f"Tệp quy định {path.name}"), path.name, text)
+
+
+def _read_toml(text: str, what: str) -> dict:
+    """A policy's TOML, or ``Refused`` naming the syntax error; brackets nested a few thousand deep make the
+    reader itself fail (RecursionError), and a policy never nests more than a few levels."""
+    try:
+        raw = tomllib.loads(text)
+    except ValueError as exc:  # TOMLDecodeError, or a whole number of thousands of digits
+        raise Refused(f"{what} sai cú pháp TOML: {shown_short(str(exc), 200)}.") from exc
+    except RecursionError:
+        raw = None
+    if raw is None or too_deep(raw):
+        raise Refused(deep_refusal(what, text) + " Một quy định chỉ có bảng, khóa, số, chữ và danh sách phẳng; "
+                      "hãy sửa lại tệp.")
+    return raw
 
 
 def _where(table: str | None, key: str, lines: _Lines) -> str:
@@ -211,8 +230,9 @@ def parse_policy(raw: dict, origin: str, text: str | None = None) -> FundPolicy:
     lines = _Lines(text) if text is not None else _no_lines
     if not isinstance(raw, dict):
         raw = {}
+    named = _naming_problems(raw, lines)
     if "schema" in raw:
-        return FundPolicy(**parse_v2(raw, origin, lines))
+        return FundPolicy(**parse_v2(raw, origin, lines, before=named))
     problems = _check_keys(raw, lines)
     if not problems:
         values = {}
@@ -223,9 +243,25 @@ def parse_policy(raw: dict, origin: str, text: str | None = None) -> FundPolicy:
                     values[_field(table, key)] = section[key]
         values.setdefault("source", "")
         problems = _check_values(values, lines)
+    problems = named + problems
     if problems:
         raise Refused(f"Tệp quy định {origin} không hợp lệ. {' '.join(problems)}")
     return _build(values)
+
+
+def _naming_problems(raw: dict, lines: _Lines) -> list[str]:
+    """A policy file's code and name as the program will print and file them (both versions keep them at the
+    top). Only files are held to this: a project's frozen copy keeps the code it was approved under."""
+    problems = []
+    code, name = raw.get("code"), raw.get("name")
+    if isinstance(code, str) and code.strip() and (problem := code_problem(code)):
+        problems.append(f"Khóa “code”{_line(lines.key(None, 'code'))}: {problem}")
+    if isinstance(name, str) and (problem := name_problem(name, "tên quy định")):
+        problems.append(f"Khóa “name”{_line(lines.key(None, 'name'))}: {problem}")
+    source = raw.get("source")
+    if isinstance(source, str) and (problem := name_problem(source, "nguồn quy định", 1_000)):
+        problems.append(f"Khóa “source”{_line(lines.key(None, 'source'))}: {problem}")
+    return problems
 
 
 def _field(table: str | None, key: str) -> str:
@@ -311,13 +347,16 @@ def _check_values(values: dict, lines: _Lines) -> list[str]:
             problems.append(f"Khóa {_where(*_PLACE[field], lines)}: số tiền vượt quá {format_vnd(MAX_AMOUNT)} đ.")
     numerator = _whole(values, "share_numerator", lines, problems)
     denominator = _whole(values, "share_denominator", lines, problems)
-    if denominator is not None and not 1 <= denominator <= MAX_AMOUNT:
+    if denominator is not None and not 1 <= denominator <= MAX_SHARE_DENOMINATOR:
         problems.append(f"Khóa {_where(*_PLACE['share_denominator'], lines)}: mẫu số của tỷ lệ hoàn trả phải "
-                        f"từ 1 trở lên, không phải {denominator}.")
+                        f"từ 1 đến {format_vnd(MAX_SHARE_DENOMINATOR)}, không phải {shown_short(str(denominator))}.")
     elif numerator is not None and denominator is not None and not 0 < numerator <= denominator:
         problems.append(f"Khóa {_where(*_PLACE['share_numerator'], lines)}: tỷ lệ hoàn trả "
                         f"{numerator}/{denominator} phải lớn hơn 0 và không quá 1.")
-    _in_range(values, "rounding_unit", 1, MAX_AMOUNT, "đơn vị làm tròn (đồng)", lines, problems, format_vnd)
+    _in_range(values, "rounding_unit", 1, MAX_ROUNDING_UNIT, "đơn vị làm tròn (đồng)", lines, problems,
+              format_vnd)
+    if not problems:  # every number whole and in range: what a support gives back can be worked out
+        _returns_something(values, lines, problems)
     months = values["installment_months"]
     where = _where(*_PLACE["installment_months"], lines)
     if not isinstance(months, list | tuple) \
@@ -344,6 +383,21 @@ def _check_values(values: dict, lines: _Lines) -> list[str]:
     _in_range(values, "public_works_after_years", 0, MAX_YEARS, "số năm trước khi chuyển sang công trình công ích",
               lines, problems)
     return problems
+
+
+def _returns_something(values: dict, lines: _Lines, problems: list[str]) -> None:
+    """The share of each category's support, rounded, is more than 0 đồng: else a household is supported
+    and owes the fund nothing, with no warning anywhere."""
+    numerator, denominator, unit = values["share_numerator"], values["share_denominator"], values["rounding_unit"]
+    for category in Category:
+        support = values[f"support.{category.value}"]
+        if returns_nothing(support, numerator, denominator, unit):
+            problems.append(
+                f"Khóa {_where(*_PLACE['rounding_unit'], lines)}: {category.label.lower()} được hỗ trợ "
+                f"{format_vnd(support)} đ (khóa {_where('support', category.value, lines)}) hoàn trả "
+                f"{numerator}/{denominator} làm tròn đến {format_vnd(unit)} đ thành 0 đ; hãy giảm đơn vị làm "
+                f"tròn hoặc sửa tỷ lệ hoàn trả.")
+            return
 
 
 def _build(values: dict) -> FundPolicy:

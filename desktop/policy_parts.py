@@ -8,13 +8,26 @@ import difflib
 import re
 from dataclasses import dataclass
 
-from desktop.money import format_vnd
+from desktop.money import format_vnd, fraction_round_half_up
 
 # Fifty years: far beyond any rotating fund, well inside what a date can hold.
 MAX_INSTALLMENT_MONTHS = 600
 MAX_YEARS = MAX_INSTALLMENT_MONTHS // 12
 # Basis points: 10 000 bp is 100 % of the budget support.
 MAX_BP = 10_000
+# Amounts to return are rounded to this: a million đồng is already coarse next to a support of a few
+# million; a larger unit rounds a whole support's return to 0 (a billion turned 7 million into nothing).
+MAX_ROUNDING_UNIT = 1_000_000
+# A share of the support is a fraction of small whole numbers (2/3, 1/2, 0.25): at most a basis point fine.
+# A denominator of 10^24 is no rule a province wrote; it only makes every return round to 0.
+MAX_SHARE_DENOMINATOR = 10_000
+# A policy's code names its file (<code>.toml) and is printed in reports and exports: plain lowercase ASCII
+# words joined by hyphens, so it can be neither a path ("../x") nor a spreadsheet formula ("=1+1").
+MAX_CODE_LENGTH = 64
+_CODE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_NAME_LENGTH = 200
+# Characters that reorder or hide text on screen and on paper: a name holding them reads as something else.
+_BIDI = set("\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
 @dataclass(frozen=True)
@@ -48,6 +61,38 @@ class CategoryRule:
     grace_months: int
     installment_months: tuple[int, ...]
     installment_shares: tuple[tuple[int, int], ...] | None
+
+
+# --------------------------------------------------------------------------- rules both versions share
+
+def shown_short(text: str, limit: int = 40) -> str:
+    """A value as a message quotes it: cut short, so a 10 000-character typo does not bury the message."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def code_problem(code: str) -> str | None:
+    """Why ``code`` cannot be a policy's code, or None."""
+    if len(code) > MAX_CODE_LENGTH or not _CODE.fullmatch(code):
+        return (f"mã quy định “{shown_short(code)}” chỉ được gồm chữ thường không dấu, chữ số và dấu “-” "
+                f"nối giữa (ví dụ “hai-duong-2019”), nhiều nhất {MAX_CODE_LENGTH} ký tự.")
+    return None
+
+
+def name_problem(text: str, what: str, limit: int = MAX_NAME_LENGTH) -> str | None:
+    """Why ``text`` cannot be shown as a name (control or bidi characters, too long), or None."""
+    hidden = sorted({ch for ch in text if ord(ch) < 32 or 0x7f <= ord(ch) < 0xa0 or ch in _BIDI})
+    if hidden:
+        codes = ", ".join(f"U+{ord(ch):04X}" for ch in hidden[:5])
+        return (f"{what} có ký tự điều khiển hoặc ký tự đảo chiều chữ ({codes}), không hiện ra được mà làm sai "
+                f"chữ trên màn hình và giấy tờ; hãy gõ lại {what}.")
+    if len(text) > limit:
+        return f"{what} dài {len(text)} ký tự (“{shown_short(text)}”), nhiều nhất {limit}."
+    return None
+
+
+def returns_nothing(support: int, numerator: int, denominator: int, unit: int) -> bool:
+    """Whether a positive share of a positive support rounds to nothing to return (the unit is too coarse)."""
+    return support > 0 and numerator > 0 and fraction_round_half_up(support, numerator, denominator, unit) == 0
 
 
 # --------------------------------------------------------------------------- where a key is in the file

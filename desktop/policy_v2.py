@@ -16,6 +16,7 @@ The same reader checks a project's frozen JSON copy of a version-2 policy (``as_
 from __future__ import annotations
 
 import difflib
+import re
 from fractions import Fraction
 
 from desktop.domain import Category
@@ -24,6 +25,8 @@ from desktop.money import MAX_AMOUNT, format_vnd, split_shares
 from desktop.policy_parts import (
     MAX_BP,
     MAX_INSTALLMENT_MONTHS,
+    MAX_ROUNDING_UNIT,
+    MAX_SHARE_DENOMINATOR,
     MAX_YEARS,
     CategoryRule,
     InKindReturn,
@@ -31,6 +34,9 @@ from desktop.policy_parts import (
     _Lines,
     _no_lines,
     _unknown,
+    name_problem,
+    returns_nothing,
+    shown_short,
 )
 
 SCHEMA = 2
@@ -50,6 +56,9 @@ KIND_KEYS = ("item", "quantity", "value")  # all of them
 CATEGORY_KEYS = (*SUPPORTED_KEYS, *MONEY_KEYS, *KIND_KEYS)
 RETURN_IN = {"money": "tiền", "kind": "hiện vật"}
 EQUAL = "equal"
+# A fraction as a province writes one: "2/3" of small whole numbers, or "0.25" with at most four decimals.
+# Python's Fraction also reads "1e-400" or a thousand digits, which no rule means and which rounds to 0.
+_FRACTION = re.compile(r"\s*[+-]?\d{1,5}(?:/\d{1,5}|\.\d{1,4})?\s*")
 
 
 def _quote(key: str, table: str | None, lines: _Lines) -> str:
@@ -95,26 +104,36 @@ class _Reader:
             self.bad(table, key, f": {what} phải viết trong dấu nháy như \"2/3\" hoặc \"0.5\", "
                                  f"không phải {value!r}{hint}.")
             return None
-        try:
-            share = Fraction(value.strip())
-        except (ValueError, ZeroDivisionError):
-            self.bad(table, key, f": {what} “{value}” không phải một phân số như \"2/3\" hoặc \"0.5\".")
+        text = value.strip()
+        if _FRACTION.fullmatch(value) or len(text) <= 40:
+            try:
+                share = Fraction(text)
+            except (ValueError, ZeroDivisionError):
+                self.bad(table, key, f": {what} “{shown_short(value)}” không phải một phân số như \"2/3\" hoặc "
+                                     f"\"0.5\".")
+                return None
+        if not _FRACTION.fullmatch(value) or share.denominator > MAX_SHARE_DENOMINATOR:
+            self.bad(table, key, f": {what} “{shown_short(value)}” phải viết là phân số như \"2/3\" (tử số và "
+                                 f"mẫu số là số nguyên, mẫu số không quá {format_vnd(MAX_SHARE_DENOMINATOR)}) hoặc "
+                                 f"số thập phân như \"0.25\" (nhiều nhất 4 chữ số sau dấu chấm, không viết số mũ).")
             return None
         return share
 
 
-def parse_v2(raw: dict, origin: str, lines: _Lines | None, *, lead: str | None = None) -> dict:
+def parse_v2(raw: dict, origin: str, lines: _Lines | None, *, lead: str | None = None,
+             before: list[str] | None = None) -> dict:
     """A version-2 policy's ``FundPolicy`` fields from a file's TOML (with its lines) or a project's JSON
-    copy; ``Refused`` naming every problem otherwise."""
+    copy; ``Refused`` naming every problem otherwise (after ``before``, the caller's own)."""
     lines = lines or _no_lines
     reader = _Reader(lines)
     _check_keys(raw, reader)
     policy = None
     if not reader.problems:
         policy = _read(raw, reader)
-    if reader.problems:
+    problems = [*(before or []), *reader.problems]
+    if problems:
         lead = lead or f"Tệp quy định {origin} không hợp lệ."
-        raise Refused(f"{lead} {' '.join(reader.problems)}")
+        raise Refused(f"{lead} {' '.join(problems)}")
     return policy
 
 
@@ -196,8 +215,8 @@ def _read(raw: dict, reader: _Reader) -> dict | None:
     if schema != SCHEMA or isinstance(schema, bool):
         reader.bad(None, "schema", f": phiên bản quy định chỉ có thể là {SCHEMA} (hoặc bỏ khóa này để viết theo "
                                    f"phiên bản 1), không phải {schema!r}.")
-    unit = reader.whole(raw["repayment"], "repayment", "rounding_unit", 1, MAX_AMOUNT, "đơn vị làm tròn (đồng)",
-                        format_vnd)
+    unit = reader.whole(raw["repayment"], "repayment", "rounding_unit", 1, MAX_ROUNDING_UNIT,
+                        "đơn vị làm tròn (đồng)", format_vnd)
     limits = raw["limits"]
     money = {"shown": format_vnd}
     values["cap_per_household"] = reader.whole(limits, "limits", "cap_per_household", 0, MAX_AMOUNT,
@@ -329,6 +348,12 @@ def _money_return(rule: dict, table: str, unit: int | None, support: int | None,
         if share is not None and not 0 < share <= 1:
             reader.bad(table, "return_share", f": tỷ lệ hoàn trả {share} phải lớn hơn 0 và không quá 1.")
             return None, None
+        if share is not None and unit is not None and support is not None \
+                and returns_nothing(support, share.numerator, share.denominator, unit):
+            reader.bad(table, "return_share", f": hoàn trả {share} của mức hỗ trợ {format_vnd(support)} đ, làm "
+                                              f"tròn đến {format_vnd(unit)} đ (rounding_unit), thành 0 đ; hãy giảm "
+                                              f"đơn vị làm tròn hoặc sửa tỷ lệ hoàn trả.")
+            return None, None
         return (share.numerator, share.denominator) if share is not None else None, None
     amount = reader.whole(rule, table, "return_amount", 1, MAX_AMOUNT, "số tiền hoàn trả (đồng)", format_vnd)
     if amount is not None and unit is not None and amount % unit:
@@ -351,6 +376,9 @@ def _kind_return(rule: dict, table: str, support, months, shares, reader: _Reade
                             "bằng hiện vật cần item, quantity, value)." for key in missing]
         return None
     item = reader.text(rule, table, "item")
+    if item is not None and (problem := name_problem(item, "tên hiện vật", 100)):
+        reader.bad(table, "item", f": {problem}")
+        item = None
     quantity = reader.whole(rule, table, "quantity", 1, 10_000, "số lượng hiện vật")
     value = reader.whole(rule, table, "value", 1, MAX_AMOUNT, "giá thỏa thuận một hiện vật (đồng)", format_vnd)
     if None in (item, quantity, value) or stray:

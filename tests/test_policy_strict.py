@@ -16,6 +16,8 @@ from desktop.errors import Refused
 from desktop.policy import (
     DEFAULT_POLICY_CODE,
     MAX_INSTALLMENT_MONTHS,
+    MAX_ROUNDING_UNIT,
+    MAX_SHARE_DENOMINATOR,
     TABLES,
     FundPolicy,
     load_policy,
@@ -241,22 +243,26 @@ def test_a_project_whose_frozen_copy_is_damaged_refuses_a_support_and_writes_not
 # --------------------------------------------------------------------------- any valid policy round-trips
 
 whole_amounts = st.integers(0, 10**15 - 1)
-# Any text a file can hold (TOML has no lone surrogates and no raw control characters in a string).
-texts = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=30)
+# Any text a file can hold (TOML has no lone surrogates and no raw control characters in a string) and a
+# policy's name may (no format characters: they include the bidi overrides).
+texts = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Cf")), max_size=30)
 
 
 @st.composite
 def valid_policies(draw) -> FundPolicy:
-    denominator = draw(st.integers(1, 1_000))
+    denominator = draw(st.integers(1, MAX_SHARE_DENOMINATOR))
     months = sorted(draw(st.sets(st.integers(1, MAX_INSTALLMENT_MONTHS), min_size=1, max_size=6)))
     commune_bp = draw(st.integers(0, 10_000))
+    unit = draw(st.integers(1, MAX_ROUNDING_UNIT))
+    # A support is 0 or large enough that its share, rounded to the unit, is more than 0 đồng.
+    supports = st.one_of(st.just(0), st.integers(unit * denominator, 10**15 - 1))
     return FundPolicy(
-        code=draw(st.from_regex(r"[a-z0-9][a-z0-9_-]{0,20}", fullmatch=True)),
+        code=draw(st.from_regex(r"[a-z0-9]{1,8}(-[a-z0-9]{1,8}){0,2}", fullmatch=True)),
         name=draw(texts.filter(str.strip)),
         source=draw(texts),
-        support={c.value: draw(whole_amounts) for c in Category},
+        support={c.value: draw(supports) for c in Category},
         share_numerator=draw(st.integers(1, denominator)), share_denominator=denominator,
-        rounding_unit=draw(st.integers(1, 10**15 - 1)), installment_months=tuple(months),
+        rounding_unit=unit, installment_months=tuple(months),
         cap_per_project=draw(whole_amounts), min_target_share_percent=draw(st.integers(0, 100)),
         escaped_max_months=draw(st.integers(0, MAX_INSTALLMENT_MONTHS)),
         commune_bp=commune_bp, upper_bp=draw(st.integers(0, 10_000 - commune_bp)),

@@ -48,7 +48,8 @@ def shares(draw, parts: int):
 @st.composite
 def category_rules(draw, unit: int):
     months = sorted(draw(st.sets(st.integers(1, 120), min_size=1, max_size=6)))
-    support_amount = draw(st.integers(unit, 50_000_000))
+    # Enough that any share below (at least 1/12) rounds to more than 0 đồng, as a policy must.
+    support_amount = draw(st.integers(unit * 12, 50_000_000))
     rule = {"eligible": True, "support": support_amount, "grace_months": draw(st.integers(0, 24)),
             "installment_months": months, "installment_shares": draw(shares(len(months)))}
     how = draw(st.sampled_from(["share", "amount", "kind"]))

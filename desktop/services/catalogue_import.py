@@ -10,7 +10,7 @@ from typing import ClassVar
 
 from desktop import audit
 from desktop.books import Books
-from desktop.catalogue import apply_catalogue, current_version, read_catalogue_file
+from desktop.catalogue import apply_catalogue, check_version_step, current_version, read_catalogue_file
 from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
 
@@ -34,6 +34,7 @@ def import_catalogue(books: Books, path: Path) -> CatalogueImported:
     if catalogue["version"] <= previous:
         raise Refused(f"Danh mục trong tệp {Path(path).name} là phiên bản {catalogue['version']}, không mới hơn "
                       f"phiên bản {previous} đang dùng. Không có gì thay đổi; hãy xin cấp trên tệp danh mục mới hơn.")
+    check_version_step(catalogue["version"], previous, Path(path).name)
     sha = hashlib.sha256(raw).hexdigest()
     with books.transaction() as tx:
         return take_catalogue(tx, books.actor, catalogue, Path(path).name, sha, previous)
@@ -43,6 +44,7 @@ def take_catalogue(tx: sqlite3.Connection, actor: str, catalogue: dict, file_nam
                    previous: int) -> CatalogueImported:
     """Inside the caller's transaction: record a validated catalogue newer than ``previous``, with its audit
     row. The one path for a catalogue file and for one the upper level's acknowledgement carries."""
+    check_version_step(catalogue["version"], previous, file_name)  # for the acknowledgement's: refused, rolled back
     apply_catalogue(tx, catalogue, source="imported", file_name=file_name, actor=actor)
     audit.record(tx, actor, "catalogue", f"catalogue-{catalogue['version']}", "import",
                  {"version": previous}, {"version": catalogue["version"], "file": file_name, "sha256": sha})

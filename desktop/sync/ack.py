@@ -17,7 +17,7 @@ from pathlib import Path
 
 from desktop import signing
 from desktop.books import Books
-from desktop.catalogue import current_version, validate_catalogue
+from desktop.catalogue import MAX_CATALOGUE_VERSION, current_version, validate_catalogue
 from desktop.domain import Mode
 from desktop.errors import Refused
 from desktop.services.catalogue_import import import_catalogue, take_catalogue
@@ -29,8 +29,6 @@ ACK_VERSION = 1
 ACK_SUFFIX = ".vxa"
 # A catalogue is a few kilobytes; the bound leaves it room to grow while keeping a stray big file out.
 MAX_ACK_BYTES = 1024 * 1024
-# Versions count the catalogues ever published: a number beyond this is a damaged or forged file.
-MAX_CATALOGUE_VERSION = 1_000_000
 
 
 def _canonical(body: dict) -> bytes:

@@ -143,6 +143,8 @@ def _signed_by_upper(upper, ack: Path, change) -> Path:
     (lambda body: body.__setitem__("catalogue", "MTQG"), "danh mục chương trình kèm theo không đúng dạng"),
     (lambda body: body["catalogue"].__setitem__("version", 0), "“version” phải là số nguyên dương"),
     (lambda body: body["catalogue"].__setitem__("version", 10**30), "vô lý"),
+    # A leap far past the version in force would make every real catalogue after it look old.
+    (lambda body: body["catalogue"].__setitem__("version", 5_000), "bậc (quá 1000)"),
     (lambda body: body["catalogue"]["programme"][0].__setitem__("structure", "x"), "“structure” phải là"),
 ])
 def test_a_wrong_catalogue_in_a_signed_acknowledgement_refuses_it_whole(pair, tmp_path, change, words):

@@ -43,7 +43,10 @@ class ProjectForm(QDialog):
         self.programme.currentIndexChanged.connect(self._programme_changed)
         self.policy = QComboBox()
         for path in policy_files(books.data_dir.policies):
-            policy = load_policy(path)
+            try:
+                policy = load_policy(path)
+            except Refused:
+                continue  # a copy the rules no longer accept; Cài đặt lists it with the reason
             # The policy's name is what the clerk knows; its internal code only in the tooltip.
             self.policy.addItem(policy.name, str(path))
             self.policy.setItemData(self.policy.count() - 1, policy.code, Qt.ItemDataRole.ToolTipRole)

@@ -62,10 +62,16 @@ def refresh_catalogue(conn: sqlite3.Connection, *, actor: str = "chương trình
 # ----------------------------------------------------------------------------------------------- reading
 
 
+MAX_CATALOGUE_BYTES = 2 * 1024 * 1024  # the shipped one is about 10 KB
+
+
 def read_catalogue_file(path: Path) -> tuple[dict, bytes]:
     """A catalogue file as the upper level sends it: TOML, or JSON with the same keys."""
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_CATALOGUE_BYTES:  # a catalogue is a few pages; read nothing of a huge file
+            raise Refused(f"Tệp danh mục {path.name} quá lớn ({path.stat().st_size:,} byte, tối đa "
+                          f"{MAX_CATALOGUE_BYTES:,} byte): không phải một danh mục chương trình.".replace(",", "."))
         raw = path.read_bytes()
     except OSError as exc:
         raise Refused(f"Không đọc được tệp danh mục {path}: {exc.strerror or exc}.") from exc

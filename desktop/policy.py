@@ -177,6 +177,9 @@ def save_policy_copy(folder: Path, text: str) -> tuple[Path, FundPolicy]:
     return path, policy
 
 
+MAX_POLICY_BYTES = 256 * 1024  # the shipped ones are under 10 KB, comments included
+
+
 def load_policy(spec: str | Path | None = None, own: Path | None = None) -> FundPolicy:
     """``None`` or ``"default"``: the shipped default; a policy code; or the path of a TOML file.
 
@@ -191,6 +194,9 @@ def load_policy(spec: str | Path | None = None, own: Path | None = None) -> Fund
     if path is None or not path.is_file():
         known = ", ".join(p.stem for p in policy_files(own))
         raise Refused(f"Không tìm thấy quy định quỹ “{spec}”. Các quy định có sẵn: {known}.")
+    if path.stat().st_size > MAX_POLICY_BYTES:  # a policy is a page of text; read nothing of a huge file
+        raise Refused(f"Tệp quy định {path.name} quá lớn ({path.stat().st_size:,} byte, tối đa "
+                      f"{MAX_POLICY_BYTES:,} byte): không phải một tệp quy định quỹ.".replace(",", "."))
     try:
         text = path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -225,3 +225,21 @@ def test_a_frozen_copy_keeps_the_code_it_was_approved_under():
 def test_every_shipped_policy_passes_the_new_rules():
     for path in policy_files():
         assert load_policy(path).code == path.stem
+
+
+def test_a_huge_policy_or_catalogue_file_is_refused_before_it_is_read(tmp_path):
+    from desktop.catalogue import MAX_CATALOGUE_BYTES, read_catalogue_file
+    from desktop.errors import Refused
+    from desktop.policy import MAX_POLICY_BYTES, load_policy
+    from desktop.resources import resource_path
+
+    shipped = resource_path("policies", "hai-duong-2019.toml").read_text(encoding="utf-8")
+    big = tmp_path / "lon.toml"
+    big.write_text(shipped + "#" + "x" * MAX_POLICY_BYTES + "\n", encoding="utf-8")
+    with pytest.raises(Refused, match="quá lớn"):
+        load_policy(big)
+    catalogue = tmp_path / "danh-muc.toml"
+    catalogue.write_text(resource_path("programmes.toml").read_text(encoding="utf-8") + "#" +
+                         "x" * MAX_CATALOGUE_BYTES + "\n", encoding="utf-8")
+    with pytest.raises(Refused, match="quá lớn"):
+        read_catalogue_file(catalogue)

@@ -94,6 +94,41 @@ _CHECKS: list[tuple[str, str, str, str]] = [
         "Đối chiếu với cuống phiếu giấy; phiếu ghi nhầm ngày thì hủy và lập lại phiếu đúng ngày ở một quyển khác.",
     ),
     (
+        "installment_before_support",
+        f"""SELECT p.code AS project, h.code AS household, i.seq, i.due_on, m.supported_on
+           FROM installment i JOIN membership m ON m.id = i.membership_id JOIN project p ON p.id = m.project_id
+           JOIN household h ON h.id = m.household_id
+           WHERE NOT ({rules.DUE_AFTER_SUPPORT}) ORDER BY p.code, h.code, i.seq""",
+        "Kỳ {seq} của hộ {household} (dự án {project}) đến hạn ngày {due_on:date}, trước cả ngày nhận hỗ trợ "
+        "{supported_on:date}.",
+        "Lịch trả bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất trước ngày lịch bị sửa.",
+    ),
+    (
+        "voided_support_paid",
+        f"""SELECT DISTINCT p.code AS project, h.code AS household, m.voided_on, r.book, r.number, r.year
+           FROM membership m JOIN installment i ON i.membership_id = m.id
+           JOIN allocation a ON a.installment_id = i.id JOIN receipt r ON r.id = a.receipt_id
+           JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
+           WHERE m.voided_on IS NOT NULL AND {rules.receipt_valid_on("m.voided_on")}
+           ORDER BY p.code, h.code, r.book, r.year, r.number""",
+        "Khoản hỗ trợ hộ {household} (dự án {project}) đã hủy từ ngày {voided_on:date} nhưng phiếu thu quyển "
+        "{book} số {number}/{year} trả vào lịch của nó vẫn còn hiệu lực vào ngày đó.",
+        "Dữ liệu bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất; nếu phiếu thu ghi nhầm, hủy phiếu "
+        "(từ ngày không sau ngày hủy hỗ trợ).",
+    ),
+    (
+        "fund_draw_other_project",
+        f"""SELECT p.code AS project, h.code AS household, ps.code AS source_project, d.amount
+           FROM fund_draw d JOIN membership m ON m.id = d.membership_id
+           JOIN membership s ON s.id = d.source_membership_id
+           JOIN project p ON p.id = m.project_id JOIN project ps ON ps.id = s.project_id
+           JOIN household h ON h.id = m.household_id
+           WHERE NOT ({rules.DRAW_FROM_OWN_PROJECT}) ORDER BY p.code, h.code""",
+        "Khoản cho vay lại hộ {household} (dự án {project}) lấy {amount:vnd} đ từ vốn thu hồi của dự án "
+        "{source_project}: quỹ luân chuyển của một dự án chỉ cho vay lại trong dự án đó.",
+        "Dữ liệu cho vay lại bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất.",
+    ),
+    (
         "void_before_receipt",
         """SELECT book, year, number, issued_on, voided_on FROM receipt
            WHERE voided_on IS NOT NULL AND voided_on < issued_on""",

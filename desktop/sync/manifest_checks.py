@@ -51,7 +51,8 @@ def parse_manifest(data: bytes, name: str) -> dict:
     try:
         manifest = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except _DuplicateKey as exc:
-        raise Refused(f"Gói {name}: bản kê manifest.json ghi khóa “{exc.args[0][:40].encode('utf-8', 'replace').decode()}” hai lần; một bản kê "
+        key = exc.args[0][:40].encode("utf-8", "replace").decode()
+        raise Refused(f"Gói {name}: bản kê manifest.json ghi khóa “{key}” hai lần; một bản kê "
                       "hợp lệ không bao giờ có khóa lặp. Hãy xin xã xuất lại gói.") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Refused(f"Gói {name}: bản kê manifest.json không phải JSON hợp lệ ({exc}).") from exc

@@ -265,8 +265,8 @@ def check_as_of(conn: sqlite3.Connection, as_of: str, name: str) -> None:
         shown = column.removeprefix("substr(").split(",")[0]
         raise Refused(f"Gói {name} không hợp lệ về nội dung: phần “{table}”, dòng {line}: cột {shown} ngày "
                       f"{date.fromisoformat(day):%d/%m/%Y}, sau ngày số liệu của gói "
-                      f"({date.fromisoformat(as_of):%d/%m/%Y}); một gói chỉ chứa những gì ghi đến ngày số liệu của nó. Hãy xin xã xuất lại gói (kiểm tra "
-                      "ngày giờ trên máy tính của xã).")
+                      f"({date.fromisoformat(as_of):%d/%m/%Y}); một gói chỉ chứa những gì ghi đến ngày số liệu "
+                      "của nó. Hãy xin xã xuất lại gói (kiểm tra ngày giờ trên máy tính của xã).")
 
 
 def check_totals(conn: sqlite3.Connection, name: str) -> None:

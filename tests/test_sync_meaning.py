@@ -294,6 +294,19 @@ def _draw_from_another_project(parts):
                                         if m["project_id"] != borrower["project_id"] and m["source"] != "fund")
 
 
+def _schedule_not_the_policy(parts):
+    """An unpaid support's schedule made to add up to 2 000 đ instead of its policy's two thirds."""
+    paid = {a["installment_id"] for a in parts["allocation"]}
+    membership = next(m for m in parts["membership"] if m["to_return"] > 0 and not any(
+        i["id"] in paid for i in parts["installment"] if i["membership_id"] == m["id"]))
+    own = [i for i in parts["installment"] if i["membership_id"] == membership["id"]]
+    for installment in own:
+        installment["amount"] = 0
+    own[0]["amount"] += 1000
+    own[-1]["amount"] += 1000
+    membership["to_return"] = 2000
+
+
 def _commune_named(value):
     def change(manifest):
         manifest["commune"]["name"] = value
@@ -383,6 +396,7 @@ CASES = {
     "installment due before its support": (_installment_before_support, "trước cả ngày nhận hỗ trợ"),
     "voided support still paid": (_voided_support_still_paid, "vẫn còn hiệu lực vào ngày đó"),
     "re-lend from another project": (_draw_from_another_project, "chỉ cho vay lại trong dự án đó"),
+    "schedule not the policy's": (_schedule_not_the_policy, "sổ ghi phải hoàn trả 2.000 đ trong"),
     # Names and ID numbers as the commune's own program reads them.
     "head name of 10 000 characters": (_set("household", "head_name", "A" * 10_000),
                                        "cột head_name “AAAA"),

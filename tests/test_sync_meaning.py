@@ -14,8 +14,10 @@ import pytest
 
 from desktop import clock, signing
 from desktop.books import Books
+from desktop.fund import plan_schedule
 from desktop.money import MAX_AMOUNT
 from desktop.paths import DataDir
+from desktop.policy import FundPolicy
 from desktop.sync import format as fmt
 from tests.sync_helpers import (
     AS_OF,
@@ -209,9 +211,15 @@ def _duplicate_support(parts):
     or schedule is broken by it)."""
     original = next(m for m in parts["membership"] if m["round"] == 1)
     twice = {k: v for k, v in original.items() if k not in ("id", "uuid")}
-    twice.update(source="other", support_amount=1000, counterpart=0, to_return=0,
-                 supported_on=_day(original["supported_on"], 1))
-    parts.add("membership", **twice)
+    on = date.fromisoformat(_day(original["supported_on"], 1))
+    policy = FundPolicy.from_json(parts.one("project", id=original["project_id"])["policy_json"])
+    schedule = plan_schedule(1000, on, policy, original["category_at_entry"])  # as support add plans it
+    twice.update(source="other", support_amount=1000, counterpart=0, to_return=sum(i.amount for i in schedule),
+                 supported_on=on.isoformat())
+    added = parts.add("membership", **twice)
+    for installment in schedule:
+        parts.add("installment", membership_id=added["id"], seq=installment.seq,
+                  due_on=installment.due_on.isoformat(), amount=installment.amount)
 
 
 # -- values out of range -----------------------------------------------------------------------------

@@ -12,12 +12,24 @@ from datetime import date, timedelta
 
 import pytest
 
-from desktop import signing
+from desktop import clock, signing
 from desktop.books import Books
+from desktop.fund import plan_schedule
 from desktop.money import MAX_AMOUNT
 from desktop.paths import DataDir
+from desktop.policy import FundPolicy
 from desktop.sync import format as fmt
-from tests.sync_helpers import build_zip, copy_upper, export, make_commune, make_upper, run, store_state, zip_entries
+from tests.sync_helpers import (
+    AS_OF,
+    build_zip,
+    copy_upper,
+    export,
+    make_commune,
+    make_upper,
+    run,
+    store_state,
+    zip_entries,
+)
 
 # Every test here runs on both engines of the upper store (PostgreSQL when a test server is given).
 pytestmark = pytest.mark.usefixtures("upper_engine")
@@ -199,9 +211,15 @@ def _duplicate_support(parts):
     or schedule is broken by it)."""
     original = next(m for m in parts["membership"] if m["round"] == 1)
     twice = {k: v for k, v in original.items() if k not in ("id", "uuid")}
-    twice.update(source="other", support_amount=1000, counterpart=0, to_return=0,
-                 supported_on=_day(original["supported_on"], 1))
-    parts.add("membership", **twice)
+    on = date.fromisoformat(_day(original["supported_on"], 1))
+    policy = FundPolicy.from_json(parts.one("project", id=original["project_id"])["policy_json"])
+    schedule = plan_schedule(1000, on, policy, original["category_at_entry"])  # as support add plans it
+    twice.update(source="other", support_amount=1000, counterpart=0, to_return=sum(i.amount for i in schedule),
+                 supported_on=on.isoformat())
+    added = parts.add("membership", **twice)
+    for installment in schedule:
+        parts.add("installment", membership_id=added["id"], seq=installment.seq,
+                  due_on=installment.due_on.isoformat(), amount=installment.amount)
 
 
 # -- values out of range -----------------------------------------------------------------------------
@@ -252,6 +270,55 @@ def _huge_ids(parts):
         row["id"] += big
     for row in parts["household"]:
         row["hamlet_id"] += big
+
+
+def _last_receipt_after_as_of(parts):
+    """The latest receipt dated the day after the package's as_of (its book and year unchanged)."""
+    last = max(parts["receipt"], key=lambda r: (r["issued_on"], r["number"]))
+    last["issued_on"] = _day(AS_OF.isoformat(), 1)
+
+
+def _installment_before_support(parts):
+    paid = {a["installment_id"] for a in parts["allocation"]}
+    installment = next(i for i in parts["installment"] if i["id"] not in paid)
+    membership = parts.one("membership", id=installment["membership_id"])
+    installment["due_on"] = _day(membership["supported_on"], -1)
+
+
+def _voided_support_still_paid(parts):
+    """The support a valid receipt pays into, voided from its own date while the receipt stands."""
+    receipt = next(r for r in parts["receipt"] if r["voided_at"] is None)
+    membership = next(m for m in parts["membership"] if m["household_id"] == receipt["household_id"]
+                      and m["project_id"] == receipt["project_id"])
+    membership.update(voided_on=membership["supported_on"], voided_at="2026-06-01T08:00:00+00:00",
+                      voided_by="kiểm thử", void_reason="ghi nhầm")
+
+
+def _draw_from_another_project(parts):
+    """A re-lend drawing on the returned money of a support of another project."""
+    draw = parts["fund_draw"][0]
+    borrower = parts.one("membership", id=draw["membership_id"])
+    draw["source_membership_id"] = next(m["id"] for m in parts["membership"]
+                                        if m["project_id"] != borrower["project_id"] and m["source"] != "fund")
+
+
+def _schedule_not_the_policy(parts):
+    """An unpaid support's schedule made to add up to 2 000 đ instead of its policy's two thirds."""
+    paid = {a["installment_id"] for a in parts["allocation"]}
+    membership = next(m for m in parts["membership"] if m["to_return"] > 0 and not any(
+        i["id"] in paid for i in parts["installment"] if i["membership_id"] == m["id"]))
+    own = [i for i in parts["installment"] if i["membership_id"] == membership["id"]]
+    for installment in own:
+        installment["amount"] = 0
+    own[0]["amount"] += 1000
+    own[-1]["amount"] += 1000
+    membership["to_return"] = 2000
+
+
+def _commune_named(value):
+    def change(manifest):
+        manifest["commune"]["name"] = value
+    return change
 
 
 def _seq(value):
@@ -321,6 +388,35 @@ CASES = {
     "seq 2^64": (_seq(2**64), "seq (số thứ tự gói"),
     "seq a float": (_seq(3.0), "seq (số thứ tự gói"),
     "seq a string": (_seq("3"), "seq (số thứ tự gói"),
+    "seq beyond a million": (_seq(1_000_001), "seq (số thứ tự gói phải là số nguyên từ 1 đến 1.000.000"),
+    # Nothing dated after the package's as_of, nor in the future of the upper level's own clock.
+    "receipt after as_of": (_last_receipt_after_as_of, "cột issued_on ngày 01/07/2026, sau ngày số liệu của gói"),
+    "category after as_of": (_set("household_category", "effective_on", "2026-07-01"),
+                             "phần “household_category”, dòng 2: cột effective_on ngày 01/07/2026, sau ngày số liệu"),
+    "audit after as_of": (_set("audit_log", "at", "2026-07-01T08:00:00+00:00"),
+                          "phần “audit_log”, dòng 2: cột at ngày 01/07/2026, sau ngày số liệu"),
+    "manifest as of 2000": (lambda m: m.update(as_of="2000-01-01"), "sau ngày số liệu của gói (01/01/2000)"),
+    "manifest as of 2100": (lambda m: m.update(as_of="2100-12-31"),
+                            "ngày số liệu (as_of) 31/12/2100 ở tương lai so với hôm nay"),
+    "manifest made in 2100": (lambda m: m.update(created_at="2100-12-31T00:00:00+00:00"),
+                              "ngày lập gói (created_at) 31/12/2100 ở tương lai"),
+    # Invariants of the commune's own books.
+    "installment due before its support": (_installment_before_support, "trước cả ngày nhận hỗ trợ"),
+    "voided support still paid": (_voided_support_still_paid, "vẫn còn hiệu lực vào ngày đó"),
+    "re-lend from another project": (_draw_from_another_project, "chỉ cho vay lại trong dự án đó"),
+    "schedule not the policy's": (_schedule_not_the_policy, "sổ ghi phải hoàn trả 2.000 đ trong"),
+    # Names and ID numbers as the commune's own program reads them.
+    "head name of 10 000 characters": (_set("household", "head_name", "A" * 10_000),
+                                       "cột head_name “AAAA"),
+    "head name with NUL": (_set("household", "head_name", "Nguyễn\x00Văn A"), "ký tự điều khiển (U+0000)"),
+    "head name reversed": (_set("household", "head_name", "Nguyễn \u202eA nĂV"), "đảo chiều văn bản (U+202E)"),
+    "hamlet name isolated": (_set("hamlet", "name", "Thôn \u2067Đông"), "cột name “Thôn"),
+    "commune name with NUL in the settings": (
+        lambda parts: parts.one("settings", key="commune_name").update(value="Xã\x00"),
+        "cột value (commune_name)"),
+    "manifest commune name reversed": (_commune_named("Xã \u202e\x00X"), "commune.name (tên có ký tự đảo chiều"),
+    "manifest commune name of 300 characters": (_commune_named("X" * 300), "commune.name (tên dài 300 ký tự"),
+    "ID number of no province": (_set("household", "id_number", "999176495185"), "mã tỉnh “999”"),
 }
 MANIFEST_CASES = {name for name in CASES if name.startswith(("manifest", "seq"))}
 
@@ -492,3 +588,82 @@ def test_deeply_nested_json_is_refused_with_its_place(setting, tmp_path, in_mani
     assert expected in refused["reason"] and "lồng nhau quá sâu" in refused["reason"]
     assert imported["status"] == "imported"
     assert store_state(upper) == before
+
+
+def _raw(good, key, *, manifest_text=None, household=None) -> bytes:
+    """``good`` numbered 3 with its manifest's text or the household part's bytes changed by hand, for what
+    a JSON writer would never write (a key twice, half of a UTF-16 pair), signed again."""
+    entries = zip_entries(good)
+    manifest = json.loads(entries[fmt.MANIFEST])
+    manifest["seq"] = 3
+    if household:
+        path = fmt.part_path("household")
+        data = household(entries[path])
+        entries[path] = data
+        part = next(p for p in manifest["parts"] if p["table"] == "household")
+        part.update(bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
+    text = json.dumps(manifest, ensure_ascii=False, indent=1)
+    entries[fmt.MANIFEST] = (manifest_text(text) if manifest_text else text).encode()
+    entries[fmt.SIGNATURE] = key.sign(entries[fmt.MANIFEST])
+    return build_zip(entries)
+
+
+def _first_code_as_lone_surrogate(data: bytes) -> bytes:
+    header, first, rest = data.split(b"\n", 2)
+    row = json.loads(first)
+    return b"\n".join([header, first.replace(json.dumps(row[2]).encode(), b'"H\\ud800"', 1), rest])
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (dict(manifest_text=lambda text: text.replace('"seq": 3,', '"seq": 3,\n "seq": 9,', 1)),
+     "bản kê manifest.json ghi khóa “seq” hai lần"),
+    (dict(household=_first_code_as_lone_surrogate),
+     "phần “household”, dòng 2: có ký tự không hợp lệ (nửa cặp ký tự UTF-16, không phải văn bản)"),
+], ids=["manifest key twice", "lone surrogate"])
+def test_what_no_json_writer_writes_is_refused_in_vietnamese(setting, tmp_path, change, expected):
+    root, upper, good_a, good_b, key = setting
+    hostile = tmp_path / "raw.vxp"
+    hostile.write_bytes(_raw(good_a, key, **change))
+    before = store_state(upper)
+    result = run(upper, "--json", "upper", "import", str(hostile))
+    assert result.code == 2
+    [refused] = result.json["results"]
+    assert refused["status"] == "rejected" and not refused["unexpected"]
+    assert expected in refused["reason"], refused["reason"]
+    assert store_state(upper) == before
+
+
+def test_a_name_that_looks_like_a_formula_is_a_name(setting, tmp_path):
+    """“=1+1” is text like any other (exports escape it): a commune or a household may be called so."""
+    root, upper, good_a, good_b, key = setting
+
+    def parts_change(parts):
+        parts["household"][0]["head_name"] = '=HYPERLINK("http://x","bam")'
+        parts.one("settings", key="commune_name")["value"] = "=1+1"
+    named = tmp_path / "formula.vxp"
+    named.write_bytes(resign(good_a, key, parts_change=parts_change,
+                             manifest_change=_commune_named("=1+1")))
+    result = run(upper, "--json", "upper", "import", "--dry-run", str(named))
+    assert result.code == 0, result.stderr
+    assert result.json["results"][0]["status"] == "imported"
+
+
+@pytest.mark.parametrize(("today", "accepted"), [(AS_OF - timedelta(days=2), True),
+                                                 (AS_OF - timedelta(days=3), False)])
+def test_a_commune_clock_two_days_ahead_is_forgiven(setting, tmp_path, today, accepted):
+    """A package dated up to two days after the upper level's today is taken (a commune PC's clock a little
+    ahead); three days is refused, asking to check the commune computer's date."""
+    root, upper, good_a, good_b, key = setting
+    ahead = tmp_path / "ahead.vxp"
+    ahead.write_bytes(resign(good_a, key, manifest_change=lambda m: m.update(
+        as_of=AS_OF.isoformat(), created_at=f"{AS_OF.isoformat()}T09:00:00+00:00")))
+    with clock.frozen(today):
+        result = run(upper, "--json", "upper", "import", "--dry-run", str(ahead))
+    status = result.json["results"][0]
+    if accepted:
+        assert status["status"] == "imported", status["reason"]
+    else:
+        assert status["status"] == "rejected"
+        assert status["reason"].endswith(f"ngày số liệu (as_of) 30/06/2026 ở tương lai so với hôm nay "
+                                         f"{today:%d/%m/%Y} của máy này. Hãy kiểm tra ngày giờ trên máy tính của "
+                                         "xã (và của máy này); sửa ngày giờ cho đúng rồi xin xã xuất lại gói.")

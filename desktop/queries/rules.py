@@ -32,6 +32,21 @@ ACTIVE_PROGRAMME_SUPPORT = f"{LIVE_SUPPORT} AND p.status = 'active' AND p.progra
 BUDGET_SOURCES = (FundingSource.CENTRAL, FundingSource.LOCAL)
 
 
+def receipt_valid_on(day: str) -> str:
+    """A receipt (r) still valid on the day the SQL expression ``day`` gives: not voided, or voided from a
+    later day. A support is voided only when no receipt paid into it is valid on its void date (the refusal
+    of ``void_support``, and ``check`` on the books as they are)."""
+    return f"(r.voided_on IS NULL OR r.voided_on > {day})"
+
+
+# A re-lend (m) draws only on supports (s) of its own project: returned money belongs to its project's fund
+# (``queries.fund.drawable_sources`` offers no other), and ``check`` reports a draw across projects.
+DRAW_FROM_OWN_PROJECT = "s.project_id = m.project_id"
+# An installment (i) falls due on or after its support's date (m): the grace period and months of the
+# schedule are never negative (``fund.plan_schedule``).
+DUE_AFTER_SUPPORT = "i.due_on >= m.supported_on"
+
+
 def policy_of(project: sqlite3.Row) -> FundPolicy:
     """The frozen copy of the policy the project was approved under."""
     return _policy_from_json(project["policy_json"])

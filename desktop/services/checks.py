@@ -14,7 +14,9 @@ from datetime import date
 from db.connection import DAMAGE_ERRORS
 from db.guards import trigger_tampering
 from desktop.books import Books
-from desktop.domain import FundingSource
+from desktop.domain import Category, FundingSource
+from desktop.errors import Refused
+from desktop.fund import plan_schedule
 from desktop.money import format_vnd
 from desktop.queries import rules
 from desktop.queries.fund import first_negative_day
@@ -93,6 +95,41 @@ _CHECKS: list[tuple[str, str, str, str]] = [
         "Quyển {book} năm {year}: phiếu số {number} ngày {issued_on:date} lập trước phiếu số {earlier_number} "
         "ngày {earlier_on:date} (số nhỏ hơn nhưng ngày sau); phiếu thu phải ghi theo thứ tự ngày.",
         "Đối chiếu với cuống phiếu giấy; phiếu ghi nhầm ngày thì hủy và lập lại phiếu đúng ngày ở một quyển khác.",
+    ),
+    (
+        "installment_before_support",
+        f"""SELECT p.code AS project, h.code AS household, i.seq, i.due_on, m.supported_on
+           FROM installment i JOIN membership m ON m.id = i.membership_id JOIN project p ON p.id = m.project_id
+           JOIN household h ON h.id = m.household_id
+           WHERE NOT ({rules.DUE_AFTER_SUPPORT}) ORDER BY p.code, h.code, i.seq""",
+        "Kỳ {seq} của hộ {household} (dự án {project}) đến hạn ngày {due_on:date}, trước cả ngày nhận hỗ trợ "
+        "{supported_on:date}.",
+        "Lịch trả bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất trước ngày lịch bị sửa.",
+    ),
+    (
+        "voided_support_paid",
+        f"""SELECT DISTINCT p.code AS project, h.code AS household, m.voided_on, r.book, r.number, r.year
+           FROM membership m JOIN installment i ON i.membership_id = m.id
+           JOIN allocation a ON a.installment_id = i.id JOIN receipt r ON r.id = a.receipt_id
+           JOIN project p ON p.id = m.project_id JOIN household h ON h.id = m.household_id
+           WHERE m.voided_on IS NOT NULL AND {rules.receipt_valid_on("m.voided_on")}
+           ORDER BY p.code, h.code, r.book, r.year, r.number""",
+        "Khoản hỗ trợ hộ {household} (dự án {project}) đã hủy từ ngày {voided_on:date} nhưng phiếu thu quyển "
+        "{book} số {number}/{year} trả vào lịch của nó vẫn còn hiệu lực vào ngày đó.",
+        "Dữ liệu bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất; nếu phiếu thu ghi nhầm, hủy phiếu "
+        "(từ ngày không sau ngày hủy hỗ trợ).",
+    ),
+    (
+        "fund_draw_other_project",
+        f"""SELECT p.code AS project, h.code AS household, ps.code AS source_project, d.amount
+           FROM fund_draw d JOIN membership m ON m.id = d.membership_id
+           JOIN membership s ON s.id = d.source_membership_id
+           JOIN project p ON p.id = m.project_id JOIN project ps ON ps.id = s.project_id
+           JOIN household h ON h.id = m.household_id
+           WHERE NOT ({rules.DRAW_FROM_OWN_PROJECT}) ORDER BY p.code, h.code""",
+        "Khoản cho vay lại hộ {household} (dự án {project}) lấy {amount:vnd} đ từ vốn thu hồi của dự án "
+        "{source_project}: quỹ luân chuyển của một dự án chỉ cho vay lại trong dự án đó.",
+        "Dữ liệu cho vay lại bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất.",
     ),
     (
         "void_before_receipt",
@@ -231,6 +268,48 @@ def _supports(conn) -> list[dict]:
     return found
 
 
+def _schedules(conn) -> list[dict]:
+    """Each support's amount to return and installments as ``support add`` planned them: the same
+    ``fund.plan_schedule`` of the support's amount, date and category at entry under its project's frozen
+    policy (a non-poor household funds itself and owes nothing back). The schedule is never rewritten after,
+    so any difference is an edit made outside the program."""
+    found = []
+    planned: dict[int, list[tuple[int, str, int]]] = {}
+    for membership_id, seq, due_on, amount in conn.execute(
+            "SELECT membership_id, seq, due_on, amount FROM installment ORDER BY membership_id, seq"):
+        planned.setdefault(membership_id, []).append((seq, due_on, amount))
+    for m in conn.execute("""SELECT m.id, m.supported_on, m.support_amount, m.to_return, m.category_at_entry,
+                                    p.code AS project, p.policy_json, h.code AS household
+                             FROM membership m JOIN project p ON p.id = m.project_id
+                             JOIN household h ON h.id = m.household_id ORDER BY p.code, h.code, m.id""").fetchall():
+        on, policy = date.fromisoformat(m["supported_on"]), rules.policy_of(m)
+        if m["category_at_entry"] != Category.NON_POOR.value and not policy.rule_for(
+                m["category_at_entry"]).eligible:
+            continue  # a category the policy gives nothing: "category_not_eligible" reports the support itself
+        try:
+            plan = ([] if m["category_at_entry"] == Category.NON_POOR.value
+                    else plan_schedule(m["support_amount"], on, policy, m["category_at_entry"]))
+        except Refused:
+            plan = None  # a support the policy could never have given: no schedule of it is right
+        want = None if plan is None else [(i.seq, i.due_on.isoformat(), i.amount) for i in plan]
+        got = planned.get(m["id"], [])
+        if want == got or m["to_return"] != sum(i[2] for i in got):
+            continue  # a schedule that does not add up is reported once, as such ("schedule_sum")
+        where = _support_words(m, on)()
+        if want is None:
+            told = f"quy định {policy.code} của dự án không cho mức hỗ trợ này"
+        else:
+            told = (f"theo quy định {policy.code} của dự án phải hoàn trả {format_vnd(sum(i[2] for i in want))} đ "
+                    f"trong {len(want)} kỳ" + (f", kỳ đầu {format_vnd(want[0][2])} đ đến hạn ngày "
+                                               f"{date.fromisoformat(want[0][1]):%d/%m/%Y}" if want else ""))
+        found.append(problem(
+            "schedule_policy", f"{where} của hộ {m['household']}: sổ ghi phải hoàn trả {format_vnd(m['to_return'])} đ "
+            f"trong {len(got)} kỳ, nhưng {told}.",
+            "Lịch trả bị sửa ngoài chương trình: khôi phục từ bản sao lưu gần nhất trước ngày lịch bị sửa.",
+            project=m["project"], household=m["household"]))
+    return found
+
+
 def check_books(books: Books) -> list[dict]:
     """All problems found; an empty list means the books are consistent.
 
@@ -273,7 +352,8 @@ def check_conn(conn: sqlite3.Connection, *, storage: bool = True, payouts: bool 
     # The rules the write-time controls enforce, judged on the books as they are (same predicates).
     # The payout documents (vouchers, handover records, management spending) do not travel in a sync package
     # yet: a staged package is judged without them (``payouts=False``).
-    for rule_check in (_fund_overdrawn, _budgets, _supports, _programme_validity) + ((_payouts,) if payouts else ()):
+    for rule_check in (_schedules, _fund_overdrawn, _budgets, _supports, _programme_validity) + (
+            (_payouts,) if payouts else ()):
         try:
             problems.extend(rule_check(conn))
         except DAMAGE_ERRORS as exc:

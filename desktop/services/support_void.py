@@ -19,6 +19,7 @@ from desktop.books import Books
 from desktop.changes import Changes, Outcome
 from desktop.errors import Refused
 from desktop.money import format_vnd
+from desktop.queries import rules
 from desktop.services import management, vouchers
 from desktop.services.households import require_household
 from desktop.services.period_lock import require_open_on
@@ -71,9 +72,9 @@ def pick_membership(conn: sqlite3.Connection, project: sqlite3.Row, household: s
 
 def _require_no_valid_receipt(conn: sqlite3.Connection, membership: sqlite3.Row, on: date) -> None:
     valid = conn.execute(
-        """SELECT DISTINCT r.book, r.number, r.year, r.issued_on, r.amount FROM allocation a
+        f"""SELECT DISTINCT r.book, r.number, r.year, r.issued_on, r.amount FROM allocation a
            JOIN receipt r ON r.id = a.receipt_id JOIN installment i ON i.id = a.installment_id
-           WHERE i.membership_id = ? AND (r.voided_on IS NULL OR r.voided_on > ?)
+           WHERE i.membership_id = ? AND {rules.receipt_valid_on("?")}
            ORDER BY r.issued_on, r.id""", (membership["id"], on.isoformat())).fetchall()
     if valid:
         listed = "; ".join(f"quyển {r['book']} số {r['number']}/{r['year']} ngày "

@@ -7,16 +7,38 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from datetime import date, timedelta
 
 from db.migrations import LATEST_VERSION
 from db.migrations.v004_sync_upper import MIRRORED as FORMAT_1_PARTS
-from desktop import signing
+from desktop import clock, signing
 from desktop.errors import Refused
 from desktop.money import format_vnd
 from desktop.sync import format as fmt
 from desktop.sync import merged, soundness
 
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
+# A commune sends a package or two a month: a million is centuries of them. A seq far beyond any real count
+# would make every later package of the commune (numbered from its own books) look old and be refused forever.
+MAX_SEQ = 1_000_000
+# A commune PC's clock may be a day or two ahead (a wrong time zone, a battery gone flat and set by hand);
+# beyond that, a package dated in the future was not made on the day it says.
+CLOCK_SLACK = timedelta(days=2)
+
+
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list[tuple[str, object]]) -> dict:
+    """JSON objects keep the last of two equal keys: a manifest with ``seq`` twice would be read one way
+    here and another way by a different reader, so a key given twice anywhere refuses the manifest."""
+    result: dict = {}
+    for key, value in pairs:
+        if key in result:
+            raise _DuplicateKey(key)
+        result[key] = value
+    return result
 
 
 def parts_of(version: int) -> dict[str, list[tuple[str, str]]]:
@@ -27,7 +49,11 @@ def parts_of(version: int) -> dict[str, list[tuple[str, str]]]:
 
 def parse_manifest(data: bytes, name: str) -> dict:
     try:
-        manifest = json.loads(data.decode("utf-8"))
+        manifest = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicates)
+    except _DuplicateKey as exc:
+        key = exc.args[0][:40].encode("utf-8", "replace").decode()
+        raise Refused(f"Gói {name}: bản kê manifest.json ghi khóa “{key}” hai lần; một bản kê "
+                      "hợp lệ không bao giờ có khóa lặp. Hãy xin xã xuất lại gói.") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise Refused(f"Gói {name}: bản kê manifest.json không phải JSON hợp lệ ({exc}).") from exc
     except RecursionError:
@@ -52,8 +78,11 @@ def parse_manifest(data: bytes, name: str) -> dict:
         if not (isinstance(value, dict) and isinstance(value.get("code"), str)
                 and re.fullmatch(pattern, value["code"]) and isinstance(value.get("name"), str)):
             problems.append(unit)
-    if not soundness.in_json_range(manifest.get("seq")):
-        problems.append(f"seq (số thứ tự gói phải là số nguyên từ 1 đến {format_vnd(soundness.MAX_JSON_INT)})")
+        elif why := soundness.name_problem(value["name"]):
+            problems.append(f"{unit}.name (tên {why})")
+    if not (soundness.in_json_range(manifest.get("seq")) and manifest["seq"] <= MAX_SEQ):
+        problems.append(f"seq (số thứ tự gói phải là số nguyên từ 1 đến {format_vnd(MAX_SEQ)}: "
+                        f"{_shown(manifest.get('seq'))})")
     if not isinstance(manifest.get("program_version"), str):
         problems.append("program_version")
     if soundness.real_moment(manifest.get("created_at")) is None:
@@ -71,7 +100,23 @@ def parse_manifest(data: bytes, name: str) -> dict:
         problems += merged.manifest_problems(manifest)
     if problems:
         raise Refused(f"Gói {name}: bản kê thiếu hoặc sai các mục: {', '.join(problems)}.")
+    _refuse_future(manifest, name)
     return manifest
+
+
+def _refuse_future(manifest: dict, name: str) -> None:
+    """A package is made on or before the day it is read: ``as_of`` and ``created_at`` (UTC) more than
+    ``CLOCK_SLACK`` after this computer's today mean a wrong clock at one end, or a forged date. Taken as it
+    is, a package from 2100 would make every real later package of the commune look older and be refused."""
+    today = clock.today()
+    latest = today + CLOCK_SLACK
+    for field, label, day in (("as_of", "ngày số liệu", date.fromisoformat(manifest["as_of"])),
+                              ("created_at", "ngày lập gói",
+                               soundness.real_moment(manifest["created_at"]).date())):
+        if day > latest:
+            raise Refused(f"Gói {name}: {label} ({field}) {day:%d/%m/%Y} ở tương lai so với hôm nay "
+                          f"{today:%d/%m/%Y} của máy này. Hãy kiểm tra ngày giờ trên máy tính của xã (và của máy "
+                          "này); sửa ngày giờ cho đúng rồi xin xã xuất lại gói.")
 
 
 def _shown(value: object) -> str:

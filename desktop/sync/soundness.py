@@ -8,6 +8,7 @@ Three layers, each refusing with the table, line and column (or the rule) that i
   the reports use;
 - every money column's total within ``MAX_AMOUNT``, so that consolidating a few thousand communes can never
   overflow SQLite's 64-bit integers (``check_totals``);
+- nothing dated after the package's ``as_of`` (``check_as_of``);
 - every invariant the commune's own ``check`` enforces, on the staging copy (``check_invariants``).
 """
 
@@ -19,6 +20,7 @@ from datetime import date, datetime
 from operator import itemgetter
 
 from desktop.errors import Refused
+from desktop.idnumbers import normalise_id_number
 from desktop.money import MAX_AMOUNT, format_vnd
 from desktop.policy import FundPolicy
 from desktop.services.checks import check_conn
@@ -73,6 +75,37 @@ TIMESTAMPS: dict[str, tuple[str, ...]] = {
     "period_lock": ("at",),
     "audit_log": ("at",),
 }
+
+
+# Names a person reads on screen and on paper (a household's head, a hamlet, the units in the settings and the
+# manifest): a name is never longer than this, and never holds NUL, other control characters, the marks that
+# reverse the direction of text (U+202A–U+202E, U+2066–U+2069: "Nguyễn \u202eA nĂV" shows as another name) or
+# half of a UTF-16 pair (not text at all). A name like “=1+1” is text like any other: exports escape it.
+MAX_NAME = 200
+NAMES: dict[str, tuple[str, ...]] = {"household": ("head_name",), "hamlet": ("name",)}
+NAME_SETTINGS = frozenset({"commune_name", "upper_name", "province_name"})
+_HIDDEN = re.compile("[\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def name_problem(value: str) -> str | None:
+    """Why ``value`` cannot be a name, in words that follow “tên …”, or None."""
+    if len(value) > MAX_NAME:
+        return f"dài {format_vnd(len(value))} ký tự, quá {MAX_NAME} ký tự"
+    found = _HIDDEN.search(value)
+    if found is None:
+        return None
+    code = f"U+{ord(found[0]):04X}"
+    if "\u202a" <= found[0] <= "\u2069":
+        return f"có ký tự đảo chiều văn bản ({code}), làm tên hiển thị khác với tên thật"
+    if "\ud800" <= found[0] <= "\udfff":
+        return f"có nửa cặp ký tự UTF-16 ({code}), không phải văn bản hợp lệ"
+    return f"có ký tự điều khiển ({code}) không in được"
+
+
+def _shown(value: str) -> str:
+    """A text value as a message quotes it: cut short, and without what would hide or break the message."""
+    text = _HIDDEN.sub("�", value[:40])
+    return text + "…" if len(value) > 40 else text
 
 
 def real_day(value: object) -> date | None:
@@ -162,8 +195,34 @@ def check_values(table: str, columns: list[str], rows: list[list], label: str, f
         if bad is not None:
             refuse(bad, column, f"có thời điểm không đọc được “{rows[bad][index]}” (cần ngày giờ ISO, ví dụ "
                                 "2026-06-30T15:49:15+00:00)")
+    for column in NAMES.get(table, ()):
+        index = position[column]
+        for i, row in enumerate(rows):
+            if row[index] is not None and (why := name_problem(row[index])):
+                refuse(i, column, f"“{_shown(row[index])}”: tên {why}")
+    if table == "settings":
+        for i, (key, value) in enumerate(rows):
+            if key in NAME_SETTINGS and value is not None and (why := name_problem(value)):
+                refuse(i, "value", f"({key}) “{_shown(value)}”: tên {why}")
+    if table == "household":
+        _check_id_numbers(position["id_number"], rows, refuse)
     if table == "project":
         _check_policies(columns, rows, label)
+
+
+def _check_id_numbers(index: int, rows: list[list], refuse) -> None:
+    """Each CCCD number through the validator the commune's own forms and imports use: 12 digits as written,
+    a province that exists, a century and a year of birth a living person can have."""
+    for i, row in enumerate(rows):
+        number = row[index]
+        if number is None:
+            continue
+        try:
+            valid = normalise_id_number(number) == number
+        except Refused as refusal:
+            refuse(i, "id_number", f"sai: {_HIDDEN.sub('�', refusal.message[:300]).rstrip('.')}")
+        if not valid:
+            refuse(i, "id_number", f"“{_shown(number)}” không phải số CCCD 12 chữ số viết liền")
 
 
 def _check_policies(columns: list[str], rows: list[list], label: str) -> None:
@@ -175,6 +234,39 @@ def _check_policies(columns: list[str], rows: list[list], label: str) -> None:
             FundPolicy.from_json(row[policy_at])
         except Refused as refusal:
             raise Refused(f"{label}, dòng {index + 2} (dự án {row[code_at]}): {refusal.message}") from None
+
+
+# Per part, what the package's ``as_of`` bounds: the days the books act on, and the day of the print log's, the
+# lock history's and the audit log's timestamps — the same columns the export leaves out after ``as_of``
+# (desktop/sync/export.py). An installment falls due after it, a project is decided or a row created after it
+# legitimately: those parts are sent as they are.
+AS_OF_BOUNDS: dict[str, tuple[str, ...]] = {
+    "household_category": ("effective_on",),
+    "membership": ("supported_on", "voided_on"),
+    "fund_transfer": ("decided_on",),
+    "receipt": ("issued_on", "voided_on"),
+    "receipt_print": ("substr(printed_at, 1, 10)",),
+    "period_lock": ("substr(at, 1, 10)",),
+    "audit_log": ("substr(at, 1, 10)",),
+}
+
+
+def check_as_of(conn: sqlite3.Connection, as_of: str, name: str) -> None:
+    """A package as of a day holds nothing dated after it (format 2; format 1 sent the books whole). One
+    query per part names the first row that breaks it."""
+    for table, columns in AS_OF_BOUNDS.items():
+        later = " OR ".join(f"{column} > :as_of" for column in columns)
+        row = conn.execute(f"SELECT id, {', '.join(columns)} FROM {table} WHERE {later} ORDER BY id LIMIT 1",
+                           {"as_of": as_of}).fetchone()
+        if row is None:
+            continue
+        column, day = next((c, v) for c, v in zip(columns, row[1:], strict=True) if v is not None and v > as_of)
+        line = conn.execute(f"SELECT count(*) FROM {table} WHERE id <= ?", (row[0],)).fetchone()[0] + 1
+        shown = column.removeprefix("substr(").split(",")[0]
+        raise Refused(f"Gói {name} không hợp lệ về nội dung: phần “{table}”, dòng {line}: cột {shown} ngày "
+                      f"{date.fromisoformat(day):%d/%m/%Y}, sau ngày số liệu của gói "
+                      f"({date.fromisoformat(as_of):%d/%m/%Y}); một gói chỉ chứa những gì ghi đến ngày số liệu "
+                      "của nó. Hãy xin xã xuất lại gói (kiểm tra ngày giờ trên máy tính của xã).")
 
 
 def check_totals(conn: sqlite3.Connection, name: str) -> None:

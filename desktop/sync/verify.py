@@ -438,7 +438,7 @@ class _Staging:
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
         try:
             self.conn.executemany(sql, rows)
-        except (sqlite3.IntegrityError, OverflowError) as exc:
+        except (sqlite3.IntegrityError, OverflowError, UnicodeEncodeError) as exc:
             # executemany stops at the first bad row, after inserting the ones before it.
             index = self.conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             raise Refused(f"Gói {self.name}, phần “{table}”, dòng {index + 2}: "
@@ -462,7 +462,10 @@ class _Staging:
                               f"({manifest[unit]['code']}).")
         if settings.get("mode") != "commune":
             raise Refused(f"Gói {name} không phải dữ liệu của một xã (chế độ {settings.get('mode')}).")
-        # Sound in meaning: totals the store can add up, and every invariant of the commune's own check.
+        # Sound in meaning: nothing after the package's date, totals the store can add up, and every
+        # invariant of the commune's own check.
+        if manifest["format_version"] >= 2:
+            soundness.check_as_of(conn, manifest["as_of"], name)
         soundness.check_totals(conn, name)
         conn.execute("BEGIN")
         for sql in self._indexes:
@@ -481,6 +484,9 @@ def _explain(exc: Exception, columns: list[str], row: list | None) -> str:
     text = str(exc)
     if isinstance(exc, OverflowError):
         return "có số quá lớn"
+    if isinstance(exc, UnicodeEncodeError):
+        # JSON may write half of a UTF-16 pair ("\ud800"): Python reads it, but it is not text.
+        return "có ký tự không hợp lệ (nửa cặp ký tự UTF-16, không phải văn bản)"
     if text.startswith("NOT NULL constraint failed: "):
         return f"thiếu giá trị cột {text.rsplit('.', 1)[-1]}"
     if text.startswith("UNIQUE constraint failed: "):

@@ -20,7 +20,7 @@ from desktop.sync import merged, soundness
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 # A commune sends a package or two a month: a million is centuries of them. A seq far beyond any real count
 # would make every later package of the commune (numbered from its own books) look old and be refused forever.
-MAX_SEQ = 1_000_000
+MAX_SEQ = soundness.MAX_SEQ
 # A commune PC's clock may be a day or two ahead (a wrong time zone, a battery gone flat and set by hand);
 # beyond that, a package dated in the future was not made on the day it says.
 CLOCK_SLACK = timedelta(days=2)

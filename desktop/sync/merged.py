@@ -17,6 +17,7 @@ import sqlite3
 
 from desktop.dates import format_date
 from desktop.errors import Refused
+from desktop.money import format_vnd
 from desktop.sync import soundness
 from desktop.upper_store import UpperStore
 
@@ -69,9 +70,9 @@ def manifest_problems(manifest: dict) -> list[str]:
             problems.append(f"{where}: key_fingerprint (vân tay khóa phải có dạng 1A2B-3C4D-5E6F-7A8B: "
                             f"{_shown(fingerprint)})")
         last_seq = entry.get("last_seq")
-        if not (type(last_seq) is int and 0 <= last_seq <= soundness.MAX_JSON_INT):
-            problems.append(f"{where}: last_seq (số gói cuối của xã cũ phải là số nguyên không âm: "
-                            f"{_shown(last_seq)})")
+        if not (type(last_seq) is int and 0 <= last_seq <= soundness.MAX_SEQ):
+            problems.append(f"{where}: last_seq (số gói cuối của xã cũ phải là số nguyên từ 0 đến "
+                            f"{format_vnd(soundness.MAX_SEQ)}: {_shown(last_seq)})")
         # Not compared with created_at: a commune's computer clock set back after the merge would make every
         # later package unreadable, with nothing the clerk could do about it.
         if soundness.real_moment(entry.get("merged_at")) is None:

@@ -28,6 +28,8 @@ from desktop.services.checks import check_conn
 # The largest integer a JSON reader in any language holds exactly (2^53); sequence numbers and row ids
 # stay below it, so they survive a round trip through JSON and far below SQLite's 2^63.
 MAX_JSON_INT = 2**53
+# The highest package number (``manifest_checks``, the merged communes' ``last_seq``).
+MAX_SEQ = 1_000_000
 # A year a commune's book can plausibly hold: nothing of the programmes predates 1900 or is due after 2100.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 

@@ -225,8 +225,9 @@ def _set(index: int, key: str, value):
     (_set(0, "code", "../.."), "mã xã cũ phải gồm 5 chữ số"),
     (_set(0, "name", "  "), "tên xã cũ trống"),
     (_set(0, "key_fingerprint", "abc"), "vân tay khóa phải có dạng"),
-    (_set(0, "last_seq", -1), "số gói cuối của xã cũ phải là số nguyên không âm"),
+    (_set(0, "last_seq", -1), "số gói cuối của xã cũ phải là số nguyên từ 0 đến 1.000.000"),
     (_set(0, "last_seq", 2**60), "số gói cuối của xã cũ"),
+    (_set(0, "last_seq", 2**53), "số gói cuối của xã cũ phải là số nguyên từ 0 đến 1.000.000"),
     (_set(0, "merged_at", "2026-02-30T10:00:00+00:00"), "thời điểm gộp sổ không đọc được"),
     (_set(0, "merged_at", "9999-01-01T00:00:00+00:00"), "thời điểm gộp sổ"),
 ])

@@ -41,7 +41,7 @@ from ui.dialogs.void_support import VoidSupportDialog
 from ui.errors import show_error
 from ui.operations import refusal_shown_in, run_op, subscribe
 from ui.record_model import RecordTableModel
-from ui.widgets import DateEdit, ErrorLabel, compact
+from ui.widgets import DateEdit, ErrorLabel, compact, fit_to_screen
 
 MEMBER_COLUMNS = [("code", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("hamlet", "Thôn", "text"),
                   ("category", "Phân loại khi vào", "text"), ("round", "Vòng", "number"),
@@ -151,7 +151,7 @@ class ProjectView(QDialog):
         self.books = books
         self.code = require_project(books.conn, code)["code"]
         self.body = QVBoxLayout(self)
-        self.resize(1000, 620)
+        fit_to_screen(self, 1000, 620)
         self._build()
         # A support, a re-lend or a transfer made here (or anywhere) changes what this view shows.
         subscribe(self, Changes.SUPPORTS | Changes.FUND | Changes.PROJECTS | Changes.RECEIPTS | Changes.SCHEDULES,

@@ -28,7 +28,7 @@ from desktop.services.support_check import support_preview
 from ui.approved_picker import ApprovedHouseholdPicker, in_window_terms
 from ui.confirm import ConfirmDialog, ask, money_line, unusual_amount
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, lay_out_form_dialog, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, fit_to_screen, lay_out_form_dialog, mark_invalid
 
 
 class SupportDialog(QDialog):
@@ -77,7 +77,7 @@ class SupportDialog(QDialog):
         self.warnings.setStyleSheet("color: #8a5a00;")
         self.error = ErrorLabel()
         self.save = lay_out_form_dialog(self, form, self.warnings, self.error, save_text="&Ghi hỗ trợ… (Enter)")
-        self.resize(780, 520)  # room for the decision that approves each household
+        fit_to_screen(self, 780, 520)  # room for the decision that approves each household
         self.picker.search.setFocus()  # the clerk starts by typing who
         for signal in (self.amount.textChanged, self.supported_on.dateChanged,
                        self.from_fund.toggled, self.source.currentIndexChanged):

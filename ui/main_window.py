@@ -31,6 +31,7 @@ from desktop.changes import Changes
 from desktop.dates import format_date
 from desktop.services.dashboard import last_backup_at
 from ui.operations import subscribe
+from ui.widgets import fit_to_screen
 
 if TYPE_CHECKING:
     from ui.dialogs.payment import PaymentDialog
@@ -114,7 +115,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+E"), self, activated=lambda: self.export_current())
         QShortcut(QKeySequence("Ctrl+D"), self, activated=lambda: self.void_current())
         QShortcut(QKeySequence("F1"), self, activated=lambda: self.show_shortcuts())
-        self.resize(1366, 768)
+        fit_to_screen(self, 1366, 768)  # a 1366×768 laptop at 125 % has only 1093×614 of it
         self.nav.setCurrentRow(self.keys.index(start_page or self.keys[0]))
 
     # ------------------------------------------------------------------ keyboard

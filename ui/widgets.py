@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import QDate, QEvent, QIdentityProxyModel, QModelIndex, QObject, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -134,6 +134,20 @@ def card(title: str) -> tuple[QFrame, QLabel, QLabel]:
     layout.addWidget(value)
     layout.addWidget(note)
     return frame, value, note
+
+
+# What availableGeometry leaves out of the window itself: the title bar above it and the borders around it.
+FRAME_ROOM_WIDTH, FRAME_ROOM_HEIGHT = 16, 40
+
+
+def fit_to_screen(window: QWidget, width: int, height: int) -> None:
+    """Size ``window`` (a dialog) to what it wants, but never beyond the screen it opens on: a 1366×768
+    laptop at 125 % leaves 1093×614 under the taskbar, and a window taller than that has its buttons off the
+    bottom of the screen. Its layout then shrinks or scrolls what is inside."""
+    parent = window.parentWidget()
+    screen = (parent.window() if parent is not None else window).screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry()
+    window.resize(min(width, room.width() - FRAME_ROOM_WIDTH), min(height, room.height() - FRAME_ROOM_HEIGHT))
 
 
 def lay_out_form_dialog(dialog: QDialog, form: QFormLayout, *below: QWidget,

@@ -209,11 +209,11 @@ def test_a_second_copy_on_the_same_data_is_refused(data_dir):
 def test_project_page_lists_members_and_prints_the_public_notice(window):
     view = window.go("projects").open_project("DA01")
     titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
-    assert titles[:4] == ["Quy định quỹ", "Kinh phí theo nguồn", titles[2], titles[3]]
+    assert titles[:4] == ["Quy định quỹ", "Kinh phí", titles[2], titles[3]]
     assert titles[2].startswith("Hộ tham gia") and titles[3].startswith("Phê duyệt")
     assert view.tabs.widget(2).model().rowCount() > 0 and view.approvals.model.rowCount() > 0
     assert titles[-2].startswith("Đơn vị chủ trì")  # the lead tab, then the handover records (support in kind)
-    assert titles[-1].startswith("Bàn giao hiện vật (")
+    assert titles[-1].startswith("Bàn giao (")
     assert any(t.startswith("Phiếu chi (") for t in titles)
     path = view.print_notice()
     assert path.exists() and "DA01" in path.name

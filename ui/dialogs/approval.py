@@ -49,7 +49,7 @@ from ui.errors import show_error
 from ui.household_picker import HouseholdPicker
 from ui.operations import refusal_shown_in, run_op
 from ui.record_model import RecordTableModel
-from ui.widgets import DateEdit, ErrorLabel, compact, lay_out_form_dialog, mark_invalid, searchable
+from ui.widgets import DateEdit, ErrorLabel, compact, fit_to_screen, lay_out_form_dialog, mark_invalid, searchable
 
 DECISION_COLUMNS = [("decision", "Số quyết định", "text"), ("decided_on", "Ngày", "date"),
                     ("round", "Vòng", "number"), ("count", "Số hộ", "number"), ("total", "Tổng tiền", "money"),
@@ -256,7 +256,7 @@ class ApprovalDialog(QDialog):
         form.addRow("", chosen_row)
         self.error = ErrorLabel()
         self.save = lay_out_form_dialog(self, form, self.error, save_text="&Ghi quyết định… (Enter)")
-        self.resize(900, 640)
+        fit_to_screen(self, 900, 640)
         self._show_total()
         self.number.setFocus()
 

@@ -35,7 +35,7 @@ from desktop.services.hamlets import list_hamlets
 from ui.errors import show_error
 from ui.operations import run_op
 from ui.record_model import RecordTableModel
-from ui.widgets import ErrorLabel, compact, wrap_rows
+from ui.widgets import ErrorLabel, compact, fit_to_screen, wrap_rows
 from ui.workers import run_task
 
 ACTIONS = {"insert": "Thêm mới", "update": "Cập nhật", "unchanged": "Không đổi"}
@@ -144,7 +144,7 @@ class ExcelImportDialog(QDialog):
         layout.addWidget(self.mapping_box)
         layout.addWidget(self.table, 1)
         layout.addLayout(buttons)
-        self.resize(980, 600)
+        fit_to_screen(self, 980, 600)
 
     # ------------------------------------------------------------------ the file
     def _browse(self) -> None:

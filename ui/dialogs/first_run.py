@@ -34,7 +34,7 @@ from desktop.services.demo import make_demo
 from desktop.services.hamlets import add_hamlet
 from desktop.services.settings import CommuneSetup, init_books, update_settings, validate_setup
 from desktop.text import fold
-from ui.widgets import ALIASES_ROLE, ErrorLabel, mark_invalid, searchable
+from ui.widgets import ALIASES_ROLE, ErrorLabel, fit_to_screen, mark_invalid, searchable
 from ui.workers import run_task
 
 NEW, DEMO, RESTORE = 0, 1, 2
@@ -94,7 +94,7 @@ class FirstRunWizard(QDialog):
         self.level.idToggled.connect(lambda *_: self._update_buttons())  # upper mode ends on this step
         self.steps.currentChanged.connect(self._focus_step)
         self._update_buttons()
-        self.resize(600, 440)
+        fit_to_screen(self, 600, 440)
 
     # ------------------------------------------------------------------ steps
     def _choice_step(self) -> QWidget:

@@ -29,7 +29,7 @@ from desktop.services.households import (
 from desktop.text import fold
 from ui.errors import show_error
 from ui.operations import run_op
-from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid, searchable
+from ui.widgets import DateEdit, ErrorLabel, fit_to_screen, lay_out_form_dialog, mark_invalid, searchable
 
 # Which field a refusal is about, found from words the service's messages use.
 _FIELD_WORDS = (("cccd", "id_number"), ("cmnd", "id_number"), ("ma ho", "code"), ("ho ten", "head_name"),
@@ -93,7 +93,7 @@ class HouseholdForm(QDialog):
         form.addRow("Ghi chú:", self.notes)
         self.error = ErrorLabel()
         self.save = lay_out_form_dialog(self, form, self.error)
-        self.resize(520, 460)
+        fit_to_screen(self, 520, 460)
         self.head_name.setFocus()  # the code is filled in already (and fixed when editing)
 
     def _show_id_hint(self, text: str) -> None:

@@ -20,7 +20,7 @@ from desktop.domain import Category, FundingSource
 from desktop.services.dashboard import household_file
 from ui.dialogs.category_review import CategoryReviewDialog
 from ui.record_model import RecordTableModel
-from ui.widgets import compact
+from ui.widgets import compact, fit_to_screen
 
 CATEGORY_COLUMNS = [("effective_on", "Từ ngày", "date"), ("label", "Phân loại", "text"), ("note", "Ghi chú", "text")]
 MEMBERSHIP_COLUMNS = [("project", "Dự án", "text"), ("project_name", "Tên dự án", "text"), ("round", "Vòng", "number"),
@@ -99,7 +99,7 @@ class HouseholdView(QDialog):
         layout.addWidget(summary)
         layout.addWidget(tabs, 1)
         layout.addLayout(buttons)
-        self.resize(820, 520)
+        fit_to_screen(self, 820, 520)
 
     def review_category(self, code: str) -> CategoryReviewDialog:
         dialog = CategoryReviewDialog(self.books, code, self)

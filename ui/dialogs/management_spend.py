@@ -19,7 +19,7 @@ from desktop.services import management
 from desktop.services.projects import list_projects, require_project
 from ui.confirm import ConfirmDialog, ask, money_line
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, lay_out_form_dialog, mark_invalid, searchable
+from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, fit_to_screen, lay_out_form_dialog, mark_invalid, searchable
 
 
 class ManagementSpendDialog(QDialog):
@@ -56,7 +56,7 @@ class ManagementSpendDialog(QDialog):
         form.addRow("Người nhận tiền:", self.recipient)
         self.error = ErrorLabel()
         self.save = lay_out_form_dialog(self, form, self.error, save_text="&Ghi khoản chi… (Enter)", above=about)
-        self.resize(560, 320)
+        fit_to_screen(self, 560, 320)
         self.amount.setFocus()
 
     def submit(self) -> None:

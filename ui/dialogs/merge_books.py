@@ -32,7 +32,7 @@ from desktop.errors import Refused
 from desktop.services.merge import DIFFERENT, SAME, MergeResult, merge_books
 from ui.confirm import ConfirmDialog
 from ui.operations import run_op
-from ui.widgets import ErrorLabel, compact
+from ui.widgets import ErrorLabel, compact, fit_to_screen
 from ui.workers import run_task
 
 # The decision offered for each person found in two books; the first means "not decided yet".
@@ -108,7 +108,7 @@ class MergeBooksDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.outcome_text)
         layout.addLayout(buttons)
-        self.resize(980, 640)
+        fit_to_screen(self, 980, 640)
 
     # -- the folders ----------------------------------------------------------------------------------
 

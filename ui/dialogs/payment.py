@@ -37,7 +37,7 @@ from desktop.validation import file_part
 from ui.confirm import ConfirmDialog, ask, money_line, unusual_amount
 from ui.household_picker import HouseholdPicker
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, fit_to_screen, mark_invalid
 
 
 def receipt_pdf_path(books: Books, receipt: IssuedReceipt) -> Path:
@@ -122,7 +122,7 @@ class PaymentDialog(QDialog):
         self.in_kind_box.toggled.connect(self.in_kind.setEnabled)
         self.ok.clicked.connect(self.record)
         self.cancel.clicked.connect(self.reject)
-        self.resize(620, 470)
+        fit_to_screen(self, 620, 470)
         if household:
             self.choose_household(household, project)
         else:

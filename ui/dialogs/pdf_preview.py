@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from ui.errors import show_error
 from ui.printing import print_pdf, render_pages
+from ui.widgets import fit_to_screen
 
 PREVIEW_DPI = 80
 PREVIEW_PAGES = 20  # a batch of hundreds previews its first pages; printing sends them all
@@ -38,17 +39,22 @@ class PdfPreviewDialog(QDialog):
         self.setWindowTitle(title)
         self.pages = render_pages(self.path, PREVIEW_DPI, last=PREVIEW_PAGES - 1)
         column = QWidget()
-        pages_layout = QVBoxLayout(column)
-        pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.pages_layout = QVBoxLayout(column)
+        self.pages_layout.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.page_labels: list[QLabel] = []
         for image in self.pages:
             label = QLabel()
             label.setPixmap(QPixmap.fromImage(image))
             label.setStyleSheet("border: 1px solid #999; background: white;")
-            pages_layout.addWidget(label)
-        scroll = QScrollArea()
+            self.pages_layout.addWidget(label)
+            self.page_labels.append(label)
+        self.scroll = scroll = QScrollArea()
         scroll.setWidget(column)
         scroll.setWidgetResizable(True)
         scroll.setStyleSheet("QScrollArea { background: #808080; }")
+        # Pages are read downwards; the bar always there keeps the width they are scaled to steady.
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
+        scroll.viewport().installEventFilter(self)
         self.where = QLabel(f"Tệp: {self.path}")
         self.where.setWordWrap(True)
         self.print_button = QPushButton("&In… (Ctrl+P)")
@@ -67,7 +73,23 @@ class PdfPreviewDialog(QDialog):
         layout.addLayout(buttons)
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.choose_printer)
         width = max((i.width() for i in self.pages), default=500) + 60
-        self.resize(min(width, 1000), 700)
+        fit_to_screen(self, min(width, 1000), 700)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_pages()
+        return super().eventFilter(watched, event)
+
+    def fit_pages(self) -> None:
+        """Each page as wide as the window leaves room for, never wider than drawn: on a small screen the
+        whole width of the page is in sight, without a sideways scroll."""
+        margins = self.pages_layout.contentsMargins()
+        room = self.scroll.viewport().width() - margins.left() - margins.right() - 2  # the page's border
+        for label, image in zip(self.page_labels, self.pages, strict=True):
+            width = max(1, min(image.width(), room))
+            if label.pixmap().width() != width:
+                smooth = Qt.TransformationMode.SmoothTransformation
+                label.setPixmap(QPixmap.fromImage(image).scaledToWidth(width, smooth))
 
     def choose_printer(self) -> None:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)

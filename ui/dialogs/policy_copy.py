@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPlainTextEdit, QPus
 from desktop.errors import Refused
 from desktop.policy import check_policy_text, save_policy_copy
 from desktop.policy_summary import describe
-from ui.widgets import ErrorLabel
+from ui.widgets import ErrorLabel, fit_to_screen
 
 _CODE = re.compile(r'^code\s*=\s*"([^"]*)"', re.MULTILINE)
 
@@ -53,7 +53,7 @@ class PolicyCopyDialog(QDialog):
         layout.addWidget(self.editor, 1)
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
-        self.resize(860, 640)
+        fit_to_screen(self, 860, 640)
         self.check()
 
     def check(self) -> bool:

@@ -41,7 +41,7 @@ from ui.dialogs.void_support import VoidSupportDialog
 from ui.errors import show_error
 from ui.operations import refusal_shown_in, run_op, subscribe
 from ui.record_model import RecordTableModel
-from ui.widgets import DateEdit, ErrorLabel, compact
+from ui.widgets import DateEdit, ErrorLabel, compact, fit_to_screen
 
 MEMBER_COLUMNS = [("code", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("hamlet", "Thôn", "text"),
                   ("category", "Phân loại khi vào", "text"), ("round", "Vòng", "number"),
@@ -60,6 +60,8 @@ VOUCHER_COLUMNS = [("book", "Quyển", "text"), ("number", "Số", "number"), ("
 HANDOVER_COLUMNS = [("delivered_on", "Ngày giao", "date"), ("household", "Mã hộ", "text"),
                     ("receiver", "Người nhận", "text"), ("item", "Hiện vật", "text"), ("quantity", "SL", "number"),
                     ("unit", "ĐVT", "text"), ("value", "Giá trị", "money"), ("status", "Hủy", "text")]
+FULL_TAB_NAMES = {"Kinh phí": "Kinh phí theo nguồn", "Sổ quỹ": "Sổ quỹ luân chuyển",
+                  "Bàn giao": "Bàn giao hiện vật (biên bản bàn giao)"}
 LEAD_MEMBER_COLUMNS = [("code", "Mã hộ", "text"), ("head_name", "Chủ hộ", "text"), ("hamlet", "Thôn", "text")]
 BUDGET_LINES = (("budget_central", "Ngân sách trung ương"), ("budget_local", "Ngân sách địa phương"),
                 ("budget_other", "Vốn huy động khác"), ("budget_counterpart", "Vốn đối ứng của hộ"))
@@ -149,7 +151,7 @@ class ProjectView(QDialog):
         self.books = books
         self.code = require_project(books.conn, code)["code"]
         self.body = QVBoxLayout(self)
-        self.resize(1000, 620)
+        fit_to_screen(self, 1000, 620)
         self._build()
         # A support, a re-lend or a transfer made here (or anywhere) changes what this view shows.
         subscribe(self, Changes.SUPPORTS | Changes.FUND | Changes.PROJECTS | Changes.RECEIPTS | Changes.SCHEDULES,
@@ -190,18 +192,23 @@ class ProjectView(QDialog):
                         "status": f"Đã hủy từ {format_date(m['voided_on'])}: {m['void_reason']}" if m["voided_on"]
                         else ""} for m in every_support]
         tabs.addTab(policy_text, "Quy định quỹ")
-        tabs.addTab(_figures(BUDGET_LINES, project), "Kinh phí theo nguồn")
+        tabs.addTab(_figures(BUDGET_LINES, project), "Kinh phí")
         tabs.addTab(_table(MEMBER_COLUMNS, member_rows), f"Hộ tham gia ({len(members)})")
         self.approvals = ApprovalsTab(books, code, self, can_record=status is ProjectStatus.ACTIVE)
         tabs.addTab(self.approvals, f"Phê duyệt ({len(self.approvals.rows)})")
         tabs.addTab(_table(SCHEDULE_COLUMNS, schedule(books, code)), "Lịch hoàn trả")
-        tabs.addTab(_figures(LEDGER_LINES, report), "Sổ quỹ luân chuyển")
+        tabs.addTab(_figures(LEDGER_LINES, report), "Sổ quỹ")
         tabs.addTab(self._vouchers_page(project["id"]), f"Phiếu chi ({len(self.voucher_model.rows())})")
         tabs.addTab(self._lead_page(lead), f"Đơn vị chủ trì ({len(lead['members'])} hộ)" if lead
                     else "Đơn vị chủ trì")
         handovers = self._handovers_page(project["id"])
         if handovers is not None:  # only a project that gave goods in kind has handover records
-            tabs.addTab(handovers, f"Bàn giao hiện vật ({self.handover_model.rowCount()})")
+            tabs.addTab(handovers, f"Bàn giao ({self.handover_model.rowCount()})")
+        # Short titles, so that every tab is in sight on a 1366-pixel screen at 125 %; the full name on hover.
+        for index in range(tabs.count()):
+            full = FULL_TAB_NAMES.get(tabs.tabText(index).split(" (")[0])
+            if full:
+                tabs.setTabToolTip(index, full)
         self.tabs = tabs
         tabs.setCurrentIndex(shown_tab)
         active = status is ProjectStatus.ACTIVE

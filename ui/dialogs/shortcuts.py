@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout
 
-from ui.widgets import compact
+from ui.widgets import compact, fit_to_screen
 
 
 class ShortcutsDialog(QDialog):
@@ -34,7 +34,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(note)
         layout.addLayout(buttons)
         width = self.table.horizontalHeader().length() + 40
-        self.resize(max(520, width), min(640, 120 + self.table.verticalHeader().length()))
+        fit_to_screen(self, max(520, width), min(640, 120 + self.table.verticalHeader().length()))
 
     def rows(self) -> list[tuple[str, str]]:
         return [(self.table.item(r, 0).text(), self.table.item(r, 1).text()) for r in range(self.table.rowCount())]

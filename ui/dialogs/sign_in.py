@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QLabel, QLineEdit
 from desktop.books import Books
 from desktop.errors import Refused
 from desktop.services.users import acting_user, list_users
-from ui.widgets import ErrorLabel, lay_out_form_dialog, mark_invalid
+from ui.widgets import ErrorLabel, fit_to_screen, lay_out_form_dialog, mark_invalid
 
 
 class SignInDialog(QDialog):
@@ -35,7 +35,7 @@ class SignInDialog(QDialog):
         self.error = ErrorLabel()
         self.save = lay_out_form_dialog(self, form, self.error, save_text="&Đăng nhập (Enter)",
                                         cancel_text="&Thoát (Esc)", above=about)
-        self.resize(460, 220)
+        fit_to_screen(self, 460, 220)
         self.password.setFocus()
 
     def submit(self) -> None:

@@ -38,7 +38,7 @@ from desktop.text import nfc
 from ui.approved_picker import ApprovedHouseholdPicker, in_window_terms
 from ui.confirm import ConfirmDialog, ask, money_line, unusual_amount
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, lay_out_form_dialog, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, MoneyEdit, fit_to_screen, lay_out_form_dialog, mark_invalid
 
 HANDOVER_REMEDY = "Hãy sửa số lượng hoặc đơn giá sao cho số lượng × đơn giá bằng số tiền hỗ trợ."
 
@@ -185,7 +185,7 @@ class SupportDialog(QDialog):
         self.warnings.setStyleSheet("color: #8a5a00;")
         self.error = ErrorLabel()
         self.save = lay_out_form_dialog(self, form, self.warnings, self.error, save_text="&Ghi hỗ trợ… (Enter)")
-        self.resize(780, 520)  # room for the decision that approves each household
+        fit_to_screen(self, 780, 520)  # room for the decision that approves each household
         self.picker.search.setFocus()  # the clerk starts by typing who
         chain = [self.in_kind, *self.handover.widgets(), self.counterpart]
         for before, after in zip(chain, chain[1:], strict=False):

@@ -31,7 +31,7 @@ from desktop.changes import Changes
 from desktop.services.users import Role, add_user, list_everyone, list_users, set_password, sign_in_required
 from ui.operations import refusal_shown_in, run_op, subscribe
 from ui.record_model import RecordTableModel
-from ui.widgets import ErrorLabel, compact, lay_out_form_dialog, mark_invalid
+from ui.widgets import ErrorLabel, compact, fit_to_screen, lay_out_form_dialog, mark_invalid
 
 USER_COLUMNS = [("name", "Họ tên", "text"), ("role_label", "Vai trò", "text"), ("password", "Mật khẩu", "text"),
                 ("retired", "Thôi làm", "text")]
@@ -107,7 +107,7 @@ class AddUserDialog(QDialog):
         form.addRow("Nhập lại mật khẩu:", self.again)
         self.error = ErrorLabel()
         self.save = lay_out_form_dialog(self, form, note, self.error, save_text="&Thêm (Enter)")
-        self.resize(480, 260)
+        fit_to_screen(self, 480, 260)
 
     def submit(self) -> None:
         if not _same_password(self, self.password, self.again) or (self.task is not None
@@ -154,7 +154,7 @@ class PasswordDialog(QDialog):
         note.setObjectName("hint")
         self.error = ErrorLabel()
         self.save = lay_out_form_dialog(self, form, note, self.error, save_text="&Đặt mật khẩu (Enter)")
-        self.resize(480, 280)
+        fit_to_screen(self, 480, 280)
 
     def submit(self) -> None:
         if self.task is not None and not self.task.delivered:

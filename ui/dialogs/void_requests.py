@@ -31,7 +31,7 @@ from ui.confirm import ConfirmDialog, ask
 from ui.dialogs.users import acting_box, as_user, refusal_in_window_words
 from ui.operations import run_op, subscribe
 from ui.record_model import RecordTableModel
-from ui.widgets import ErrorLabel, compact
+from ui.widgets import ErrorLabel, compact, fit_to_screen
 
 REQUEST_COLUMNS = [("id", "Số", "number"), ("label", "Chứng từ", "text"), ("reason", "Lý do", "text"),
                    ("void_on", "Hủy từ ngày", "date"), ("requested_by", "Người yêu cầu", "text"),
@@ -115,7 +115,7 @@ class VoidRequestsDialog(QDialog):
         layout.addLayout(who)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
-        self.resize(980, 420)
+        fit_to_screen(self, 980, 420)
         self.reload()
         subscribe(self, Changes.RECEIPTS | Changes.SUPPORTS, self.reload)
 

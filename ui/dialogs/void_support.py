@@ -27,7 +27,7 @@ from desktop.services.void_requests import request_support_void
 from ui.confirm import ConfirmDialog, ask, household_line, money_line
 from ui.dialogs.void_requests import ask_for_void, confirm_lines, requester_row
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, fit_to_screen, lay_out_form_dialog, mark_invalid
 
 
 class VoidSupportDialog(QDialog):
@@ -60,7 +60,7 @@ class VoidSupportDialog(QDialog):
         self.ok = lay_out_form_dialog(self, form, self.error, save_text="&Hủy khoản hỗ trợ…",
                                       cancel_text="&Không hủy (Esc)", above=about, default=False)
         self.ok.setEnabled(bool(self.choices))
-        self.resize(600, 280)
+        fit_to_screen(self, 600, 280)
 
     def submit(self) -> None:
         """Check the reason, then show the confirmation; only the confirmation voids the support."""

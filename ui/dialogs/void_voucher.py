@@ -15,7 +15,7 @@ from desktop.money import format_vnd
 from desktop.services.voucher_void import void_voucher
 from ui.confirm import ConfirmDialog, ask, money_line
 from ui.operations import refusal_shown_in, run_op
-from ui.widgets import DateEdit, ErrorLabel, lay_out_form_dialog, mark_invalid
+from ui.widgets import DateEdit, ErrorLabel, fit_to_screen, lay_out_form_dialog, mark_invalid
 
 # What else goes with the voucher, in the clerk's words.
 WITH_IT = {"budget_support": "Khoản hỗ trợ của hộ và lịch hoàn trả của nó bị hủy cùng phiếu chi.",
@@ -48,7 +48,7 @@ class VoidVoucherDialog(QDialog):
         self.task = None
         self.ok = lay_out_form_dialog(self, form, self.error, save_text="Hủy &phiếu chi…",
                                       cancel_text="&Không hủy (Esc)", above=about, default=False)
-        self.resize(560, 260)
+        fit_to_screen(self, 560, 260)
 
     def submit(self) -> None:
         mark_invalid(self.reason, False)

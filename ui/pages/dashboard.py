@@ -98,8 +98,12 @@ class DashboardPage(QWidget):
         compact(self.due_table)
         fit_columns(self.due_table, stretch=2)  # the head's name: never cut while another column has room
         self.due_table.doubleClicked.connect(lambda index: self.take_payment(index.row()))
-        pay = QPushButton("&Thu tiền hộ đã chọn…")
+        self.pay_button = pay = QPushButton("&Thu tiền hộ đã chọn…")
         pay.clicked.connect(lambda: self.take_payment(self.due_table.currentIndex().row()))
+        # Only a chosen installment can be taken: with none (a new commune's empty list) the button is off.
+        pay.setEnabled(False)
+        self.due_table.selectionModel().selectionChanged.connect(self._show_pay_state)
+        self.due_model.modelReset.connect(self._show_pay_state)
         self.due_title = QLabel("<b>Đến hạn trong 30 ngày tới</b> (bấm đúp để thu tiền)")
         lower = QHBoxLayout()
         left = QVBoxLayout()
@@ -145,6 +149,9 @@ class DashboardPage(QWidget):
         self.due_title.setText(f"<b>Đến hạn trong 30 ngày tới: {len(figures.due_soon)} kỳ</b> "
                                "(bấm đúp để thu tiền)")
         self.figures_loaded.emit(figures)
+
+    def _show_pay_state(self, *_) -> None:
+        self.pay_button.setEnabled(self.due_table.selectionModel().hasSelection())
 
     def take_payment(self, row: int) -> None:
         if 0 <= row < self.due_model.rowCount():

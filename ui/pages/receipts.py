@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -41,6 +41,18 @@ COLUMNS = [("book", "Quyển", "text"), ("number", "Số", "number"), ("issued_o
            ("amount", "Số tiền", "money"), ("status", "Tình trạng", "text")]
 
 
+STATUS = [key for key, _, _ in COLUMNS].index("status")
+
+
+class _RegisterModel(RecordTableModel):
+    """The register's rows; a state too long for its cell (a void's reason) reads whole in its tooltip."""
+
+    def data(self, index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role == Qt.ItemDataRole.ToolTipRole and index.isValid() and index.column() == STATUS:
+            return super().data(index, Qt.ItemDataRole.DisplayRole)
+        return super().data(index, role)
+
+
 def _status(row: dict) -> str:
     if row["voided_at"]:
         return f"ĐÃ HỦY từ {format_date(row['voided_on'])} — {row['void_reason']}"
@@ -73,11 +85,14 @@ class ReceiptsPage(QWidget):
         top.addWidget(self.date_to)
         top.addWidget(show)
         top.addStretch(1)
-        self.model = RecordTableModel(COLUMNS, self)
+        self.model = _RegisterModel(COLUMNS, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         compact(self.table)
-        fit_columns(self.table, stretch=4)
+        # Every column fitted to its content, the payer's name never cut; the state, last, takes the width left,
+        # so a void's reason is cut only when longer than all that room (and reads whole in its tooltip).
+        fit_columns(self.table, stretch=-1)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.doubleClicked.connect(lambda _: self.print_selected())
         self.summary = QLabel()
         reprint = QPushButton("&In phiếu đã chọn… (Ctrl+P)")

@@ -12,6 +12,7 @@ communes' packages.
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import sys
 import tempfile
@@ -19,16 +20,29 @@ import time
 from datetime import date
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+def _laptop_screen() -> str:
+    """The offscreen platform with a 1366×768 screen: dialogs size themselves to the screen they open on, and
+    the offscreen default (800×800) would draw them smaller than the office's laptop shows them."""
+    path = Path(tempfile.gettempdir()) / "vonxoay-screen-1366x768.json"
+    path.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": 1366, "height": 768,
+                                             "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}),
+                    encoding="utf-8")
+    return f"offscreen:configfile={path}"
+
+
+if os.environ.get("QT_QPA_PLATFORM") in (None, "", "offscreen"):
+    os.environ["QT_QPA_PLATFORM"] = _laptop_screen()
 
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from desktop import clock
+from desktop import clock  # noqa: E402
 from desktop.books import Books  # noqa: E402
 from desktop.paths import DataDir  # noqa: E402
 from desktop.services.demo import make_demo  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.theme import apply_theme  # noqa: E402
+from ui.widgets import fit_to_screen  # noqa: E402
 
 SCREEN = (1366, 768)  # the commune office's usual laptop screen
 SCALED = "1.25"  # Windows' "125 %" setting, common on such laptops
@@ -129,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
                 dialog.confirmation.confirm.click()
                 settle(app)
                 preview = window.last_preview
-                preview.resize(760, 740)
+                fit_to_screen(preview, 760, 740)  # as the program opens it
                 settle(app)
                 preview.grab().save(str(out / "10-xem-phieu-thu.png"))
                 print(out / "10-xem-phieu-thu.png")
@@ -207,7 +221,7 @@ def shoot_vouchers(app: QApplication, window: MainWindow, out: Path) -> None:
     dialog.confirmation.confirm.click()
     settle(app, lambda: getattr(dialog, "last_preview", None) is not None)
     preview = dialog.last_preview
-    preview.resize(760, 740)
+    fit_to_screen(preview, 760, 740)  # as the program opens it
     settle(app)
     save(preview, out / "10-xem-phieu-chi.png")
     preview.close()

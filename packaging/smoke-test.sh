@@ -63,14 +63,14 @@ if [ -n "${SMOKE_KEEP_PNG:-}" ]; then cp "$work/trang-1.png" "$SMOKE_KEEP_PNG"; 
 
 echo "==> Qt parts: used ones in, unused ones out"
 internal=$app/_internal
-for needed in libQt6Core.so.6 libQt6Gui.so.6 libQt6Widgets.so.6 libQt6PrintSupport.so.6 \
+for needed in libQt6Core.so.6 libQt6Gui.so.6 libQt6Widgets.so.6 libQt6PrintSupport.so.6 libQt6Network.so.6 \
         plugins/printsupport/libcupsprintersupport.so plugins/platforms/libqoffscreen.so \
         plugins/platforms/libqxcb.so; do
     find "$internal" -path "*$needed" | grep -q . || fail "missing from the bundle: $needed"
 done
 find "$internal" -name 'libpdfium*' | grep -q . || fail "pypdfium2's native library is not in the bundle"
 unused=$(find "$internal" \( -name 'libQt6Pdf*' -o -name 'libQt6Qml*' -o -name 'libQt6Quick*' \
-    -o -name 'libQt6Network*' -o -name 'libQt6WebEngine*' -o -name 'libQt6Multimedia*' -o -name 'QtNetwork*' \
+    -o -name 'libQt6WebEngine*' -o -name 'libQt6Multimedia*' \
     -o -name 'QtQml*' -o -name 'QtPdf*' \) -printf '%f ')
 [ -z "$unused" ] || fail "unused Qt parts in the bundle: $unused"
 echo "==> smoke test passed: $(du -sm "$BUNDLE" | cut -f1) MB unpacked"

@@ -18,13 +18,9 @@ from desktop.policy import (
     save_policy_copy,
 )
 from tests.conftest import INIT_ARGS, books_digest
+from tests.test_policy_strict import SHIPPED, line_of
 
-SHIPPED = next(p for p in policy_files() if p.stem == DEFAULT_POLICY_CODE).read_text(encoding="utf-8")
 SOC_TRANG = next(p for p in policy_files() if p.stem == "soc-trang-2023").read_text(encoding="utf-8")
-
-
-def line_of(text: str, start: str) -> int:
-    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
 
 
 def refused(tmp_path, text: str) -> str:

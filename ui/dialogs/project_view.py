@@ -78,6 +78,22 @@ def _table(columns, rows) -> QTableView:
     return table
 
 
+def _table_page(table: QTableView, actions, *, enabled: bool = True) -> QWidget:
+    """A tab of the project window: a list and, under it, the buttons that act on its selected row."""
+    buttons = QHBoxLayout()
+    for text, slot in actions:
+        button = QPushButton(text)
+        button.clicked.connect(slot)
+        button.setEnabled(enabled)
+        buttons.addWidget(button)
+    buttons.addStretch(1)
+    page = QWidget()
+    layout = QVBoxLayout(page)
+    layout.addWidget(table, 1)
+    layout.addLayout(buttons)
+    return page
+
+
 def _figures(lines, values: dict) -> QWidget:
     page = QWidget()
     form = QFormLayout(page)
@@ -267,21 +283,8 @@ class ProjectView(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.voucher_table.doubleClicked.connect(lambda _: self.reprint_voucher())
-        reprint = QPushButton("In lạ&i phiếu chi…")
-        void = QPushButton("Hủ&y phiếu chi…")
-        reprint.clicked.connect(self.reprint_voucher)
-        void.clicked.connect(self.void_voucher)
-        for button in (reprint, void):
-            button.setEnabled(bool(rows))
-        buttons = QHBoxLayout()
-        buttons.addWidget(reprint)
-        buttons.addWidget(void)
-        buttons.addStretch(1)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.voucher_table, 1)
-        layout.addLayout(buttons)
-        return page
+        return _table_page(self.voucher_table, (("In lạ&i phiếu chi…", self.reprint_voucher),
+                                                ("Hủ&y phiếu chi…", self.void_voucher)), enabled=bool(rows))
 
     def _handovers_page(self, project_id: int) -> QWidget | None:
         """The project's handover records (biên bản bàn giao), by delivery day; reprint the one selected, or the
@@ -301,19 +304,8 @@ class ProjectView(QDialog):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.handover_table.doubleClicked.connect(lambda _: self.reprint_handover())
-        one = QPushButton("In &lại biên bản bàn giao…")
-        day = QPushButton("In &danh sách ngày giao…")
-        one.clicked.connect(self.reprint_handover)
-        day.clicked.connect(self.print_delivery_day)
-        buttons = QHBoxLayout()
-        buttons.addWidget(one)
-        buttons.addWidget(day)
-        buttons.addStretch(1)
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.addWidget(self.handover_table, 1)
-        layout.addLayout(buttons)
-        return page
+        return _table_page(self.handover_table, (("In &lại biên bản bàn giao…", self.reprint_handover),
+                                                 ("In &danh sách ngày giao…", self.print_delivery_day)))
 
     def selected_handover(self) -> dict | None:
         if self.handover_table is None:
